@@ -1,0 +1,23 @@
+// crossmesh: two AWS accounts, a shared ACM Private CA and App Mesh, offline on one machine.
+#include <spdlog/cfg/env.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  // Logs go to stderr so that stdout stays machine-readable (serve's first line is its URL).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("crossmesh"));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  spdlog::cfg::load_env_levels();  // SPDLOG_LEVEL=debug
+
+  CLI::App app{"crossmesh: two AWS accounts sharing an ACM Private CA and an App Mesh, offline"};
+  app.require_subcommand(1);
+  crossmesh::cli::RunFn run;
+  crossmesh::cli::AddServeCommand(app, &run);
+  crossmesh::cli::AddAwsCommand(app, &run);
+  crossmesh::cli::AddClockCommand(app, &run);
+
+  CLI11_PARSE(app, argc, argv);
+  return run ? run() : 2;
+}

@@ -1,0 +1,48 @@
+// VirtualClock: the emulator's notion of "now" for every expiry and renewal rule.
+//
+// Virtual time is the wall clock plus an offset that only grows. Scenarios jump months ahead by
+// advancing the offset; SigV4 skew checks keep using the wall clock (see auth/sigv4.h).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <string>
+
+#include "emulator/core/status.h"
+
+namespace crossmesh {
+
+using Clock = std::chrono::system_clock;
+using TimePoint = Clock::time_point;
+
+class VirtualClock {
+ public:
+  using WallSource = std::function<TimePoint()>;
+
+  explicit VirtualClock(WallSource wall = [] { return Clock::now(); });
+
+  TimePoint Now() const;
+  TimePoint WallNow() const { return wall_(); }
+  std::chrono::seconds Offset() const;
+
+  // Moves virtual time so that Now() reads `target` (never backwards: earlier targets are ignored).
+  void MoveTo(TimePoint target);
+  void SetOffset(std::chrono::seconds offset);
+
+ private:
+  WallSource wall_;
+  mutable std::mutex mutex_;
+  std::chrono::seconds offset_{0};
+};
+
+// Parses "340d", "12h", "90m", "30s", "2w", "13mo" (30-day months), "1y" (365 days), or a bare
+// number of seconds. Several terms may be joined: "1d12h".
+Result<std::chrono::seconds> ParseDuration(std::string_view text);
+
+// "2026-12-04T15:58:08Z"
+std::string FormatIso8601(TimePoint t);
+// Epoch seconds with millisecond fraction, as AWS JSON protocols send timestamps.
+double EpochSeconds(TimePoint t);
+
+}  // namespace crossmesh

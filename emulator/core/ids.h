@@ -1,0 +1,13 @@
+// Random identifiers: request ids, resource UUIDs, hex ids. All from OpenSSL's CSPRNG.
+#pragma once
+
+#include <string>
+
+namespace crossmesh {
+
+std::string NewUuid();               // "1b4e28ba-2fa1-4d2e-883f-0016d3cca427" (version 4)
+std::string NewHexId(size_t bytes);  // lowercase hex, 2 * bytes characters
+std::string HexEncode(std::string_view bytes);
+std::string Sha256Hex(std::string_view data);
+
+}  // namespace crossmesh

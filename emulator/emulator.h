@@ -1,0 +1,113 @@
+// Emulator: the AWS side of crossmesh as one object.
+//
+// It owns the state store, the virtual clock, the accounts and every emulated service. Handle()
+// is the whole request pipeline (admin API, SigV4, dispatch, one transaction per call, access
+// log) on plain WireRequests; the HTTP server only converts Beast messages to and from them.
+// Call() runs model functions in-process with the same transaction rule.
+#pragma once
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "emulator/core/accounts.h"
+#include "emulator/core/call_context.h"
+#include "emulator/core/clock.h"
+#include "emulator/core/ids.h"
+#include "emulator/protocol/service.h"
+#include "emulator/protocol/wire.h"
+#include "emulator/store/store.h"
+
+namespace crossmesh {
+
+// Something that happens at a point in virtual time: a renewal, an expiry, an invitation lapsing.
+class TimedEventSource {
+ public:
+  virtual ~TimedEventSource() = default;
+  // Earliest pending event, if any. Called inside a transaction.
+  virtual std::optional<TimePoint> NextDue(Store& store) = 0;
+  // Runs every event due at or before `now`. Called inside a transaction.
+  virtual Status RunDue(Store& store, TimePoint now) = 0;
+};
+
+struct EmulatorOptions {
+  AccountRegistry accounts = AccountRegistry::Defaults();
+  std::string state_path = ":memory:";
+  VirtualClock::WallSource wall = [] { return Clock::now(); };
+};
+
+class Emulator {
+ public:
+  static Result<std::unique_ptr<Emulator>> Create(EmulatorOptions options);
+  ~Emulator();
+
+  WireResponse Handle(const WireRequest& request);
+
+  // Runs `fn(ctx)` as `account_name` in `region` inside one transaction, committed when fn
+  // succeeds. fn returns Status or Result<T>.
+  template <typename Fn>
+  auto Call(std::string_view account_name, std::string_view region, Fn&& fn)
+      -> decltype(fn(std::declval<const CallContext&>()));
+
+  // Moves virtual time forward, running every timed event that falls due, in time order.
+  Status AdvanceClock(std::chrono::seconds by);
+  // Forgets all state (accounts stay) and sets the clock back to the wall clock.
+  Status Reset();
+
+  VirtualClock& clock() { return clock_; }
+  const AccountRegistry& accounts() const { return options_.accounts; }
+  Store& store() { return *store_; }
+
+  void AddService(std::unique_ptr<Service> service);
+  void AddTimedEvents(TimedEventSource* source) { timed_events_.push_back(source); }
+
+ private:
+  explicit Emulator(EmulatorOptions options, std::unique_ptr<Store> store);
+
+  Result<CallContext> Authenticate(const WireRequest& request, Protocol protocol,
+                                   std::string_view request_id, std::string* service_name);
+  Protocol DetectProtocol(const WireRequest& request) const;
+  Service* FindService(std::string_view signing_name);
+  Status RunDueEventsLocked(TimePoint until);
+  Status SaveClockLocked();
+  Status LoadClock();
+
+  EmulatorOptions options_;
+  std::unique_ptr<Store> store_;
+  VirtualClock clock_;
+  std::mutex mutex_;  // one API call at a time: SQLite has one connection
+  std::vector<std::unique_ptr<Service>> services_;
+  std::vector<TimedEventSource*> timed_events_;
+};
+
+template <typename Fn>
+auto Emulator::Call(std::string_view account_name, std::string_view region, Fn&& fn)
+    -> decltype(fn(std::declval<const CallContext&>())) {
+  using Out = decltype(fn(std::declval<const CallContext&>()));
+  const Account* account = options_.accounts.FindByName(account_name);
+  if (!account) {
+    return Out(Error("UnrecognizedClientException",
+                     fmt::format("no account named '{}' is configured", account_name)));
+  }
+
+  std::lock_guard lock(mutex_);
+  CallContext ctx{account, region.empty() ? account->default_region : std::string(region),
+                  NewUuid(), clock_.Now()};
+  Transaction tx(*store_);
+  if (!tx.status().ok()) return Out(tx.status());
+  if (Status due = RunDueEventsLocked(ctx.now); !due.ok()) return Out(due);
+
+  Out out = fn(ctx);
+  if (out.ok()) {
+    if (Status committed = tx.Commit(); !committed.ok()) return Out(committed);
+  }
+  return out;
+}
+
+}  // namespace crossmesh

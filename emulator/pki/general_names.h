@@ -1,0 +1,23 @@
+// subjectAltName contents: validating DNS names and moving them in and out of GENERAL_NAMES.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "emulator/core/status.h"
+#include "emulator/pki/openssl_handles.h"
+
+namespace crossmesh::pki {
+
+// OK for a plausible DNS name: 1-253 characters of letters, digits, '-', '_', '.', and '*'
+// only as a whole leftmost label ("*.example.com"). InvalidArgsException otherwise.
+Status ValidateDnsName(std::string_view name);
+
+// A GENERAL_NAMES holding one dNSName per entry, after ValidateDnsName on each.
+Result<GeneralNamesPtr> MakeDnsGeneralNames(const std::vector<std::string>& dns_names);
+
+// The dNSName entries of `names` in order; other name types (IP, URI, email) are skipped.
+std::vector<std::string> DnsNamesOf(const GENERAL_NAMES* names);
+
+}  // namespace crossmesh::pki

@@ -1,0 +1,197 @@
+#include "emulator/pki/issuer.h"
+
+#include <openssl/rand.h>
+
+#include "emulator/pki/errors.h"
+#include "emulator/pki/general_names.h"
+#include "emulator/pki/openssl_error.h"
+#include "emulator/pki/signing.h"
+
+namespace crossmesh::pki {
+namespace {
+
+// The checks that depend on the CA: who may sign what, and for how long.
+Status CheckCa(const PublicKey& subject_key, const SigningCa& ca, const IssueOptions& options) {
+  const std::string template_name(TemplateName(options.certificate_template));
+  if (options.certificate_template == CertificateTemplate::kRootCaV1) {
+    if (ca.key->Matches(subject_key)) return Status::Ok();
+    return Error(kInvalidArgs,
+                 "RootCACertificate/V1 issues the CA's own self-signed certificate, but the "
+                 "request's public key is not the CA's key; sign the CSR from "
+                 "GetCertificateAuthorityCsr, or pick an end-entity or subordinate template");
+  }
+  if (ca.certificate == nullptr) {
+    return Error(kInvalidArgs, template_name +
+                                   " needs the CA's certificate as issuer; only "
+                                   "RootCACertificate/V1 can be issued before the CA has one");
+  }
+
+  const Certificate& ca_certificate = *ca.certificate;
+  CM_RETURN_IF_ERROR(CheckCertificateMatchesKey(ca_certificate, *ca.key));
+  if (!ca_certificate.is_ca()) {
+    return Error(kInvalidArgs, "the issuing certificate " + ca_certificate.subject_string() +
+                                   " is not a CA certificate (no basicConstraints CA:TRUE)");
+  }
+  if (options.not_after > ca_certificate.not_after()) {
+    return Error(kInvalidArgs, "the requested validity ends " + FormatUtc(options.not_after) +
+                                   ", after the CA certificate expires " +
+                                   FormatUtc(ca_certificate.not_after()) +
+                                   "; choose an end no later than the CA's");
+  }
+
+  std::optional<int> ca_path_length = ca_certificate.path_length();
+  if (!IsCaTemplate(options.certificate_template) || !ca_path_length.has_value()) {
+    return Status::Ok();
+  }
+  if (*ca_path_length == 0) {
+    return Error(kInvalidArgs, "the CA certificate has path length 0, so it can issue only "
+                               "end-entity certificates; use EndEntityCertificate/V1");
+  }
+  if (TemplatePathLength(options.certificate_template) >= *ca_path_length) {
+    return Error(kInvalidArgs, template_name + " exceeds the CA certificate's path length " +
+                                   std::to_string(*ca_path_length) +
+                                   "; use SubordinateCACertificate_PathLen" +
+                                   std::to_string(*ca_path_length - 1) + "/V1 or lower");
+  }
+  return Status::Ok();
+}
+
+Status CheckRequest(const PublicKey& subject_key, const Subject& subject, const SigningCa& ca,
+                    const IssueOptions& options, const std::vector<std::string>& dns_names) {
+  if (ca.key == nullptr) return Error(kInvalidArgs, "no CA private key was given to sign with");
+  CM_RETURN_IF_ERROR(CheckSigningAlgorithmFitsKey(options.signing_algorithm, ca.key->algorithm()));
+  if (options.not_after <= options.not_before) {
+    return Error(kInvalidArgs, "the validity ends " + FormatUtc(options.not_after) +
+                                   ", which is not after its start " +
+                                   FormatUtc(options.not_before) + "; give a later end");
+  }
+  if (subject.empty() && dns_names.empty()) {
+    return Error(kInvalidArgs, "the certificate would name nobody: give the CSR a subject "
+                               "(CommonName) or DNS names");
+  }
+  return CheckCa(subject_key, ca, options);
+}
+
+Status SetSerial(X509* certificate) {
+  Result<std::vector<uint8_t>> bytes = RandomSerial();
+  if (!bytes.ok()) return bytes.status();
+  BignumPtr number(BN_bin2bn(bytes->data(), static_cast<int>(bytes->size()), nullptr));
+  Asn1IntegerPtr serial(number ? BN_to_ASN1_INTEGER(number.get(), nullptr) : nullptr);
+  if (serial == nullptr || X509_set_serialNumber(certificate, serial.get()) != 1) {
+    return OpenSslFailure(kRequestFailed, "cannot set the certificate serial");
+  }
+  return Status::Ok();
+}
+
+Status AddExtension(X509* certificate, X509V3_CTX* context, int nid, const char* value) {
+  X509ExtensionPtr extension(X509V3_EXT_nconf_nid(nullptr, context, nid, value));
+  if (extension == nullptr || X509_add_ext(certificate, extension.get(), -1) != 1) {
+    return OpenSslFailure(kRequestFailed, std::string("cannot add the ") + OBJ_nid2sn(nid) +
+                                              " extension \"" + value + "\"");
+  }
+  return Status::Ok();
+}
+
+// RFC 5280 extension values per template, in OpenSSL's x509v3_config syntax.
+Status AddTemplateExtensions(X509* certificate, X509* issuer, CertificateTemplate kind) {
+  X509V3_CTX context;
+  X509V3_set_ctx(&context, issuer, certificate, nullptr, nullptr, 0);
+
+  std::string basic_constraints = "critical,CA:FALSE";
+  if (IsCaTemplate(kind)) {
+    basic_constraints = "critical,CA:TRUE";
+    int path_length = TemplatePathLength(kind);
+    if (path_length >= 0) basic_constraints += ",pathlen:" + std::to_string(path_length);
+  }
+  const char* key_usage = IsCaTemplate(kind) ? "critical,digitalSignature,keyCertSign,cRLSign"
+                                             : "critical,digitalSignature,keyEncipherment";
+
+  CM_RETURN_IF_ERROR(
+      AddExtension(certificate, &context, NID_basic_constraints, basic_constraints.c_str()));
+  CM_RETURN_IF_ERROR(AddExtension(certificate, &context, NID_key_usage, key_usage));
+  if (!IsCaTemplate(kind)) {
+    CM_RETURN_IF_ERROR(
+        AddExtension(certificate, &context, NID_ext_key_usage, "serverAuth,clientAuth"));
+  }
+  CM_RETURN_IF_ERROR(AddExtension(certificate, &context, NID_subject_key_identifier, "hash"));
+  if (kind != CertificateTemplate::kRootCaV1) {
+    // The issuer's key id when it has one, else its name and serial (RFC 5280 4.2.1.1).
+    CM_RETURN_IF_ERROR(
+        AddExtension(certificate, &context, NID_authority_key_identifier, "keyid,issuer"));
+  }
+  return Status::Ok();
+}
+
+Status AddDnsNames(X509* certificate, const std::vector<std::string>& dns_names, bool critical) {
+  Result<GeneralNamesPtr> names = MakeDnsGeneralNames(dns_names);
+  if (!names.ok()) return names.status();
+  if (X509_add1_ext_i2d(certificate, NID_subject_alt_name, names->get(), critical ? 1 : 0,
+                        X509V3_ADD_REPLACE) != 1) {
+    return OpenSslFailure(kRequestFailed, "cannot add the subjectAltName extension");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<uint8_t>> RandomSerial() {
+  std::vector<uint8_t> serial(16);
+  if (RAND_bytes(serial.data(), static_cast<int>(serial.size())) != 1) {
+    return OpenSslFailure(kRequestFailed, "the random generator failed to produce a serial");
+  }
+  serial[0] = static_cast<uint8_t>((serial[0] & 0x7f) | 0x40);
+  return serial;
+}
+
+Result<Certificate> IssueFromCsr(const Csr& csr, const SigningCa& ca,
+                                 const IssueOptions& options) {
+  CM_RETURN_IF_ERROR(csr.VerifySignature());
+  Result<KeyAlgorithm> key_algorithm = csr.key_algorithm();
+  if (!key_algorithm.ok()) {
+    return Error(kMalformedCsr, "the CSR's key: " + key_algorithm.status().message());
+  }
+
+  IssueOptions resolved = options;
+  if (!resolved.dns_names.has_value()) resolved.dns_names = csr.dns_names();
+  return IssueForPublicKey(csr.public_key(), csr.subject(), ca, resolved);
+}
+
+Result<Certificate> IssueForPublicKey(const PublicKey& subject_key, const Subject& subject,
+                                      const SigningCa& ca, const IssueOptions& options) {
+  const std::vector<std::string> dns_names = options.dns_names.value_or(std::vector<std::string>{});
+  CM_RETURN_IF_ERROR(CheckRequest(subject_key, subject, ca, options, dns_names));
+  Result<EvpMdCtxPtr> signer = NewSigningContext(*ca.key, options.signing_algorithm);
+  if (!signer.ok()) return signer.status();
+  Result<X509NamePtr> subject_name = ToX509Name(subject);
+  if (!subject_name.ok()) return subject_name.status();
+
+  const bool self_signed = options.certificate_template == CertificateTemplate::kRootCaV1;
+  X509Ptr certificate(X509_new());
+  if (certificate == nullptr) return OpenSslFailure(kRequestFailed, "cannot allocate an X509");
+  const X509_NAME* issuer_name =
+      self_signed ? subject_name->get() : X509_get_subject_name(ca.certificate->get());
+  if (X509_set_version(certificate.get(), X509_VERSION_3) != 1 ||
+      X509_set_subject_name(certificate.get(), subject_name->get()) != 1 ||
+      X509_set_issuer_name(certificate.get(), issuer_name) != 1 ||
+      X509_set_pubkey(certificate.get(), subject_key.get()) != 1) {
+    return OpenSslFailure(kRequestFailed, "cannot fill in the certificate");
+  }
+  CM_RETURN_IF_ERROR(SetSerial(certificate.get()));
+  CM_RETURN_IF_ERROR(SetAsn1Time(X509_getm_notBefore(certificate.get()), options.not_before));
+  CM_RETURN_IF_ERROR(SetAsn1Time(X509_getm_notAfter(certificate.get()), options.not_after));
+
+  X509* issuer = self_signed ? certificate.get() : ca.certificate->get();
+  CM_RETURN_IF_ERROR(
+      AddTemplateExtensions(certificate.get(), issuer, options.certificate_template));
+  if (!dns_names.empty()) {
+    // RFC 5280 4.2.1.6: with an empty subject the names are the identity, so critical.
+    CM_RETURN_IF_ERROR(AddDnsNames(certificate.get(), dns_names, subject.empty()));
+  }
+
+  if (X509_sign_ctx(certificate.get(), signer->get()) <= 0) {
+    return OpenSslFailure(kRequestFailed, "cannot sign the certificate");
+  }
+  return Certificate::Share(certificate.get());
+}
+
+}  // namespace crossmesh::pki

@@ -1,0 +1,40 @@
+// The three AWS wire protocols the emulator speaks, and the one place errors are rendered.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "emulator/core/status.h"
+#include "emulator/protocol/wire.h"
+
+namespace crossmesh {
+
+enum class Protocol {
+  kJson11,    // acm-pca, acm: X-Amz-Target, {"__type": ...} errors, status 400
+  kRestJson,  // ram, appmesh: method + path, x-amzn-ErrorType header, status from the model
+  kQuery,     // sts: Action= form body, XML answers and ErrorResponse
+};
+
+// HTTP status the service model gives an error code under this protocol.
+int HttpStatusFor(Protocol protocol, std::string_view code);
+
+// STS spells the authentication errors differently from the JSON services.
+std::string QueryErrorCode(std::string_view code);
+
+// Renders a failed Status in the protocol's own error shape, with the request id header.
+WireResponse RenderError(Protocol protocol, const Status& status, std::string_view request_id);
+
+// Renders a successful JSON answer (both JSON protocols).
+WireResponse RenderJson(Protocol protocol, int http_status, std::string body,
+                        std::string_view request_id);
+
+std::string XmlEscape(std::string_view text);
+
+// Percent-decoding for query strings and form bodies ('+' is a space there).
+std::string PercentDecode(std::string_view text, bool plus_is_space);
+std::vector<std::pair<std::string, std::string>> ParseQueryString(std::string_view raw);
+std::string PercentEncode(std::string_view text);  // RFC 3986 unreserved kept
+
+}  // namespace crossmesh

@@ -1,0 +1,235 @@
+#include "emulator/server/http_server.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
+
+#include "emulator/emulator.h"
+
+namespace crossmesh {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+struct HttpServer::Impl {
+  Emulator& emulator;
+  ServerOptions options;
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::atomic<bool> stopping{false};
+  std::atomic<int> open_connections{0};
+  std::vector<std::thread> threads;
+  std::thread stopper;
+  uint16_t port = 0;
+
+  Impl(Emulator& e, ServerOptions o) : emulator(e), options(std::move(o)) {}
+
+  asio::awaitable<void> Accept();
+  asio::awaitable<void> Serve(tcp::socket socket);
+  http::response<http::string_body> Respond(const http::request<http::string_body>& request,
+                                            const std::string& remote);
+  static http::response<http::string_body> TransportError(int status, std::string_view code,
+                                                          std::string message);
+};
+
+namespace {
+
+WireRequest ToWire(const http::request<http::string_body>& request, const std::string& remote) {
+  WireRequest wire;
+  wire.method = std::string(request.method_string());
+  std::string_view target(request.target().data(), request.target().size());
+  size_t question = target.find('?');
+  wire.path = std::string(target.substr(0, question));
+  if (question != std::string_view::npos) wire.query = std::string(target.substr(question + 1));
+  for (const auto& field : request) {
+    wire.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+  wire.body = request.body();
+  wire.remote_address = remote;
+  return wire;
+}
+
+}  // namespace
+
+http::response<http::string_body> HttpServer::Impl::TransportError(int status,
+                                                                   std::string_view code,
+                                                                   std::string message) {
+  http::response<http::string_body> response{static_cast<http::status>(status), 11};
+  response.set(http::field::content_type, "application/json");
+  response.set("x-amzn-ErrorType", std::string(code));
+  response.body() = nlohmann::json{{"__type", code}, {"message", std::move(message)}}.dump();
+  response.keep_alive(false);
+  response.prepare_payload();
+  return response;
+}
+
+http::response<http::string_body> HttpServer::Impl::Respond(
+    const http::request<http::string_body>& request, const std::string& remote) {
+  WireResponse wire = emulator.Handle(ToWire(request, remote));
+  http::response<http::string_body> response{static_cast<http::status>(wire.status),
+                                             request.version()};
+  response.set(http::field::server, "crossmesh");
+  for (auto& [name, value] : wire.headers) response.set(name, value);
+  response.body() = std::move(wire.body);
+  response.keep_alive(request.keep_alive() && !stopping);
+  response.prepare_payload();
+  return response;
+}
+
+asio::awaitable<void> HttpServer::Impl::Serve(tcp::socket socket) {
+  ++open_connections;
+  beast::error_code ec;
+  std::string remote = socket.remote_endpoint(ec).address().to_string();
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+
+  while (!stopping) {
+    http::request_parser<http::string_body> parser;
+    parser.body_limit(options.max_body_bytes);
+    parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+    stream.expires_after(std::chrono::seconds(options.idle_timeout_seconds));
+    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+
+    if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+        ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+        ec == http::error::partial_message) {
+      // The peer went away or stalled mid-request: there is nobody left to answer.
+      spdlog::debug("connection from {} closed: {}", remote, ec.message());
+      break;
+    }
+    if (ec) {
+      auto response =
+          ec == http::error::body_limit
+              ? TransportError(413, "RequestEntityTooLargeException",
+                               fmt::format("the request body exceeds the {}-byte limit; send a "
+                                           "smaller body or raise crossmesh serve "
+                                           "--max-body-bytes",
+                                           options.max_body_bytes))
+          : ec == http::error::header_limit
+              ? TransportError(431, "RequestHeaderFieldsTooLarge",
+                               fmt::format("the request headers exceed the {}-byte limit",
+                                           options.max_header_bytes))
+              : TransportError(400, "BadRequestException",
+                               fmt::format("malformed HTTP request ({}); crossmesh expects "
+                                           "HTTP/1.1 requests from an AWS client",
+                                           ec.message()));
+      spdlog::info("bad request from {}: {}", remote, ec.message());
+      co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+      break;
+    }
+
+    auto response = Respond(parser.get(), remote);
+    bool keep_alive = response.keep_alive();
+    co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || !keep_alive) break;
+  }
+
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  --open_connections;
+}
+
+asio::awaitable<void> HttpServer::Impl::Accept() {
+  while (!stopping) {
+    beast::error_code ec;
+    tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable,
+                                                                             ec));
+    if (ec) {
+      if (stopping || ec == asio::error::operation_aborted) break;
+      spdlog::warn("accept failed: {}", ec.message());
+      continue;
+    }
+    asio::co_spawn(ioc, Serve(std::move(socket)), asio::detached);
+  }
+}
+
+HttpServer::HttpServer(Emulator& emulator, ServerOptions options)
+    : impl_(std::make_unique<Impl>(emulator, std::move(options))) {}
+
+HttpServer::~HttpServer() {
+  Stop();
+  Join();
+}
+
+Result<uint16_t> HttpServer::Listen() {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(impl_->options.address, ec);
+  if (ec || !address.is_loopback()) {
+    return Error("InvalidConfiguration",
+                 fmt::format("'{}' is not a loopback address; crossmesh serves on 127.0.0.0/8 or "
+                             "::1 only",
+                             impl_->options.address));
+  }
+  tcp::endpoint endpoint(address, impl_->options.port);
+  auto& acceptor = impl_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Error("InvalidConfiguration",
+                 fmt::format("cannot listen on {}:{}: {}; pick another --port (0 picks a free "
+                             "one)",
+                             impl_->options.address, impl_->options.port, ec.message()));
+  }
+  impl_->port = acceptor.local_endpoint().port();
+  asio::co_spawn(impl_->ioc, impl_->Accept(), asio::detached);
+  return impl_->port;
+}
+
+std::string HttpServer::Url() const {
+  std::string host = impl_->options.address;
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return fmt::format("http://{}:{}", host, impl_->port);
+}
+
+void HttpServer::Run() {
+  auto work = [this] { impl_->ioc.run(); };
+  std::vector<std::thread> extra;
+  for (int i = 1; i < impl_->options.threads; ++i) extra.emplace_back(work);
+  work();
+  for (auto& t : extra) t.join();
+}
+
+void HttpServer::RunInBackground() {
+  for (int i = 0; i < std::max(1, impl_->options.threads); ++i) {
+    impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+  }
+}
+
+void HttpServer::Stop() {
+  if (impl_->stopping.exchange(true)) return;
+  asio::post(impl_->ioc, [this] {
+    beast::error_code ec;
+    impl_->acceptor.close(ec);
+  });
+  // Let requests in flight finish, then end the loop even if idle keep-alive peers linger.
+  impl_->stopper = std::thread([this] {
+    for (int i = 0; i < 50 && impl_->open_connections > 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    impl_->ioc.stop();
+  });
+}
+
+void HttpServer::Join() {
+  for (auto& t : impl_->threads) {
+    if (t.joinable()) t.join();
+  }
+  impl_->threads.clear();
+  if (impl_->stopper.joinable()) impl_->stopper.join();
+}
+
+}  // namespace crossmesh

@@ -1,0 +1,100 @@
+#include "emulator/store/store.h"
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+using namespace crossmesh;
+
+namespace {
+
+std::string TempStatePath() {
+  char dir[] = "/tmp/crossmesh-store-XXXXXX";
+  REQUIRE(mkdtemp(dir));
+  return std::string(dir) + "/state.db";
+}
+
+int64_t CountRows(Store& store, const char* table) {
+  auto stmt = store.Prepare(std::string("SELECT COUNT(*) FROM ") + table);
+  REQUIRE(stmt.ok());
+  REQUIRE(stmt->Step());
+  return stmt->Int(0);
+}
+
+}  // namespace
+
+TEST_CASE("Migrations run once per component and record the schema version") {
+  auto store = Store::Open(":memory:");
+  REQUIRE(store.ok());
+  std::vector<std::string> steps = {"CREATE TABLE a (x INTEGER)", "ALTER TABLE a ADD COLUMN y"};
+  REQUIRE((*store)->Migrate("widgets", steps).ok());
+  CHECK((*store)->SchemaVersion("widgets") == 2);
+  REQUIRE((*store)->Migrate("widgets", steps).ok());  // second run: nothing to do
+
+  steps.push_back("CREATE TABLE b (z TEXT)");
+  REQUIRE((*store)->Migrate("widgets", steps).ok());
+  CHECK((*store)->SchemaVersion("widgets") == 3);
+  CHECK((*store)->SchemaVersion("other") == 0);
+}
+
+TEST_CASE("A failed migration leaves the schema at the last good version") {
+  auto store = Store::Open(":memory:");
+  REQUIRE(store.ok());
+  auto failed = (*store)->Migrate("widgets", {"CREATE TABLE a (x)", "THIS IS NOT SQL"});
+  CHECK_FALSE(failed.ok());
+  CHECK((*store)->SchemaVersion("widgets") == 1);
+}
+
+TEST_CASE("A state file newer than the build is refused with advice") {
+  auto store = Store::Open(":memory:");
+  REQUIRE(store.ok());
+  REQUIRE((*store)->Migrate("widgets", {"CREATE TABLE a (x)", "CREATE TABLE b (x)"}).ok());
+  auto refused = (*store)->Migrate("widgets", {"CREATE TABLE a (x)"});
+  REQUIRE_FALSE(refused.ok());
+  CHECK_THAT(refused.message(), Catch::Contains("newer than this build"));
+}
+
+TEST_CASE("A transaction that is not committed leaves no trace") {
+  auto store = Store::Open(":memory:");
+  REQUIRE(store.ok());
+  REQUIRE((*store)->Exec("CREATE TABLE t (x INTEGER)").ok());
+  {
+    Transaction tx(**store);
+    REQUIRE((*store)->Exec("INSERT INTO t VALUES (1)").ok());
+  }
+  CHECK(CountRows(**store, "t") == 0);
+  {
+    Transaction tx(**store);
+    REQUIRE((*store)->Exec("INSERT INTO t VALUES (2)").ok());
+    REQUIRE(tx.Commit().ok());
+  }
+  CHECK(CountRows(**store, "t") == 1);
+}
+
+TEST_CASE("A state file keeps committed rows across reopening") {
+  std::string path = TempStatePath();
+  {
+    auto store = Store::Open(path);
+    REQUIRE(store.ok());
+    REQUIRE((*store)->Migrate("t", {"CREATE TABLE t (x TEXT)"}).ok());
+    Transaction tx(**store);
+    auto insert = (*store)->Prepare("INSERT INTO t VALUES (?)");
+    REQUIRE(insert.ok());
+    REQUIRE(insert->Bind(1, std::string_view("kept")).Run().ok());
+    REQUIRE(tx.Commit().ok());
+  }
+  auto reopened = Store::Open(path);
+  REQUIRE(reopened.ok());
+  auto select = (*reopened)->Prepare("SELECT x FROM t");
+  REQUIRE(select.ok());
+  REQUIRE(select->Step());
+  CHECK(select->Text(0) == "kept");
+  std::filesystem::remove_all(std::filesystem::path(path).parent_path());
+}
+
+TEST_CASE("Opening a state file in a missing folder says which path and why") {
+  auto store = Store::Open("/nonexistent-crossmesh-dir/state.db");
+  REQUIRE_FALSE(store.ok());
+  CHECK_THAT(store.status().message(), Catch::Contains("/nonexistent-crossmesh-dir/state.db"));
+}
