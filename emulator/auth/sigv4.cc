@@ -194,25 +194,25 @@ Result<std::string> CheckAmzDate(const WireRequest& req, const AuthorizationHead
   return *amz_date;
 }
 
+// Uses AWS's wording, e.g. "Signature expired: 20150830T123600Z is now earlier than
+// 20150830T124601Z (20150830T130101Z - 15 min.)".
 Status CheckClockSkew(std::string_view amz_date, std::chrono::system_clock::time_point wall_now) {
-  const auto signed_at = *ParseAmzDate(amz_date);
+  const std::chrono::sys_seconds signed_at = *ParseAmzDate(amz_date);  // checked by the caller
   const auto now = std::chrono::floor<std::chrono::seconds>(wall_now);
-  const std::string wall = FormatAmzDate(now);
-  constexpr std::string_view kFix =
-      " Check that the clock of the signing client is within 15 minutes of this host's clock.";
+  std::string relation;
   if (signed_at < now - kMaxClockSkew) {
-    return Error("InvalidSignatureException", "Signature expired: " + std::string(amz_date) +
-                                                  " is now earlier than " +
-                                                  FormatAmzDate(now - kMaxClockSkew) + " (" + wall +
-                                                  " - 15 min.)." + std::string(kFix));
+    relation = "Signature expired: " + std::string(amz_date) + " is now earlier than " +
+               FormatAmzDate(now - kMaxClockSkew) + " (" + FormatAmzDate(now) + " - 15 min.).";
+  } else if (signed_at > now + kMaxClockSkew) {
+    relation = "Signature not yet current: " + std::string(amz_date) + " is still later than " +
+               FormatAmzDate(now + kMaxClockSkew) + " (" + FormatAmzDate(now) + " + 15 min.).";
+  } else {
+    return Status::Ok();
   }
-  if (signed_at > now + kMaxClockSkew) {
-    return Error("InvalidSignatureException", "Signature expired: " + std::string(amz_date) +
-                                                  " is now later than " +
-                                                  FormatAmzDate(now + kMaxClockSkew) + " (" + wall +
-                                                  " + 15 min.)." + std::string(kFix));
-  }
-  return Status::Ok();
+  return Error("InvalidSignatureException",
+               relation +
+                   " Check that the clock of the signing client is within 15 minutes of this "
+                   "host's clock.");
 }
 
 // The JS SDK sends x-amz-content-sha256; a value that is not the body's hash means the body

@@ -117,8 +117,8 @@ std::string Certificate::issuer_string() const {
 }
 
 std::vector<std::string> Certificate::dns_names() const {
-  GeneralNamesPtr names(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(get(), NID_subject_alt_name, nullptr, nullptr)));
+  GeneralNamesPtr names(
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(get(), NID_subject_alt_name, nullptr, nullptr)));
   return DnsNamesOf(names.get());
 }
 
@@ -191,9 +191,9 @@ Result<SigningAlgorithm> Certificate::signing_algorithm() const {
   int key_type = NID_undef;
   if (X509_get_signature_info(get(), &digest, &key_type, nullptr, nullptr) == 1) {
     for (SigningAlgorithm algorithm : kAllSigningAlgorithms) {
-      int expected_key = IsRsaPss(algorithm)                       ? EVP_PKEY_RSA_PSS
+      int expected_key = IsRsaPss(algorithm)                      ? EVP_PKEY_RSA_PSS
                          : FamilyOf(algorithm) == KeyFamily::kRsa ? EVP_PKEY_RSA
-                                                                   : EVP_PKEY_EC;
+                                                                  : EVP_PKEY_EC;
       if (EVP_MD_get_type(DigestOf(algorithm)) == digest && key_type == expected_key) {
         return algorithm;
       }

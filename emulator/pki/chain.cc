@@ -20,7 +20,8 @@ Status VerifyFailure(X509_STORE_CTX* context, TimePoint at) {
 
 }  // namespace
 
-Status VerifyCertificateChain(const Certificate& leaf, const std::vector<Certificate>& intermediates,
+Status VerifyCertificateChain(const Certificate& leaf,
+                              const std::vector<Certificate>& intermediates,
                               const std::vector<Certificate>& trusted, TimePoint at) {
   X509StorePtr store(X509_STORE_new());
   X509StackPtr untrusted(sk_X509_new_null());
@@ -58,14 +59,15 @@ Status VerifySubordinateCaChain(const Certificate& ca_certificate,
                                            "template");
   }
   if (chain.empty()) {
-    return Error(kCertificateMismatch, "a subordinate CA certificate needs its CertificateChain: "
-                                       "the issuing CA's certificate up to the root");
+    return Error(kCertificateMismatch,
+                 "a subordinate CA certificate needs its CertificateChain: "
+                 "the issuing CA's certificate up to the root");
   }
   if (X509_check_issued(chain.front().get(), ca_certificate.get()) != X509_V_OK) {
-    return Error(kCertificateMismatch,
-                 "the first chain certificate " + chain.front().subject_string() +
-                     " did not issue " + ca_certificate.subject_string() +
-                     "; order the chain from the issuing CA up to the root");
+    return Error(kCertificateMismatch, "the first chain certificate " +
+                                           chain.front().subject_string() + " did not issue " +
+                                           ca_certificate.subject_string() +
+                                           "; order the chain from the issuing CA up to the root");
   }
   if (!chain.back().IsSelfSigned()) {
     return Error(kCertificateMismatch, "the last chain certificate " +

@@ -15,7 +15,8 @@ namespace crossmesh::pki {
 // basicConstraints CA and path lengths); no purpose, host or revocation check.
 // On failure: CertificateMismatchException whose message holds OpenSSL's verify error string,
 // the depth and subject of the failing certificate, and `at`.
-Status VerifyCertificateChain(const Certificate& leaf, const std::vector<Certificate>& intermediates,
+Status VerifyCertificateChain(const Certificate& leaf,
+                              const std::vector<Certificate>& intermediates,
                               const std::vector<Certificate>& trusted, TimePoint at);
 
 // The ImportCertificateAuthorityCertificate check for a subordinate CA: `ca_certificate` must

@@ -19,8 +19,7 @@ class Csr {
   // A CSR for `key` naming `subject`, signed by `key` with `signing`. Non-empty `dns_names`
   // become a requested subjectAltName extension. InvalidArgsException when `signing` does not
   // fit the key, or a subject field or DNS name is not valid.
-  static Result<Csr> Create(const PrivateKey& key, const Subject& subject,
-                            SigningAlgorithm signing,
+  static Result<Csr> Create(const PrivateKey& key, const Subject& subject, SigningAlgorithm signing,
                             const std::vector<std::string>& dns_names = {});
   // A "CERTIFICATE REQUEST" PEM block. MalformedCSRException when it does not parse or its
   // public key cannot be decoded. Does not check the signature: see VerifySignature.

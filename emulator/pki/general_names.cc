@@ -7,16 +7,16 @@ namespace crossmesh::pki {
 namespace {
 
 bool IsNameCharacter(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '_' || c == '.';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_' || c == '.';
 }
 
 }  // namespace
 
 Status ValidateDnsName(std::string_view name) {
   auto invalid = [&](std::string_view why) {
-    return Error(kInvalidArgs, "DNS name \"" + std::string(name) + "\" is not valid: " +
-                                   std::string(why));
+    return Error(kInvalidArgs,
+                 "DNS name \"" + std::string(name) + "\" is not valid: " + std::string(why));
   };
   if (name.empty()) return invalid("it is empty");
   if (name.size() > 253) return invalid("it is longer than 253 characters");

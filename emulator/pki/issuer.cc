@@ -44,8 +44,9 @@ Status CheckCa(const PublicKey& subject_key, const SigningCa& ca, const IssueOpt
     return Status::Ok();
   }
   if (*ca_path_length == 0) {
-    return Error(kInvalidArgs, "the CA certificate has path length 0, so it can issue only "
-                               "end-entity certificates; use EndEntityCertificate/V1");
+    return Error(kInvalidArgs,
+                 "the CA certificate has path length 0, so it can issue only "
+                 "end-entity certificates; use EndEntityCertificate/V1");
   }
   if (TemplatePathLength(options.certificate_template) >= *ca_path_length) {
     return Error(kInvalidArgs, template_name + " exceeds the CA certificate's path length " +
@@ -66,8 +67,9 @@ Status CheckRequest(const PublicKey& subject_key, const Subject& subject, const 
                                    FormatUtc(options.not_before) + "; give a later end");
   }
   if (subject.empty() && dns_names.empty()) {
-    return Error(kInvalidArgs, "the certificate would name nobody: give the CSR a subject "
-                               "(CommonName) or DNS names");
+    return Error(kInvalidArgs,
+                 "the certificate would name nobody: give the CSR a subject "
+                 "(CommonName) or DNS names");
   }
   return CheckCa(subject_key, ca, options);
 }
@@ -143,8 +145,7 @@ Result<std::vector<uint8_t>> RandomSerial() {
   return serial;
 }
 
-Result<Certificate> IssueFromCsr(const Csr& csr, const SigningCa& ca,
-                                 const IssueOptions& options) {
+Result<Certificate> IssueFromCsr(const Csr& csr, const SigningCa& ca, const IssueOptions& options) {
   CM_RETURN_IF_ERROR(csr.VerifySignature());
   Result<KeyAlgorithm> key_algorithm = csr.key_algorithm();
   if (!key_algorithm.ok()) {

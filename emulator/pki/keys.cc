@@ -83,7 +83,8 @@ PublicKey PublicKey::Share(EVP_PKEY* key) {
 
 Result<PublicKey> PublicKey::FromPem(std::string_view pem) {
   BioPtr bio = ReadBio(pem);
-  EvpPkeyPtr key(bio ? PEM_read_bio_PUBKEY(bio.get(), nullptr, NoPassphraseCallback, nullptr) : nullptr);
+  EvpPkeyPtr key(bio ? PEM_read_bio_PUBKEY(bio.get(), nullptr, NoPassphraseCallback, nullptr)
+                     : nullptr);
   if (key == nullptr) {
     return OpenSslFailure(kInvalidArgs, "the public key is not a PEM \"PUBLIC KEY\" block");
   }
@@ -132,8 +133,8 @@ Result<PrivateKey> PrivateKey::Generate(KeyAlgorithm algorithm) {
       break;
   }
   if (key == nullptr) {
-    return OpenSslFailure(kRequestFailed, "cannot generate a " +
-                                              std::string(KeyAlgorithmName(algorithm)) + " key");
+    return OpenSslFailure(kRequestFailed,
+                          "cannot generate a " + std::string(KeyAlgorithmName(algorithm)) + " key");
   }
   return PrivateKey(std::move(key), algorithm);
 }

@@ -29,8 +29,7 @@ Result<std::string> ExportEncryptedPkcs8Pem(const PrivateKey& key, std::string_v
   // OpenSSL 3 defaults PKCS#8 encryption to PBES2 + PBKDF2-HMAC-SHA256 for this cipher.
   if (bio == nullptr ||
       PEM_write_bio_PKCS8PrivateKey(bio.get(), key.get(), EVP_aes_256_cbc(), passphrase.data(),
-                                    static_cast<int>(passphrase.size()), nullptr,
-                                    nullptr) != 1) {
+                                    static_cast<int>(passphrase.size()), nullptr, nullptr) != 1) {
     return OpenSslFailure(kRequestFailed, "cannot encrypt the private key as PKCS#8");
   }
   return BioContents(bio.get());

@@ -14,9 +14,9 @@ Result<EvpMdCtxPtr> NewSigningContext(const PrivateKey& key, SigningAlgorithm al
   EVP_PKEY_CTX* key_context = nullptr;  // owned by `context`
   if (context == nullptr || EVP_DigestSignInit(context.get(), &key_context, DigestOf(algorithm),
                                                nullptr, key.get()) != 1) {
-    return OpenSslFailure(kRequestFailed, "cannot start a " +
-                                              std::string(SigningAlgorithmName(algorithm)) +
-                                              " signature");
+    return OpenSslFailure(
+        kRequestFailed,
+        "cannot start a " + std::string(SigningAlgorithmName(algorithm)) + " signature");
   }
   if (IsRsaPss(algorithm) &&
       (EVP_PKEY_CTX_set_rsa_padding(key_context, RSA_PKCS1_PSS_PADDING) != 1 ||

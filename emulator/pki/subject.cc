@@ -98,9 +98,8 @@ Result<X509NamePtr> ToX509Name(const Subject& subject) {
     const auto* bytes = reinterpret_cast<const unsigned char*>(attribute.value.data());
     if (X509_NAME_add_entry_by_OBJ(name.get(), object.get(), MBSTRING_UTF8, bytes,
                                    static_cast<int>(attribute.value.size()), -1, 0) != 1) {
-      return OpenSslFailure(kInvalidArgs, "Subject CustomAttribute " +
-                                              attribute.object_identifier + " value \"" +
-                                              attribute.value + "\" is not valid");
+      return OpenSslFailure(kInvalidArgs, "Subject CustomAttribute " + attribute.object_identifier +
+                                              " value \"" + attribute.value + "\" is not valid");
     }
   }
   return name;

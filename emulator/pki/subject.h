@@ -22,7 +22,7 @@ struct SubjectAttribute {
 // Empty strings mean "absent". Fields appear in the X509_NAME in the order declared here,
 // which is the member order of ASN1Subject in the ACM-PCA API reference.
 struct Subject {
-  std::string country;  // C, two letters (ISO 3166)
+  std::string country;                       // C, two letters (ISO 3166)
   std::string organization;                  // O
   std::string organizational_unit;           // OU
   std::string distinguished_name_qualifier;  // dnQualifier

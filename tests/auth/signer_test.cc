@@ -368,7 +368,7 @@ TEST_CASE(
 
   RequireFailure(verified, "InvalidSignatureException");
   CHECK_THAT(verified.status().message(),
-             Catch::StartsWith("Signature expired: 20261204T154127Z is now later than "
+             Catch::StartsWith("Signature not yet current: 20261204T154127Z is still later than "
                                "20261204T154027Z (20261204T152527Z + 15 min.)"));
 }
 

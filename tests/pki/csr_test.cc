@@ -90,8 +90,7 @@ TEST_CASE("Creating a CSR with a bad DNS name is InvalidArgsException naming it"
 
 TEST_CASE("Text that is not a PEM CSR is MalformedCSRException with OpenSSL's reason") {
   PrivateKey key = Unwrap(PrivateKey::Generate(KeyAlgorithm::kEcPrime256v1));
-  Csr csr = Unwrap(
-      Csr::Create(key, testing::Named("cn"), SigningAlgorithm::kSha256WithEcdsa));
+  Csr csr = Unwrap(Csr::Create(key, testing::Named("cn"), SigningAlgorithm::kSha256WithEcdsa));
   std::string pem = Unwrap(csr.ToPem());
   std::string truncated = pem.substr(0, pem.size() / 2) + "\n-----END CERTIFICATE REQUEST-----\n";
 

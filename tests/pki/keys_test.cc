@@ -1,5 +1,5 @@
-#include <catch2/catch.hpp>
 #include <openssl/rsa.h>
+#include <catch2/catch.hpp>
 
 #include <string>
 

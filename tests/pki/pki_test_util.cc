@@ -47,8 +47,7 @@ TestCa MakeSubordinate(const TestCa& parent, KeyAlgorithm key_algorithm, Signing
   options.signing_algorithm = signing;
   options.not_before = not_before;
   options.not_after = not_after;
-  Certificate certificate =
-      Unwrap(IssueFromCsr(csr, {&parent.key, &parent.certificate}, options));
+  Certificate certificate = Unwrap(IssueFromCsr(csr, {&parent.key, &parent.certificate}, options));
   return {std::move(key), std::move(certificate)};
 }
 

@@ -1,0 +1,217 @@
+// The request pipeline end to end over HTTP: SigV4 identity, dispatch, error shapes, admin API.
+#include <catch2/catch.hpp>
+
+#include "emulator/auth/signer.h"
+#include "emulator/auth/sigv4.h"
+#include "emulator/client/http_client.h"
+#include "tests/support/test_emulator.h"
+
+using namespace crossmesh;
+using namespace crossmesh::testing;
+
+namespace {
+
+WireRequest StsRequest() {
+  WireRequest request;
+  request.method = "POST";
+  request.path = "/";
+  request.SetHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+  request.body = "Action=GetCallerIdentity&Version=2011-06-15";
+  return request;
+}
+
+WireResponse SendUnsigned(TestEmulator& t, const WireRequest& request) {
+  auto endpoint = ParseEndpointUrl(t.url());
+  REQUIRE(endpoint.ok());
+  auto response = SendHttp(*endpoint, request);
+  REQUIRE(response.ok());
+  return *response;
+}
+
+}  // namespace
+
+TEST_CASE("GetCallerIdentity answers with the account the access key belongs to") {
+  TestEmulator t;
+  for (const char* name : {"frontend", "backend"}) {
+    INFO(name);
+    WireResponse response = t.Send(name, StsRequest(), "sts");
+    CHECK(response.status == 200);
+    const Account* account = t.emulator().accounts().FindByName(name);
+    CHECK_THAT(response.body, Catch::Contains("<Account>" + account->id + "</Account>"));
+    CHECK_THAT(response.body, Catch::Contains("<Arn>arn:aws:iam::" + account->id + ":root</Arn>"));
+    CHECK_THAT(response.body, Catch::Contains("<RequestId>"));
+    REQUIRE(response.Header("x-amzn-RequestId"));
+  }
+}
+
+TEST_CASE("A JS-SDK-shaped request with x-amz-content-sha256 and nine signed headers verifies") {
+  TestEmulator t;
+  const Account* account = t.emulator().accounts().FindByName("backend");
+  auto endpoint = ParseEndpointUrl(t.url());
+  WireRequest request = StsRequest();
+  request.SetHeader("Content-Type", "application/x-www-form-urlencoded");
+  request.SetHeader("amz-sdk-invocation-id", "8fe82d2b-dff4-4b03-b34d-78b3e3d48d1f");
+  request.SetHeader("amz-sdk-request", "attempt=1; max=1");
+  request.SetHeader("content-length", std::to_string(request.body.size()));
+  request.SetHeader("x-amz-user-agent", "aws-sdk-js/3.1177.0");
+  request.SetHeader("Host", endpoint->HostHeader());
+  request.SetHeader("x-amz-content-sha256", Sha256Hex(request.body));
+  request.SetHeader("X-Amz-Date", auth::FormatAmzDate(Clock::now()));
+  auto authorization = auth::AuthorizationFor(
+      request, {account->access_key_id, account->secret_access_key}, "us-east-1", "sts",
+      {"amz-sdk-invocation-id", "amz-sdk-request", "content-length", "content-type", "host",
+       "x-amz-content-sha256", "x-amz-date", "x-amz-user-agent"});
+  REQUIRE(authorization.ok());
+  request.SetHeader("Authorization", *authorization);
+
+  WireResponse response = SendUnsigned(t, request);
+  CHECK(response.status == 200);
+  CHECK_THAT(response.body, Catch::Contains("<Account>222222222222</Account>"));
+}
+
+TEST_CASE("A wrong secret fails with SignatureDoesNotMatch for STS and InvalidSignature for JSON") {
+  TestEmulator t;
+  const Account* account = t.emulator().accounts().FindByName("frontend");
+  auto endpoint = ParseEndpointUrl(t.url());
+
+  WireRequest sts = StsRequest();
+  REQUIRE(auth::SignRequest(sts, {account->access_key_id, "not-the-secret"}, "us-west-2", "sts",
+                            Clock::now(), false, endpoint->HostHeader())
+              .ok());
+  WireResponse sts_response = SendUnsigned(t, sts);
+  CHECK(sts_response.status == 403);
+  CHECK_THAT(sts_response.body, Catch::Contains("<Code>SignatureDoesNotMatch</Code>"));
+  CHECK_THAT(sts_response.body, Catch::Contains("<ErrorResponse"));
+
+  WireRequest json;
+  json.method = "POST";
+  json.path = "/";
+  json.SetHeader("Content-Type", "application/x-amz-json-1.1");
+  json.SetHeader("X-Amz-Target", "ACMPrivateCA.ListCertificateAuthorities");
+  json.body = "{}";
+  REQUIRE(auth::SignRequest(json, {account->access_key_id, "not-the-secret"}, "us-west-2",
+                            "acm-pca", Clock::now(), false, endpoint->HostHeader())
+              .ok());
+  WireResponse json_response = SendUnsigned(t, json);
+  CHECK(json_response.status == 403);
+  CHECK(BodyJson(json_response)["__type"] == "InvalidSignatureException");
+}
+
+TEST_CASE("An unknown access key is InvalidClientTokenId for STS") {
+  TestEmulator t;
+  auto endpoint = ParseEndpointUrl(t.url());
+  WireRequest sts = StsRequest();
+  REQUIRE(auth::SignRequest(sts, {"AKIAUNKNOWNUNKNOWN00", "x"}, "us-west-2", "sts", Clock::now(),
+                            false, endpoint->HostHeader())
+              .ok());
+  WireResponse response = SendUnsigned(t, sts);
+  CHECK(response.status == 403);
+  CHECK_THAT(response.body, Catch::Contains("<Code>InvalidClientTokenId</Code>"));
+}
+
+TEST_CASE("The access key decides the account; nothing in the request body overrides it") {
+  TestEmulator t;
+  WireRequest request = StsRequest();
+  request.body += "&Account=111111111111&AccountId=111111111111";
+  WireResponse response = t.Send("backend", request, "sts");
+  CHECK(response.status == 200);
+  CHECK_THAT(response.body, Catch::Contains("<Account>222222222222</Account>"));
+}
+
+TEST_CASE("Unknown operations get an AWS-shaped error naming them, in each protocol") {
+  TestEmulator t;
+
+  WireRequest sts = StsRequest();
+  sts.body = "Action=AssumeRoleWithMagic&Version=2011-06-15";
+  WireResponse sts_response = t.Send("frontend", sts, "sts");
+  CHECK(sts_response.status == 400);
+  CHECK_THAT(sts_response.body, Catch::Contains("<Code>InvalidAction</Code>"));
+  CHECK_THAT(sts_response.body, Catch::Contains("AssumeRoleWithMagic"));
+
+  WireResponse unknown_service =
+      t.JsonCall("frontend", "kinesis", "Kinesis_20131202.ListStreams", nlohmann::json::object());
+  CHECK(unknown_service.status == 400);
+  CHECK(BodyJson(unknown_service)["__type"] == "UnknownOperationException");
+  CHECK_THAT(BodyJson(unknown_service)["message"].get<std::string>(),
+             Catch::Contains("'kinesis'"));
+}
+
+TEST_CASE("The admin API reads health, advances the clock and resets state") {
+  TestEmulator t;
+  WireRequest health;
+  health.method = "GET";
+  health.path = "/_crossmesh/health";
+  WireResponse h = SendUnsigned(t, health);
+  CHECK(h.status == 200);
+  CHECK(BodyJson(h)["status"] == "ok");
+  CHECK(BodyJson(h)["accounts"].size() == 2);
+
+  WireRequest advance;
+  advance.method = "POST";
+  advance.path = "/_crossmesh/clock/advance";
+  advance.body = R"({"by":"340d"})";
+  WireResponse a = SendUnsigned(t, advance);
+  CHECK(a.status == 200);
+  CHECK(BodyJson(a)["offset_seconds"].get<int64_t>() >= 340 * 86400);
+  CHECK(t.emulator().clock().Offset() >= std::chrono::hours(24 * 340));
+
+  advance.body = R"({"by":"soon"})";
+  WireResponse bad = SendUnsigned(t, advance);
+  CHECK(bad.status == 400);
+  CHECK_THAT(BodyJson(bad)["message"].get<std::string>(), Catch::Contains("invalid duration"));
+
+  advance.body = "{not json";
+  CHECK(SendUnsigned(t, advance).status == 400);
+
+  WireRequest reset;
+  reset.method = "POST";
+  reset.path = "/_crossmesh/reset";
+  CHECK(SendUnsigned(t, reset).status == 200);
+  CHECK(t.emulator().clock().Offset().count() == 0);
+}
+
+TEST_CASE("The admin API refuses callers that are not on loopback") {
+  TestEmulator t;
+  WireRequest request;
+  request.method = "POST";
+  request.path = "/_crossmesh/reset";
+  request.remote_address = "192.0.2.10";  // documentation range; never contacted
+  WireResponse response = t.emulator().Handle(request);
+  CHECK(response.status == 403);
+  CHECK_THAT(response.body, Catch::Contains("loopback callers only"));
+}
+
+TEST_CASE("Advancing the clock runs due events in time order, each at its own time") {
+  struct Recorder : TimedEventSource {
+    std::vector<TimePoint> pending;
+    std::vector<std::pair<TimePoint, TimePoint>> ran;  // (due, clock when run)
+    VirtualClock* clock = nullptr;
+    std::optional<TimePoint> NextDue(Store&) override {
+      if (pending.empty()) return std::nullopt;
+      return *std::min_element(pending.begin(), pending.end());
+    }
+    Status RunDue(Store&, TimePoint now) override {
+      auto it = std::min_element(pending.begin(), pending.end());
+      if (it != pending.end() && *it <= now) {
+        ran.emplace_back(*it, clock->Now());
+        pending.erase(it);
+      }
+      return Status::Ok();
+    }
+  };
+  TestEmulator t;
+  Recorder recorder;
+  recorder.clock = &t.emulator().clock();
+  TimePoint start = t.emulator().clock().Now();
+  using days = std::chrono::duration<int64_t, std::ratio<86400>>;
+  recorder.pending = {start + days(30), start + days(10), start + days(500)};
+  t.emulator().AddTimedEvents(&recorder);
+
+  REQUIRE(t.emulator().AdvanceClock(days(100)).ok());
+  REQUIRE(recorder.ran.size() == 2);
+  CHECK(recorder.ran[0].first == start + days(10));
+  CHECK(recorder.ran[1].first == start + days(30));
+  CHECK(recorder.ran[0].second >= start + days(10));
+  CHECK(recorder.ran[0].second < start + days(11));
+  CHECK(recorder.pending.size() == 1);
+}
