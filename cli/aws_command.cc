@@ -50,8 +50,9 @@ void AddAwsCommand(CLI::App& app, RunFn* run) {
   auto endpoint = std::make_shared<std::string>();
   auto args = std::make_shared<std::vector<std::string>>();
   CLI::App* cmd = app.add_subcommand(
-      "aws", "Run /usr/bin/aws against the emulator: crossmesh aws --profile frontend sts "
-             "get-caller-identity");
+      "aws",
+      "Run /usr/bin/aws against the emulator: crossmesh aws --profile frontend sts "
+      "get-caller-identity");
   cmd->prefix_command();
   cmd->add_option("--crossmesh-endpoint", *endpoint,
                   "Emulator URL (default: $CROSSMESH_ENDPOINT, else http://127.0.0.1:4580)");

@@ -9,8 +9,8 @@
 namespace crossmesh::cli {
 namespace {
 
-int CallAdmin(const std::string& endpoint_flag, const std::string& method,
-              const std::string& path, const std::string& body) {
+int CallAdmin(const std::string& endpoint_flag, const std::string& method, const std::string& path,
+              const std::string& body) {
   std::string url = ResolveEndpointUrl(endpoint_flag);
   auto endpoint = ParseEndpointUrl(url);
   if (!endpoint.ok()) {

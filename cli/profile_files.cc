@@ -20,13 +20,12 @@ Status WriteAtomically(const std::filesystem::path& path, const std::string& tex
     }
   }
   std::error_code ec;
-  std::filesystem::permissions(temp, std::filesystem::perms::owner_read |
-                                         std::filesystem::perms::owner_write, ec);
+  std::filesystem::permissions(
+      temp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
   std::filesystem::rename(temp, path, ec);
   if (ec) {
-    return Error("InvalidConfiguration",
-                 fmt::format("cannot rename '{}' to '{}': {}", temp.string(), path.string(),
-                             ec.message()));
+    return Error("InvalidConfiguration", fmt::format("cannot rename '{}' to '{}': {}",
+                                                     temp.string(), path.string(), ec.message()));
   }
   return Status::Ok();
 }

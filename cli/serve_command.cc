@@ -94,9 +94,10 @@ int Serve(const ServeFlags& flags) {
                a.access_key_id);
   }
   if (!flags.profile_dir.empty()) {
-    fmt::print("# export AWS_CONFIG_FILE={0}/config AWS_SHARED_CREDENTIALS_FILE={0}/credentials\n"
-               "# aws --profile {1} --endpoint-url {2} sts get-caller-identity\n",
-               flags.profile_dir, (*emulator)->accounts().all().front().name, server.Url());
+    fmt::print(
+        "# export AWS_CONFIG_FILE={0}/config AWS_SHARED_CREDENTIALS_FILE={0}/credentials\n"
+        "# aws --profile {1} --endpoint-url {2} sts get-caller-identity\n",
+        flags.profile_dir, (*emulator)->accounts().all().front().name, server.Url());
   }
   std::fflush(stdout);
   spdlog::info("serving {} accounts on {} (state: {})", (*emulator)->accounts().all().size(),
@@ -134,7 +135,8 @@ void AddServeCommand(CLI::App& app, RunFn* run) {
   cmd->add_option("--account", flags->accounts, "Add an account: NAME=ACCOUNT_ID[:REGION]");
   cmd->add_option("--max-body-bytes", flags->max_body_bytes, "Largest request body accepted")
       ->capture_default_str();
-  cmd->add_option("--threads", flags->threads, "Server threads")->capture_default_str()
+  cmd->add_option("--threads", flags->threads, "Server threads")
+      ->capture_default_str()
       ->check(CLI::Range(1, 64));
   cmd->callback([run, flags] { *run = [flags] { return Serve(*flags); }; });
 }

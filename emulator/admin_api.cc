@@ -49,8 +49,8 @@ WireResponse Advance(Emulator& emulator, const WireRequest& request, std::string
   std::chrono::seconds by{0};
   if (body.is_object() && body.contains("by") && body["by"].is_string()) {
     auto parsed = ParseDuration(body["by"].get<std::string>());
-    if (!parsed.ok()) return Fail(400, parsed.status().code(), parsed.status().message(),
-                                  request_id);
+    if (!parsed.ok())
+      return Fail(400, parsed.status().code(), parsed.status().message(), request_id);
     by = *parsed;
   } else if (body.is_object() && body.contains("seconds") && body["seconds"].is_number_integer()) {
     by = std::chrono::seconds(body["seconds"].get<int64_t>());

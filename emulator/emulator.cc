@@ -81,8 +81,7 @@ Protocol Emulator::DetectProtocol(const WireRequest& request) const {
 }
 
 Result<CallContext> Emulator::Authenticate(const WireRequest& request, Protocol protocol,
-                                           std::string_view request_id,
-                                           std::string* service_name) {
+                                           std::string_view request_id, std::string* service_name) {
   (void)protocol;
   auto secret_for = [this](std::string_view key) -> std::optional<std::string> {
     const Account* account = options_.accounts.FindByAccessKey(key);
@@ -140,8 +139,8 @@ WireResponse Emulator::Handle(const WireRequest& request) {
     }
   }
 
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
-                  .count();
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   spdlog::info("api call account={} service={} operation={} status={} ms={:.1f} request_id={}",
                ctx->account->name, service_name, OperationName(request), response.status, ms,
                request_id);

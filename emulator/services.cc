@@ -5,8 +5,6 @@
 
 namespace crossmesh {
 
-void RegisterServices(Emulator& emulator) {
-  emulator.AddService(sts::MakeStsService());
-}
+void RegisterServices(Emulator& emulator) { emulator.AddService(sts::MakeStsService()); }
 
 }  // namespace crossmesh

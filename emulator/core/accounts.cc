@@ -92,7 +92,7 @@ Result<Account> AccountRegistry::ParseFlag(std::string_view flag) {
 }
 
 Result<AccountRegistry> AccountRegistry::LoadYaml(std::string_view text,
-                                                   std::string_view source_name) {
+                                                  std::string_view source_name) {
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));

@@ -44,7 +44,8 @@ Result<Arn> ParseArn(std::string_view text, std::string_view expected_service) {
   size_t start = 0;
   for (int i = 0; i < 5; ++i) {
     size_t colon = text.find(':', start);
-    if (colon == std::string_view::npos) return invalid("it has fewer than six ':'-separated parts");
+    if (colon == std::string_view::npos)
+      return invalid("it has fewer than six ':'-separated parts");
     parts.push_back(text.substr(start, colon - start));
     start = colon + 1;
   }

@@ -22,7 +22,7 @@ struct Arn {
 // ARN and the part that is wrong. `expected_service`, when set, must match.
 Result<Arn> ParseArn(std::string_view text, std::string_view expected_service = {});
 
-bool IsAccountId(std::string_view text);  // exactly 12 digits
+bool IsAccountId(std::string_view text);   // exactly 12 digits
 bool IsRegionName(std::string_view text);  // "us-west-2", "eu-central-1", ...
 
 }  // namespace crossmesh

@@ -12,7 +12,7 @@ struct CallContext {
   const Account* account = nullptr;  // decided by the access key, never by the request body
   std::string region;                // the region the request was signed for
   std::string request_id;
-  TimePoint now;                     // virtual time at the start of the call
+  TimePoint now;  // virtual time at the start of the call
 };
 
 }  // namespace crossmesh

@@ -39,7 +39,7 @@ inline Status Error(std::string code, std::string message) {
 template <typename T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : value_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return std::holds_alternative<T>(value_); }
@@ -62,8 +62,8 @@ class Result {
 }  // namespace crossmesh
 
 // Early return on failure, as leveldb's habit: `CM_RETURN_IF_ERROR(DoThing());`
-#define CM_RETURN_IF_ERROR(expr)              \
-  do {                                        \
-    ::crossmesh::Status cm_status_ = (expr);  \
-    if (!cm_status_.ok()) return cm_status_;  \
+#define CM_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::crossmesh::Status cm_status_ = (expr); \
+    if (!cm_status_.ok()) return cm_status_; \
   } while (false)

@@ -71,8 +71,8 @@ Certificate Certificate::Share(X509* certificate) {
   Result<TimePoint> not_before = FromAsn1Time(X509_get0_notBefore(certificate));
   Result<TimePoint> not_after = FromAsn1Time(X509_get0_notAfter(certificate));
   DrainOpenSslErrors();
-  return Certificate(std::move(x509), not_before.ok() ? *not_before : TimePoint(),
-                     not_after.ok() ? *not_after : TimePoint());
+  return {std::move(x509), not_before.ok() ? *not_before : TimePoint(),
+          not_after.ok() ? *not_after : TimePoint()};
 }
 
 Certificate::Certificate(const Certificate& other) : Certificate(Share(other.get())) {}

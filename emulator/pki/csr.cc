@@ -20,7 +20,7 @@ Status AddRequestedDnsNames(X509_REQ* request, const std::vector<std::string>& d
       sk_X509_EXTENSION_push(extensions.get(), san.get()) <= 0) {
     return OpenSslFailure(kRequestFailed, "cannot encode the subjectAltName request");
   }
-  san.release();  // extensions now owns it
+  static_cast<void>(san.release());  // extensions owns it now
   if (X509_REQ_add_extensions(request, extensions.get()) != 1) {
     return OpenSslFailure(kRequestFailed, "cannot add the subjectAltName request to the CSR");
   }

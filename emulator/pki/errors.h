@@ -5,14 +5,14 @@
 namespace crossmesh::pki {
 
 // The CSR is not PEM, not a CSR, or its self-signature does not verify.
-inline constexpr char kMalformedCsr[] = "MalformedCSRException";
+inline constexpr const char* kMalformedCsr = "MalformedCSRException";
 // The certificate text is not a PEM X.509 certificate.
-inline constexpr char kMalformedCertificate[] = "MalformedCertificateException";
+inline constexpr const char* kMalformedCertificate = "MalformedCertificateException";
 // A certificate does not match the key or the chain it is supposed to go with.
-inline constexpr char kCertificateMismatch[] = "CertificateMismatchException";
+inline constexpr const char* kCertificateMismatch = "CertificateMismatchException";
 // A caller-supplied value (algorithm, subject field, validity, template) is not acceptable.
-inline constexpr char kInvalidArgs[] = "InvalidArgsException";
+inline constexpr const char* kInvalidArgs = "InvalidArgsException";
 // OpenSSL failed where the input was fine (out of memory, broken provider): not the user's fault.
-inline constexpr char kRequestFailed[] = "RequestFailedException";
+inline constexpr const char* kRequestFailed = "RequestFailedException";
 
 }  // namespace crossmesh::pki

@@ -51,7 +51,7 @@ Result<GeneralNamesPtr> MakeDnsGeneralNames(const std::vector<std::string>& dns_
     if (sk_GENERAL_NAME_push(names.get(), entry.get()) <= 0) {
       return OpenSslFailure(kRequestFailed, "cannot add DNS name " + dns_name);
     }
-    entry.release();  // names now owns entry
+    static_cast<void>(entry.release());  // names owns it now
   }
   return names;
 }

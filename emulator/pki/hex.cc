@@ -1,9 +1,11 @@
 #include "emulator/pki/hex.h"
 
+#include <string_view>
+
 namespace crossmesh::pki {
 namespace {
 
-constexpr char kDigits[] = "0123456789abcdef";
+constexpr std::string_view kDigits = "0123456789abcdef";
 
 std::string Render(std::span<const uint8_t> bytes, bool colons) {
   std::string out;

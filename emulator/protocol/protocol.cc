@@ -29,18 +29,12 @@ int CommonStatus(std::string_view code) {
 // REST-JSON statuses from the App Mesh and RAM models (aws-wire-protocols.md section 0).
 int RestJsonStatus(std::string_view code) {
   static const std::map<std::string_view, int> kStatus = {
-      {"NotFoundException", 404},
-      {"ConflictException", 409},
-      {"BadRequestException", 400},
-      {"ForbiddenException", 403},
-      {"ResourceInUseException", 409},
-      {"TooManyRequestsException", 429},
-      {"LimitExceededException", 400},
-      {"InternalServerErrorException", 500},
-      {"ServiceUnavailableException", 503},
-      {"ServerInternalException", 500},
-      {"ThrottlingException", 429},
-      {"UnknownOperationException", 404},
+      {"NotFoundException", 404},           {"ConflictException", 409},
+      {"BadRequestException", 400},         {"ForbiddenException", 403},
+      {"ResourceInUseException", 409},      {"TooManyRequestsException", 429},
+      {"LimitExceededException", 400},      {"InternalServerErrorException", 500},
+      {"ServiceUnavailableException", 503}, {"ServerInternalException", 500},
+      {"ThrottlingException", 429},         {"UnknownOperationException", 404},
   };
   auto it = kStatus.find(code);
   return it == kStatus.end() ? 400 : it->second;
@@ -114,12 +108,23 @@ std::string XmlEscape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -136,8 +141,7 @@ std::string PercentDecode(std::string_view text, bool plus_is_space) {
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (c == '%' && i + 2 < text.size() &&
-        hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
+    if (c == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
       out.push_back(static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2])));
       i += 2;
     } else if (c == '+' && plus_is_space) {

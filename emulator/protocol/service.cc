@@ -11,15 +11,15 @@ Result<nlohmann::json> ParseJsonBody(std::string_view body) {
   try {
     auto parsed = nlohmann::json::parse(body);
     if (!parsed.is_object()) {
-      return Error("SerializationException",
-                   "the request body must be a JSON object ({...}); got " +
-                       std::string(parsed.type_name()));
+      return Error(
+          "SerializationException",
+          "the request body must be a JSON object ({...}); got " + std::string(parsed.type_name()));
     }
     return parsed;
   } catch (const nlohmann::json::parse_error& e) {
-    return Error("SerializationException",
-                 fmt::format("the request body is not valid JSON (at byte {}): {}", e.byte,
-                             e.what()));
+    return Error(
+        "SerializationException",
+        fmt::format("the request body is not valid JSON (at byte {}): {}", e.byte, e.what()));
   }
 }
 
@@ -28,8 +28,8 @@ std::vector<std::string> SplitPath(std::string_view path) {
   size_t start = 1;
   while (start <= path.size()) {
     size_t slash = path.find('/', start);
-    std::string_view part = path.substr(start, slash == std::string_view::npos ? slash
-                                                                                : slash - start);
+    std::string_view part =
+        path.substr(start, slash == std::string_view::npos ? slash : slash - start);
     if (!part.empty()) out.emplace_back(part);
     if (slash == std::string_view::npos) break;
     start = slash + 1;
@@ -66,8 +66,8 @@ WireResponse JsonRpcService::Handle(const CallContext& ctx, const WireRequest& r
 
 void RestJsonService::On(std::string method, std::string path_template, std::string operation,
                          Handler handler) {
-  routes_.push_back({std::move(method), SplitPath(path_template), std::move(operation),
-                     std::move(handler)});
+  routes_.push_back(
+      {std::move(method), SplitPath(path_template), std::move(operation), std::move(handler)});
 }
 
 WireResponse RestJsonService::Handle(const CallContext& ctx, const WireRequest& request) {
@@ -99,11 +99,11 @@ WireResponse RestJsonService::Handle(const CallContext& ctx, const WireRequest& 
     if (!output.ok()) return RenderError(protocol(), output.status(), ctx.request_id);
     return RenderJson(protocol(), output->status, output->body.dump(), ctx.request_id);
   }
-  return RenderError(protocol(),
-                     Error("UnknownOperationException",
-                           fmt::format("{} {} is not an operation of {}", request.method,
-                                       request.path, signing_name_)),
-                     ctx.request_id);
+  return RenderError(
+      protocol(),
+      Error("UnknownOperationException", fmt::format("{} {} is not an operation of {}",
+                                                     request.method, request.path, signing_name_)),
+      ctx.request_id);
 }
 
 WireResponse QueryService::Handle(const CallContext& ctx, const WireRequest& request) {
@@ -114,17 +114,19 @@ WireResponse QueryService::Handle(const CallContext& ctx, const WireRequest& req
   auto action = params.find("Action");
   if (action == params.end()) {
     return RenderError(protocol(),
-                       Error("MissingAction", "the request has no Action parameter; send "
-                                              "Action=<Operation>&Version=" + version_),
+                       Error("MissingAction",
+                             "the request has no Action parameter; send "
+                             "Action=<Operation>&Version=" +
+                                 version_),
                        ctx.request_id);
   }
   auto handler = handlers_.find(action->second);
   if (handler == handlers_.end()) {
-    return RenderError(protocol(),
-                       Error("InvalidAction",
-                             fmt::format("Could not find operation {} for version {}",
-                                         action->second, version_)),
-                       ctx.request_id);
+    return RenderError(
+        protocol(),
+        Error("InvalidAction",
+              fmt::format("Could not find operation {} for version {}", action->second, version_)),
+        ctx.request_id);
   }
 
   auto result = handler->second(ctx, params);

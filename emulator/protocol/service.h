@@ -94,7 +94,9 @@ class QueryService : public Service {
         xml_namespace_(std::move(xml_namespace)),
         version_(std::move(version)) {}
 
-  void On(std::string action, Handler handler) { handlers_[std::move(action)] = std::move(handler); }
+  void On(std::string action, Handler handler) {
+    handlers_[std::move(action)] = std::move(handler);
+  }
 
   std::string_view signing_name() const override { return signing_name_; }
   Protocol protocol() const override { return Protocol::kQuery; }

@@ -35,15 +35,11 @@ bool HeaderNameEquals(std::string_view a, std::string_view b) {
   return true;
 }
 
-const std::string* WireRequest::Header(std::string_view name) const {
-  return Find(headers, name);
-}
+const std::string* WireRequest::Header(std::string_view name) const { return Find(headers, name); }
 void WireRequest::SetHeader(std::string name, std::string value) {
   Set(headers, std::move(name), std::move(value));
 }
-const std::string* WireResponse::Header(std::string_view name) const {
-  return Find(headers, name);
-}
+const std::string* WireResponse::Header(std::string_view name) const { return Find(headers, name); }
 void WireResponse::SetHeader(std::string name, std::string value) {
   Set(headers, std::move(name), std::move(value));
 }

@@ -14,11 +14,11 @@ namespace crossmesh {
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 struct WireRequest {
-  std::string method;      // "GET", "POST", ...
-  std::string path;        // raw path as received, still percent-encoded: "/v20190125/meshes"
-  std::string query;       // raw query string without '?', still percent-encoded; "" if none
-  HeaderList headers;      // names as received; look up with Header()
-  std::string body;        // exact bytes as received
+  std::string method;          // "GET", "POST", ...
+  std::string path;            // raw path as received, still percent-encoded: "/v20190125/meshes"
+  std::string query;           // raw query string without '?', still percent-encoded; "" if none
+  HeaderList headers;          // names as received; look up with Header()
+  std::string body;            // exact bytes as received
   std::string remote_address;  // peer IP as text ("127.0.0.1"); empty when in-process
 
   // Case-insensitive header lookup; nullptr when absent. With repeated headers, the first.

@@ -101,11 +101,11 @@ asio::awaitable<void> HttpServer::Impl::Serve(tcp::socket socket) {
     parser.body_limit(options.max_body_bytes);
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     stream.expires_after(std::chrono::seconds(options.idle_timeout_seconds));
-    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    co_await http::async_read(stream, buffer, parser,
+                              asio::redirect_error(asio::use_awaitable, ec));
 
-    if (ec == http::error::end_of_stream || ec == asio::error::eof ||
-        ec == beast::error::timeout || ec == asio::error::operation_aborted ||
-        ec == http::error::partial_message) {
+    if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == http::error::partial_message) {
       // The peer went away or stalled mid-request: there is nobody left to answer.
       spdlog::debug("connection from {} closed: {}", remote, ec.message());
       break;
@@ -144,8 +144,8 @@ asio::awaitable<void> HttpServer::Impl::Serve(tcp::socket socket) {
 asio::awaitable<void> HttpServer::Impl::Accept() {
   while (!stopping) {
     beast::error_code ec;
-    tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable,
-                                                                             ec));
+    tcp::socket socket =
+        co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (stopping || ec == asio::error::operation_aborted) break;
       spdlog::warn("accept failed: {}", ec.message());

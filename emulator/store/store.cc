@@ -63,9 +63,9 @@ bool Statement::IsNull(int column) const {
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   std::unique_ptr<sqlite3, SqliteCloser> db(raw);
   if (rc != SQLITE_OK) {
     return Error("InvalidConfiguration",
@@ -79,9 +79,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   CM_RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL"));
   CM_RETURN_IF_ERROR(store->Exec("PRAGMA synchronous=NORMAL"));
   CM_RETURN_IF_ERROR(store->Exec("PRAGMA foreign_keys=ON"));
-  CM_RETURN_IF_ERROR(store->Exec(
-      "CREATE TABLE IF NOT EXISTS schema_versions ("
-      " component TEXT PRIMARY KEY, version INTEGER NOT NULL)"));
+  CM_RETURN_IF_ERROR(
+      store->Exec("CREATE TABLE IF NOT EXISTS schema_versions ("
+                  " component TEXT PRIMARY KEY, version INTEGER NOT NULL)"));
   return store;
 }
 
@@ -171,8 +171,9 @@ Transaction::~Transaction() {
 }
 
 Status Transaction::Commit() {
-  if (done_) return begin_status_.ok() ? Error("InternalFailure", "transaction already ended")
-                                       : begin_status_;
+  if (done_)
+    return begin_status_.ok() ? Error("InternalFailure", "transaction already ended")
+                              : begin_status_;
   done_ = true;
   return store_.Commit();
 }

@@ -24,13 +24,13 @@ TEST_CASE("An encrypted PKCS#8 export opens with openssl pkey and the same passp
 
     ScratchDir dir;
     std::string path = dir.Write("key.pem", encrypted);
-    testing::CommandResult opened =
-        RunCommand("openssl pkey -in " + path + " -passin pass:" + passphrase);
+    const std::string pkey = "openssl pkey -in " + path;
+    testing::CommandResult opened = RunCommand(pkey + " -passin pass:" + passphrase);
     INFO(opened.output);
     REQUIRE(opened.exit_code == 0);
     CHECK(opened.output == Unwrap(key.ToPem()));
 
-    testing::CommandResult wrong = RunCommand("openssl pkey -in " + path + " -passin pass:nope");
+    testing::CommandResult wrong = RunCommand(pkey + " -passin pass:nope");
     CHECK(wrong.exit_code != 0);
 
     // PBES2 with AES-256-CBC, as ACM's ExportCertificate.

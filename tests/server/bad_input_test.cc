@@ -98,8 +98,9 @@ TEST_CASE("Oversized headers get 431 and the server keeps serving") {
 
 TEST_CASE("Requests with missing or malformed authentication get the AWS error for each") {
   TestEmulator t;
-  const std::string json = "Content-Type: application/x-amz-json-1.1\r\n"
-                           "X-Amz-Target: ACMPrivateCA.ListCertificateAuthorities\r\n";
+  const std::string json =
+      "Content-Type: application/x-amz-json-1.1\r\n"
+      "X-Amz-Target: ACMPrivateCA.ListCertificateAuthorities\r\n";
   const std::string date = "X-Amz-Date: 20261204T152510Z\r\n";
   struct Case {
     std::string name;
@@ -118,7 +119,8 @@ TEST_CASE("Requests with missing or malformed authentication get the AWS error f
       {"short credential scope",
        json + date +
            "Authorization: AWS4-HMAC-SHA256 Credential=AKIAT5KC6MRJC7EW3H4T/20261204, "
-           "SignedHeaders=host;x-amz-date, Signature=" + std::string(64, 'a') + "\r\n",
+           "SignedHeaders=host;x-amz-date, Signature=" +
+           std::string(64, 'a') + "\r\n",
        "IncompleteSignatureException"},
       {"no X-Amz-Date",
        json +

@@ -1,10 +1,18 @@
 // The real Debian AWS CLI (/usr/bin/aws, CLI 2.9) against the emulator.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <fstream>
 
 #include "tests/support/test_emulator.h"
 
 using namespace crossmesh;
 using namespace crossmesh::testing;
+
+extern char** environ;
 
 TEST_CASE("aws sts get-caller-identity returns each profile's own account") {
   TestEmulator t;
@@ -67,4 +75,55 @@ TEST_CASE("crossmesh clock advance moves the emulator's virtual time") {
   auto down = RunCommand({crossmesh, "clock", "--endpoint-url", "http://127.0.0.1:1"});
   CHECK(down.exit_code == 1);
   CHECK_THAT(down.err, Catch::Contains("is `crossmesh serve` running there?"));
+}
+
+TEST_CASE("crossmesh serve prints its URL first, writes profiles, and stops cleanly on SIGTERM") {
+  TempDir dir;
+  int out[2];
+  REQUIRE(pipe(out) == 0);
+  std::string binary = std::string(CROSSMESH_BINARY_DIR) + "/cli/crossmesh";
+  std::vector<std::string> args = {binary, "serve", "--port", "0", "--profile-dir", dir.path()};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  posix_spawn_file_actions_addclose(&actions, out[0]);
+  pid_t pid = 0;
+  REQUIRE(posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ) == 0);
+  posix_spawn_file_actions_destroy(&actions);
+  close(out[1]);
+
+  std::string first_line;
+  char c = 0;
+  while (read(out[0], &c, 1) == 1 && c != '\n') first_line.push_back(c);
+  CHECK_THAT(first_line, Catch::Matches(R"(http://127\.0\.0\.1:\d+)"));
+
+  auto identity = RunCommand({"/usr/bin/aws", "--profile", "frontend", "--endpoint-url", first_line,
+                              "sts", "get-caller-identity"},
+                             {"AWS_CONFIG_FILE=" + dir.path() + "/config",
+                              "AWS_SHARED_CREDENTIALS_FILE=" + dir.path() + "/credentials"});
+  CHECK(identity.Json()["Account"] == "111111111111");
+  std::ifstream endpoint_file(dir.path() + "/endpoint");
+  std::string endpoint;
+  std::getline(endpoint_file, endpoint);
+  CHECK(endpoint == first_line);
+
+  REQUIRE(kill(pid, SIGTERM) == 0);
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  close(out[0]);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
+
+TEST_CASE("crossmesh serve refuses a non-loopback address and a bad accounts flag") {
+  std::string binary = std::string(CROSSMESH_BINARY_DIR) + "/cli/crossmesh";
+  auto public_address = RunCommand({binary, "serve", "--address", "0.0.0.0", "--port", "0"});
+  CHECK(public_address.exit_code == 2);
+  CHECK_THAT(public_address.err, Catch::Contains("not a loopback address"));
+  auto bad_account = RunCommand({binary, "serve", "--port", "0", "--account", "ops=12"});
+  CHECK(bad_account.exit_code == 2);
+  CHECK_THAT(bad_account.err, Catch::Contains("is not 12 digits"));
 }

@@ -132,8 +132,7 @@ TEST_CASE("Unknown operations get an AWS-shaped error naming them, in each proto
       t.JsonCall("frontend", "kinesis", "Kinesis_20131202.ListStreams", nlohmann::json::object());
   CHECK(unknown_service.status == 400);
   CHECK(BodyJson(unknown_service)["__type"] == "UnknownOperationException");
-  CHECK_THAT(BodyJson(unknown_service)["message"].get<std::string>(),
-             Catch::Contains("'kinesis'"));
+  CHECK_THAT(BodyJson(unknown_service)["message"].get<std::string>(), Catch::Contains("'kinesis'"));
 }
 
 TEST_CASE("The admin API reads health, advances the clock and resets state") {

@@ -5,10 +5,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <poll.h>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-#include <poll.h>
 
 #include "cli/profile_files.h"
 #include "emulator/auth/signer.h"
@@ -24,8 +24,8 @@ nlohmann::json BodyJson(const WireResponse& response) {
   return nlohmann::json::parse(response.body, nullptr, false);
 }
 
-CommandResult RunCommand(const std::vector<std::string>& argv,
-                         const std::vector<std::string>& env, const std::string& stdin_text) {
+CommandResult RunCommand(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                         const std::string& stdin_text) {
   int out_pipe[2], err_pipe[2], in_pipe[2];
   REQUIRE(pipe(out_pipe) == 0);
   REQUIRE(pipe(err_pipe) == 0);
@@ -183,8 +183,7 @@ WireResponse TestEmulator::RestCall(const std::string& account, const std::strin
 }
 
 std::string UpstreamFixture(const std::string& relative) {
-  return std::string(CROSSMESH_SOURCE_DIR) + "/../shared/fixtures/upstream-walkthrough/" +
-         relative;
+  return std::string(CROSSMESH_SOURCE_DIR) + "/../shared/fixtures/upstream-walkthrough/" + relative;
 }
 
 }  // namespace crossmesh::testing

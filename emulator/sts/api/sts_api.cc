@@ -7,8 +7,8 @@
 namespace crossmesh::sts {
 
 std::unique_ptr<Service> MakeStsService() {
-  auto service = std::make_unique<QueryService>(
-      "sts", "https://sts.amazonaws.com/doc/2011-06-15/", "2011-06-15");
+  auto service = std::make_unique<QueryService>("sts", "https://sts.amazonaws.com/doc/2011-06-15/",
+                                                "2011-06-15");
 
   service->On("GetCallerIdentity",
               [](const CallContext& ctx, const QueryService::Params&) -> Result<std::string> {
