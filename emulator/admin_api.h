@@ -9,6 +9,7 @@
 
 #include <string_view>
 
+#include "emulator/core/status.h"
 #include "emulator/protocol/wire.h"
 
 namespace crossmesh {
@@ -20,7 +21,8 @@ inline constexpr std::string_view kAdminPathPrefix = "/_crossmesh/";
 WireResponse HandleAdmin(Emulator& emulator, const WireRequest& request,
                          std::string_view request_id);
 
-// Registers every emulated service with the emulator (services.cc).
-void RegisterServices(Emulator& emulator);
+// Registers every emulated service with the emulator and brings their schemas up to date
+// (services.cc).
+Status RegisterServices(Emulator& emulator);
 
 }  // namespace crossmesh

@@ -50,7 +50,7 @@ Result<std::unique_ptr<Emulator>> Emulator::Create(EmulatorOptions options) {
 
   std::unique_ptr<Emulator> emulator(new Emulator(std::move(options), std::move(*store)));
   CM_RETURN_IF_ERROR(emulator->LoadClock());
-  RegisterServices(*emulator);
+  CM_RETURN_IF_ERROR(RegisterServices(*emulator));
   return emulator;
 }
 

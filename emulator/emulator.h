@@ -20,21 +20,13 @@
 #include "emulator/core/call_context.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/ids.h"
+#include "emulator/core/resource_catalog.h"
+#include "emulator/core/timed_events.h"
 #include "emulator/protocol/service.h"
 #include "emulator/protocol/wire.h"
 #include "emulator/store/store.h"
 
 namespace crossmesh {
-
-// Something that happens at a point in virtual time: a renewal, an expiry, an invitation lapsing.
-class TimedEventSource {
- public:
-  virtual ~TimedEventSource() = default;
-  // Earliest pending event, if any. Called inside a transaction.
-  virtual std::optional<TimePoint> NextDue(Store& store) = 0;
-  // Runs every event due at or before `now`. Called inside a transaction.
-  virtual Status RunDue(Store& store, TimePoint now) = 0;
-};
 
 struct EmulatorOptions {
   AccountRegistry accounts = AccountRegistry::Defaults();
@@ -64,8 +56,14 @@ class Emulator {
   const AccountRegistry& accounts() const { return options_.accounts; }
   Store& store() { return *store_; }
 
+  ResourceCatalog& resources() { return resources_; }
+
   void AddService(std::unique_ptr<Service> service);
   void AddTimedEvents(TimedEventSource* source) { timed_events_.push_back(source); }
+  void AddTimedEvents(std::unique_ptr<TimedEventSource> source) {
+    timed_events_.push_back(source.get());
+    owned_timed_events_.push_back(std::move(source));
+  }
 
  private:
   explicit Emulator(EmulatorOptions options, std::unique_ptr<Store> store);
@@ -84,6 +82,8 @@ class Emulator {
   std::mutex mutex_;  // one API call at a time: SQLite has one connection
   std::vector<std::unique_ptr<Service>> services_;
   std::vector<TimedEventSource*> timed_events_;
+  std::vector<std::unique_ptr<TimedEventSource>> owned_timed_events_;
+  ResourceCatalog resources_;
 };
 
 template <typename Fn>

@@ -83,4 +83,12 @@ double EpochSeconds(TimePoint t) {
   return static_cast<double>(ms) / 1000.0;
 }
 
+int64_t ToMillis(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+TimePoint FromMillis(int64_t ms) {
+  return TimePoint(std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(ms)));
+}
+
 }  // namespace crossmesh

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -44,5 +45,8 @@ Result<std::chrono::seconds> ParseDuration(std::string_view text);
 std::string FormatIso8601(TimePoint t);
 // Epoch seconds with millisecond fraction, as AWS JSON protocols send timestamps.
 double EpochSeconds(TimePoint t);
+// How the store keeps times: integer epoch milliseconds.
+int64_t ToMillis(TimePoint t);
+TimePoint FromMillis(int64_t ms);
 
 }  // namespace crossmesh

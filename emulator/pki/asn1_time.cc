@@ -16,8 +16,8 @@ std::time_t ToUnixSeconds(TimePoint time) {
 
 Status SetAsn1Time(ASN1_TIME* target, TimePoint time) {
   if (target == nullptr || ASN1_TIME_set(target, ToUnixSeconds(time)) == nullptr) {
-    return OpenSslFailure(kInvalidArgs, "cannot encode the time " + FormatUtc(time) +
-                                            " as an X.509 time (years 1950-9999 only)");
+    return OpenSslFailure(kInvalidArgs,
+                          "cannot encode the time " + FormatUtc(time) + " as an X.509 time");
   }
   return Status::Ok();
 }

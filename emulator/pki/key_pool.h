@@ -51,6 +51,7 @@ class KeyPool {
   bool WaitUntilFull(std::chrono::milliseconds timeout) const;
 
   // Stops the worker and joins it. Take keeps working (synchronously once the pool drains).
+  // Call from the owning thread (the destructor calls it too).
   // Idempotent.
   void Stop();
 

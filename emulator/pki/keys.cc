@@ -77,7 +77,7 @@ std::string DescribeKey(const EVP_PKEY* key) {
 }
 
 PublicKey PublicKey::Share(EVP_PKEY* key) {
-  EVP_PKEY_up_ref(key);
+  if (key != nullptr) EVP_PKEY_up_ref(key);
   return PublicKey(EvpPkeyPtr(key));
 }
 
@@ -107,6 +107,7 @@ Result<std::string> PublicKey::ToPem() const {
 }
 
 bool PublicKey::Equals(const PublicKey& other) const {
+  if (key_ == nullptr || other.key_ == nullptr) return false;
   return EVP_PKEY_eq(key_.get(), other.key_.get()) == 1;
 }
 
@@ -167,6 +168,7 @@ Result<std::string> PrivateKey::ToPem() const {
 }
 
 bool PrivateKey::Matches(const PublicKey& key) const {
+  if (key.get() == nullptr) return false;
   return EVP_PKEY_eq(key_.get(), key.get()) == 1;
 }
 

@@ -23,6 +23,7 @@ std::string DescribeKey(const EVP_PKEY* key);
 class PublicKey {
  public:
   // Takes a reference on `key` (which may also hold private parts; they are never written out).
+  // A null `key` (a certificate whose key OpenSSL cannot decode) equals nothing.
   static PublicKey Share(EVP_PKEY* key);
   // A "PUBLIC KEY" PEM block; InvalidArgsException when it does not parse.
   static Result<PublicKey> FromPem(std::string_view pem);

@@ -25,7 +25,8 @@ TEST_CASE("An encrypted PKCS#8 export opens with openssl pkey and the same passp
     ScratchDir dir;
     std::string path = dir.Write("key.pem", encrypted);
     const std::string pkey = "openssl pkey -in " + path;
-    testing::CommandResult opened = RunCommand(pkey + " -passin pass:" + passphrase);
+    const std::string right_passin = " -passin pass:" + passphrase;
+    testing::CommandResult opened = RunCommand(pkey + right_passin);
     INFO(opened.output);
     REQUIRE(opened.exit_code == 0);
     CHECK(opened.output == Unwrap(key.ToPem()));
