@@ -12,5 +12,6 @@ using RunFn = std::function<int()>;
 void AddServeCommand(CLI::App& app, RunFn* run);
 void AddAwsCommand(CLI::App& app, RunFn* run);
 void AddClockCommand(CLI::App& app, RunFn* run);
+void AddWalkthroughCommand(CLI::App& app, RunFn* run);
 
 }  // namespace crossmesh::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   crossmesh::cli::AddServeCommand(app, &run);
   crossmesh::cli::AddAwsCommand(app, &run);
   crossmesh::cli::AddClockCommand(app, &run);
+  crossmesh::cli::AddWalkthroughCommand(app, &run);
 
   CLI11_PARSE(app, argc, argv);
   return run ? run() : 2;
