@@ -13,5 +13,7 @@ void AddServeCommand(CLI::App& app, RunFn* run);
 void AddAwsCommand(CLI::App& app, RunFn* run);
 void AddClockCommand(CLI::App& app, RunFn* run);
 void AddWalkthroughCommand(CLI::App& app, RunFn* run);
+void AddLintCommand(CLI::App& app, RunFn* run);
+void AddApplyCommand(CLI::App& app, RunFn* run);
 
 }  // namespace crossmesh::cli

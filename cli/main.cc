@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   crossmesh::cli::AddAwsCommand(app, &run);
   crossmesh::cli::AddClockCommand(app, &run);
   crossmesh::cli::AddWalkthroughCommand(app, &run);
+  crossmesh::cli::AddLintCommand(app, &run);
+  crossmesh::cli::AddApplyCommand(app, &run);
 
   CLI11_PARSE(app, argc, argv);
   return run ? run() : 2;

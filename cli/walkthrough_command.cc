@@ -13,7 +13,8 @@ void AddWalkthroughCommand(CLI::App& app, RunFn* run) {
   cmd->add_option("--fixtures", options->fixtures_dir, "The project's fixtures folder")
       ->capture_default_str();
   cmd->add_flag("--quiet", options->quiet, "Print only the summary");
-  cmd->callback([run, options] { *run = [options] { return walkthrough::RunWalkthrough(*options); }; });
+  cmd->callback(
+      [run, options] { *run = [options] { return walkthrough::RunWalkthrough(*options); }; });
 }
 
 }  // namespace crossmesh::cli

@@ -49,8 +49,7 @@ Result<std::optional<std::string>> JsonInput::OptionalString(std::string_view na
   return std::optional<std::string>(value->get<std::string>());
 }
 
-Result<std::vector<std::string>> JsonInput::StringList(std::string_view name,
-                                                       bool required) const {
+Result<std::vector<std::string>> JsonInput::StringList(std::string_view name, bool required) const {
   const nlohmann::json* value = Find(name);
   if (!value) {
     if (required) {
@@ -92,8 +91,8 @@ Result<std::vector<std::pair<std::string, std::string>>> JsonInput::Tags(
   std::vector<std::pair<std::string, std::string>> out;
   const nlohmann::json* value = Find(name);
   if (!value) return out;
-  std::string expected = fmt::format("a list of {{\"{}\": ..., \"{}\": ...}}", key_name,
-                                     value_name);
+  std::string expected =
+      fmt::format("a list of {{\"{}\": ..., \"{}\": ...}}", key_name, value_name);
   if (!value->is_array()) return WrongType(name, expected);
   for (const auto& tag : *value) {
     if (!tag.is_object() || !tag.contains(key_name) || !tag[std::string(key_name)].is_string()) {

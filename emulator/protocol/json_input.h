@@ -18,7 +18,9 @@ namespace crossmesh {
 class JsonInput {
  public:
   JsonInput(const nlohmann::json& body, std::string invalid_code, std::string missing_code)
-      : body_(body), invalid_code_(std::move(invalid_code)), missing_code_(std::move(missing_code)) {}
+      : body_(body),
+        invalid_code_(std::move(invalid_code)),
+        missing_code_(std::move(missing_code)) {}
 
   // Members not in `known` are refused: a typo must not be silently ignored.
   Status OnlyMembers(std::initializer_list<std::string_view> known) const;
@@ -33,9 +35,8 @@ class JsonInput {
                                                                 std::string_view key_name,
                                                                 std::string_view value_name) const;
   // One of `allowed`, or nullopt when absent.
-  Result<std::optional<std::string>> OptionalEnum(std::string_view name,
-                                                  std::initializer_list<std::string_view> allowed)
-      const;
+  Result<std::optional<std::string>> OptionalEnum(
+      std::string_view name, std::initializer_list<std::string_view> allowed) const;
 
   const nlohmann::json& body() const { return body_; }
 

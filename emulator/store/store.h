@@ -32,7 +32,9 @@ class Statement {
       : db_(db), stmt_(std::move(stmt)) {}
 
   Statement& Bind(int index, std::string_view text);
-  Statement& Bind(int index, const std::string& text) { return Bind(index, std::string_view(text)); }
+  Statement& Bind(int index, const std::string& text) {
+    return Bind(index, std::string_view(text));
+  }
   Statement& Bind(int index, const char* text) { return Bind(index, std::string_view(text)); }
   Statement& Bind(int index, int64_t value);
   Statement& Bind(int index, double value);

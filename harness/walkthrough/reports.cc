@@ -45,14 +45,13 @@ Status WriteJsonReport(const std::string& path, const std::string& scenario,
   }
   nlohmann::json phases = nlohmann::json::array();
   for (const auto& t : runner.Timings()) phases.push_back({{"phase", t.phase}, {"ms", t.ms}});
-  nlohmann::json report = {
-      {"passed", runner.passed()},
-      {"scenarios",
-       {{{"name", scenario},
-         {"passed", runner.passed()},
-         {"steps", steps},
-         {"phases", phases},
-         {"hops", nlohmann::json::array()}}}}};
+  nlohmann::json report = {{"passed", runner.passed()},
+                           {"scenarios",
+                            {{{"name", scenario},
+                              {"passed", runner.passed()},
+                              {"steps", steps},
+                              {"phases", phases},
+                              {"hops", nlohmann::json::array()}}}}};
   return WriteFile(path, report.dump(2) + "\n");
 }
 

@@ -106,19 +106,17 @@ Result<std::string> Seed::CreateCa() {
 
 Result<std::string> Seed::SelfSignAndImport() {
   json ca = {{"CertificateAuthorityArn", state_.ca_arn}};
-  auto csr = PollWhileInProgress([&] {
-    return frontend_.Json("acm-pca", "ACMPrivateCA.GetCertificateAuthorityCsr", ca);
-  });
+  auto csr = PollWhileInProgress(
+      [&] { return frontend_.Json("acm-pca", "ACMPrivateCA.GetCertificateAuthorityCsr", ca); });
   if (!csr.ok()) return csr.status();
 
-  auto issued = frontend_.Json(
-      "acm-pca", "ACMPrivateCA.IssueCertificate",
-      {{"CertificateAuthorityArn", state_.ca_arn},
-       {"Csr", Base64((*csr)["Csr"].get<std::string>())},
-       {"SigningAlgorithm", "SHA256WITHRSA"},
-       {"TemplateArn", "arn:aws:acm-pca:::template/RootCACertificate/V1"},
-       {"Validity", {{"Value", 10}, {"Type", "YEARS"}}},
-       {"IdempotencyToken", "1234"}});
+  auto issued = frontend_.Json("acm-pca", "ACMPrivateCA.IssueCertificate",
+                               {{"CertificateAuthorityArn", state_.ca_arn},
+                                {"Csr", Base64((*csr)["Csr"].get<std::string>())},
+                                {"SigningAlgorithm", "SHA256WITHRSA"},
+                                {"TemplateArn", "arn:aws:acm-pca:::template/RootCACertificate/V1"},
+                                {"Validity", {{"Value", 10}, {"Type", "YEARS"}}},
+                                {"IdempotencyToken", "1234"}});
   if (!issued.ok()) return issued.status();
   auto certificate = PollWhileInProgress([&] {
     return frontend_.Json("acm-pca", "ACMPrivateCA.GetCertificate",
@@ -127,10 +125,10 @@ Result<std::string> Seed::SelfSignAndImport() {
   });
   if (!certificate.ok()) return certificate.status();
 
-  auto imported = frontend_.Json(
-      "acm-pca", "ACMPrivateCA.ImportCertificateAuthorityCertificate",
-      {{"CertificateAuthorityArn", state_.ca_arn},
-       {"Certificate", Base64((*certificate)["Certificate"].get<std::string>())}});
+  auto imported =
+      frontend_.Json("acm-pca", "ACMPrivateCA.ImportCertificateAuthorityCertificate",
+                     {{"CertificateAuthorityArn", state_.ca_arn},
+                      {"Certificate", Base64((*certificate)["Certificate"].get<std::string>())}});
   if (!imported.ok()) return imported.status();
   auto described = frontend_.Json("acm-pca", "ACMPrivateCA.DescribeCertificateAuthority", ca);
   if (!described.ok()) return described.status();
@@ -142,11 +140,11 @@ Result<std::string> Seed::SelfSignAndImport() {
 }
 
 Result<std::string> Seed::AllowAcmRenewals() {
-  auto granted = frontend_.Json(
-      "acm-pca", "ACMPrivateCA.CreatePermission",
-      {{"CertificateAuthorityArn", state_.ca_arn},
-       {"Principal", "acm.amazonaws.com"},
-       {"Actions", {"IssueCertificate", "GetCertificate", "ListPermissions"}}});
+  auto granted =
+      frontend_.Json("acm-pca", "ACMPrivateCA.CreatePermission",
+                     {{"CertificateAuthorityArn", state_.ca_arn},
+                      {"Principal", "acm.amazonaws.com"},
+                      {"Actions", {"IssueCertificate", "GetCertificate", "ListPermissions"}}});
   if (!granted.ok()) return granted.status();
   return std::string("ACM may renew certificates from this CA");
 }
@@ -188,8 +186,8 @@ Result<std::string> Seed::RequestCertificate(const std::string& account) {
 
   // Issuance is asynchronous, as in AWS: poll DescribeCertificate as the CLI's waiter does.
   for (int attempt = 0; attempt < 250; ++attempt) {
-    auto described = client.Json("acm", "CertificateManager.DescribeCertificate",
-                                  {{"CertificateArn", arn}});
+    auto described =
+        client.Json("acm", "CertificateManager.DescribeCertificate", {{"CertificateArn", arn}});
     if (!described.ok()) return described.status();
     std::string status = (*described)["Certificate"]["Status"];
     if (status == "ISSUED") {

@@ -20,8 +20,8 @@ bool StepRunner::Run(const std::string& name, const std::function<Result<std::st
 
   auto started = std::chrono::steady_clock::now();
   Result<std::string> result = step();
-  outcome.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
-                   .count();
+  outcome.ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   outcome.passed = result.ok();
   outcome.detail = result.ok() ? *result : result.status().ToString();
   if (!outcome.passed) ++failed_;

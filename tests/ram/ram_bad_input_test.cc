@@ -22,24 +22,38 @@ TEST_CASE("RAM refuses bad share requests with its own error codes") {
   const Case cases[] = {
       {"no name", {{"resourceArns", {ca}}}, "MissingRequiredParameterException", "'name'"},
       {"name of the wrong type", {{"name", 5}}, "InvalidParameterException", "must be a string"},
-      {"unknown member", {{"name", "x"}, {"resourceArn", ca}}, "InvalidParameterException",
+      {"unknown member",
+       {{"name", "x"}, {"resourceArn", ca}},
+       "InvalidParameterException",
        "unknown member 'resourceArn'"},
-      {"malformed ARN", {{"name", "x"}, {"resourceArns", {"CA_ARN"}}}, "MalformedArnException",
+      {"malformed ARN",
+       {{"name", "x"}, {"resourceArns", {"CA_ARN"}}},
+       "MalformedArnException",
        "'CA_ARN'"},
-      {"missing CA", {{"name", "x"}, {"resourceArns", {missing_ca}}}, "UnknownResourceException",
+      {"missing CA",
+       {{"name", "x"}, {"resourceArns", {missing_ca}}},
+       "UnknownResourceException",
        "does not exist"},
-      {"another account's CA", {{"name", "x"}, {"resourceArns", {backend_ca}}},
-       "UnknownResourceException", "belongs to account 222222222222"},
+      {"another account's CA",
+       {{"name", "x"}, {"resourceArns", {backend_ca}}},
+       "UnknownResourceException",
+       "belongs to account 222222222222"},
       {"unsharable type",
        {{"name", "x"}, {"resourceArns", {"arn:aws:acm:us-west-2:111111111111:certificate/abc"}}},
-       "InvalidParameterException", "acm-pca:CertificateAuthority and appmesh:Mesh"},
-      {"principal not an account", {{"name", "x"}, {"principals", {"FRONTEND_ACCOUNT"}}},
-       "InvalidParameterException", "12-digit"},
-      {"sharing with itself", {{"name", "x"}, {"principals", {"111111111111"}}},
-       "InvalidParameterException", "cannot be its principal"},
+       "InvalidParameterException",
+       "acm-pca:CertificateAuthority and appmesh:Mesh"},
+      {"principal not an account",
+       {{"name", "x"}, {"principals", {"FRONTEND_ACCOUNT"}}},
+       "InvalidParameterException",
+       "12-digit"},
+      {"sharing with itself",
+       {{"name", "x"}, {"principals", {"111111111111"}}},
+       "InvalidParameterException",
+       "cannot be its principal"},
       {"external principals not allowed",
        {{"name", "x"}, {"principals", {"222222222222"}}, {"allowExternalPrincipals", false}},
-       "OperationNotPermittedException", "allowExternalPrincipals"},
+       "OperationNotPermittedException",
+       "allowExternalPrincipals"},
   };
   for (const auto& c : cases) {
     INFO(c.name);
@@ -66,16 +80,15 @@ TEST_CASE("RAM list calls require resourceOwner and validate enums and tokens") 
   auto bad_invitation = Ram(t, "backend", "/acceptresourceshareinvitation",
                             {{"resourceShareInvitationArn", "not-an-arn"}}, 400);
   CHECK(bad_invitation["__type"] == "MalformedArnException");
-  auto no_invitation = Ram(
-      t, "backend", "/acceptresourceshareinvitation",
-      {{"resourceShareInvitationArn",
-        "arn:aws:ram:us-west-2:111111111111:resource-share-invitation/nope"}},
-      400);
+  auto no_invitation = Ram(t, "backend", "/acceptresourceshareinvitation",
+                           {{"resourceShareInvitationArn",
+                             "arn:aws:ram:us-west-2:111111111111:resource-share-invitation/nope"}},
+                           400);
   CHECK(no_invitation["__type"] == "ResourceShareInvitationArnNotFoundException");
   WireResponse no_arn = t.RestCall("frontend", "ram", "DELETE", "/deleteresourceshare");
   CHECK(no_arn.status == 400);
   CHECK(BodyJson(no_arn)["__type"] == "MissingRequiredParameterException");
-  WireResponse unknown = t.RestCall("frontend", "ram", "POST", "/createresourcesharez",
-                                    nlohmann::json::object());
+  WireResponse unknown =
+      t.RestCall("frontend", "ram", "POST", "/createresourcesharez", nlohmann::json::object());
   CHECK(BodyJson(unknown)["__type"] == "UnknownOperationException");
 }

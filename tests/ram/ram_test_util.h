@@ -19,15 +19,17 @@ inline nlohmann::json Ram(TestEmulator& t, const std::string& account, const std
 
 inline std::string ShareWithBackend(TestEmulator& t, const std::string& resource_arn,
                                     const std::string& name = "Shared_Private_CA_MESH") {
-  auto out = Ram(t, "frontend", "/createresourceshare",
-                 {{"name", name}, {"resourceArns", {resource_arn}}, {"principals", {"222222222222"}}});
+  auto out =
+      Ram(t, "frontend", "/createresourceshare",
+          {{"name", name}, {"resourceArns", {resource_arn}}, {"principals", {"222222222222"}}});
   return out["resourceShare"]["resourceShareArn"];
 }
 
 inline std::string InvitationFor(TestEmulator& t, const std::string& share_arn) {
   auto out = Ram(t, "backend", "/getresourceshareinvitations", nlohmann::json::object());
   for (const auto& invitation : out["resourceShareInvitations"]) {
-    if (invitation["resourceShareArn"] == share_arn) return invitation["resourceShareInvitationArn"];
+    if (invitation["resourceShareArn"] == share_arn)
+      return invitation["resourceShareInvitationArn"];
   }
   FAIL("backend has no invitation for " << share_arn);
   return "";

@@ -22,8 +22,8 @@ TEST_CASE("Sharing a CA sends a PENDING invitation that only the receiver sees")
   auto frontend_view = Ram(t, "frontend", "/getresourceshareinvitations", nlohmann::json::object());
   CHECK(frontend_view["resourceShareInvitations"].empty());
 
-  auto principals = Ram(t, "frontend", "/getresourceshareassociations",
-                        {{"associationType", "PRINCIPAL"}});
+  auto principals =
+      Ram(t, "frontend", "/getresourceshareassociations", {{"associationType", "PRINCIPAL"}});
   REQUIRE(principals["resourceShareAssociations"].size() == 1);
   CHECK(principals["resourceShareAssociations"][0]["status"] == "ASSOCIATING");
 
@@ -84,16 +84,15 @@ TEST_CASE("Rejecting, expiry, disassociation and deletion each take access away"
     auto late = Ram(t, "backend", "/acceptresourceshareinvitation",
                     {{"resourceShareInvitationArn", invitation}}, 400);
     CHECK(late["__type"] == "ResourceShareInvitationExpiredException");
-    CHECK_THAT(BackendMay(t, ca, "acm-pca:IssueCertificate").message(),
-               Catch::Contains("expired"));
+    CHECK_THAT(BackendMay(t, ca, "acm-pca:IssueCertificate").message(), Catch::Contains("expired"));
   }
   SECTION("share deleted") {
     std::string share = ShareWithBackend(t, ca);
     Ram(t, "backend", "/acceptresourceshareinvitation",
         {{"resourceShareInvitationArn", InvitationFor(t, share)}});
     REQUIRE(BackendMay(t, ca, "acm-pca:IssueCertificate").ok());
-    WireResponse deleted = t.RestCall("frontend", "ram", "DELETE", "/deleteresourceshare",
-                                      nullptr, "resourceShareArn=" + PercentEncode(share));
+    WireResponse deleted = t.RestCall("frontend", "ram", "DELETE", "/deleteresourceshare", nullptr,
+                                      "resourceShareArn=" + PercentEncode(share));
     REQUIRE(deleted.status == 200);
     CHECK(BodyJson(deleted)["returnValue"] == true);
     CHECK_THAT(BackendMay(t, ca, "acm-pca:IssueCertificate").message(),
@@ -120,15 +119,14 @@ TEST_CASE("Only the owner can change a share, and a share can be re-associated")
 
   auto foreign = Ram(t, "backend", "/updateresourceshare",
                      {{"resourceShareArn", share}, {"name", "mine"}}, 400);
-  CHECK(foreign["__type"] == "UnknownResourceException");
+  CHECK(foreign["__type"] == "OperationNotPermittedException");
 
   auto renamed = Ram(t, "frontend", "/updateresourceshare",
                      {{"resourceShareArn", share}, {"name", "renamed"}});
   CHECK(renamed["resourceShare"]["name"] == "renamed");
-  auto associated = Ram(t, "frontend", "/associateresourceshare",
-                        {{"resourceShareArn", share},
-                         {"resourceArns", {ca}},
-                         {"principals", {"222222222222"}}});
+  auto associated =
+      Ram(t, "frontend", "/associateresourceshare",
+          {{"resourceShareArn", share}, {"resourceArns", {ca}}, {"principals", {"222222222222"}}});
   CHECK(associated["resourceShareAssociations"].size() == 2);
   CHECK_FALSE(InvitationFor(t, share).empty());
 }
@@ -148,8 +146,8 @@ TEST_CASE("ListPermissions names the default permission for CAs and meshes") {
   TestEmulator t;
   auto all = Ram(t, "frontend", "/listpermissions", nlohmann::json::object());
   CHECK(all["permissions"].size() == 2);
-  auto ca = Ram(t, "frontend", "/listpermissions",
-                {{"resourceType", "acm-pca:CertificateAuthority"}});
+  auto ca =
+      Ram(t, "frontend", "/listpermissions", {{"resourceType", "acm-pca:CertificateAuthority"}});
   REQUIRE(ca["permissions"].size() == 1);
   CHECK(ca["permissions"][0]["name"] == "AWSRAMDefaultPermissionCertificateAuthority");
 }
@@ -159,12 +157,13 @@ TEST_CASE("Paging returns maxResults items and a nextToken for the rest") {
   for (int i = 0; i < 3; ++i) {
     Ram(t, "frontend", "/createresourceshare", {{"name", "share-" + std::to_string(i)}});
   }
-  auto first = Ram(t, "frontend", "/getresourceshares",
-                   {{"resourceOwner", "SELF"}, {"maxResults", 2}});
+  auto first =
+      Ram(t, "frontend", "/getresourceshares", {{"resourceOwner", "SELF"}, {"maxResults", 2}});
   CHECK(first["resourceShares"].size() == 2);
   REQUIRE(first.contains("nextToken"));
-  auto rest = Ram(t, "frontend", "/getresourceshares",
-                  {{"resourceOwner", "SELF"}, {"maxResults", 2}, {"nextToken", first["nextToken"]}});
+  auto rest =
+      Ram(t, "frontend", "/getresourceshares",
+          {{"resourceOwner", "SELF"}, {"maxResults", 2}, {"nextToken", first["nextToken"]}});
   CHECK(rest["resourceShares"].size() == 1);
   CHECK_FALSE(rest.contains("nextToken"));
 }

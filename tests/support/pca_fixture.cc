@@ -50,34 +50,33 @@ std::string CreateActiveRootCa(TestEmulator& t, const std::string& account,
 
   nlohmann::json csr = Poll(t, account, "ACMPrivateCA.GetCertificateAuthorityCsr",
                             {{"CertificateAuthorityArn", ca}});
-  WireResponse issued = t.JsonCall(
-      account, "acm-pca", "ACMPrivateCA.IssueCertificate",
-      {{"CertificateAuthorityArn", ca},
-       {"Csr", Base64(csr["Csr"].get<std::string>())},
-       {"SigningAlgorithm", signing},
-       {"TemplateArn", "arn:aws:acm-pca:::template/RootCACertificate/V1"},
-       {"Validity", {{"Value", 10}, {"Type", "YEARS"}}}});
+  WireResponse issued =
+      t.JsonCall(account, "acm-pca", "ACMPrivateCA.IssueCertificate",
+                 {{"CertificateAuthorityArn", ca},
+                  {"Csr", Base64(csr["Csr"].get<std::string>())},
+                  {"SigningAlgorithm", signing},
+                  {"TemplateArn", "arn:aws:acm-pca:::template/RootCACertificate/V1"},
+                  {"Validity", {{"Value", 10}, {"Type", "YEARS"}}}});
   INFO(issued.body);
   REQUIRE(issued.status == 200);
-  nlohmann::json cert =
-      Poll(t, account, "ACMPrivateCA.GetCertificate",
-           {{"CertificateAuthorityArn", ca},
-            {"CertificateArn", BodyJson(issued)["CertificateArn"]}});
+  nlohmann::json cert = Poll(
+      t, account, "ACMPrivateCA.GetCertificate",
+      {{"CertificateAuthorityArn", ca}, {"CertificateArn", BodyJson(issued)["CertificateArn"]}});
 
-  WireResponse imported = t.JsonCall(
-      account, "acm-pca", "ACMPrivateCA.ImportCertificateAuthorityCertificate",
-      {{"CertificateAuthorityArn", ca}, {"Certificate", Base64(cert["Certificate"])}});
+  WireResponse imported =
+      t.JsonCall(account, "acm-pca", "ACMPrivateCA.ImportCertificateAuthorityCertificate",
+                 {{"CertificateAuthorityArn", ca}, {"Certificate", Base64(cert["Certificate"])}});
   INFO(imported.body);
   REQUIRE(imported.status == 200);
   return ca;
 }
 
 void AllowAcmRenewals(TestEmulator& t, const std::string& account, const std::string& ca_arn) {
-  WireResponse r = t.JsonCall(
-      account, "acm-pca", "ACMPrivateCA.CreatePermission",
-      {{"CertificateAuthorityArn", ca_arn},
-       {"Principal", "acm.amazonaws.com"},
-       {"Actions", {"IssueCertificate", "GetCertificate", "ListPermissions"}}});
+  WireResponse r =
+      t.JsonCall(account, "acm-pca", "ACMPrivateCA.CreatePermission",
+                 {{"CertificateAuthorityArn", ca_arn},
+                  {"Principal", "acm.amazonaws.com"},
+                  {"Actions", {"IssueCertificate", "GetCertificate", "ListPermissions"}}});
   INFO(r.body);
   REQUIRE(r.status == 200);
 }

@@ -55,7 +55,8 @@ json InvitationJson(const Invitation& i) {
               {"status", i.status}};
   if (!i.associations.empty()) {
     out["resourceShareAssociations"] = json::array();
-    for (const auto& a : i.associations) out["resourceShareAssociations"].push_back(AssociationJson(a));
+    for (const auto& a : i.associations)
+      out["resourceShareAssociations"].push_back(AssociationJson(a));
   }
   return out;
 }
@@ -74,9 +75,9 @@ Result<json> Page(const JsonInput& in, const std::vector<T>& items, const char* 
     const std::string& t = **token;
     if (t.rfind("offset-", 0) != 0 || t.size() > 20 ||
         t.find_first_not_of("0123456789", 7) != std::string::npos || t.size() == 7) {
-      return Error("InvalidNextTokenException",
-                   fmt::format("nextToken '{}' was not issued by this service; start without one",
-                               t));
+      return Error(
+          "InvalidNextTokenException",
+          fmt::format("nextToken '{}' was not issued by this service; start without one", t));
     }
     start = std::stoul(t.substr(7));
   }
@@ -93,14 +94,15 @@ Result<bool> OtherAccounts(const JsonInput& in) {
   auto owner = in.OptionalEnum("resourceOwner", {"SELF", "OTHER-ACCOUNTS"});
   if (!owner.ok()) return owner.status();
   if (!owner->has_value()) {
-    return Error(kMissing, "the required member 'resourceOwner' is missing; give SELF or "
-                           "OTHER-ACCOUNTS");
+    return Error(kMissing,
+                 "the required member 'resourceOwner' is missing; give SELF or "
+                 "OTHER-ACCOUNTS");
   }
   return **owner == "OTHER-ACCOUNTS";
 }
 
-#define CM_ASSIGN(lhs, expr)              \
-  auto lhs##_result = (expr);             \
+#define CM_ASSIGN(lhs, expr)                            \
+  auto lhs##_result = (expr);                           \
   if (!lhs##_result.ok()) return lhs##_result.status(); \
   auto lhs = std::move(*lhs##_result)
 
@@ -110,10 +112,9 @@ void AddShareRoutes(RestJsonService& s, Store& store, const ResourceCatalog& cat
   s.On("POST", "/createresourceshare", "CreateResourceShare",
        [&](const CallContext& ctx, const RestRequest& r) -> Result<RestResponse> {
          JsonInput in(r.body, kInvalid, kMissing);
-         CM_RETURN_IF_ERROR(in.OnlyMembers({"name", "resourceArns", "principals", "tags",
-                                            "allowExternalPrincipals", "clientToken",
-                                            "permissionArns", "sources",
-                                            "resourceShareConfiguration"}));
+         CM_RETURN_IF_ERROR(in.OnlyMembers(
+             {"name", "resourceArns", "principals", "tags", "allowExternalPrincipals",
+              "clientToken", "permissionArns", "sources", "resourceShareConfiguration"}));
          CreateShareInput input;
          CM_ASSIGN(name, in.String("name"));
          CM_ASSIGN(resources, in.StringList("resourceArns"));
@@ -134,14 +135,12 @@ void AddShareRoutes(RestJsonService& s, Store& store, const ResourceCatalog& cat
          JsonInput in(r.body, kInvalid, kMissing);
          CM_RETURN_IF_ERROR(in.OnlyMembers({"resourceShareArns", "resourceShareStatus",
                                             "resourceOwner", "name", "tagFilters", "nextToken",
-                                            "maxResults", "permissionArn",
-                                            "permissionVersion"}));
+                                            "maxResults", "permissionArn", "permissionVersion"}));
          ShareFilter filter;
          CM_ASSIGN(other, OtherAccounts(in));
          CM_ASSIGN(arns, in.StringList("resourceShareArns"));
          CM_ASSIGN(status, in.OptionalEnum("resourceShareStatus",
-                                           {"PENDING", "ACTIVE", "FAILED", "DELETING",
-                                            "DELETED"}));
+                                           {"PENDING", "ACTIVE", "FAILED", "DELETING", "DELETED"}));
          CM_ASSIGN(name, in.OptionalString("name"));
          filter = {other, arns, status, name};
          CM_ASSIGN(shares, RamModel(store, catalog).GetResourceShares(ctx, filter));
@@ -152,8 +151,8 @@ void AddShareRoutes(RestJsonService& s, Store& store, const ResourceCatalog& cat
   s.On("POST", "/updateresourceshare", "UpdateResourceShare",
        [&](const CallContext& ctx, const RestRequest& r) -> Result<RestResponse> {
          JsonInput in(r.body, kInvalid, kMissing);
-         CM_RETURN_IF_ERROR(in.OnlyMembers({"resourceShareArn", "name",
-                                            "allowExternalPrincipals", "clientToken"}));
+         CM_RETURN_IF_ERROR(in.OnlyMembers(
+             {"resourceShareArn", "name", "allowExternalPrincipals", "clientToken"}));
          CM_ASSIGN(arn, in.String("resourceShareArn"));
          CM_ASSIGN(name, in.OptionalString("name"));
          CM_ASSIGN(external, in.OptionalBool("allowExternalPrincipals"));
@@ -180,8 +179,8 @@ void AddAssociationRoutes(RestJsonService& s, Store& store, const ResourceCatalo
   auto change = [&](bool associate) {
     return [&, associate](const CallContext& ctx, const RestRequest& r) -> Result<RestResponse> {
       JsonInput in(r.body, kInvalid, kMissing);
-      CM_RETURN_IF_ERROR(in.OnlyMembers({"resourceShareArn", "resourceArns", "principals",
-                                         "clientToken", "sources"}));
+      CM_RETURN_IF_ERROR(in.OnlyMembers(
+          {"resourceShareArn", "resourceArns", "principals", "clientToken", "sources"}));
       CM_ASSIGN(arn, in.String("resourceShareArn"));
       CM_ASSIGN(resources, in.StringList("resourceArns"));
       CM_ASSIGN(principals, in.StringList("principals"));
@@ -191,7 +190,8 @@ void AddAssociationRoutes(RestJsonService& s, Store& store, const ResourceCatalo
                 associate ? model.AssociateResourceShare(ctx, arn, resources, principals)
                           : model.DisassociateResourceShare(ctx, arn, resources, principals));
       json out = {{"resourceShareAssociations", json::array()}};
-      for (const auto& a : associations) out["resourceShareAssociations"].push_back(AssociationJson(a));
+      for (const auto& a : associations)
+        out["resourceShareAssociations"].push_back(AssociationJson(a));
       if (token) out["clientToken"] = *token;
       return Ok(out);
     };
@@ -202,22 +202,23 @@ void AddAssociationRoutes(RestJsonService& s, Store& store, const ResourceCatalo
   s.On("POST", "/getresourceshareassociations", "GetResourceShareAssociations",
        [&](const CallContext& ctx, const RestRequest& r) -> Result<RestResponse> {
          JsonInput in(r.body, kInvalid, kMissing);
-         CM_RETURN_IF_ERROR(in.OnlyMembers({"associationType", "resourceShareArns", "resourceArn",
-                                            "principal", "associationStatus", "nextToken",
-                                            "maxResults"}));
+         CM_RETURN_IF_ERROR(
+             in.OnlyMembers({"associationType", "resourceShareArns", "resourceArn", "principal",
+                             "associationStatus", "nextToken", "maxResults"}));
          CM_ASSIGN(type, in.OptionalEnum("associationType", {"PRINCIPAL", "RESOURCE"}));
          if (!type) {
-           return Error(kMissing, "the required member 'associationType' is missing; give "
-                                  "PRINCIPAL or RESOURCE");
+           return Error(kMissing,
+                        "the required member 'associationType' is missing; give "
+                        "PRINCIPAL or RESOURCE");
          }
          AssociationFilter filter;
          filter.type = *type;
          CM_ASSIGN(shares, in.StringList("resourceShareArns"));
          CM_ASSIGN(resource, in.OptionalString("resourceArn"));
          CM_ASSIGN(principal, in.OptionalString("principal"));
-         CM_ASSIGN(status, in.OptionalEnum("associationStatus",
-                                           {"ASSOCIATING", "ASSOCIATED", "FAILED",
-                                            "DISASSOCIATING", "DISASSOCIATED"}));
+         CM_ASSIGN(status,
+                   in.OptionalEnum("associationStatus", {"ASSOCIATING", "ASSOCIATED", "FAILED",
+                                                         "DISASSOCIATING", "DISASSOCIATED"}));
          filter.share_arns = shares;
          filter.resource_arn = resource;
          filter.principal = principal;
@@ -232,8 +233,8 @@ void AddInvitationRoutes(RestJsonService& s, Store& store, const ResourceCatalog
   s.On("POST", "/getresourceshareinvitations", "GetResourceShareInvitations",
        [&](const CallContext& ctx, const RestRequest& r) -> Result<RestResponse> {
          JsonInput in(r.body, kInvalid, kMissing);
-         CM_RETURN_IF_ERROR(in.OnlyMembers({"resourceShareInvitationArns", "resourceShareArns",
-                                            "nextToken", "maxResults"}));
+         CM_RETURN_IF_ERROR(in.OnlyMembers(
+             {"resourceShareInvitationArns", "resourceShareArns", "nextToken", "maxResults"}));
          CM_ASSIGN(arns, in.StringList("resourceShareInvitationArns"));
          CM_ASSIGN(shares, in.StringList("resourceShareArns"));
          CM_ASSIGN(found, RamModel(store, catalog).GetResourceShareInvitations(ctx, arns, shares));
@@ -293,9 +294,9 @@ void AddListRoutes(RestJsonService& s, Store& store, const ResourceCatalog& cata
   s.On("POST", "/listprincipals", "ListPrincipals",
        [&](const CallContext& ctx, const RestRequest& r) -> Result<RestResponse> {
          JsonInput in(r.body, kInvalid, kMissing);
-         CM_RETURN_IF_ERROR(in.OnlyMembers({"resourceOwner", "resourceArn", "principals",
-                                            "resourceType", "resourceShareArns", "nextToken",
-                                            "maxResults"}));
+         CM_RETURN_IF_ERROR(
+             in.OnlyMembers({"resourceOwner", "resourceArn", "principals", "resourceType",
+                             "resourceShareArns", "nextToken", "maxResults"}));
          ListFilter filter;
          CM_ASSIGN(other, OtherAccounts(in));
          CM_ASSIGN(resource, in.OptionalString("resourceArn"));
@@ -321,8 +322,8 @@ void AddListRoutes(RestJsonService& s, Store& store, const ResourceCatalog& cata
   s.On("POST", "/listpermissions", "ListPermissions",
        [&](const CallContext&, const RestRequest& r) -> Result<RestResponse> {
          JsonInput in(r.body, kInvalid, kMissing);
-         CM_RETURN_IF_ERROR(in.OnlyMembers({"resourceType", "nextToken", "maxResults",
-                                            "permissionType"}));
+         CM_RETURN_IF_ERROR(
+             in.OnlyMembers({"resourceType", "nextToken", "maxResults", "permissionType"}));
          CM_ASSIGN(type, in.OptionalString("resourceType"));
          std::vector<ManagedPermission> found;
          for (const auto& p : ManagedPermissions()) {

@@ -8,9 +8,9 @@
 namespace crossmesh::ram {
 
 struct ManagedPermission {
-  std::string arn;            // arn:aws:ram::aws:permission/AWSRAMDefaultPermission...
+  std::string arn;  // arn:aws:ram::aws:permission/AWSRAMDefaultPermission...
   std::string name;
-  std::string resource_type;  // "acm-pca:CertificateAuthority"
+  std::string resource_type;         // "acm-pca:CertificateAuthority"
   std::vector<std::string> actions;  // "acm-pca:IssueCertificate", ...
 };
 

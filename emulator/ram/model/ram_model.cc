@@ -76,8 +76,8 @@ Status RamModel::Migrate(Store& store) { return store.Migrate("ram", kMigrations
 Result<ResourceShare> RamModel::LoadShare(const std::string& arn, const std::string& region) {
   auto parsed = ParseArn(arn, "ram");
   if (!parsed.ok()) return MalformedArn("resourceShareArn", arn, parsed.status());
-  auto stmt = store_.Prepare(fmt::format("SELECT {} FROM ram_shares WHERE arn = ? AND region = ?",
-                                         kShareColumns));
+  auto stmt = store_.Prepare(
+      fmt::format("SELECT {} FROM ram_shares WHERE arn = ? AND region = ?", kShareColumns));
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, arn).Bind(2, region);
   if (!stmt->Step()) {
@@ -124,8 +124,7 @@ Result<std::string> RamModel::CheckShareableResource(const CallContext& ctx,
   auto info = catalog_.Find(store_, *parsed);
   if (!info.ok()) return info.status();
   if (!info->has_value()) {
-    return Error("UnknownResourceException",
-                 fmt::format("resource '{}' does not exist", arn));
+    return Error("UnknownResourceException", fmt::format("resource '{}' does not exist", arn));
   }
   if ((*info)->owner_account != ctx.account->id) {
     return Error("UnknownResourceException",
@@ -183,11 +182,11 @@ Result<Association> RamModel::AddResource(const CallContext& ctx, const Resource
                                           const std::string& resource_arn) {
   auto type = CheckShareableResource(ctx, resource_arn);
   if (!type.ok()) return type.status();
-  CM_RETURN_IF_ERROR(SetAssociation(share.arn, "RESOURCE", resource_arn, "ASSOCIATED", "",
-                                    ctx.now));
+  CM_RETURN_IF_ERROR(
+      SetAssociation(share.arn, "RESOURCE", resource_arn, "ASSOCIATED", "", ctx.now));
   spdlog::info("resource {} added to share {}", resource_arn, share.name);
-  return Association{share.arn, share.name, resource_arn, "RESOURCE", "ASSOCIATED", "",
-                     ctx.now, ctx.now, false};
+  return Association{share.arn, share.name, resource_arn, "RESOURCE", "ASSOCIATED",
+                     "",        ctx.now,    ctx.now,      false};
 }
 
 Result<Association> RamModel::AddPrincipal(const CallContext& ctx, const ResourceShare& share,
@@ -197,9 +196,9 @@ Result<Association> RamModel::AddPrincipal(const CallContext& ctx, const Resourc
                                     "waiting for the invitation to be accepted", ctx.now));
 
   // An account outside the owner's organization must accept an invitation first.
-  std::string invitation = Arn{"aws", "ram", ctx.region, ctx.account->id,
-                               "resource-share-invitation/" + NewUuid()}
-                               .ToString();
+  std::string invitation =
+      Arn{"aws", "ram", ctx.region, ctx.account->id, "resource-share-invitation/" + NewUuid()}
+          .ToString();
   auto stmt = store_.Prepare(
       "INSERT INTO ram_invitations (arn, share_arn, region, sender, receiver, status, created_ms)"
       " VALUES (?, ?, ?, ?, ?, 'PENDING', ?)");
@@ -212,8 +211,9 @@ Result<Association> RamModel::AddPrincipal(const CallContext& ctx, const Resourc
                          .Bind(6, ToMillis(ctx.now))
                          .Run());
   spdlog::info("invitation to share {} sent to account {}", share.name, principal);
-  return Association{share.arn, share.name, principal, "PRINCIPAL", "ASSOCIATING",
-                     "waiting for the invitation to be accepted", ctx.now, ctx.now, true};
+  return Association{share.arn,   share.name,    principal,
+                     "PRINCIPAL", "ASSOCIATING", "waiting for the invitation to be accepted",
+                     ctx.now,     ctx.now,       true};
 }
 
 Result<ResourceShare> RamModel::CreateResourceShare(const CallContext& ctx,
@@ -222,9 +222,9 @@ Result<ResourceShare> RamModel::CreateResourceShare(const CallContext& ctx,
     return Error("InvalidParameterException", "the resource share needs a non-empty name");
   }
   if (in.client_token) {
-    auto prior = store_.Prepare(fmt::format(
-        "SELECT {} FROM ram_shares WHERE client_token = ? AND owner = ? AND region = ?",
-        kShareColumns));
+    auto prior = store_.Prepare(
+        fmt::format("SELECT {} FROM ram_shares WHERE client_token = ? AND owner = ? AND region = ?",
+                    kShareColumns));
     if (!prior.ok()) return prior.status();
     prior->Bind(1, *in.client_token).Bind(2, ctx.account->id).Bind(3, ctx.region);
     if (prior->Step()) {
@@ -240,8 +240,8 @@ Result<ResourceShare> RamModel::CreateResourceShare(const CallContext& ctx,
   }
 
   ResourceShare share;
-  share.arn = Arn{"aws", "ram", ctx.region, ctx.account->id, "resource-share/" + NewUuid()}
-                  .ToString();
+  share.arn =
+      Arn{"aws", "ram", ctx.region, ctx.account->id, "resource-share/" + NewUuid()}.ToString();
   share.name = in.name;
   share.owner = ctx.account->id;
   share.allow_external_principals = in.allow_external_principals;
@@ -315,8 +315,7 @@ Result<std::vector<ResourceShare>> RamModel::GetResourceShares(const CallContext
   return out;
 }
 
-Result<ResourceShare> RamModel::UpdateResourceShare(const CallContext& ctx,
-                                                    const std::string& arn,
+Result<ResourceShare> RamModel::UpdateResourceShare(const CallContext& ctx, const std::string& arn,
                                                     const std::optional<std::string>& name,
                                                     std::optional<bool> allow_external) {
   auto share = LoadOwnShare(ctx, arn);
@@ -345,8 +344,8 @@ Status RamModel::DeleteResourceShare(const CallContext& ctx, const std::string& 
 
   // Deleting a share takes every association and pending invitation with it, at once.
   int64_t now = ToMillis(ctx.now);
-  auto shares = store_.Prepare(
-      "UPDATE ram_shares SET status = 'DELETED', updated_ms = ? WHERE arn = ?");
+  auto shares =
+      store_.Prepare("UPDATE ram_shares SET status = 'DELETED', updated_ms = ? WHERE arn = ?");
   auto associations = store_.Prepare(
       "UPDATE ram_associations SET status = 'DISASSOCIATED', status_message = 'the resource "
       "share was deleted', updated_ms = ? WHERE share_arn = ?");
@@ -395,16 +394,16 @@ Result<std::vector<Association>> RamModel::DisassociateResourceShare(
 
   std::vector<Association> out;
   auto drop = [&](const std::string& type, const std::string& entity) -> Status {
-    auto existing = LoadAssociations("share_arn = ? AND type = ? AND entity = ?",
-                                     {arn, type, entity});
+    auto existing =
+        LoadAssociations("share_arn = ? AND type = ? AND entity = ?", {arn, type, entity});
     if (!existing.ok()) return existing.status();
     if (existing->empty()) {
-      return Error("UnknownResourceException",
-                   fmt::format("'{}' is not associated with resource share '{}'", entity,
-                               share->name));
+      return Error(
+          "UnknownResourceException",
+          fmt::format("'{}' is not associated with resource share '{}'", entity, share->name));
     }
-    CM_RETURN_IF_ERROR(SetAssociation(arn, type, entity, "DISASSOCIATED",
-                                      "disassociated by the owner", ctx.now));
+    CM_RETURN_IF_ERROR(
+        SetAssociation(arn, type, entity, "DISASSOCIATED", "disassociated by the owner", ctx.now));
     Association a = existing->front();
     a.status = "DISASSOCIATED";
     a.updated = ctx.now;
@@ -416,12 +415,13 @@ Result<std::vector<Association>> RamModel::DisassociateResourceShare(
   return out;
 }
 
-Result<std::vector<Association>> RamModel::LoadAssociations(
-    const std::string& sql_where, const std::vector<std::string>& binds) {
+Result<std::vector<Association>> RamModel::LoadAssociations(const std::string& sql_where,
+                                                            const std::vector<std::string>& binds) {
   auto stmt = store_.Prepare(
       "SELECT a.share_arn, s.name, a.entity, a.type, a.status, a.status_message, a.created_ms,"
       " a.updated_ms, a.external FROM ram_associations a JOIN ram_shares s ON s.arn = a.share_arn"
-      " WHERE " + sql_where + " ORDER BY a.created_ms");
+      " WHERE " +
+      sql_where + " ORDER BY a.created_ms");
   if (!stmt.ok()) return stmt.status();
   for (size_t i = 0; i < binds.size(); ++i) stmt->Bind(static_cast<int>(i + 1), binds[i]);
 
@@ -464,8 +464,14 @@ Result<std::vector<Invitation>> RamModel::LoadInvitations(const std::string& sql
 
   std::vector<Invitation> out;
   while (stmt->Step()) {
-    out.push_back({stmt->Text(0), stmt->Text(1), stmt->Text(2), stmt->Text(3), stmt->Text(4),
-                   stmt->Text(5), FromMillis(stmt->Int(6)), {}});
+    out.push_back({stmt->Text(0),
+                   stmt->Text(1),
+                   stmt->Text(2),
+                   stmt->Text(3),
+                   stmt->Text(4),
+                   stmt->Text(5),
+                   FromMillis(stmt->Int(6)),
+                   {}});
   }
   CM_RETURN_IF_ERROR(stmt->status());
   return out;
@@ -488,15 +494,14 @@ Result<std::vector<Invitation>> RamModel::GetResourceShareInvitations(
     out.push_back(std::move(invitation));
   }
   if (!invitation_arns.empty() && out.size() != invitation_arns.size()) {
-    return Error("ResourceShareInvitationArnNotFoundException",
-                 fmt::format("account {} has no invitation with some of the given ARNs",
-                             ctx.account->id));
+    return Error(
+        "ResourceShareInvitationArnNotFoundException",
+        fmt::format("account {} has no invitation with some of the given ARNs", ctx.account->id));
   }
   return out;
 }
 
-Result<Invitation> RamModel::Respond(const CallContext& ctx, const std::string& arn,
-                                     bool accept) {
+Result<Invitation> RamModel::Respond(const CallContext& ctx, const std::string& arn, bool accept) {
   auto parsed = ParseArn(arn, "ram");
   if (!parsed.ok()) return MalformedArn("resourceShareInvitationArn", arn, parsed.status());
   auto found = LoadInvitations("i.arn = ?", {arn});
@@ -514,9 +519,9 @@ Result<Invitation> RamModel::Respond(const CallContext& ctx, const std::string& 
                  fmt::format("invitation '{}' was already accepted", arn));
   }
   if (invitation.status == "REJECTED") {
-    return Error("ResourceShareInvitationAlreadyRejectedException",
-                 fmt::format("invitation '{}' was already rejected; ask the owner to share again",
-                             arn));
+    return Error(
+        "ResourceShareInvitationAlreadyRejectedException",
+        fmt::format("invitation '{}' was already rejected; ask the owner to share again", arn));
   }
   if (invitation.status == "EXPIRED") {
     return Error("ResourceShareInvitationExpiredException",
@@ -572,9 +577,8 @@ Result<std::vector<SharedResource>> RamModel::ListResources(const CallContext& c
     if (!Contains(filter.resource_arns, a.entity)) continue;
     if (!Contains(filter.share_arns, a.share_arn)) continue;
     if (filter.principal) {
-      auto principal = LoadAssociations(
-          "a.share_arn = ? AND a.type = 'PRINCIPAL' AND a.entity = ?",
-          {a.share_arn, *filter.principal});
+      auto principal = LoadAssociations("a.share_arn = ? AND a.type = 'PRINCIPAL' AND a.entity = ?",
+                                        {a.share_arn, *filter.principal});
       if (!principal.ok()) return principal.status();
       if (principal->empty()) continue;
     }
@@ -598,9 +602,13 @@ Result<std::vector<SharedPrincipal>> RamModel::ListPrincipals(const CallContext&
     if (!Contains(filter.principals, a.entity)) continue;
     if (!Contains(filter.share_arns, a.share_arn)) continue;
     if (filter.resource_arn || filter.resource_type) {
-      auto resources = ListResources(ctx, ListFilter{filter.other_accounts, std::nullopt,
-                                                     std::nullopt, filter.resource_type,
-                                                     {}, {a.share_arn}, {}});
+      auto resources = ListResources(ctx, ListFilter{filter.other_accounts,
+                                                     std::nullopt,
+                                                     std::nullopt,
+                                                     filter.resource_type,
+                                                     {},
+                                                     {a.share_arn},
+                                                     {}});
       if (!resources.ok()) return resources.status();
       bool match = false;
       for (const auto& r : *resources) {
@@ -614,8 +622,8 @@ Result<std::vector<SharedPrincipal>> RamModel::ListPrincipals(const CallContext&
 }
 
 std::optional<TimePoint> RamModel::NextInvitationExpiry() {
-  auto stmt = store_.Prepare(
-      "SELECT MIN(created_ms) FROM ram_invitations WHERE status = 'PENDING'");
+  auto stmt =
+      store_.Prepare("SELECT MIN(created_ms) FROM ram_invitations WHERE status = 'PENDING'");
   if (!stmt.ok() || !stmt->Step() || stmt->IsNull(0)) return std::nullopt;
   return FromMillis(stmt->Int(0)) + kInvitationLifetime;
 }
@@ -671,9 +679,10 @@ Status CheckSharedAccess(Store& store, std::string_view resource_arn, std::strin
     std::string principal_status = stmt->Text(3);
     if (principal_status != "ASSOCIATED") {
       reason = principal_status == "ASSOCIATING"
-                   ? fmt::format("its invitation to resource share '{}' is not accepted yet; "
-                                 "accept it with ram accept-resource-share-invitation",
-                                 share)
+                   ? fmt::format(
+                         "its invitation to resource share '{}' is not accepted yet; "
+                         "accept it with ram accept-resource-share-invitation",
+                         share)
                    : fmt::format("its association with resource share '{}' is {} ({})", share,
                                  principal_status, stmt->Text(4));
       continue;
@@ -690,8 +699,8 @@ Status CheckSharedAccess(Store& store, std::string_view resource_arn, std::strin
   }
   CM_RETURN_IF_ERROR(stmt->status());
   return Error("AccessDeniedException",
-               fmt::format("Account {} is not authorized to perform {} on resource {}: {}",
-                           account, action, resource_arn, reason));
+               fmt::format("Account {} is not authorized to perform {} on {}: {}", account, action,
+                           resource_arn, reason));
 }
 
 }  // namespace crossmesh::ram

@@ -134,10 +134,8 @@ class RamModel {
   Result<std::vector<Invitation>> GetResourceShareInvitations(
       const CallContext& ctx, const std::vector<std::string>& invitation_arns,
       const std::vector<std::string>& share_arns);
-  Result<Invitation> AcceptResourceShareInvitation(const CallContext& ctx,
-                                                   const std::string& arn);
-  Result<Invitation> RejectResourceShareInvitation(const CallContext& ctx,
-                                                   const std::string& arn);
+  Result<Invitation> AcceptResourceShareInvitation(const CallContext& ctx, const std::string& arn);
+  Result<Invitation> RejectResourceShareInvitation(const CallContext& ctx, const std::string& arn);
   Result<std::vector<SharedResource>> ListResources(const CallContext& ctx,
                                                     const ListFilter& filter);
   Result<std::vector<SharedPrincipal>> ListPrincipals(const CallContext& ctx,

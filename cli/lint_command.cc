@@ -1,0 +1,42 @@
+// crossmesh lint FILE... [--format text|json]: checks manifests and App Mesh input documents
+// without touching any state. Exit status 1 when any error is found, 0 otherwise.
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "harness/manifests/lint.h"
+
+namespace crossmesh::cli {
+namespace {
+
+int RunLint(const std::vector<std::string>& files, const std::string& format) {
+  auto findings = manifests::LintPaths(files);
+  if (format == "json") {
+    fmt::print("{}", manifests::RenderJson(findings));
+  } else {
+    fmt::print("{}", manifests::RenderText(findings));
+    size_t errors = 0;
+    for (const auto& f : findings) errors += f.severity == manifests::Severity::kError ? 1 : 0;
+    // The count goes to stderr so that stdout holds only findings.
+    fmt::print(stderr, "{} error{}, {} warning{} in {} file{}\n", errors, errors == 1 ? "" : "s",
+               findings.size() - errors, findings.size() - errors == 1 ? "" : "s", files.size(),
+               files.size() == 1 ? "" : "s");
+  }
+  return manifests::HasErrors(findings) ? 1 : 0;
+}
+
+}  // namespace
+
+void AddLintCommand(CLI::App& app, RunFn* run) {
+  auto files = std::make_shared<std::vector<std::string>>();
+  auto format = std::make_shared<std::string>("text");
+  CLI::App* cmd = app.add_subcommand(
+      "lint", "Check Kubernetes manifests and App Mesh --cli-input-json documents (no state)");
+  cmd->add_option("files", *files, "Files to check")->required();
+  cmd->add_option("--format", *format, "text (FILE:LINE:COLUMN: ...) or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  cmd->callback(
+      [run, files, format] { *run = [files, format] { return RunLint(*files, *format); }; });
+}
+
+}  // namespace crossmesh::cli

@@ -1,0 +1,138 @@
+#include "emulator/acmpca/model/signer.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <map>
+#include <mutex>
+
+#include "emulator/acmpca/model/ca_store.h"
+#include "emulator/pki/certificate_template.h"
+
+namespace crossmesh::acmpca {
+namespace {
+
+// Parsed signers by CA ARN. A CA's key never changes and its ARN (a random UUID) names that one
+// key for good, so an entry is valid for as long as the CA's certificate is the one it was parsed
+// with; the key's row is not even read on a hit.
+class SignerCache {
+ public:
+  std::shared_ptr<const CaSigner> Find(const std::string& arn, std::string_view certificate_pem) {
+    std::lock_guard lock(mutex_);
+    auto found = entries_.find(arn);
+    if (found == entries_.end() || found->second->certificate_pem != certificate_pem) {
+      return nullptr;
+    }
+    return found->second;
+  }
+
+  void Put(const std::string& arn, std::shared_ptr<const CaSigner> signer) {
+    std::lock_guard lock(mutex_);
+    // Bounded so a long scenario creating many CAs does not keep every key forever.
+    if (entries_.size() >= kMaxEntries) entries_.clear();
+    entries_[arn] = std::move(signer);
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 256;
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<const CaSigner>> entries_;
+};
+
+SignerCache& Cache() {
+  static SignerCache cache;
+  return cache;
+}
+
+Result<std::shared_ptr<const CaSigner>> ParseSigner(const CaRecord& ca,
+                                                    const std::string& key_pem) {
+  auto key = pki::PrivateKey::FromPem(key_pem);
+  if (!key.ok()) {
+    return Error("InternalFailure",
+                 "the stored key of " + ca.arn + " does not load: " + key.status().message());
+  }
+  std::optional<pki::Certificate> certificate;
+  if (ca.has_certificate()) {
+    auto parsed = pki::Certificate::FromPem(ca.certificate_pem);
+    if (!parsed.ok()) {
+      return Error("InternalFailure", "the stored certificate of " + ca.arn +
+                                          " does not load: " + parsed.status().message());
+    }
+    certificate = std::move(*parsed);
+  }
+  return std::make_shared<const CaSigner>(
+      CaSigner{std::move(*key), std::move(certificate), ca.certificate_pem});
+}
+
+Status InsertCertificate(Store& store, const CaRecord& ca, const IssueAndStoreInput& input,
+                         const StoredCertificate& issued, TimePoint now) {
+  auto stmt = store.Prepare(
+      "INSERT INTO acmpca_certificates (account, region, ca_id, id, serial, certificate_pem,"
+      " template, requester_account, issued_ms, not_after_ms, idempotency_token, request_hash)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, ca.account).Bind(2, ca.region).Bind(3, ca.id);
+  stmt->Bind(4, issued.certificate.serial_hex()).Bind(5, issued.certificate.serial_colon_hex());
+  stmt->Bind(6, issued.pem).Bind(7, pki::TemplateName(input.options.certificate_template));
+  stmt->Bind(8, input.requester_account).Bind(9, ToMillis(now));
+  stmt->Bind(10, ToMillis(issued.certificate.not_after()));
+  if (input.idempotency_token.empty()) {
+    stmt->BindNull(11).BindNull(12);
+  } else {
+    stmt->Bind(11, input.idempotency_token).Bind(12, input.request_hash);
+  }
+  return stmt->Run();
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const CaSigner>> LoadSigner(Store& store, const CaRecord& ca) {
+  if (auto cached = Cache().Find(ca.arn, ca.certificate_pem)) return cached;
+
+  auto key_pem = LoadCaPrivateKeyPem(store, ca);
+  if (!key_pem.ok()) return key_pem.status();
+  auto signer = ParseSigner(ca, std::move(*key_pem));
+  if (!signer.ok()) return signer.status();
+  Cache().Put(ca.arn, *signer);
+  return signer;
+}
+
+Result<StoredCertificate> IssueAndStore(Store& store, const CaRecord& ca,
+                                        const IssueAndStoreInput& input, TimePoint now) {
+  auto signer = LoadSigner(store, ca);
+  if (!signer.ok()) return signer.status();
+  const CaSigner& material = **signer;
+  pki::SigningCa signing_ca{&material.key, material.certificate ? &*material.certificate : nullptr};
+
+  auto certificate = pki::IssueFromCsr(*input.csr, signing_ca, input.options);
+  if (!certificate.ok()) return certificate.status();
+  auto pem = certificate->ToPem();
+  if (!pem.ok()) return pem.status();
+
+  StoredCertificate issued{MakeCertificateArn(ca.arn, certificate->serial_hex()),
+                           std::move(*certificate), std::move(*pem)};
+  CM_RETURN_IF_ERROR(InsertCertificate(store, ca, input, issued, now));
+  spdlog::debug("certificate issued arn={} template={} requester={}", issued.arn,
+                pki::TemplateName(input.options.certificate_template), input.requester_account);
+  return issued;
+}
+
+std::string IssuedChainPem(const CaRecord& ca) {
+  if (!ca.has_certificate()) return {};
+  std::string chain = ca.certificate_pem;
+  if (!chain.empty() && chain.back() != '\n') chain += '\n';
+  chain += ca.chain_pem;
+  return chain;
+}
+
+TimePoint WholeSeconds(TimePoint time) {
+  return std::chrono::time_point_cast<std::chrono::seconds>(time);
+}
+
+TimePoint DefaultNotBefore(const CaRecord& ca, TimePoint now) {
+  TimePoint backdated = WholeSeconds(now) - std::chrono::minutes(60);
+  if (ca.not_before && *ca.not_before > backdated) return *ca.not_before;
+  return backdated;
+}
+
+}  // namespace crossmesh::acmpca

@@ -1,0 +1,95 @@
+// Listener and backend rules of virtual nodes and virtual gateways.
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+#include "emulator/appmesh/model/spec_rules.h"
+
+namespace crossmesh::appmesh {
+namespace {
+
+using nlohmann::json;
+
+Status BadRequest(std::string message) { return Error("BadRequestException", std::move(message)); }
+
+// The only member a union-valued listener setting sets.
+std::string OnlyMember(const json& object) { return object.begin().key(); }
+
+// A listener's timeout and connection pool are per protocol, and must be the listener's own.
+Status CheckPerProtocolMembers(const json& listener, const std::string& path) {
+  std::string protocol = listener["portMapping"]["protocol"];
+  for (const char* member : {"timeout", "connectionPool"}) {
+    if (!listener.contains(member)) continue;
+    std::string set = OnlyMember(listener[member]);
+    if (set != protocol) {
+      return BadRequest(fmt::format("{}.{} sets {}, but the listener's protocol is {}; set {}.{}",
+                                    path, member, set, protocol, member, protocol));
+    }
+  }
+  return Status::Ok();
+}
+
+Status CheckUniqueBackends(const json& spec) {
+  if (!spec.contains("backends")) return Status::Ok();
+  std::set<std::string> seen;
+  const json& backends = spec["backends"];
+  for (size_t i = 0; i < backends.size(); ++i) {
+    std::string name = backends[i]["virtualService"]["virtualServiceName"];
+    if (!seen.insert(name).second) {
+      return BadRequest(
+          fmt::format("spec.backends[{}] names virtual service {} again; each "
+                      "backend may appear once",
+                      i, name));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status CheckUniquePorts(const json& listeners, const std::string& path) {
+  std::map<int64_t, size_t> seen;
+  for (size_t i = 0; i < listeners.size(); ++i) {
+    int64_t port = listeners[i]["portMapping"]["port"];
+    auto [it, fresh] = seen.emplace(port, i);
+    if (!fresh) {
+      return BadRequest(
+          fmt::format("{}[{}] uses port {} like {}[{}]; each listener needs its "
+                      "own port",
+                      path, i, port, path, it->second));
+    }
+  }
+  return Status::Ok();
+}
+
+Status CheckVirtualNodeSpec(const MeshView& mesh, const json& spec) {
+  (void)mesh;  // backends may name virtual services that do not exist yet (roadmap#372)
+  const json listeners = spec.value("listeners", json::array());
+  CM_RETURN_IF_ERROR(CheckUniquePorts(listeners, "spec.listeners"));
+  for (size_t i = 0; i < listeners.size(); ++i) {
+    CM_RETURN_IF_ERROR(CheckPerProtocolMembers(listeners[i], fmt::format("spec.listeners[{}]", i)));
+  }
+  // API reference, VirtualNodeSpec: "If you specify a listener, then you must specify service
+  // discovery information."
+  if (!listeners.empty() && !spec.contains("serviceDiscovery")) {
+    return BadRequest(
+        "spec.serviceDiscovery is required when the virtual node has listeners: "
+        "give dns {hostname} or awsCloudMap {namespaceName, serviceName}");
+  }
+  return CheckUniqueBackends(spec);
+}
+
+Status CheckVirtualGatewaySpec(const MeshView& mesh, const ResourceId& self, const json& spec) {
+  const json& listeners = spec["listeners"];
+  if (listeners.empty()) {
+    return BadRequest("spec.listeners is empty; a virtual gateway needs at least one listener");
+  }
+  CM_RETURN_IF_ERROR(CheckUniquePorts(listeners, "spec.listeners"));
+  for (size_t i = 0; i < listeners.size(); ++i) {
+    CM_RETURN_IF_ERROR(CheckPerProtocolMembers(listeners[i], fmt::format("spec.listeners[{}]", i)));
+  }
+  return CheckGatewayRoutesFit(mesh, self, spec);
+}
+
+}  // namespace crossmesh::appmesh

@@ -1,0 +1,108 @@
+// The upstream walkthrough's CA sequence (mesh/apply_tls_on_yelb_nodes.sh, steps 1 to 6) with the
+// real AWS CLI 2.9 and the walkthrough's own ca_config.txt and revoke_config.txt. Each CLI call
+// costs about a second, so each call is checked for everything it shows.
+#include <catch2/catch.hpp>
+
+#include "tests/acmpca/pca_test_util.h"
+
+using namespace crossmesh;
+using namespace crossmesh::testing;
+using nlohmann::json;
+
+namespace {
+
+CommandResult AwsOk(TestEmulator& t, const std::string& profile,
+                    const std::vector<std::string>& args) {
+  CommandResult result = t.Aws(profile, args);
+  INFO("aws " << args[0] << " " << args[1] << "\nstdout: " << result.out
+              << "\nstderr: " << result.err);
+  REQUIRE(result.exit_code == 0);
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "The walkthrough's CA sequence with the real CLI ends with an ACTIVE root CA that ACM "
+    "may use") {
+  TestEmulator t;
+  TempDir dir;
+
+  CommandResult created =
+      AwsOk(t, "frontend",
+            {"acm-pca", "create-certificate-authority", "--certificate-authority-configuration",
+             "file://" + UpstreamFixture("mesh/ca_config.txt"), "--revocation-configuration",
+             "file://" + UpstreamFixture("mesh/revoke_config.txt"), "--certificate-authority-type",
+             "ROOT", "--idempotency-token", "98256344", "--tags", "Key=Name,Value=MyAppMeshPCA"});
+  std::string ca = created.Json()["CertificateAuthorityArn"];
+  CHECK_THAT(ca,
+             Catch::StartsWith("arn:aws:acm-pca:us-west-2:111111111111:certificate-authority/"));
+
+  CommandResult csr = AwsOk(t, "frontend",
+                            {"acm-pca", "get-certificate-authority-csr",
+                             "--certificate-authority-arn", ca, "--output", "text"});
+  CHECK_THAT(csr.out, Catch::StartsWith("-----BEGIN CERTIFICATE REQUEST-----"));
+  std::string csr_file = dir.Write("ca_csr.csr", csr.out);
+
+  CommandResult issued =
+      AwsOk(t, "frontend",
+            {"acm-pca", "issue-certificate", "--certificate-authority-arn", ca, "--csr",
+             "fileb://" + csr_file, "--signing-algorithm", "SHA256WITHRSA", "--template-arn",
+             kRootTemplate, "--validity", "Value=10,Type=YEARS", "--idempotency-token", "1234"});
+  std::string certificate_arn = issued.Json()["CertificateArn"];
+  CHECK_THAT(certificate_arn, Catch::StartsWith(ca + "/certificate/"));
+
+  CommandResult got =
+      AwsOk(t, "frontend",
+            {"acm-pca", "get-certificate", "--certificate-authority-arn", ca, "--certificate-arn",
+             certificate_arn, "--query", "Certificate", "--output", "text"});
+  pki::Certificate root = ParsePem(got.out);
+  CHECK(root.IsSelfSigned());
+  pki::Subject subject = root.subject();
+  CHECK(subject.common_name == "www.example.com");
+  CHECK(subject.organization == "Example Corp");
+  CHECK(subject.locality == "Seattle");
+  CHECK(subject.country == "US");
+  CHECK(root.signature_algorithm_name() == "SHA256WITHRSA");
+  CHECK(*root.key_algorithm() == pki::KeyAlgorithm::kRsa2048);
+  std::string cert_file = dir.Write("cert.cer", got.out);
+
+  AwsOk(t, "frontend",
+        {"acm-pca", "import-certificate-authority-certificate", "--certificate-authority-arn", ca,
+         "--certificate", "fileb://" + cert_file});
+  AwsOk(t, "frontend",
+        {"acm-pca", "create-permission", "--certificate-authority-arn", ca, "--actions",
+         "IssueCertificate", "GetCertificate", "ListPermissions", "--principal",
+         "acm.amazonaws.com"});
+
+  json described =
+      AwsOk(t, "frontend",
+            {"acm-pca", "describe-certificate-authority", "--certificate-authority-arn", ca})
+          .Json()["CertificateAuthority"];
+  CHECK(described["Status"] == "ACTIVE");
+  CHECK(described["Type"] == "ROOT");
+  CHECK(described["Serial"] == root.serial_colon_hex());
+  CHECK(described["CertificateAuthorityConfiguration"]["Subject"]["Organization"] ==
+        "Example Corp");
+  CHECK(described["RevocationConfiguration"]["CrlConfiguration"]["Enabled"] == false);
+  // The CLI parsed the epoch-seconds timestamps into dates.
+  CHECK(described["NotAfter"].is_string());
+
+  json permissions =
+      AwsOk(t, "frontend", {"acm-pca", "list-permissions", "--certificate-authority-arn", ca})
+          .Json()["Permissions"];
+  REQUIRE(permissions.size() == 1);
+  CHECK(permissions[0]["Actions"].size() == 3);
+
+  json tags =
+      AwsOk(t, "frontend", {"acm-pca", "list-tags", "--certificate-authority-arn", ca}).Json();
+  CHECK(tags["Tags"] == json({{{"Key", "Name"}, {"Value", "MyAppMeshPCA"}}}));
+
+  // The backend account sees the CA but may not use it until it is shared.
+  CommandResult denied = t.Aws(
+      "backend", {"acm-pca", "describe-certificate-authority", "--certificate-authority-arn", ca});
+  CHECK(denied.exit_code == 254);
+  CHECK_THAT(denied.err, Catch::Contains("An error occurred (AccessDeniedException) when calling "
+                                         "the DescribeCertificateAuthority operation"));
+  CHECK_THAT(denied.err, Catch::Contains("Account 222222222222 is not authorized"));
+}
