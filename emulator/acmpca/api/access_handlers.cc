@@ -44,6 +44,7 @@ Result<json> CreatePermission(Store& store, const CallContext& ctx, const json& 
   if (!in.ok()) return in.status();
 
   std::vector<PermissionAction> actions;
+  actions.reserve(names.size());
   for (const auto& name : names) actions.push_back(*ValueOf(kPermissionActionNames, name));
   CM_RETURN_IF_ERROR(
       acmpca::CreatePermission(store, ctx, *arn, *principal, source_account.value_or(""), actions));

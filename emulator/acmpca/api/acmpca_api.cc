@@ -1,5 +1,6 @@
 #include "emulator/acmpca/api/acmpca_api.h"
 
+#include <array>
 #include <utility>
 
 #include "emulator/acmpca/api/handlers.h"
@@ -8,7 +9,7 @@ namespace crossmesh::acmpca {
 
 std::unique_ptr<Service> MakeAcmPcaService(Store& store) {
   auto service = std::make_unique<JsonRpcService>("acm-pca", "ACMPrivateCA");
-  const std::pair<const char*, api::Handler> operations[] = {
+  const std::array<std::pair<const char*, api::Handler>, 21> operations = {{
       {"CreateCertificateAuthority", api::CreateCertificateAuthority},
       {"DescribeCertificateAuthority", api::DescribeCertificateAuthority},
       {"ListCertificateAuthorities", api::ListCertificateAuthorities},
@@ -30,7 +31,7 @@ std::unique_ptr<Service> MakeAcmPcaService(Store& store) {
       {"PutPolicy", api::PutPolicy},
       {"GetPolicy", api::GetPolicy},
       {"DeletePolicy", api::DeletePolicy},
-  };
+  }};
   for (const auto& [name, handler] : operations) {
     service->On(name,
                 [&store, handler = handler](const CallContext& ctx, const nlohmann::json& input) {

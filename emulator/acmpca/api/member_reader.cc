@@ -113,7 +113,7 @@ const json* MemberReader::Find(std::string_view name, Need need, std::string_vie
 
 std::optional<std::string> MemberReader::CheckedString(const json& value, std::string_view name,
                                                        size_t min_length, size_t max_length) {
-  const std::string& text = value.get_ref<const std::string&>();
+  const auto& text = value.get_ref<const std::string&>();
   if (text.size() < min_length || text.size() > max_length) {
     std::string range = max_length == kNoLimit ? fmt::format("at least {}", min_length)
                                                : fmt::format("{} to {}", min_length, max_length);

@@ -1,5 +1,7 @@
 #include "emulator/acmpca/api/shapes.h"
 
+#include <array>
+
 #include "emulator/core/clock.h"
 
 namespace crossmesh::acmpca::api {
@@ -13,7 +15,7 @@ struct SubjectField {
   std::string pki::Subject::*field;
   size_t max_length;
 };
-const SubjectField kSubjectFields[] = {
+constexpr std::array<SubjectField, 14> kSubjectFields = {{
     {"Country", &pki::Subject::country, 2},
     {"Organization", &pki::Subject::organization, 64},
     {"OrganizationalUnit", &pki::Subject::organizational_unit, 64},
@@ -28,7 +30,7 @@ const SubjectField kSubjectFields[] = {
     {"Initials", &pki::Subject::initials, 5},
     {"Pseudonym", &pki::Subject::pseudonym, 128},
     {"GenerationQualifier", &pki::Subject::generation_qualifier, 3},
-};
+}};
 
 pki::Subject ReadSubject(MemberReader& in, std::string_view name) {
   pki::Subject subject;
@@ -105,12 +107,14 @@ json RenderRevocation(const std::optional<RevocationConfiguration>& revocation) 
 
 std::vector<std::string_view> KeyAlgorithmNames() {
   std::vector<std::string_view> names;
+  names.reserve(pki::kAllKeyAlgorithms.size());
   for (auto algorithm : pki::kAllKeyAlgorithms) names.push_back(pki::KeyAlgorithmName(algorithm));
   return names;
 }
 
 std::vector<std::string_view> SigningAlgorithmNames() {
   std::vector<std::string_view> names;
+  names.reserve(pki::kAllSigningAlgorithms.size());
   for (auto algorithm : pki::kAllSigningAlgorithms) {
     names.push_back(pki::SigningAlgorithmName(algorithm));
   }

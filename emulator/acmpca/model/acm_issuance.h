@@ -34,8 +34,9 @@ Result<IssuedForAcm> IssueForAcm(Store& store, const CallContext& ctx, std::stri
 
 // Whether ACM (acm.amazonaws.com) may renew for `requester_account` from this CA: same account
 // -> a CreatePermission granting IssueCertificate+GetCertificate+ListPermissions to
-// acm.amazonaws.com exists; another account -> AccessDeniedException for now (the RAM issue
-// extends Authorize). The Status message says what is missing.
+// acm.amazonaws.com exists; another account -> the CA is shared with it through RAM (Authorize
+// grants it IssueCertificate and GetCertificate; ACM checks its own service-linked role), else
+// AccessDeniedException. The Status message says what is missing.
 Status AcmMayRenew(Store& store, std::string_view ca_arn, std::string_view requester_account);
 
 // The CA certificate chain PEM (for trust bundles): the CA's certificate followed by its

@@ -37,7 +37,7 @@ Result<CaDescription> DescribeCertificateAuthority(Store& store, const CallConte
                                                    std::string_view ca_arn);
 
 // SELF: the caller's CAs in the request's region. OTHER_ACCOUNTS: other accounts' CAs in that
-// region that Authorize lets the caller describe (none until RAM sharing lands).
+// region that Authorize lets the caller describe (those shared with it through RAM).
 Result<CaList> ListCertificateAuthorities(Store& store, const CallContext& ctx, ResourceOwner owner,
                                           const Page& page);
 

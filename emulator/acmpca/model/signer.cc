@@ -91,7 +91,7 @@ Result<std::shared_ptr<const CaSigner>> LoadSigner(Store& store, const CaRecord&
 
   auto key_pem = LoadCaPrivateKeyPem(store, ca);
   if (!key_pem.ok()) return key_pem.status();
-  auto signer = ParseSigner(ca, std::move(*key_pem));
+  auto signer = ParseSigner(ca, *key_pem);
   if (!signer.ok()) return signer.status();
   Cache().Put(ca.arn, *signer);
   return signer;

@@ -54,8 +54,8 @@ Result<TimePoint> ParseEndDate(int64_t value) {
   std::chrono::year_month_day date{std::chrono::year(year), std::chrono::month(month),
                                    std::chrono::day(day)};
   if (!date.ok() || hour > 23 || minute > 59 || second > 59) return invalid();
-  int64_t epoch_seconds = int64_t{sys_days(date).time_since_epoch().count()} * 86400 + hour * 3600 +
-                          minute * 60 + second;
+  int64_t epoch_seconds = int64_t{sys_days(date).time_since_epoch().count()} * 86400 +
+                          int64_t{hour} * 3600 + int64_t{minute} * 60 + second;
   return FromEpochSeconds(epoch_seconds, fmt::format("Validity END_DATE {}", value));
 }
 
