@@ -1,0 +1,108 @@
+#include "harness/proxy/admin_server.h"
+
+#include "emulator/core/clock.h"
+#include "harness/proxy/certs_report.h"
+#include "harness/proxy/config_json.h"
+#include "harness/proxy/http_downstream.h"
+
+namespace crossmesh::proxy {
+namespace {
+
+using nlohmann::json;
+
+json FactsJson(const std::optional<CertificateFacts>& facts) {
+  if (!facts) return nullptr;
+  return {{"subject", facts->subject},
+          {"issuer", facts->issuer},
+          {"serial", facts->serial_hex},
+          {"dns_sans", facts->dns_sans},
+          {"not_after", FormatIso8601(facts->not_after)}};
+}
+
+std::string QueryValue(std::string_view target, std::string_view key) {
+  const size_t question = target.find('?');
+  if (question == std::string_view::npos) return {};
+  std::string_view query = target.substr(question + 1);
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    if (pair.starts_with(key) && pair.size() > key.size() && pair[key.size()] == '=') {
+      return std::string(pair.substr(key.size() + 1));
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return {};
+}
+
+HttpResponse JsonReply(const json& body) {
+  HttpResponse response = LocalReply(200, body.dump(2));
+  response.SetHeader("content-type", "application/json");
+  return response;
+}
+
+HttpResponse Stats(ProxyCore& core, const HttpRequest& request) {
+  if (QueryValue(request.target, "format") == "json") {
+    json stats = json::array();
+    for (const auto& [name, value] : core.stats().Snapshot()) {
+      stats.push_back({{"name", name}, {"value", value}});
+    }
+    return JsonReply({{"stats", std::move(stats)}});
+  }
+  return LocalReply(200, core.stats().RenderText(QueryValue(request.target, "filter")));
+}
+
+HttpResponse Dispatch(ProxyCore& core, const HttpRequest& request) {
+  const std::string_view path = request.Path();
+  auto snapshot = core.snapshot();
+  if (path == "/stats") return Stats(core, request);
+  if (path == "/certs") return JsonReply(CertsJson(*snapshot));
+  if (path == "/config_dump") return JsonReply(ConfigToJson(snapshot->config));
+  if (path == "/handshakes") return JsonReply(HandshakesJson(core.handshakes().Records()));
+  if (path == "/ready") return LocalReply(200, "LIVE\n");
+  return LocalReply(404, "invalid path; try /stats, /certs, /config_dump, /handshakes\n");
+}
+
+}  // namespace
+
+json HandshakesJson(const std::vector<HandshakeRecord>& records) {
+  json out = json::array();
+  for (const HandshakeRecord& record : records) {
+    out.push_back({{"sequence", record.sequence},
+                   {"at", FormatIso8601(record.at)},
+                   {"proxy", record.proxy},
+                   {"side", record.side == HandshakeSide::kServer ? "server" : "client"},
+                   {"scope", record.scope},
+                   {"local_address", record.local_address},
+                   {"peer_address", record.peer_address},
+                   {"ok", record.ok},
+                   {"failure", record.failure},
+                   {"version", record.version},
+                   {"cipher", record.cipher},
+                   {"session_reused", record.session_reused},
+                   {"local_certificate", FactsJson(record.local_certificate)},
+                   {"peer_certificate", FactsJson(record.peer_certificate)},
+                   {"client_certificate_presented", record.client_certificate_presented}});
+  }
+  return out;
+}
+
+asio::awaitable<void> ServeAdmin(std::shared_ptr<ProxyCore> core, tcp::socket socket) {
+  auto stream = std::make_shared<PlainStream>(std::move(socket));
+  auto token = core->connections().Add(stream);
+  HttpLimits limits;
+  limits.max_body_bytes = size_t{64} * 1024;
+  limits.idle_timeout = std::chrono::seconds(30);
+  HttpReader reader(limits);
+  HttpStats stats(StatScope(core->stats(), "http.admin."));
+  for (;;) {
+    HttpRequest request;
+    if (!co_await NextRequest(*stream, reader, stats, limits.idle_timeout, request)) break;
+    HttpResponse response = Dispatch(*core, request);
+    response.keep_alive = request.keep_alive && !core->stopping();
+    if (!co_await SendResponse(*stream, response, request.method == "HEAD")) break;
+  }
+  stream->Close();
+}
+
+}  // namespace crossmesh::proxy

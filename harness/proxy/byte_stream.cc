@@ -1,0 +1,56 @@
+#include "harness/proxy/byte_stream.h"
+
+#include <fmt/format.h>
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+namespace crossmesh::proxy {
+
+std::string FormatEndpoint(const tcp::endpoint& endpoint) {
+  if (endpoint.address().is_v6()) {
+    return fmt::format("[{}]:{}", endpoint.address().to_string(), endpoint.port());
+  }
+  return fmt::format("{}:{}", endpoint.address().to_string(), endpoint.port());
+}
+
+std::string ByteStream::LocalAddress() {
+  ErrorCode ec;
+  auto endpoint = socket().local_endpoint(ec);
+  return ec ? std::string() : FormatEndpoint(endpoint);
+}
+
+std::string ByteStream::PeerAddress() {
+  ErrorCode ec;
+  auto endpoint = socket().remote_endpoint(ec);
+  return ec ? std::string() : FormatEndpoint(endpoint);
+}
+
+asio::awaitable<size_t> PlainStream::ReadSome(asio::mutable_buffer buffer, ErrorCode& ec) {
+  co_return co_await socket_.async_read_some(buffer, asio::redirect_error(asio::use_awaitable, ec));
+}
+
+asio::awaitable<void> PlainStream::Write(asio::const_buffer buffer, ErrorCode& ec) {
+  co_await asio::async_write(socket_, buffer, asio::redirect_error(asio::use_awaitable, ec));
+}
+
+void PlainStream::ShutdownSend() {
+  ErrorCode ignored;
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+void PlainStream::Close() {
+  ErrorCode ignored;
+  socket_.close(ignored);
+}
+
+bool IsPeerGone(const ErrorCode& ec) {
+  return ec == asio::error::eof || ec == asio::error::connection_reset ||
+         ec == asio::error::broken_pipe || ec == asio::error::operation_aborted ||
+         ec == asio::error::bad_descriptor || ec == asio::ssl::error::stream_truncated;
+}
+
+}  // namespace crossmesh::proxy

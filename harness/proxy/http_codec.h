@@ -1,0 +1,45 @@
+// HttpReader: reads whole HTTP/1.1 requests and responses from a ByteStream with Beast's parser
+// (chunked bodies decoded, header and body limits enforced). One reader per connection and
+// direction: bytes read past the end of one message (pipelining) are kept for the next.
+#pragma once
+
+#include <string>
+
+#include "harness/proxy/byte_stream.h"
+#include "harness/proxy/config.h"
+#include "harness/proxy/http_message.h"
+
+namespace crossmesh::proxy {
+
+enum class HttpReadStatus {
+  kOk,
+  kClosed,          // the peer closed cleanly before sending any byte of a message
+  kHeaderTooLarge,  // answer 431
+  kBodyTooLarge,    // answer 413
+  kMalformed,       // answer 400 (includes a message cut short by the peer)
+  kTransportError,  // the connection failed (reset, timeout, TLS error): nothing to answer
+};
+
+struct HttpReadResult {
+  HttpReadStatus status = HttpReadStatus::kOk;
+  ErrorCode ec;
+  bool ok() const { return status == HttpReadStatus::kOk; }
+};
+
+class HttpReader {
+ public:
+  explicit HttpReader(const HttpLimits& limits) : limits_(limits) {}
+
+  asio::awaitable<HttpReadResult> ReadRequest(ByteStream& stream, HttpRequest& request);
+  // `head_request`: the response to a HEAD has no body whatever its headers say.
+  asio::awaitable<HttpReadResult> ReadResponse(ByteStream& stream, bool head_request,
+                                               HttpResponse& response);
+  // True when bytes of a next message were already read.
+  bool has_pending() const { return !pending_.empty(); }
+
+ private:
+  HttpLimits limits_;
+  std::string pending_;
+};
+
+}  // namespace crossmesh::proxy

@@ -1,0 +1,24 @@
+// The downstream half of an HTTP connection, shared by inbound listeners and outbound ports:
+// reading the next request under the idle timeout, answering malformed or oversized input
+// itself (400, 413, 431, then close, as Envoy's codec does), and writing responses.
+#pragma once
+
+#include <chrono>
+
+#include "harness/proxy/byte_stream.h"
+#include "harness/proxy/cluster_state.h"
+#include "harness/proxy/http_codec.h"
+#include "harness/proxy/http_message.h"
+
+namespace crossmesh::proxy {
+
+// False when the connection is over: the peer closed, went idle, or sent something that was
+// answered with an error and the connection closed.
+asio::awaitable<bool> NextRequest(ByteStream& down, HttpReader& reader, HttpStats& stats,
+                                  std::chrono::milliseconds idle_timeout, HttpRequest& request);
+
+// Writes `response`; false when the connection is over (write failed, or not keep-alive).
+asio::awaitable<bool> SendResponse(ByteStream& down, const HttpResponse& response,
+                                   bool head_request);
+
+}  // namespace crossmesh::proxy

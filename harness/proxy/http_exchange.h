@@ -1,0 +1,27 @@
+// Exchange: one HTTP request and its response on an upstream connection, under a deadline.
+// The HTTP paths of both sides use it: inbound to the local app, outbound to a cluster.
+#pragma once
+
+#include <chrono>
+
+#include "harness/proxy/byte_stream.h"
+#include "harness/proxy/envoy_errors.h"
+#include "harness/proxy/http_codec.h"
+#include "harness/proxy/http_message.h"
+
+namespace crossmesh::proxy {
+
+struct ExchangeResult {
+  enum class Outcome { kResponse, kReset, kTimeout };
+  Outcome outcome = Outcome::kResponse;
+  HttpResponse response;     // kResponse
+  TransportFailure failure;  // kReset: why (a TLS alert, or the connection closed)
+};
+
+// Writes `request` and reads the response; closes `upstream` if `timeout` passes first
+// (0: no deadline).
+asio::awaitable<ExchangeResult> Exchange(ByteStream& upstream, HttpReader& reader,
+                                         const HttpRequest& request,
+                                         std::chrono::milliseconds timeout);
+
+}  // namespace crossmesh::proxy

@@ -1,0 +1,153 @@
+#include "harness/proxy/http_message.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace crossmesh::proxy {
+namespace {
+
+// RFC 9110 7.6.1 connection-specific fields, plus the framing this proxy re-computes.
+constexpr std::array<std::string_view, 9> kHopByHop = {
+    "connection", "keep-alive", "proxy-connection", "transfer-encoding",  "te",
+    "trailer",    "upgrade",    "content-length",   "proxy-authenticate",
+};
+
+bool IsHopByHop(std::string_view name) {
+  return std::any_of(kHopByHop.begin(), kHopByHop.end(),
+                     [&](std::string_view hop) { return EqualsIgnoreCase(hop, name); });
+}
+
+std::string_view Find(const std::vector<HttpHeader>& headers, std::string_view name) {
+  for (const HttpHeader& header : headers) {
+    if (EqualsIgnoreCase(header.name, name)) return header.value;
+  }
+  return {};
+}
+
+void Set(std::vector<HttpHeader>& headers, std::string_view name, std::string value) {
+  for (HttpHeader& header : headers) {
+    if (EqualsIgnoreCase(header.name, name)) {
+      header.value = std::move(value);
+      return;
+    }
+  }
+  headers.push_back({std::string(name), std::move(value)});
+}
+
+void AppendHeaders(std::string& out, const std::vector<HttpHeader>& headers) {
+  for (const HttpHeader& header : headers) {
+    if (IsHopByHop(header.name)) continue;
+    out += header.name;
+    out += ": ";
+    out += header.value;
+    out += "\r\n";
+  }
+}
+
+bool BodyForbidden(unsigned status) { return status < 200 || status == 204 || status == 304; }
+
+}  // namespace
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string_view HttpRequest::Header(std::string_view name) const { return Find(headers, name); }
+
+bool HttpRequest::HasHeader(std::string_view name) const {
+  return std::any_of(headers.begin(), headers.end(),
+                     [&](const HttpHeader& header) { return EqualsIgnoreCase(header.name, name); });
+}
+
+void HttpRequest::SetHeader(std::string_view name, std::string value) {
+  Set(headers, name, std::move(value));
+}
+
+std::string_view HttpRequest::Path() const {
+  std::string_view view = target;
+  return view.substr(0, view.find('?'));
+}
+
+std::string_view HttpResponse::Header(std::string_view name) const { return Find(headers, name); }
+
+void HttpResponse::SetHeader(std::string_view name, std::string value) {
+  Set(headers, name, std::move(value));
+}
+
+HttpResponse LocalReply(unsigned status, std::string body) {
+  HttpResponse response;
+  response.status = status;
+  response.headers.push_back({"content-type", "text/plain"});
+  response.headers.push_back({"server", "envoy"});
+  response.body = std::move(body);
+  return response;
+}
+
+std::string SerializeRequest(const HttpRequest& request) {
+  std::string out;
+  out.reserve(256 + request.body.size());
+  out += fmt::format("{} {} HTTP/1.{}\r\n", request.method, request.target, request.version % 10);
+  AppendHeaders(out, request.headers);
+  const bool needs_length = !request.body.empty() || request.method == "POST" ||
+                            request.method == "PUT" || request.method == "PATCH";
+  if (needs_length) out += fmt::format("content-length: {}\r\n", request.body.size());
+  if (!request.keep_alive) out += "connection: close\r\n";
+  out += "\r\n";
+  out += request.body;
+  return out;
+}
+
+std::string SerializeResponse(const HttpResponse& response, bool head_request) {
+  std::string out;
+  out.reserve(256 + response.body.size());
+  std::string_view reason =
+      response.reason.empty() ? ReasonPhrase(response.status) : std::string_view(response.reason);
+  out += fmt::format("HTTP/1.1 {} {}\r\n", response.status, reason);
+  AppendHeaders(out, response.headers);
+  if (!BodyForbidden(response.status)) {
+    out += fmt::format("content-length: {}\r\n", response.body.size());
+  }
+  if (!response.keep_alive) out += "connection: close\r\n";
+  out += "\r\n";
+  if (!head_request && !BodyForbidden(response.status)) out += response.body;
+  return out;
+}
+
+std::string_view ReasonPhrase(unsigned status) {
+  switch (status) {
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 204:
+      return "No Content";
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 408:
+      return "Request Timeout";
+    case 413:
+      return "Payload Too Large";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "Unknown";
+  }
+}
+
+}  // namespace crossmesh::proxy

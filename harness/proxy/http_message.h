@@ -1,0 +1,56 @@
+// HTTP/1.1 messages as the proxy handles them: whole messages with a decoded body, and their
+// wire form. The proxy terminates and re-originates every request, so hop-by-hop headers
+// (Connection, Transfer-Encoding, ...) are dropped and each side gets its own framing: a
+// Content-Length body, and "connection: close" when the connection ends after the message.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace crossmesh::proxy {
+
+struct HttpHeader {
+  std::string name;
+  std::string value;
+};
+
+struct HttpRequest {
+  std::string method;
+  std::string target;  // origin form: "/path?query"
+  unsigned version = 11;
+  std::vector<HttpHeader> headers;
+  std::string body;
+  bool keep_alive = true;
+
+  // The first value of `name` (ASCII case-insensitive), or "" when absent.
+  std::string_view Header(std::string_view name) const;
+  bool HasHeader(std::string_view name) const;
+  void SetHeader(std::string_view name, std::string value);
+  // The target without its query.
+  std::string_view Path() const;
+};
+
+struct HttpResponse {
+  unsigned status = 200;
+  std::string reason;  // empty: the standard phrase for `status`
+  unsigned version = 11;
+  std::vector<HttpHeader> headers;
+  std::string body;
+  bool keep_alive = true;
+
+  std::string_view Header(std::string_view name) const;
+  void SetHeader(std::string_view name, std::string value);
+};
+
+// A response the proxy makes itself (Envoy's local replies): "server: envoy", text body.
+HttpResponse LocalReply(unsigned status, std::string body);
+
+std::string SerializeRequest(const HttpRequest& request);
+// `head_request`: the body is not sent (the length still is).
+std::string SerializeResponse(const HttpResponse& response, bool head_request);
+
+std::string_view ReasonPhrase(unsigned status);
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+}  // namespace crossmesh::proxy

@@ -1,0 +1,129 @@
+#include "harness/proxy/json_reader.h"
+
+#include <fmt/format.h>
+
+namespace crossmesh::proxy {
+
+JsonReader::JsonReader(const nlohmann::json& node, std::string path)
+    : node_(node), path_(std::move(path)), error_(std::make_shared<Status>()) {
+  if (!node_.is_object()) Fail((path_.empty() ? "the document" : path_) + " must be an object");
+}
+
+JsonReader JsonReader::Child(const nlohmann::json& node, std::string path) const {
+  JsonReader child(node, std::move(path));
+  if (child.failed() && !failed()) *error_ = *child.error_;
+  child.error_ = error_;
+  return child;
+}
+
+void JsonReader::Fail(const std::string& message) {
+  if (error_->ok()) *error_ = Error("InvalidConfiguration", message);
+}
+
+const nlohmann::json* JsonReader::Find(const char* key, nlohmann::json::value_t type,
+                                       const char* what) {
+  known_.insert(key);
+  if (!node_.is_object() || !node_.contains(key)) return nullptr;
+  const nlohmann::json& value = node_.at(key);
+  // JSON has one integer type: a non-negative signed integer counts as unsigned.
+  const bool number = type == nlohmann::json::value_t::number_unsigned;
+  const bool fits =
+      number ? value.is_number_integer() && value.get<int64_t>() >= 0 : value.type() == type;
+  if (!fits) {
+    Fail(fmt::format("{} must be {}", PathOf(key), what));
+    return nullptr;
+  }
+  return &value;
+}
+
+const nlohmann::json* JsonReader::Raw(const char* key) {
+  known_.insert(key);
+  if (!node_.is_object() || !node_.contains(key)) return nullptr;
+  return &node_.at(key);
+}
+
+void JsonReader::String(const char* key, std::string& out) {
+  if (const auto* value = Find(key, nlohmann::json::value_t::string, "a string")) {
+    out = value->get<std::string>();
+  }
+}
+
+void JsonReader::OptionalString(const char* key, std::optional<std::string>& out) {
+  if (const auto* value = Find(key, nlohmann::json::value_t::string, "a string")) {
+    out = value->get<std::string>();
+  }
+}
+
+void JsonReader::Bool(const char* key, bool& out) {
+  if (const auto* value = Find(key, nlohmann::json::value_t::boolean, "true or false")) {
+    out = value->get<bool>();
+  }
+}
+
+void JsonReader::Uint(const char* key, uint64_t max, uint64_t& out) {
+  const auto* value = Find(key, nlohmann::json::value_t::number_unsigned, "a non-negative integer");
+  if (value == nullptr) return;
+  const uint64_t number = value->get<uint64_t>();
+  if (number > max) {
+    Fail(fmt::format("{} must be at most {}", PathOf(key), max));
+    return;
+  }
+  out = number;
+}
+
+void JsonReader::Int(const char* key, int64_t min, int64_t max, int64_t& out) {
+  known_.insert(key);
+  if (!node_.is_object() || !node_.contains(key)) return;
+  const nlohmann::json& value = node_.at(key);
+  if (!value.is_number_integer() || value.get<int64_t>() < min || value.get<int64_t>() > max) {
+    Fail(fmt::format("{} must be an integer from {} to {}", PathOf(key), min, max));
+    return;
+  }
+  out = value.get<int64_t>();
+}
+
+void JsonReader::Millis(const char* key, std::chrono::milliseconds& out) {
+  auto value = static_cast<uint64_t>(out.count());
+  Uint(key, 365ULL * 24 * 3600 * 1000, value);
+  out = std::chrono::milliseconds(static_cast<int64_t>(value));
+}
+
+void JsonReader::Strings(const char* key, std::vector<std::string>& out) {
+  const auto* value = Find(key, nlohmann::json::value_t::array, "an array of strings");
+  if (value == nullptr) return;
+  out.clear();
+  for (size_t i = 0; i < value->size(); ++i) {
+    if (!(*value)[i].is_string()) {
+      Fail(fmt::format("{}[{}] must be a string", PathOf(key), i));
+      return;
+    }
+    out.push_back((*value)[i].get<std::string>());
+  }
+}
+
+void JsonReader::Uints(const char* key, uint64_t max, std::vector<uint64_t>& out) {
+  const auto* value = Find(key, nlohmann::json::value_t::array, "an array of integers");
+  if (value == nullptr) return;
+  out.clear();
+  for (size_t i = 0; i < value->size(); ++i) {
+    const nlohmann::json& item = (*value)[i];
+    if (!item.is_number_integer() || item.get<int64_t>() < 0 || item.get<uint64_t>() > max) {
+      Fail(fmt::format("{}[{}] must be an integer from 0 to {}", PathOf(key), i, max));
+      return;
+    }
+    out.push_back(item.get<uint64_t>());
+  }
+}
+
+Status JsonReader::Finish() {
+  if (node_.is_object()) {
+    for (const auto& [key, value] : node_.items()) {
+      if (known_.count(key) == 0) {
+        Fail(fmt::format("{}: unknown key '{}'", path_.empty() ? "the document" : path_, key));
+      }
+    }
+  }
+  return *error_;
+}
+
+}  // namespace crossmesh::proxy

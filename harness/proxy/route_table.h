@@ -1,0 +1,60 @@
+// RouteTable: the virtual services a proxy's outbound side can reach, compiled for matching.
+// A request picks a virtual service (the outbound's own, or by Host on an HTTP proxy port),
+// then the first route by priority (ties: configuration order) whose match holds, then one
+// weighted target: a cluster.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string_view>
+#include <vector>
+
+#include "emulator/core/status.h"
+#include "harness/proxy/config.h"
+#include "harness/proxy/http_message.h"
+
+namespace crossmesh::proxy {
+
+class RouteTable {
+ public:
+  // InvalidConfiguration when a regex does not compile or a route has no target.
+  static Result<std::shared_ptr<const RouteTable>> Compile(
+      const std::vector<VirtualService>& services);
+
+  const VirtualService* FindService(std::string_view name) const;
+  // The service a Host header names: exactly, or without its ":port".
+  const VirtualService* FindByHost(std::string_view host) const;
+
+  // The matching HTTP route, or null (Envoy answers 404).
+  const Route* Match(const VirtualService& service, const HttpRequest& request) const;
+  // TCP routes carry no match: the first by priority.
+  const Route* FirstRoute(const VirtualService& service) const;
+
+  // A target chosen with probability weight / total; null when all weights are 0.
+  // `random` is any uniformly distributed number.
+  static const WeightedTarget* PickTarget(const Route& route, uint64_t random);
+
+ private:
+  struct CompiledRoute {
+    const Route* route = nullptr;
+    std::optional<std::regex> path_regex;
+    std::vector<std::optional<std::regex>> header_regex;  // parallel to match.headers
+  };
+  struct CompiledService {
+    VirtualService service;
+    std::vector<CompiledRoute> routes;  // by priority
+  };
+
+  RouteTable() = default;
+  const CompiledService* Compiled(const VirtualService& service) const;
+  static bool Matches(const CompiledRoute& compiled, const HttpRequest& request);
+
+  std::vector<std::unique_ptr<CompiledService>> services_;
+};
+
+// A uniformly distributed number for PickTarget, from a per-thread generator.
+uint64_t RandomForPick();
+
+}  // namespace crossmesh::proxy

@@ -1,0 +1,37 @@
+#include "harness/proxy/san_match.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace crossmesh::proxy {
+namespace {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+}  // namespace
+
+bool DnsSanMatches(std::string_view san, std::string_view expected) {
+  if (san.empty() || expected.empty()) return false;
+  if (EqualsIgnoreCase(san, expected)) return true;
+  if (!san.starts_with("*.")) return false;
+  // The wildcard stands for one whole, non-empty leftmost label.
+  const size_t dot = expected.find('.');
+  if (dot == std::string_view::npos || dot == 0) return false;
+  return EqualsIgnoreCase(san.substr(1), expected.substr(dot));
+}
+
+bool AnySanMatches(const std::vector<std::string>& sans, const std::vector<std::string>& expected) {
+  for (const std::string& san : sans) {
+    for (const std::string& name : expected) {
+      if (DnsSanMatches(san, name)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace crossmesh::proxy

@@ -1,0 +1,188 @@
+#include "harness/proxy/tls_context.h"
+
+#include <fmt/format.h>
+
+#include <boost/asio/ssl/context.hpp>
+#include <string_view>
+
+#include "emulator/pki/asn1_time.h"
+#include "emulator/pki/openssl_error.h"
+#include "harness/proxy/tls_connection_state.h"
+
+namespace crossmesh::proxy {
+namespace {
+
+constexpr const char* kInvalidConfiguration = "InvalidConfiguration";
+
+// Envoy's default TLS 1.2 suites: ECDHE key exchange with AEAD ciphers only.
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+// Server sessions must name a context before they can be resumed with client certificates.
+constexpr std::string_view kSessionIdContext = "crossmesh-proxy";
+
+// Asio keeps its own verify-callback object in the SSL_CTX app data slot and deletes it in
+// ~context, so the owning TlsContext goes in an ex_data slot of its own.
+int ContextIndex() {
+  static const int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
+int OpenSslVersion(TlsVersion version) {
+  return version == TlsVersion::kTls12 ? TLS1_2_VERSION : TLS1_3_VERSION;
+}
+
+Status Failed(const std::string& what) { return pki::OpenSslFailure(kInvalidConfiguration, what); }
+
+// Watches the client's outgoing handshake messages for a non-empty Certificate message: the
+// only reliable sign that the client certificate was presented (it is sent only on request).
+void OnHandshakeMessage(int write_p, int /*version*/, int content_type, const void* buf, size_t len,
+                        SSL* ssl, void* /*arg*/) {
+  const auto* bytes = static_cast<const unsigned char*>(buf);
+  if (write_p != 1 || content_type != SSL3_RT_HANDSHAKE || len < 4) return;
+  if (bytes[0] != SSL3_MT_CERTIFICATE) return;
+  TlsConnectionState* state = StateOf(ssl);
+  if (state == nullptr) return;
+  size_t offset = 4;  // message type and 24-bit length
+  if (SSL_version(ssl) == TLS1_3_VERSION) {
+    if (len < 5) return;
+    offset += 1 + bytes[4];  // certificate_request_context
+  }
+  if (len < offset + 3) return;
+  const size_t list =
+      (size_t{bytes[offset]} << 16) | (size_t{bytes[offset + 1]} << 8) | size_t{bytes[offset + 2]};
+  state->sent_client_certificate = list > 0;
+}
+
+}  // namespace
+
+TlsContext::TlsContext()
+    : context_(std::make_unique<boost::asio::ssl::context>(boost::asio::ssl::context::tls)) {}
+
+TlsContext::~TlsContext() = default;
+
+SSL_CTX* TlsContext::native() const { return context_->native_handle(); }
+
+Status TlsContext::Configure(TlsVersionBounds versions) {
+  SSL_CTX* ctx = native();
+  SSL_CTX_set_ex_data(ctx, ContextIndex(), this);
+  if (SSL_CTX_set_min_proto_version(ctx, OpenSslVersion(versions.min)) != 1 ||
+      SSL_CTX_set_max_proto_version(ctx, OpenSslVersion(versions.max)) != 1) {
+    return Failed("cannot set the TLS version bounds");
+  }
+  if (SSL_CTX_set_cipher_list(ctx, kTls12Ciphers) != 1) return Failed("cannot set the ciphers");
+  SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
+  // Send exactly the configured chain, as Envoy does; OpenSSL would otherwise complete it
+  // from the trust store and put the CA on the wire too.
+  SSL_CTX_set_mode(ctx, SSL_MODE_NO_AUTO_CHAIN);
+  return Status::Ok();
+}
+
+Status TlsContext::UseCertificate(const TlsCertificate& certificate) {
+  SSL_CTX* ctx = native();
+  if (SSL_CTX_use_certificate(ctx, certificate.chain.front().get()) != 1) {
+    return Failed("cannot use the certificate");
+  }
+  for (size_t i = 1; i < certificate.chain.size(); ++i) {
+    if (SSL_CTX_add1_chain_cert(ctx, certificate.chain[i].get()) != 1) {
+      return Failed("cannot add an intermediate certificate");
+    }
+  }
+  if (SSL_CTX_use_PrivateKey(ctx, certificate.key->get()) != 1 ||
+      SSL_CTX_check_private_key(ctx) != 1) {
+    return Failed("the private key does not match the certificate");
+  }
+  chain_ = certificate.chain;
+  return Status::Ok();
+}
+
+void TlsContext::UseVerification(const std::optional<VerifySpec>& spec, bool server) {
+  SSL_CTX* ctx = native();
+  if (!spec || (spec->trusted_cas.empty() && spec->san_names.empty())) {
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+    return;
+  }
+  X509_STORE* store = SSL_CTX_get_cert_store(ctx);
+  for (const pki::Certificate& ca : spec->trusted_cas) X509_STORE_add_cert(store, ca.get());
+  // A trusted intermediate is an anchor of its own, as in Envoy.
+  X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
+  pki::DrainOpenSslErrors();  // duplicate anchors are harmless
+  trusted_ = spec->trusted_cas;
+
+  verifier_ = std::make_unique<PeerVerifier>(!spec->trusted_cas.empty(), spec->san_names, clock_);
+  verifier_->Install(ctx);
+  int mode = SSL_VERIFY_PEER;
+  if (server && spec->require_peer_certificate) mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+  SSL_CTX_set_verify(ctx, mode, nullptr);
+}
+
+Result<std::shared_ptr<TlsContext>> TlsContext::CreateServer(const ServerContextSpec& spec) {
+  std::shared_ptr<TlsContext> context(new TlsContext());
+  context->clock_ = spec.clock;
+  CM_RETURN_IF_ERROR(context->Configure(spec.versions));
+  CM_RETURN_IF_ERROR(context->UseCertificate(spec.certificate));
+  context->UseVerification(spec.client_validation, true);
+
+  SSL_CTX* ctx = context->native();
+  SSL_CTX_set_session_id_context(ctx,
+                                 reinterpret_cast<const unsigned char*>(kSessionIdContext.data()),
+                                 static_cast<unsigned int>(kSessionIdContext.size()));
+  // Tickets carry the resumption state, so the server keeps no session cache of its own.
+  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+  if (!spec.session_tickets) {
+    SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+    SSL_CTX_set_num_tickets(ctx, 0);
+  }
+  return context;
+}
+
+Result<std::shared_ptr<TlsContext>> TlsContext::CreateClient(const ClientContextSpec& spec) {
+  std::shared_ptr<TlsContext> context(new TlsContext());
+  context->clock_ = spec.clock;
+  CM_RETURN_IF_ERROR(context->Configure(spec.versions));
+  if (spec.client_certificate) {
+    CM_RETURN_IF_ERROR(context->UseCertificate(*spec.client_certificate));
+  }
+  context->UseVerification(spec.server_validation, false);
+
+  SSL_CTX* ctx = context->native();
+  if (spec.client_certificate) SSL_CTX_set_msg_callback(ctx, OnHandshakeMessage);
+  if (spec.session_cache) {
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+    SSL_CTX_sess_set_new_cb(ctx, OnNewSession);
+  } else {
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+  }
+  return context;
+}
+
+int TlsContext::OnNewSession(SSL* ssl, SSL_SESSION* session) {
+  auto* self = static_cast<TlsContext*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ContextIndex()));
+  const TlsConnectionState* state = StateOf(ssl);
+  if (self == nullptr || state == nullptr || state->session_key.empty()) return 0;
+  std::lock_guard lock(self->sessions_mutex_);
+  self->sessions_[state->session_key] = SessionPtr(session);
+  return 1;  // we keep the reference OpenSSL handed us
+}
+
+void TlsContext::OfferSession(SSL* ssl, const std::string& key) {
+  std::lock_guard lock(sessions_mutex_);
+  auto it = sessions_.find(key);
+  if (it == sessions_.end()) return;
+  SSL_SESSION* session = it->second.get();
+  // A resumed handshake skips verification, so a session whose server certificate has expired
+  // on the (virtual) clock must not be offered: the next handshake has to see the expiry.
+  X509* peer = SSL_SESSION_get0_peer(session);
+  time_t now = pki::ToUnixSeconds(clock_());
+  if (SSL_SESSION_is_resumable(session) != 1 ||
+      (peer != nullptr && X509_cmp_time(X509_get0_notAfter(peer), &now) < 0)) {
+    sessions_.erase(it);
+    return;
+  }
+  SSL_set_session(ssl, session);
+}
+
+}  // namespace crossmesh::proxy

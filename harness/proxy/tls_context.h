@@ -1,0 +1,101 @@
+// TlsContext: one immutable SSL_CTX built from secrets, for a listener (server side) or a
+// cluster (client side), with Envoy's defaults: TLS version bounds, ECDHE AEAD cipher suites,
+// peer verification on the proxy's clock (PeerVerifier), and session resumption (server
+// tickets; a client session cache keyed by upstream endpoint).
+//
+// Contexts are never changed after creation. Rotation builds a new one (ContextProvider);
+// connections hold a shared_ptr to the context they started with, so open connections finish
+// on the old material, and a new context starts with fresh ticket keys and an empty session
+// cache, so the first handshakes after a rotation are full ones that show the new certificate.
+#pragma once
+
+#include <openssl/ssl.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "emulator/core/status.h"
+#include "harness/proxy/config.h"
+#include "harness/proxy/peer_verifier.h"
+#include "harness/proxy/secret_store.h"
+
+namespace boost::asio::ssl {
+class context;
+}
+
+namespace crossmesh::proxy {
+
+// What the peer must prove. `trusted_cas` empty: no chain check. `san_names` empty: no SAN
+// check. Both empty: no verification (SSL_VERIFY_NONE).
+struct VerifySpec {
+  std::vector<pki::Certificate> trusted_cas;
+  std::vector<std::string> san_names;
+  bool require_peer_certificate = true;  // server side: FAIL_IF_NO_PEER_CERT
+};
+
+struct ServerContextSpec {
+  TlsCertificate certificate;
+  std::optional<VerifySpec> client_validation;  // set: request a client certificate
+  TlsVersionBounds versions{TlsVersion::kTls12, TlsVersion::kTls13};
+  bool session_tickets = true;
+  std::function<TimePoint()> clock;
+};
+
+struct ClientContextSpec {
+  std::optional<TlsCertificate> client_certificate;
+  std::optional<VerifySpec> server_validation;
+  TlsVersionBounds versions{TlsVersion::kTls12, TlsVersion::kTls12};
+  bool session_cache = true;
+  std::function<TimePoint()> clock;
+};
+
+class TlsContext {
+ public:
+  static Result<std::shared_ptr<TlsContext>> CreateServer(const ServerContextSpec& spec);
+  static Result<std::shared_ptr<TlsContext>> CreateClient(const ClientContextSpec& spec);
+
+  ~TlsContext();
+  TlsContext(const TlsContext&) = delete;
+  TlsContext& operator=(const TlsContext&) = delete;
+  TlsContext(TlsContext&&) = delete;
+  TlsContext& operator=(TlsContext&&) = delete;
+
+  boost::asio::ssl::context& asio() const { return *context_; }
+  SSL_CTX* native() const;
+
+  // The chain this context presents (empty for a client without a certificate) and the CAs
+  // it trusts (empty when it verifies nothing), for /certs and handshake records.
+  const std::vector<pki::Certificate>& certificate_chain() const { return chain_; }
+  const std::vector<pki::Certificate>& trusted_cas() const { return trusted_; }
+
+  // Client session cache. Offers the session saved for `key` (if any, and if the peer
+  // certificate it remembers is still valid on the clock) to `ssl`.
+  void OfferSession(SSL* ssl, const std::string& key);
+
+ private:
+  TlsContext();
+  Status Configure(TlsVersionBounds versions);
+  Status UseCertificate(const TlsCertificate& certificate);
+  void UseVerification(const std::optional<VerifySpec>& spec, bool server);
+  static int OnNewSession(SSL* ssl, SSL_SESSION* session);
+
+  struct SessionFree {
+    void operator()(SSL_SESSION* session) const { SSL_SESSION_free(session); }
+  };
+  using SessionPtr = std::unique_ptr<SSL_SESSION, SessionFree>;
+
+  std::unique_ptr<boost::asio::ssl::context> context_;
+  std::unique_ptr<PeerVerifier> verifier_;
+  std::function<TimePoint()> clock_;
+  std::vector<pki::Certificate> chain_;
+  std::vector<pki::Certificate> trusted_;
+  std::mutex sessions_mutex_;
+  std::map<std::string, SessionPtr> sessions_;
+};
+
+}  // namespace crossmesh::proxy

@@ -1,0 +1,187 @@
+// Bad input at a proxy listener: each bad connection is closed cleanly and counted, and the
+// proxy keeps serving everybody else.
+#include <openssl/bio.h>
+
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+#include "tests/proxy/mesh_fixture.h"
+
+namespace crossmesh::proxy::testing {
+namespace {
+
+constexpr auto kHandshakeTimeout = std::chrono::milliseconds(300);
+
+struct Mesh {
+  MeshPki pki;
+  ProxyRuntime runtime{ProxyRuntime::Options{2}};
+  Mesh() { pki.PushAll(runtime.secrets()); }
+};
+
+HopOptions Guarded(std::chrono::milliseconds handshake_timeout = kHandshakeTimeout) {
+  HopOptions options;
+  options.policy = TrustMeshCa();
+  options.tls.handshake_timeout = handshake_timeout;
+  return options;
+}
+
+// A real ClientHello, taken from an OpenSSL client talking to memory.
+std::string ClientHelloBytes() {
+  SSL_CTX* context = SSL_CTX_new(TLS_client_method());
+  SSL* ssl = SSL_new(context);
+  BIO* in = BIO_new(BIO_s_mem());
+  BIO* out = BIO_new(BIO_s_mem());
+  SSL_set_bio(ssl, in, out);
+  SSL_connect(ssl);  // wants to read the ServerHello; the ClientHello is in `out`
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(out, &data);
+  std::string hello(data, static_cast<size_t>(size));
+  SSL_free(ssl);
+  SSL_CTX_free(context);
+  return hello;
+}
+
+// Sends `bytes` (maybe none), then waits for the proxy to close the connection.
+bool ClosedAfterSending(uint16_t port, const std::string& bytes, bool half_close = false) {
+  std::optional<RawSocket> socket = RawSocket::Connect(port);
+  REQUIRE(socket.has_value());
+  if (!bytes.empty()) REQUIRE(socket->WriteAll(bytes));
+  if (half_close) ::shutdown(socket->fd(), SHUT_WR);
+  bool closed = false;
+  socket->ReadUntilClosed(std::chrono::seconds(5), closed);
+  return closed;
+}
+
+// The listener counter `stat`, once it has settled on `expected` (or 5 s have passed).
+int64_t Listener(Hop& hop, const std::string& stat, int64_t expected) {
+  return Eventually([&] { return hop.server().StatValue(hop.server_listener_prefix() + stat); },
+                    expected);
+}
+
+TEST_CASE("Garbage instead of a ClientHello is closed, counted, and others are still served") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, Guarded());
+  CHECK(ClosedAfterSending(hop.server_port(), "GARBAGE GARBAGE GARBAGE\r\n\r\n"));
+  CHECK(ClosedAfterSending(hop.server_port(), std::string("\x16\x03\x01\x00\x08junkjunk", 13)));
+  CHECK(Listener(hop, "ssl.connection_error", 2) == 2);
+  REQUIRE(hop.Get()->status == 200);
+}
+
+TEST_CASE("A truncated handshake is closed whether the client leaves or stalls") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, Guarded());
+  const std::string hello = ClientHelloBytes();
+  REQUIRE(hello.size() > 100);
+  const std::string half = hello.substr(0, hello.size() / 2);
+
+  CHECK(ClosedAfterSending(hop.server_port(), half, /*half_close=*/true));
+  CHECK(ClosedAfterSending(hop.server_port(), half));  // stalls: the handshake timeout ends it
+  CHECK(Listener(hop, "downstream_cx_transport_socket_connect_timeout", 1) == 1);
+  CHECK(Listener(hop, "ssl.connection_error", 2) == 2);
+  REQUIRE(hop.Get()->status == 200);
+}
+
+TEST_CASE("A client that never speaks is closed at the handshake timeout") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, Guarded());
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(ClosedAfterSending(hop.server_port(), ""));
+  const auto took = std::chrono::steady_clock::now() - start;
+  CHECK(took >= kHandshakeTimeout - std::chrono::milliseconds(50));
+  CHECK(took < std::chrono::seconds(4));
+  CHECK(Listener(hop, "downstream_cx_transport_socket_connect_timeout", 1) == 1);
+}
+
+TEST_CASE("Oversized request headers get 431 and a closed connection on both sides") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, Guarded());
+  const std::string huge = "x-padding: " + std::string(100 * 1024, 'a') + "\r\n";
+
+  // Inbound: straight at the server listener, over TLS.
+  std::optional<RawSocket> tls = RawSocket::Connect(hop.server_port());
+  REQUIRE(tls.has_value());
+  SSL_CTX* context = MakeClientContext({mesh.pki.ca.certificate}, std::nullopt);
+  REQUIRE(tls->StartTls(context).empty());
+  REQUIRE(tls->WriteAll(BuildRequest("GET", "/", "", kService, true, huge)));
+  std::optional<RawHttpMessage> reply = tls->ReadMessage(true);
+  REQUIRE(reply.has_value());
+  CHECK(reply->status == 431);
+  SSL_CTX_free(context);
+  CHECK(hop.server().StatValue("http.ingress.downstream_cx_protocol_error") == 1);
+
+  // Outbound: from the app to its own sidecar.
+  std::optional<RawSocket> plain = RawSocket::Connect(hop.client_port());
+  REQUIRE(plain.has_value());
+  plain->WriteAll(BuildRequest("GET", "/", "", kService, true, huge));
+  reply = plain->ReadMessage(true);
+  REQUIRE(reply.has_value());
+  CHECK(reply->status == 431);
+  CHECK(hop.client().StatValue("http.egress.downstream_cx_protocol_error") == 1);
+  CHECK(hop.app().requests() == 0);
+  REQUIRE(hop.Get()->status == 200);
+}
+
+TEST_CASE("A flood of idle connections is absorbed, timed out, and others are served") {
+  constexpr int kFlood = 300;
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, Guarded(std::chrono::milliseconds(1500)));
+  std::vector<RawSocket> flood;
+  for (int i = 0; i < kFlood; ++i) {
+    std::optional<RawSocket> socket = RawSocket::Connect(hop.server_port());
+    REQUIRE(socket.has_value());
+    flood.push_back(std::move(*socket));
+  }
+  REQUIRE(hop.Get()->status == 200);  // served while the flood holds its connections
+
+  int closed_count = 0;
+  for (RawSocket& socket : flood) {
+    bool closed = false;
+    socket.ReadUntilClosed(std::chrono::seconds(10), closed);
+    closed_count += closed ? 1 : 0;
+  }
+  CHECK(closed_count == kFlood);
+  CHECK(Listener(hop, "downstream_cx_transport_socket_connect_timeout", kFlood) == kFlood);
+  CHECK(Listener(hop, "downstream_cx_total", kFlood + 1) == kFlood + 1);
+  REQUIRE(hop.Get()->status == 200);
+}
+
+TEST_CASE("Connections beyond a listener's limit are closed at once and counted") {
+  constexpr int kFlood = 300;
+  Mesh mesh;
+  MeshPki& pki = mesh.pki;
+  HopOptions options = Guarded(std::chrono::seconds(3));
+  TestApp app(TestApp::Kind::kHttp, "limited");
+  ProxyConfig config = ServerConfig("limited", app.port(), options, pki.clock.Function());
+  config.listeners[0].max_connections = 50;
+  auto proxy = mesh.runtime.Start(config);
+  REQUIRE(proxy.ok());
+  const uint16_t port = proxy.value()->ListenerPort("ingress");
+
+  std::vector<RawSocket> flood;
+  for (int i = 0; i < kFlood; ++i) {
+    std::optional<RawSocket> socket = RawSocket::Connect(port);
+    REQUIRE(socket.has_value());
+    flood.push_back(std::move(*socket));
+  }
+  int closed_count = 0;
+  for (RawSocket& socket : flood) {
+    bool closed = false;
+    socket.ReadUntilClosed(std::chrono::seconds(10), closed);
+    closed_count += closed ? 1 : 0;
+  }
+  CHECK(closed_count == kFlood);
+  const std::string prefix = "listener.127.0.0.1_" + std::to_string(port) + ".";
+  const int64_t overflow = proxy.value()->StatValue(prefix + "downstream_cx_overflow");
+  const int64_t timeouts = Eventually(
+      [&] {
+        return proxy.value()->StatValue(prefix + "downstream_cx_transport_socket_connect_timeout");
+      },
+      kFlood - overflow);
+  CHECK(overflow >= 200);
+  CHECK(overflow + timeouts == kFlood);
+  mesh.runtime.Stop("limited");
+}
+
+}  // namespace
+}  // namespace crossmesh::proxy::testing

@@ -1,0 +1,181 @@
+// The configuration contract: JSON round trips, strict parsing, validation messages.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "harness/proxy/config_json.h"
+#include "harness/proxy/run_proxy.h"
+#include "tests/proxy/mesh_fixture.h"
+
+namespace crossmesh::proxy {
+namespace {
+
+ProxyConfig SampleConfig() {
+  ProxyConfig config;
+  config.name = "yelb-ui";
+  config.mesh = "am-multi-account-mesh";
+  Listener listener;
+  listener.name = "ingress";
+  listener.port = 15000;
+  listener.tls = ListenerTls{TlsMode::kPermissive, "ui-cert",
+                             ListenerValidation{"mesh-ca", {"a.local"}, true}};
+  listener.app = Endpoint{"127.0.0.1", 80};
+  config.listeners.push_back(listener);
+  Cluster cluster;
+  cluster.name = "cds_egress_m_yelb-appserver_http_4567";
+  cluster.endpoints = {Endpoint{"127.0.2.5", 4567}};
+  cluster.mesh_port = 4567;
+  ClientTlsPolicy policy;
+  policy.ports = {4567};
+  policy.validation = PeerValidation{"mesh-ca", {}, "yelb-appserver.local"};
+  policy.client_certificate_secret = "ui-client";
+  cluster.tls_policy = policy;
+  cluster.target_tls.mode = TlsMode::kStrict;
+  config.clusters.push_back(cluster);
+  Route route;
+  route.name = "r";
+  route.match.prefix = "/";
+  route.match.headers = {HeaderMatch{"x-a", std::string("1"), {}, {}, {}, true}};
+  route.targets = {WeightedTarget{cluster.name, 3}};
+  route.retry = RetryPolicy{2, Milliseconds(250), {HttpRetryEvent::kGatewayError}, true};
+  config.virtual_services.push_back(
+      VirtualService{"yelb-appserver.local", Protocol::kHttp, {route}});
+  Outbound outbound;
+  outbound.name = "appserver";
+  outbound.virtual_service = "yelb-appserver.local";
+  config.outbounds.push_back(outbound);
+  config.file_secrets.push_back(FileSecret{"ui-file", "/tmp/chain.pem", "/tmp/key.pem", ""});
+  AllowTls13BetweenProxies(config);
+  config.error_style = ErrorStyle::kModern;
+  return config;
+}
+
+TEST_CASE("A ProxyConfig survives a round trip through JSON") {
+  ProxyConfig config = SampleConfig();
+  Result<ProxyConfig> parsed = ConfigFromJson(ConfigToJson(config));
+  INFO(parsed.status().ToString());
+  REQUIRE(parsed.ok());
+  CHECK(parsed->listeners == config.listeners);
+  CHECK(parsed->clusters == config.clusters);
+  CHECK(parsed->virtual_services == config.virtual_services);
+  CHECK(parsed->outbounds == config.outbounds);
+  CHECK(parsed->file_secrets == config.file_secrets);
+  CHECK(parsed->tls == config.tls);
+  CHECK(parsed->error_style == ErrorStyle::kModern);
+}
+
+TEST_CASE("A config file with a misspelt key is refused with the key's path") {
+  nlohmann::json json = ConfigToJson(SampleConfig());
+  json["clusters"][0]["tls_policy"]["enforced"] = true;
+  Result<ProxyConfig> parsed = ConfigFromJson(json);
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.status().message() == "clusters[0].tls_policy: unknown key 'enforced'");
+}
+
+TEST_CASE("A config file with a bad enum or type names the field and the choices") {
+  nlohmann::json json = ConfigToJson(SampleConfig());
+  json["listeners"][0]["tls"]["mode"] = "MUTUAL";
+  Result<ProxyConfig> parsed = ConfigFromJson(json);
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.status().message() ==
+        "listeners[0].tls.mode: 'MUTUAL' is not one of STRICT, PERMISSIVE, DISABLED");
+
+  json = ConfigToJson(SampleConfig());
+  json["clusters"][0]["tls_policy"]["ports"] = nlohmann::json::array({70000});
+  parsed = ConfigFromJson(json);
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.status().message() ==
+        "clusters[0].tls_policy.ports[0] must be an integer from 0 "
+        "to 65535");
+}
+
+TEST_CASE("http2 and grpc listeners are served as http") {
+  nlohmann::json json = ConfigToJson(SampleConfig());
+  json["listeners"][0]["protocol"] = "grpc";
+  Result<ProxyConfig> parsed = ConfigFromJson(json);
+  REQUIRE(parsed.ok());
+  CHECK(parsed->listeners[0].protocol == Protocol::kHttp);
+}
+
+TEST_CASE("Validation refuses non-loopback addresses and dangling references") {
+  ProxyConfig config = SampleConfig();
+  FillDefaults(config);
+  REQUIRE(ValidateConfig(config).ok());
+
+  ProxyConfig remote = config;
+  remote.clusters[0].endpoints[0].host = "10.0.0.5";
+  CHECK(ValidateConfig(remote).message().find("'10.0.0.5' is not a loopback address") !=
+        std::string::npos);
+
+  ProxyConfig dangling = config;
+  dangling.virtual_services[0].routes[0].targets[0].cluster = "nowhere";
+  CHECK(ValidateConfig(dangling).message() ==
+        "virtual service yelb-appserver.local route 'r' targets unknown cluster 'nowhere'");
+
+  ProxyConfig no_service = config;
+  no_service.outbounds[0].virtual_service = "missing.local";
+  CHECK(ValidateConfig(no_service).message() ==
+        "outbound appserver names unknown virtual service 'missing.local'");
+}
+
+TEST_CASE("A standalone proxy file carries the config and inline secrets") {
+  nlohmann::json document = {{"proxy", ConfigToJson(SampleConfig())},
+                             {"secrets", {{{"name", "mesh-ca"}, {"trusted_ca_pem", "x"}}}},
+                             {"threads", 2}};
+  Result<ProxyFile> file = ParseProxyFile(document);
+  INFO(file.status().ToString());
+  REQUIRE(file.ok());
+  CHECK(file->threads == 2);
+  REQUIRE(file->secrets.size() == 1);
+  CHECK(file->secrets[0].trusted_ca_pem == "x");
+  CHECK(file->config.name == "yelb-ui");
+
+  document.erase("proxy");
+  CHECK_FALSE(ParseProxyFile(document).ok());
+}
+
+}  // namespace
+}  // namespace crossmesh::proxy
+
+namespace crossmesh::proxy::testing {
+namespace {
+
+TEST_CASE("A proxy file with inline PEM secrets starts a proxy that serves TLS") {
+  MeshPki pki;
+  TestApp app(TestApp::Kind::kHttp, "standalone-app");
+  HopOptions options;
+  ProxyConfig config = ServerConfig("standalone", app.port(), options, nullptr);
+  nlohmann::json document = {{"proxy", ConfigToJson(config)},
+                             {"secrets",
+                              {{{"name", "server-cert"},
+                                {"certificate_chain_pem", pki.server.chain[0].ToPem().value()},
+                                {"private_key_pem", pki.server.key->ToPem().value()}}}},
+                             {"threads", 1}};
+  const std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                     ("proxy_file_" + std::to_string(::getpid()) + ".json");
+  std::ofstream(path) << document.dump();
+
+  Result<ProxyFile> file = LoadProxyFile(path.string());
+  std::filesystem::remove(path);
+  INFO(file.status().ToString());
+  REQUIRE(file.ok());
+  ProxyRuntime runtime(ProxyRuntime::Options{file->threads});
+  Result<std::shared_ptr<Proxy>> proxy = StartProxyFile(runtime, file.value());
+  INFO(proxy.status().ToString());
+  REQUIRE(proxy.ok());
+
+  std::optional<RawSocket> socket = RawSocket::Connect(proxy.value()->ListenerPort("ingress"));
+  REQUIRE(socket.has_value());
+  SSL_CTX* context = MakeClientContext({pki.ca.certificate}, std::nullopt);
+  REQUIRE(socket->StartTls(context).empty());
+  SSL_CTX_free(context);
+  REQUIRE(socket->WriteAll(BuildRequest("GET", "/standalone", "", "x", false)));
+  std::optional<RawHttpMessage> reply = socket->ReadMessage(true);
+  REQUIRE(reply.has_value());
+  CHECK(reply->status == 200);
+  CHECK(reply->body.find("standalone-app got GET /standalone") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace crossmesh::proxy::testing

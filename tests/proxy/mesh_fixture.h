@@ -1,0 +1,103 @@
+// One mesh hop for the proxy tests, wired as App Mesh would: the app "yelb-ui" talks plaintext
+// to its sidecar's backend port; the sidecar applies the client policy towards
+// "yelb-appserver"'s sidecar (optionally through a wire tap), whose listener applies its TLS
+// mode and forwards to the app behind it. Certificates come from MeshPki: one shared CA (as
+// the shared ACM Private CA) and a second, untrusted one.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/proxy/config.h"
+#include "harness/proxy/proxy_runtime.h"
+#include "harness/tap/tap.h"
+#include "tests/proxy/test_app.h"
+#include "tests/proxy/test_client.h"
+#include "tests/proxy/test_pki.h"
+
+namespace crossmesh::proxy::testing {
+
+inline constexpr const char* kMesh = "am-multi-account-mesh";
+inline constexpr const char* kService = "yelb-appserver.yelb.svc.cluster.local";
+inline constexpr const char* kServiceName = "yelb-appserver.yelb.svc.cluster.local";
+inline constexpr uint16_t kMeshPort = 4567;
+std::string ClusterName(Protocol protocol);  // cds_egress_am-multi-account-mesh_yelb-...
+
+// Secrets pushed into a runtime: "server-cert" (SAN kService), "client-cert" (SAN
+// yelb-ui.yelb.svc.cluster.local), "mesh-ca" (trust for both), "other-ca" (another CA),
+// "rogue-client-cert" (a client certificate from the other CA).
+struct MeshPki {
+  MeshPki();
+  void PushAll(SecretStore& secrets) const;
+
+  TestClock clock;
+  TestCa ca;
+  TestCa other_ca;
+  TlsCertificate server;
+  TlsCertificate client;
+  TlsCertificate rogue_client;
+};
+
+struct HopOptions {
+  Protocol protocol = Protocol::kHttp;
+  // The server listener's tls; nullopt: no tls block at all.
+  std::optional<ListenerTls> server_tls = ListenerTls{TlsMode::kStrict, "server-cert", {}};
+  std::optional<ClientTlsPolicy> policy;  // the client's effective client policy
+  // The target as the client's cluster describes it; nullopt: derived from server_tls with no
+  // auto validation (the file/sds rows).
+  std::optional<TargetTls> target;
+  bool via_tap = false;
+  std::vector<std::string> markers;
+  TlsSettings tls;
+  ErrorStyle error_style = ErrorStyle::kClassic;
+  std::optional<RetryPolicy> retry;
+};
+
+// The policy most rows use: enforce, trust "mesh-ca", SAN rule by discovery name.
+ClientTlsPolicy TrustMeshCa(std::vector<std::string> san_exact = {});
+
+class Hop {
+ public:
+  Hop(ProxyRuntime& runtime, const MeshPki& pki, HopOptions options);
+  ~Hop();
+  Hop(const Hop&) = delete;
+  Hop& operator=(const Hop&) = delete;
+  Hop(Hop&&) = delete;
+  Hop& operator=(Hop&&) = delete;
+
+  uint16_t client_port() const;  // the app-facing backend port of yelb-ui's sidecar
+  uint16_t server_port() const;  // yelb-appserver's listener
+  Proxy& client() { return *client_; }
+  Proxy& server() { return *server_; }
+  tap::Tap* tap() { return tap_.get(); }
+  TestApp& app() { return *app_; }
+  std::string cluster() const { return ClusterName(options_.protocol); }
+  std::string server_listener_prefix() const;  // "listener.127.0.0.1_<port>."
+
+  // One request through the hop on a fresh connection.
+  std::optional<RawHttpMessage> Get(const std::string& target = "/", const std::string& body = "");
+
+ private:
+  ProxyRuntime& runtime_;
+  HopOptions options_;
+  std::unique_ptr<TestApp> app_;
+  std::shared_ptr<Proxy> server_;
+  std::unique_ptr<tap::Tap> tap_;
+  std::shared_ptr<Proxy> client_;
+};
+
+// Counters a proxy updates after it has already closed a connection (a timed-out handshake)
+// can trail what the client sees: poll `read` until it returns `expected` or `wait` passes,
+// and return the last value.
+int64_t Eventually(const std::function<int64_t()>& read, int64_t expected,
+                   std::chrono::milliseconds wait = std::chrono::seconds(5));
+
+ProxyConfig ServerConfig(const std::string& name, uint16_t app_port, const HopOptions& options,
+                         std::function<TimePoint()> clock);
+ProxyConfig ClientConfig(const std::string& name, uint16_t endpoint_port, const HopOptions& options,
+                         std::function<TimePoint()> clock);
+
+}  // namespace crossmesh::proxy::testing

@@ -1,0 +1,118 @@
+// The outbound HTTP side: routing by Host on the proxy port, no route, retries per
+// retryPolicy, and keep-alive reuse of upstream connections.
+#include <catch2/catch.hpp>
+
+#include "tests/proxy/mesh_fixture.h"
+
+namespace crossmesh::proxy::testing {
+namespace {
+
+struct Mesh {
+  MeshPki pki;
+  ProxyRuntime runtime{ProxyRuntime::Options{2}};
+  Mesh() { pki.PushAll(runtime.secrets()); }
+};
+
+TEST_CASE("A gateway-error retry policy retries 503 answers and passes on the last one") {
+  Mesh mesh;
+  HopOptions options;
+  options.policy = TrustMeshCa();
+  options.retry = RetryPolicy{2, Milliseconds(2000), {HttpRetryEvent::kGatewayError}, false};
+  Hop hop(mesh.runtime, mesh.pki, options);
+  std::optional<RawHttpMessage> reply = hop.Get("/status/503");
+  REQUIRE(reply.has_value());
+  CHECK(reply->status == 503);
+  CHECK(reply->Header("x-app") == "yelb-appserver");  // the app's answer, not a local one
+  CHECK(hop.app().requests() == 3);
+  CHECK(hop.client().StatValue("cluster." + hop.cluster() + ".upstream_rq_retry") == 2);
+
+  std::optional<RawHttpMessage> conflict = hop.Get("/status/409");
+  REQUIRE(conflict.has_value());
+  CHECK(conflict->status == 409);
+  CHECK(hop.app().requests() == 4);  // client-error is not in the policy
+}
+
+TEST_CASE("A request that fails TLS is retried under a server-error policy and then fails") {
+  Mesh mesh;
+  HopOptions options;
+  options.policy = TrustMeshCa();
+  options.policy->validation->trust_secret = "other-ca";
+  options.retry = RetryPolicy{3, Milliseconds(2000), {HttpRetryEvent::kServerError}, false};
+  Hop hop(mesh.runtime, mesh.pki, options);
+  std::optional<RawHttpMessage> reply = hop.Get();
+  REQUIRE(reply.has_value());
+  CHECK(reply->status == 503);
+  CHECK(hop.client().StatValue("cluster." + hop.cluster() + ".ssl.fail_verify_error") == 4);
+}
+
+TEST_CASE("Keep-alive requests from the app reuse one upstream TLS connection") {
+  Mesh mesh;
+  HopOptions options;
+  options.policy = TrustMeshCa();
+  Hop hop(mesh.runtime, mesh.pki, options);
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+  for (int i = 0; i < 5; ++i) {
+    REQUIRE(socket->WriteAll(BuildRequest("GET", "/" + std::to_string(i), "", kService, true)));
+    std::optional<RawHttpMessage> reply = socket->ReadMessage(true);
+    REQUIRE(reply.has_value());
+    CHECK(reply->status == 200);
+  }
+  CHECK(hop.client().StatValue("cluster." + hop.cluster() + ".ssl.handshake") == 1);
+  CHECK(hop.client().StatValue("cluster." + hop.cluster() + ".upstream_rq_total") == 5);
+}
+
+TEST_CASE("The HTTP proxy port routes by Host and answers 404 for unknown hosts") {
+  Mesh mesh;
+  HopOptions options;
+  options.policy = TrustMeshCa();
+  Hop hop(mesh.runtime, mesh.pki, options);
+  ProxyConfig config =
+      ClientConfig("ui-proxy-port", hop.server_port(), options, mesh.pki.clock.Function());
+  config.outbounds[0].kind = OutboundKind::kHttpProxy;
+  config.outbounds[0].virtual_service.clear();
+  auto proxy = mesh.runtime.Start(config);
+  INFO(proxy.status().ToString());
+  REQUIRE(proxy.ok());
+  const uint16_t port = proxy.value()->OutboundPort("backend");
+
+  std::optional<RawHttpMessage> routed =
+      HttpRequestOnce(port, "GET", "/votes", "", std::string(kService) + ":4567");
+  REQUIRE(routed.has_value());
+  CHECK(routed->status == 200);
+  std::optional<RawHttpMessage> absolute =
+      HttpRequestOnce(port, "GET", std::string("http://") + kService + "/abs", "", "ignored");
+  REQUIRE(absolute.has_value());
+  CHECK(absolute->status == 200);
+  CHECK(absolute->body.find("GET /abs") != std::string::npos);
+  std::optional<RawHttpMessage> unknown = HttpRequestOnce(port, "GET", "/", "", "nobody.local");
+  REQUIRE(unknown.has_value());
+  CHECK(unknown->status == 404);
+  CHECK(proxy.value()->StatValue("http.egress.no_route") == 1);
+  mesh.runtime.Stop("ui-proxy-port");
+}
+
+TEST_CASE("An update applies to new connections while open ones keep their configuration") {
+  Mesh mesh;
+  HopOptions options;
+  options.policy = TrustMeshCa();
+  Hop hop(mesh.runtime, mesh.pki, options);
+  std::optional<RawSocket> open = RawSocket::Connect(hop.client_port());
+  REQUIRE(open.has_value());
+  REQUIRE(open->WriteAll(BuildRequest("GET", "/before", "", kService, true)));
+  REQUIRE(open->ReadMessage(true)->status == 200);
+
+  ProxyConfig broken = hop.client().Config();
+  broken.clusters[0].tls_policy->validation->trust_secret = "other-ca";
+  broken.outbounds[0].port = 0;
+  REQUIRE(mesh.runtime.Update(broken).ok());
+
+  CHECK(hop.Get()->status == 503);  // a new connection sees the new (failing) policy
+  REQUIRE(open->WriteAll(BuildRequest("GET", "/after", "", kService, true)));
+  std::optional<RawHttpMessage> reply = open->ReadMessage(true);
+  REQUIRE(reply.has_value());
+  CHECK(reply->status == 200);  // the open one finishes on what it started with
+}
+
+}  // namespace
+}  // namespace crossmesh::proxy::testing

@@ -1,0 +1,97 @@
+#include "tests/proxy/test_app.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+#include "tests/proxy/test_client.h"
+
+namespace crossmesh::proxy::testing {
+
+TestApp::TestApp(Kind kind, std::string name) : kind_(kind), name_(std::move(name)) {
+  listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
+      ::listen(listen_fd_, 512) != 0) {
+    throw std::runtime_error("test app cannot listen");
+  }
+  socklen_t length = sizeof(address);
+  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length);
+  port_ = ntohs(address.sin_port);
+  acceptor_ = std::thread([this] { AcceptLoop(); });
+}
+
+TestApp::~TestApp() {
+  stopping_ = true;
+  ::shutdown(listen_fd_, SHUT_RDWR);
+  acceptor_.join();
+  ::close(listen_fd_);
+  std::unique_lock lock(mutex_);
+  for (int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);
+  idle_.wait(lock, [this] { return active_workers_ == 0; });
+}
+
+void TestApp::AcceptLoop() {
+  while (!stopping_) {
+    const int fd = ::accept(listen_fd_, nullptr, nullptr);
+    if (fd < 0) {
+      if (stopping_) break;
+      continue;
+    }
+    ++connections_;
+    std::lock_guard lock(mutex_);
+    open_fds_.push_back(fd);
+    ++active_workers_;
+    // Detached, and counted: the destructor waits for the count to reach zero.
+    std::thread([this, fd] {
+      if (kind_ == Kind::kHttp) {
+        ServeHttp(fd);
+      } else {
+        ServeEcho(fd);
+      }
+      std::lock_guard inner(mutex_);
+      open_fds_.erase(std::remove(open_fds_.begin(), open_fds_.end(), fd), open_fds_.end());
+      ::close(fd);
+      --active_workers_;
+      idle_.notify_all();
+    }).detach();
+  }
+}
+
+void TestApp::ServeHttp(int fd) {
+  RawSocket socket(fd, /*owned=*/false);
+  for (;;) {
+    std::optional<RawHttpMessage> request = socket.ReadMessage(/*is_response=*/false);
+    if (!request) return;
+    ++requests_;
+    int status = 200;
+    if (request->target.rfind("/status/", 0) == 0) status = std::stoi(request->target.substr(8));
+    std::string body =
+        name_ + " got " + request->method + " " + request->target + " body=" + request->body;
+    const bool close = request->Header("connection") == "close";
+    std::string response = "HTTP/1.1 " + std::to_string(status) + " X\r\nx-app: " + name_ +
+                           "\r\ncontent-length: " + std::to_string(body.size()) + "\r\n" +
+                           (close ? "connection: close\r\n" : "") + "\r\n" + body;
+    if (!socket.WriteAll(response) || close) return;
+  }
+}
+
+void TestApp::ServeEcho(int fd) {
+  char buffer[16 * 1024];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof(buffer));
+    if (n <= 0) return;
+    if (::send(fd, buffer, static_cast<size_t>(n), MSG_NOSIGNAL) != n) return;
+  }
+}
+
+}  // namespace crossmesh::proxy::testing

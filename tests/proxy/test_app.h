@@ -1,0 +1,51 @@
+// The applications behind the sidecars in the proxy tests: a tiny HTTP/1.1 server (keep-alive,
+// Content-Length bodies) and a TCP echo server, on 127.0.0.1 port 0, one thread per
+// connection. The HTTP app answers 200 with "<name> got <METHOD> <target> body=<body>";
+// "/status/<code>" answers that code instead.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace crossmesh::proxy::testing {
+
+class TestApp {
+ public:
+  enum class Kind { kHttp, kEcho };
+
+  TestApp(Kind kind, std::string name);
+  ~TestApp();
+  TestApp(const TestApp&) = delete;
+  TestApp& operator=(const TestApp&) = delete;
+  TestApp(TestApp&&) = delete;
+  TestApp& operator=(TestApp&&) = delete;
+
+  uint16_t port() const { return port_; }
+  size_t requests() const { return requests_.load(); }
+  size_t connections() const { return connections_.load(); }
+
+ private:
+  void AcceptLoop();
+  void ServeHttp(int fd);
+  void ServeEcho(int fd);
+
+  const Kind kind_;
+  const std::string name_;
+  int listen_fd_ = -1;
+  uint16_t port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<size_t> requests_{0};
+  std::atomic<size_t> connections_{0};
+  std::thread acceptor_;
+  std::mutex mutex_;
+  std::condition_variable idle_;
+  size_t active_workers_ = 0;  // detached connection threads still running
+  std::vector<int> open_fds_;
+};
+
+}  // namespace crossmesh::proxy::testing
