@@ -40,5 +40,5 @@ if [ "${1:-}" = "--no-build" ]; then
   exit 0
 fi
 
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+scripts/configure.sh release build
 cmake --build build -j2

@@ -17,13 +17,12 @@ clang-format --dry-run --Werror "${sources[@]}"
 echo "formatted: ${#sources[@]} files"
 
 echo "== release build and tests"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCROSSMESH_WERROR=ON >/dev/null
+scripts/configure.sh release build
 cmake --build build -j2
 (cd build && ctest -j2 --output-on-failure --timeout 300)
 
 echo "== ASan + UBSan build and tests"
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCROSSMESH_WERROR=ON \
-  -DCROSSMESH_SANITIZE=ON -DCROSSMESH_BENCH=OFF >/dev/null
+scripts/configure.sh asan build-asan
 cmake --build build-asan -j2
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest -j2 --output-on-failure --timeout 600)

@@ -41,7 +41,7 @@ HttpResponse JsonReply(const json& body) {
   return response;
 }
 
-HttpResponse Stats(ProxyCore& core, const HttpRequest& request) {
+HttpResponse StatsPage(ProxyCore& core, const HttpRequest& request) {
   if (QueryValue(request.target, "format") == "json") {
     json stats = json::array();
     for (const auto& [name, value] : core.stats().Snapshot()) {
@@ -55,7 +55,7 @@ HttpResponse Stats(ProxyCore& core, const HttpRequest& request) {
 HttpResponse Dispatch(ProxyCore& core, const HttpRequest& request) {
   const std::string_view path = request.Path();
   auto snapshot = core.snapshot();
-  if (path == "/stats") return Stats(core, request);
+  if (path == "/stats") return StatsPage(core, request);
   if (path == "/certs") return JsonReply(CertsJson(*snapshot));
   if (path == "/config_dump") return JsonReply(ConfigToJson(snapshot->config));
   if (path == "/handshakes") return JsonReply(HandshakesJson(core.handshakes().Records()));

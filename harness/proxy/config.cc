@@ -8,8 +8,6 @@
 namespace crossmesh::proxy {
 namespace {
 
-constexpr const char* kInvalidConfiguration = "InvalidConfiguration";
-
 Status Invalid(std::string message) { return Error(kInvalidConfiguration, std::move(message)); }
 
 bool IsLoopback(const std::string& host) {

@@ -31,6 +31,9 @@
 
 namespace crossmesh::proxy {
 
+// The error code of every configuration the proxy refuses (Envoy rejects such an update).
+inline constexpr const char* kInvalidConfiguration = "InvalidConfiguration";
+
 using Milliseconds = std::chrono::milliseconds;
 
 enum class TlsMode { kStrict, kPermissive, kDisabled };

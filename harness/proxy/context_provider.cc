@@ -7,8 +7,6 @@
 namespace crossmesh::proxy {
 namespace {
 
-constexpr const char* kInvalidConfiguration = "InvalidConfiguration";
-
 Result<TlsCertificate> CertificateOf(const SecretPtr& secret) {
   if (!secret->certificate) {
     return Error(kInvalidConfiguration, "secret " + secret->name + " holds no certificate");

@@ -8,8 +8,6 @@
 namespace crossmesh::proxy {
 namespace {
 
-constexpr const char* kInvalidConfiguration = "InvalidConfiguration";
-
 Result<std::optional<std::regex>> CompileRegex(const std::optional<std::string>& pattern,
                                                const std::string& where) {
   if (!pattern) return std::optional<std::regex>();

@@ -3,17 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "harness/proxy/http_message.h"
+
 namespace crossmesh::proxy {
-namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-}  // namespace
 
 bool DnsSanMatches(std::string_view san, std::string_view expected) {
   if (san.empty() || expected.empty()) return false;

@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "harness/proxy/config.h"
+
 namespace crossmesh::proxy {
 namespace {
-
-constexpr const char* kInvalidConfiguration = "InvalidConfiguration";
 
 Status Rejected(const std::string& name, const Status& why) {
   return Error(kInvalidConfiguration, fmt::format("secret {}: {}", name, why.message()));

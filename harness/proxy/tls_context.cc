@@ -12,8 +12,6 @@
 namespace crossmesh::proxy {
 namespace {
 
-constexpr const char* kInvalidConfiguration = "InvalidConfiguration";
-
 // Envoy's default TLS 1.2 suites: ECDHE key exchange with AEAD ciphers only.
 constexpr const char* kTls12Ciphers =
     "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/pca_fixture.h"  // Base64
 #include "tests/support/test_emulator.h"
 
 namespace crossmesh::testing {
@@ -61,8 +62,6 @@ nlohmann::json Describe(TestEmulator& t, const std::string& account, const std::
 
 void Advance(TestEmulator& t, std::chrono::seconds by);
 inline constexpr std::chrono::hours kDays{24};
-
-std::string Base64(const std::string& bytes);
 
 // `openssl verify` of `leaf_pem` against `ca_pem` (with `chain_pem` as untrusted helpers) at
 // the emulator's virtual time. The tool's output on failure.

@@ -10,10 +10,6 @@
 namespace crossmesh::proxy::testing {
 namespace {
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 struct MutualHop {
   MeshPki pki;
   ProxyRuntime runtime{ProxyRuntime::Options{2}};

@@ -13,12 +13,6 @@ namespace {
 
 constexpr auto kHandshakeTimeout = std::chrono::milliseconds(300);
 
-struct Mesh {
-  MeshPki pki;
-  ProxyRuntime runtime{ProxyRuntime::Options{2}};
-  Mesh() { pki.PushAll(runtime.secrets()); }
-};
-
 HopOptions Guarded(std::chrono::milliseconds handshake_timeout = kHandshakeTimeout) {
   HopOptions options;
   options.policy = TrustMeshCa();
@@ -54,7 +48,7 @@ bool ClosedAfterSending(uint16_t port, const std::string& bytes, bool half_close
 }
 
 // The listener counter `stat`, once it has settled on `expected` (or 5 s have passed).
-int64_t Listener(Hop& hop, const std::string& stat, int64_t expected) {
+int64_t ListenerStat(Hop& hop, const std::string& stat, int64_t expected) {
   return Eventually([&] { return hop.server().StatValue(hop.server_listener_prefix() + stat); },
                     expected);
 }
@@ -64,7 +58,7 @@ TEST_CASE("Garbage instead of a ClientHello is closed, counted, and others are s
   Hop hop(mesh.runtime, mesh.pki, Guarded());
   CHECK(ClosedAfterSending(hop.server_port(), "GARBAGE GARBAGE GARBAGE\r\n\r\n"));
   CHECK(ClosedAfterSending(hop.server_port(), std::string("\x16\x03\x01\x00\x08junkjunk", 13)));
-  CHECK(Listener(hop, "ssl.connection_error", 2) == 2);
+  CHECK(ListenerStat(hop, "ssl.connection_error", 2) == 2);
   REQUIRE(hop.Get()->status == 200);
 }
 
@@ -77,8 +71,8 @@ TEST_CASE("A truncated handshake is closed whether the client leaves or stalls")
 
   CHECK(ClosedAfterSending(hop.server_port(), half, /*half_close=*/true));
   CHECK(ClosedAfterSending(hop.server_port(), half));  // stalls: the handshake timeout ends it
-  CHECK(Listener(hop, "downstream_cx_transport_socket_connect_timeout", 1) == 1);
-  CHECK(Listener(hop, "ssl.connection_error", 2) == 2);
+  CHECK(ListenerStat(hop, "downstream_cx_transport_socket_connect_timeout", 1) == 1);
+  CHECK(ListenerStat(hop, "ssl.connection_error", 2) == 2);
   REQUIRE(hop.Get()->status == 200);
 }
 
@@ -90,7 +84,7 @@ TEST_CASE("A client that never speaks is closed at the handshake timeout") {
   const auto took = std::chrono::steady_clock::now() - start;
   CHECK(took >= kHandshakeTimeout - std::chrono::milliseconds(50));
   CHECK(took < std::chrono::seconds(4));
-  CHECK(Listener(hop, "downstream_cx_transport_socket_connect_timeout", 1) == 1);
+  CHECK(ListenerStat(hop, "downstream_cx_transport_socket_connect_timeout", 1) == 1);
 }
 
 TEST_CASE("Oversized request headers get 431 and a closed connection on both sides") {
@@ -141,8 +135,8 @@ TEST_CASE("A flood of idle connections is absorbed, timed out, and others are se
     closed_count += closed ? 1 : 0;
   }
   CHECK(closed_count == kFlood);
-  CHECK(Listener(hop, "downstream_cx_transport_socket_connect_timeout", kFlood) == kFlood);
-  CHECK(Listener(hop, "downstream_cx_total", kFlood + 1) == kFlood + 1);
+  CHECK(ListenerStat(hop, "downstream_cx_transport_socket_connect_timeout", kFlood) == kFlood);
+  CHECK(ListenerStat(hop, "downstream_cx_total", kFlood + 1) == kFlood + 1);
   REQUIRE(hop.Get()->status == 200);
 }
 

@@ -7,16 +7,6 @@
 namespace crossmesh::proxy::testing {
 namespace {
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-struct Mesh {
-  MeshPki pki;
-  ProxyRuntime runtime{ProxyRuntime::Options{2}};
-  Mesh() { pki.PushAll(runtime.secrets()); }
-};
-
 void RequireOk(std::optional<RawHttpMessage> reply) {
   REQUIRE(reply.has_value());
   INFO(reply->body);

@@ -43,6 +43,16 @@ ClientTlsPolicy TrustMeshCa(std::vector<std::string> san_exact) {
   return policy;
 }
 
+HopOptions TappedMutual(const std::string& marker) {
+  HopOptions options;
+  options.server_tls->validation = ListenerValidation{"mesh-ca", {}, true};
+  options.policy = TrustMeshCa();
+  options.policy->client_certificate_secret = "client-cert";
+  options.via_tap = true;
+  options.markers = {marker};
+  return options;
+}
+
 ProxyConfig ServerConfig(const std::string& name, uint16_t app_port, const HopOptions& options,
                          std::function<TimePoint()> clock) {
   ProxyConfig config;

@@ -41,6 +41,17 @@ struct MeshPki {
   TlsCertificate rogue_client;
 };
 
+// One runtime with the test PKI's secrets pushed: what most proxy tests start from.
+struct Mesh {
+  MeshPki pki;
+  ProxyRuntime runtime{ProxyRuntime::Options{2}};
+  Mesh() { pki.PushAll(runtime.secrets()); }
+};
+
+inline bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 struct HopOptions {
   Protocol protocol = Protocol::kHttp;
   // The server listener's tls; nullopt: no tls block at all.
@@ -58,6 +69,9 @@ struct HopOptions {
 
 // The policy most rows use: enforce, trust "mesh-ca", SAN rule by discovery name.
 ClientTlsPolicy TrustMeshCa(std::vector<std::string> san_exact = {});
+
+// Mutual TLS through a tap that watches for `marker` in the clear.
+HopOptions TappedMutual(const std::string& marker);
 
 class Hop {
  public:

@@ -14,16 +14,6 @@ int64_t ServerStat(Hop& hop, const std::string& stat, int64_t expected) {
                     expected);
 }
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-struct Mesh {
-  MeshPki pki;
-  ProxyRuntime runtime{ProxyRuntime::Options{2}};
-  Mesh() { pki.PushAll(runtime.secrets()); }
-};
-
 HopOptions Mutual(std::string client_secret, std::vector<std::string> san_exact = {}) {
   HopOptions options;
   options.server_tls->validation = ListenerValidation{"mesh-ca", std::move(san_exact), true};

@@ -7,12 +7,6 @@
 namespace crossmesh::proxy::testing {
 namespace {
 
-struct Mesh {
-  MeshPki pki;
-  ProxyRuntime runtime{ProxyRuntime::Options{2}};
-  Mesh() { pki.PushAll(runtime.secrets()); }
-};
-
 TEST_CASE("A gateway-error retry policy retries 503 answers and passes on the last one") {
   Mesh mesh;
   HopOptions options;

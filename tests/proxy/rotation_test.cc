@@ -13,7 +13,7 @@
 namespace crossmesh::proxy::testing {
 namespace {
 
-constexpr const char* kMarker = "ROTATION-MARKER-51d2";
+constexpr const char* kRotationMarker = "ROTATION-MARKER-51d2";
 constexpr int kWorkers = 4;
 constexpr int kRequestsPerWorker = 500;  // 2000 in all
 constexpr int kFreshEvery = 4;           // every 4th request opens a new connection
@@ -30,7 +30,7 @@ void Worker(uint16_t port, int worker, LoadResult& result,
   std::optional<RawSocket> socket;
   for (int i = 0; i < kRequestsPerWorker && std::chrono::steady_clock::now() < deadline; ++i) {
     if (!socket || i % kFreshEvery == 0) socket = RawSocket::Connect(port);
-    const std::string body = fmt::format("{}-{}-{}", kMarker, worker, i);
+    const std::string body = fmt::format("{}-{}-{}", kRotationMarker, worker, i);
     std::optional<RawHttpMessage> reply;
     if (socket && socket->WriteAll(BuildRequest("POST", "/vote", body, kService, true))) {
       reply = socket->ReadMessage(true);
@@ -43,13 +43,8 @@ void Worker(uint16_t port, int worker, LoadResult& result,
   }
 }
 
-HopOptions TappedMutual() {
-  HopOptions options;
-  options.server_tls->validation = ListenerValidation{"mesh-ca", {}, true};
-  options.policy = TrustMeshCa();
-  options.policy->client_certificate_secret = "client-cert";
-  options.via_tap = true;
-  options.markers = {kMarker};
+HopOptions TappedFullHandshakes() {
+  HopOptions options = TappedMutual(kRotationMarker);
   // Every fresh connection a full handshake, so that the tap sees the certificate each time
   // (a resumed TLS 1.2 handshake sends none; resumption has its own test in tap_test.cc).
   options.tls.session_resumption = false;
@@ -86,7 +81,7 @@ TEST_CASE("A certificate pushed under load loses no request and new handshakes s
   MeshPki pki;
   ProxyRuntime runtime{ProxyRuntime::Options{2}};
   pki.PushAll(runtime.secrets());
-  Hop hop(runtime, pki, TappedMutual());
+  Hop hop(runtime, pki, TappedFullHandshakes());
   const TlsCertificate renewed = IssueCertificate(pki.ca, {kService}, pki.clock.Now());
   const std::string old_serial = pki.server.chain[0].serial_hex();
   const std::string new_serial = renewed.chain[0].serial_hex();

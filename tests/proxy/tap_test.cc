@@ -9,22 +9,6 @@ namespace {
 
 constexpr const char* kMarker = "VOTE-FOR-KITTENS-7f3a9c";
 
-struct Mesh {
-  MeshPki pki;
-  ProxyRuntime runtime{ProxyRuntime::Options{2}};
-  Mesh() { pki.PushAll(runtime.secrets()); }
-};
-
-HopOptions TappedMutual() {
-  HopOptions options;
-  options.server_tls->validation = ListenerValidation{"mesh-ca", {}, true};
-  options.policy = TrustMeshCa();
-  options.policy->client_certificate_secret = "client-cert";
-  options.via_tap = true;
-  options.markers = {kMarker};
-  return options;
-}
-
 // The one successful handshake of a proxy (a copy: Handshakes() returns a fresh vector).
 HandshakeRecord OnlyOk(const std::vector<HandshakeRecord>& records) {
   REQUIRE(records.size() == 1);
@@ -34,7 +18,7 @@ HandshakeRecord OnlyOk(const std::vector<HandshakeRecord>& records) {
 
 TEST_CASE("The tap proves a TLS 1.2 mTLS hop encrypted and reads the same certificates") {
   Mesh mesh;
-  Hop hop(mesh.runtime, mesh.pki, TappedMutual());
+  Hop hop(mesh.runtime, mesh.pki, TappedMutual(kMarker));
   std::optional<RawHttpMessage> reply = hop.Get("/votes", kMarker);
   REQUIRE(reply.has_value());
   REQUIRE(reply->status == 200);
@@ -74,7 +58,7 @@ TEST_CASE("The tap proves a TLS 1.2 mTLS hop encrypted and reads the same certif
 
 TEST_CASE("On a TLS 1.3 hop the tap reports version and cipher and the proxies agree on certs") {
   Mesh mesh;
-  HopOptions options = TappedMutual();
+  HopOptions options = TappedMutual(kMarker);
   options.tls.upstream.max = TlsVersion::kTls13;
   Hop hop(mesh.runtime, mesh.pki, options);
   REQUIRE(hop.Get("/votes", kMarker)->status == 200);
@@ -120,7 +104,7 @@ TEST_CASE("The tap flags a plaintext hop and the marker that crossed it") {
 
 TEST_CASE("A resumed TLS 1.2 session shows no certificate on the wire") {
   Mesh mesh;
-  Hop hop(mesh.runtime, mesh.pki, TappedMutual());
+  Hop hop(mesh.runtime, mesh.pki, TappedMutual(kMarker));
   REQUIRE(hop.Get("/one")->status == 200);
   REQUIRE(hop.Get("/two")->status == 200);  // a fresh app connection: a new upstream one
   tap::HopReport report = hop.tap()->Report();

@@ -7,12 +7,6 @@
 namespace crossmesh::proxy::testing {
 namespace {
 
-struct Mesh {
-  MeshPki pki;
-  ProxyRuntime runtime{ProxyRuntime::Options{2}};
-  Mesh() { pki.PushAll(runtime.secrets()); }
-};
-
 HopOptions TcpMutual() {
   HopOptions options;
   options.protocol = Protocol::kTcp;

@@ -7,10 +7,6 @@
 namespace crossmesh::acmpca::api {
 namespace {
 
-std::optional<std::string> ReadCaArn(MemberReader& in) {
-  return in.String("CertificateAuthorityArn", kRequired, kArnMin, kArnMax);
-}
-
 std::optional<std::string> ReadSourceAccount(MemberReader& in) {
   auto account = in.String("SourceAccount", kOptional, 12, 12);
   if (account && account->find_first_not_of("0123456789") != std::string::npos) {

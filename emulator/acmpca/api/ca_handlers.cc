@@ -11,11 +11,6 @@ std::vector<std::string_view> Names(const auto& values) {
   return std::vector<std::string_view>(values.begin(), values.end());
 }
 
-// Members that name one CA and nothing else.
-std::optional<std::string> ReadCaArn(MemberReader& in) {
-  return in.String("CertificateAuthorityArn", kRequired, kArnMin, kArnMax);
-}
-
 json CertificateAndChainJson(const CertificateAndChain& answer) {
   json out = {{"Certificate", answer.certificate_pem}};
   if (!answer.chain_pem.empty()) out["CertificateChain"] = answer.chain_pem;

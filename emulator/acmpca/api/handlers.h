@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "emulator/acmpca/api/member_reader.h"
 #include "emulator/core/call_context.h"
 #include "emulator/core/status.h"
 #include "emulator/store/store.h"
@@ -43,5 +44,10 @@ Result<json> DeletePolicy(Store&, const CallContext&, const json&);
 // Arn shape: 5 to 200 characters (the model's ARN parser judges the rest).
 inline constexpr size_t kArnMin = 5;
 inline constexpr size_t kArnMax = 200;
+
+// The CertificateAuthorityArn member most operations start with.
+inline std::optional<std::string> ReadCaArn(MemberReader& in) {
+  return in.String("CertificateAuthorityArn", kRequired, kArnMin, kArnMax);
+}
 
 }  // namespace crossmesh::acmpca::api

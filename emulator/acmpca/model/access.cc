@@ -13,8 +13,6 @@
 namespace crossmesh::acmpca {
 namespace {
 
-// The only principal CreatePermission accepts (API reference, Permission.Principal).
-constexpr std::string_view kAcmPrincipal = "acm.amazonaws.com";
 constexpr size_t kDefaultPageSize = 100;
 constexpr size_t kMaxPolicyBytes = 20480;
 

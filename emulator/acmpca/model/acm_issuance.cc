@@ -14,8 +14,6 @@
 namespace crossmesh::acmpca {
 namespace {
 
-constexpr std::string_view kAcmPrincipal = "acm.amazonaws.com";
-
 Result<pki::SigningAlgorithm> SigningFor(const CaRecord& ca, std::string_view requested) {
   if (requested.empty()) return ca.signing_algorithm;
   auto signing = pki::ParseSigningAlgorithm(requested);

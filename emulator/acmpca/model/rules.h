@@ -31,4 +31,7 @@ Status UpsertTags(Store& store, const CaRecord& ca, const std::vector<Tag>& tags
 
 inline constexpr size_t kMaxTags = 50;
 
+// The service principal ACM uses for permissions and for renewals it asks a CA for.
+inline constexpr std::string_view kAcmPrincipal = "acm.amazonaws.com";
+
 }  // namespace crossmesh::acmpca

@@ -15,8 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-Status BadRequest(std::string message) { return Error("BadRequestException", std::move(message)); }
-
 const json& ListenersOf(const Resource& parent) {
   static const json kNone = json::array();
   return parent.spec.contains("listeners") ? parent.spec["listeners"] : kNone;

@@ -40,6 +40,11 @@ class MeshView {
 };
 
 // The rules for the spec of `self` (being created or updated) in `mesh`.
+// The error every spec rule reports with (a malformed or contradictory spec).
+inline Status BadRequest(std::string message) {
+  return Error("BadRequestException", std::move(message));
+}
+
 Status CheckSpecRules(const MeshView& mesh, const ResourceId& self, const nlohmann::json& spec);
 
 // ResourceInUseException when something in the mesh still needs `resource`.

@@ -5,6 +5,7 @@
 #include "emulator/acm/model/acm_types.h"
 #include "emulator/acm/model/certificate_manager.h"
 #include "emulator/acmpca/model/acmpca_model.h"
+#include "emulator/appmesh/model/spec_rules.h"
 #include "emulator/core/arn.h"
 #include "emulator/ram/model/ram_model.h"
 
@@ -12,8 +13,6 @@ namespace crossmesh::appmesh {
 namespace {
 
 using nlohmann::json;
-
-Status BadRequest(std::string message) { return Error("BadRequestException", std::move(message)); }
 
 // App Mesh only reads certificates; it never asks ACM for a key.
 Result<pki::PrivateKey> NoKeys(pki::KeyAlgorithm) {

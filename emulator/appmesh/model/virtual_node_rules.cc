@@ -11,8 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-Status BadRequest(std::string message) { return Error("BadRequestException", std::move(message)); }
-
 // The only member a union-valued listener setting sets.
 std::string OnlyMember(const json& object) { return object.begin().key(); }
 
