@@ -15,5 +15,7 @@ void AddClockCommand(CLI::App& app, RunFn* run);
 void AddWalkthroughCommand(CLI::App& app, RunFn* run);
 void AddLintCommand(CLI::App& app, RunFn* run);
 void AddApplyCommand(CLI::App& app, RunFn* run);
+void AddProxyCommand(CLI::App& app, RunFn* run);  // cm_cli_proxy
+void AddRunCommand(CLI::App& app, RunFn* run);
 
 }  // namespace crossmesh::cli

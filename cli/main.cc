@@ -3,9 +3,15 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
+
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
+  // A peer that hangs up (a client of the proxies, a Redis connection hiredis writes to) must
+  // turn into EPIPE on that connection, not end the process.
+  std::signal(SIGPIPE, SIG_IGN);
+
   // Logs go to stderr so that stdout stays machine-readable (serve's first line is its URL).
   spdlog::set_default_logger(spdlog::stderr_color_mt("crossmesh"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
@@ -20,6 +26,8 @@ int main(int argc, char** argv) {
   crossmesh::cli::AddWalkthroughCommand(app, &run);
   crossmesh::cli::AddLintCommand(app, &run);
   crossmesh::cli::AddApplyCommand(app, &run);
+  crossmesh::cli::AddProxyCommand(app, &run);
+  crossmesh::cli::AddRunCommand(app, &run);
 
   CLI11_PARSE(app, argc, argv);
   return run ? run() : 2;

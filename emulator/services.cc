@@ -10,6 +10,8 @@
 #include "emulator/appmesh/api/appmesh_api.h"
 #include "emulator/appmesh/model/appmesh_model.h"
 #include "emulator/emulator.h"
+#include "emulator/iam/api/iam_api.h"
+#include "emulator/iam/model/iam_model.h"
 #include "emulator/k8s/api/k8s_api.h"
 #include "emulator/k8s/model/k8s_objects.h"
 #include "emulator/ram/api/ram_api.h"
@@ -20,6 +22,9 @@ namespace crossmesh {
 
 Status RegisterServices(Emulator& emulator) {
   emulator.AddService(sts::MakeStsService());
+
+  CM_RETURN_IF_ERROR(iam::Migrate(emulator.store()));
+  emulator.AddService(iam::MakeIamService(emulator.store()));
 
   CM_RETURN_IF_ERROR(acmpca::MigrateSchema(emulator.store()));
   emulator.AddService(acmpca::MakeAcmPcaService(emulator.store()));

@@ -40,6 +40,19 @@ int RestJsonStatus(std::string_view code) {
   return it == kStatus.end() ? 400 : it->second;
 }
 
+// Query-protocol statuses from the IAM model (botocore iam service-2.json, error.httpStatusCode);
+// STS's own errors are all 400.
+int QueryStatus(std::string_view code) {
+  static const std::map<std::string_view, int> kStatus = {
+      {"NoSuchEntity", 404},
+      {"EntityAlreadyExists", 409},
+      {"LimitExceeded", 409},
+      {"ServiceFailure", 500},
+  };
+  auto it = kStatus.find(code);
+  return it == kStatus.end() ? 400 : it->second;
+}
+
 }  // namespace
 
 int HttpStatusFor(Protocol protocol, std::string_view code) {
@@ -50,7 +63,7 @@ int HttpStatusFor(Protocol protocol, std::string_view code) {
     case Protocol::kRestJson:
       return RestJsonStatus(code);
     case Protocol::kQuery:
-      return 400;
+      return QueryStatus(code);
   }
   return 400;
 }
@@ -68,7 +81,8 @@ std::string QueryErrorCode(std::string_view code) {
   return std::string(it == kNames.end() ? code : it->second);
 }
 
-WireResponse RenderError(Protocol protocol, const Status& status, std::string_view request_id) {
+WireResponse RenderError(Protocol protocol, const Status& status, std::string_view request_id,
+                         std::string_view xml_namespace) {
   WireResponse response;
   response.status = HttpStatusFor(protocol, status.code());
   response.SetHeader("x-amzn-RequestId", std::string(request_id));
@@ -80,7 +94,8 @@ WireResponse RenderError(Protocol protocol, const Status& status, std::string_vi
     response.body = fmt::format(
         "<ErrorResponse xmlns=\"{}\">\n  <Error>\n    <Type>{}</Type>\n    <Code>{}</Code>\n"
         "    <Message>{}</Message>\n  </Error>\n  <RequestId>{}</RequestId>\n</ErrorResponse>\n",
-        kStsNamespace, type, XmlEscape(code), XmlEscape(status.message()), request_id);
+        xml_namespace.empty() ? kStsNamespace : xml_namespace, type, XmlEscape(code),
+        XmlEscape(status.message()), request_id);
     return response;
   }
 

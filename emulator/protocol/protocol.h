@@ -14,7 +14,7 @@ namespace crossmesh {
 enum class Protocol {
   kJson11,    // acm-pca, acm: X-Amz-Target, {"__type": ...} errors, status 400
   kRestJson,  // ram, appmesh: method + path, x-amzn-ErrorType header, status from the model
-  kQuery,     // sts: Action= form body, XML answers and ErrorResponse
+  kQuery,     // sts, iam: Action= form body, XML answers and ErrorResponse
 };
 
 // HTTP status the service model gives an error code under this protocol.
@@ -23,8 +23,11 @@ int HttpStatusFor(Protocol protocol, std::string_view code);
 // STS spells the authentication errors differently from the JSON services.
 std::string QueryErrorCode(std::string_view code);
 
-// Renders a failed Status in the protocol's own error shape, with the request id header.
-WireResponse RenderError(Protocol protocol, const Status& status, std::string_view request_id);
+// Renders a failed Status in the protocol's own error shape, with the request id header. Query
+// services name their own XML namespace; empty means STS's (errors raised before a service is
+// known, such as a bad signature).
+WireResponse RenderError(Protocol protocol, const Status& status, std::string_view request_id,
+                         std::string_view xml_namespace = {});
 
 // Renders a successful JSON answer (both JSON protocols).
 WireResponse RenderJson(Protocol protocol, int http_status, std::string body,

@@ -118,7 +118,7 @@ WireResponse QueryService::Handle(const CallContext& ctx, const WireRequest& req
                              "the request has no Action parameter; send "
                              "Action=<Operation>&Version=" +
                                  version_),
-                       ctx.request_id);
+                       ctx.request_id, xml_namespace_);
   }
   auto handler = handlers_.find(action->second);
   if (handler == handlers_.end()) {
@@ -126,11 +126,11 @@ WireResponse QueryService::Handle(const CallContext& ctx, const WireRequest& req
         protocol(),
         Error("InvalidAction",
               fmt::format("Could not find operation {} for version {}", action->second, version_)),
-        ctx.request_id);
+        ctx.request_id, xml_namespace_);
   }
 
   auto result = handler->second(ctx, params);
-  if (!result.ok()) return RenderError(protocol(), result.status(), ctx.request_id);
+  if (!result.ok()) return RenderError(protocol(), result.status(), ctx.request_id, xml_namespace_);
 
   WireResponse response;
   response.SetHeader("x-amzn-RequestId", ctx.request_id);
@@ -139,7 +139,7 @@ WireResponse QueryService::Handle(const CallContext& ctx, const WireRequest& req
   response.body = fmt::format(
       "<{0}Response xmlns=\"{1}\">\n  <{0}Result>\n{2}  </{0}Result>\n  <ResponseMetadata>\n"
       "    <RequestId>{3}</RequestId>\n  </ResponseMetadata>\n</{0}Response>\n",
-      op, xml_namespace_, *result, ctx.request_id);
+      op, xml_namespace_, *result, ctx.request_id, xml_namespace_);
   return response;
 }
 

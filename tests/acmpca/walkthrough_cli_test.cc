@@ -106,3 +106,74 @@ TEST_CASE(
                                          "the DescribeCertificateAuthority operation"));
   CHECK_THAT(denied.err, Catch::Contains("Account 222222222222 is not authorized"));
 }
+
+TEST_CASE(
+    "The walkthrough's sharing steps with the real CLI: before the backend accepts, its "
+    "certificate FAILS with PCA_ACCESS_DENIED; after, it is ISSUED and the backend's") {
+  TestEmulator t;
+  // The walkthrough's CA: RSA 2048, SHA256WITHRSA (ACM's default key is RSA 2048 too).
+  std::string ca = CreateActiveRoot(t, "frontend", {"RSA_2048", "SHA256WITHRSA"});
+
+  json share = AwsOk(t, "frontend",
+                     {"ram", "create-resource-share", "--name", "Shared_Private_CA_MESH",
+                      "--resource-arns", ca, "--principals", "222222222222"})
+                   .Json()["resourceShare"];
+  std::string share_arn = share["resourceShareArn"];
+  CHECK_THAT(share_arn, Catch::StartsWith("arn:aws:ram:us-west-2:111111111111:resource-share/"));
+  CHECK(share["status"] == "ACTIVE");
+
+  // Before the accept ACM takes the request, and the CA's refusal ends it.
+  std::string early = AwsOk(t, "backend",
+                            {"acm", "request-certificate", "--domain-name", "*.example.com",
+                             "--certificate-authority-arn", ca})
+                          .Json()["CertificateArn"];
+  REQUIRE(t.emulator().AdvanceClock(std::chrono::seconds(1)).ok());
+  json failed = AwsOk(t, "backend", {"acm", "describe-certificate", "--certificate-arn", early})
+                    .Json()["Certificate"];
+  CHECK(failed["Status"] == "FAILED");
+  CHECK(failed["FailureReason"] == "PCA_ACCESS_DENIED");
+
+  // The backend finds the invitation for this share among its own and accepts it.
+  json invitations = AwsOk(t, "backend", {"ram", "get-resource-share-invitations"})
+                         .Json()["resourceShareInvitations"];
+  std::string invitation;
+  for (const auto& candidate : invitations) {
+    if (candidate["resourceShareArn"] == share_arn && candidate["status"] == "PENDING") {
+      invitation = candidate["resourceShareInvitationArn"];
+      CHECK(candidate["senderAccountId"] == "111111111111");
+      CHECK(candidate["receiverAccountId"] == "222222222222");
+    }
+  }
+  REQUIRE_FALSE(invitation.empty());
+  json accepted = AwsOk(t, "backend",
+                        {"ram", "accept-resource-share-invitation",
+                         "--resource-share-invitation-arn", invitation})
+                      .Json()["resourceShareInvitation"];
+  CHECK(accepted["status"] == "ACCEPTED");
+
+  std::string arn = AwsOk(t, "backend",
+                          {"acm", "request-certificate", "--domain-name", "*.example.com",
+                           "--certificate-authority-arn", ca})
+                        .Json()["CertificateArn"];
+  CHECK_THAT(arn, Catch::StartsWith("arn:aws:acm:us-west-2:222222222222:certificate/"));
+  AwsOk(t, "backend", {"acm", "wait", "certificate-validated", "--certificate-arn", arn});
+  json issued = AwsOk(t, "backend", {"acm", "describe-certificate", "--certificate-arn", arn})
+                    .Json()["Certificate"];
+  CHECK(issued["Status"] == "ISSUED");
+  CHECK(issued["DomainName"] == "*.example.com");
+  CHECK(issued["CertificateAuthorityArn"] == ca);
+
+  // The certificate is the backend's: the CA owner cannot read it through ACM.
+  CommandResult foreign =
+      t.Aws("frontend", {"acm", "describe-certificate", "--certificate-arn", arn});
+  CHECK(foreign.exit_code != 0);
+  CHECK_THAT(foreign.err, Catch::Contains("AccessDeniedException"));
+
+  json listed =
+      AwsOk(t, "backend",
+            {"acm-pca", "list-certificate-authorities", "--resource-owner", "OTHER_ACCOUNTS"})
+          .Json()["CertificateAuthorities"];
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0]["Arn"] == ca);
+  CHECK(listed[0]["OwnerAccount"] == "111111111111");
+}

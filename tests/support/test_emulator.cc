@@ -139,7 +139,9 @@ CommandResult TestEmulator::Aws(const std::string& profile, const std::vector<st
   argv.insert(argv.end(), args.begin(), args.end());
   return RunCommand(argv, {"AWS_CONFIG_FILE=" + dir_.path() + "/config",
                            "AWS_SHARED_CREDENTIALS_FILE=" + dir_.path() + "/credentials",
-                           "AWS_MAX_ATTEMPTS=1", "AWS_PAGER=", "AWS_RETRY_MODE=standard"});
+                           "AWS_MAX_ATTEMPTS=1", "AWS_PAGER=", "AWS_RETRY_MODE=standard",
+                           // Never let the CLI look for an instance metadata endpoint.
+                           "AWS_EC2_METADATA_DISABLED=true"});
 }
 
 WireResponse TestEmulator::Send(const std::string& account_name, WireRequest request,

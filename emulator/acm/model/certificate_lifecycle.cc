@@ -10,7 +10,9 @@
 #include "emulator/acm/model/certificate_manager.h"
 #include "emulator/acm/model/certificate_store.h"
 #include "emulator/acmpca/model/acm_issuance.h"
+#include "emulator/core/arn.h"
 #include "emulator/core/ids.h"
+#include "emulator/iam/model/iam_model.h"
 
 namespace crossmesh::acm {
 
@@ -31,6 +33,12 @@ Result<CallContext> ContextFor(const AccountRegistry& accounts, const Certificat
                              record.arn));
   }
   return CallContext{account, record.region, NewUuid(), now};
+}
+
+// The account that owns the CA of `ca_arn`; "" if the ARN does not parse.
+std::string CaAccountOf(std::string_view ca_arn) {
+  auto arn = ParseArn(ca_arn);
+  return arn.ok() ? arn->account : std::string();
 }
 
 // A managed renewal that failed is tried again a day later, while the certificate is valid.
@@ -108,7 +116,14 @@ Status CertificateManager::CompleteIssuance(CertificateRecord& record, TimePoint
 
 // ACM renews as the service principal acm.amazonaws.com, which the CA must allow; a new key,
 // serial and validity replace the old ones under the same ARN. On success `record` holds them.
+// From another account's CA ACM acts through the certificate account's service-linked role
+// (appmesh-tls-semantics.md 4.2), so that role is checked first: without it ACM cannot even ask.
 Result<IssueAttempt> CertificateManager::AttemptRenewal(CertificateRecord& record, TimePoint now) {
+  if (CaAccountOf(record.ca_arn) != record.account) {
+    Status role = iam::RequireServiceLinkedRole(store_, record.account, iam::kAcmServicePrincipal);
+    if (!role.ok() && role.code() != "NoSuchEntity") return role;
+    if (!role.ok()) return IssueAttempt{false, "SLR_NOT_FOUND", role.ToString()};
+  }
   Status allowed = acmpca::AcmMayRenew(store_, record.ca_arn, record.account);
   if (!allowed.ok()) {
     return IssueAttempt{false, internal::FailureReasonFor(allowed.code()), allowed.ToString()};

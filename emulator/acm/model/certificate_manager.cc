@@ -182,8 +182,10 @@ Result<CertificateRecord> CertificateManager::LoadOwned(const CallContext& ctx,
   if (arn->account != ctx.account->id) {
     return Error("AccessDeniedException",
                  fmt::format("User: {} is not authorized to perform: acm:{} on resource: {} "
-                             "because no resource-based policy allows the acm:{} action",
-                             ctx.account->RootArn(), action, arn_text, action));
+                             "because no resource-based policy allows the acm:{} action. ACM "
+                             "certificates stay in the account that requested them ({}); "
+                             "request this account's own with aws acm request-certificate",
+                             ctx.account->RootArn(), action, arn_text, action, arn->account));
   }
   auto record = internal::LoadCertificate(store_, arn_text);
   if (!record.ok()) return record.status();

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "emulator/acmpca/model/ca_store.h"
+#include "emulator/ram/model/permissions.h"
 #include "emulator/ram/model/ram_model.h"
 
 namespace crossmesh::acmpca {
@@ -12,8 +13,19 @@ Status Authorize(Store& store, std::string_view account, std::string_view action
   if (account == ca.account) return Status::Ok();
 
   // Another account gets in only through an ASSOCIATED RAM share whose permission grants it.
-  Status shared = ram::CheckSharedAccess(store, ca.arn, account, "acm-pca:" + std::string(action));
+  std::string qualified = "acm-pca:" + std::string(action);
+  Status shared = ram::CheckSharedAccess(store, ca.arn, account, qualified);
   if (shared.ok() || shared.code() != "AccessDeniedException") return shared;
+
+  // Sharing cannot help with what RAM's CA permission never grants (import, update, delete,
+  // tag, permissions), so the advice differs: only the owner can do it.
+  const ram::ManagedPermission* sharable = ram::DefaultPermission("acm-pca:CertificateAuthority");
+  if (sharable == nullptr || !ram::Grants(*sharable, qualified)) {
+    return Error("AccessDeniedException",
+                 fmt::format("{}. Only the CA's owner, account {}, may perform {}: a RAM share "
+                             "of a CA never grants it; ask that account to do it",
+                             shared.message(), ca.account, action));
+  }
   return Error("AccessDeniedException",
                fmt::format("{}. The CA belongs to account {}: share it through RAM and accept "
                            "the invitation, or use a CA this account owns",

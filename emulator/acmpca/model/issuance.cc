@@ -136,9 +136,11 @@ Result<std::string> IssueCertificate(Store& store, const CallContext& ctx,
   if (!kind.ok()) return kind.status();
   if (ctx.account->id != ca->account && pki::IsCaTemplate(*kind)) {
     return Error("AccessDeniedException",
-                 fmt::format("Account {} may issue only end-entity certificates from shared CA {}; "
-                             "template {} needs the CA owner ({})",
-                             ctx.account->id, ca->arn, input.template_arn, ca->account));
+                 fmt::format("Account {} is not authorized to perform acm-pca:IssueCertificate "
+                             "with template {} on {}: a shared CA issues end-entity certificates "
+                             "only (EndEntityCertificate/V1 and its variants); ask the CA's "
+                             "owner, account {}, to issue CA certificates",
+                             ctx.account->id, input.template_arn, ca->arn, ca->account));
   }
 
   std::string request_hash;
@@ -189,7 +191,7 @@ Result<CertificateAndChain> GetCertificate(Store& store, const CallContext& ctx,
       {CaStatus::kPendingCertificate, CaStatus::kActive, CaStatus::kDisabled, CaStatus::kExpired}));
 
   auto stmt = store.Prepare(
-      "SELECT certificate_pem, template FROM acmpca_certificates"
+      "SELECT certificate_pem, template, requester_account FROM acmpca_certificates"
       " WHERE account = ? AND region = ? AND ca_id = ? AND id = ?");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, ca->account).Bind(2, ca->region).Bind(3, ca->id).Bind(4, certificate->id);
@@ -197,6 +199,15 @@ Result<CertificateAndChain> GetCertificate(Store& store, const CallContext& ctx,
     CM_RETURN_IF_ERROR(stmt->status());
     return Error("ResourceNotFoundException",
                  fmt::format("Could not find certificate {}", certificate_arn));
+  }
+  // Through a share an account reads back what it issued, never the owner's or a third
+  // account's certificates (issue 4: "GetCertificate for certificates it issued").
+  if (ctx.account->id != ca->account && stmt->Text(2) != ctx.account->id) {
+    return Error("AccessDeniedException",
+                 fmt::format("Account {} is not authorized to perform acm-pca:GetCertificate on "
+                             "{}: it was issued for account {}, and a shared CA gives each account "
+                             "only the certificates it issued itself; ask account {} for it",
+                             ctx.account->id, certificate_arn, stmt->Text(2), stmt->Text(2)));
   }
   // A self-signed root certificate has no chain above it.
   bool self_signed = stmt->Text(1) == pki::TemplateName(pki::CertificateTemplate::kRootCaV1);

@@ -664,12 +664,17 @@ Status CheckSharedAccess(Store& store, std::string_view resource_arn, std::strin
 
   auto parsed = ParseArn(resource_arn);
   std::string type = parsed.ok() ? ResourceTypeOf(parsed->service, parsed->resource) : "";
-  std::string reason = "no resource share gives it access";
+  std::string owner = parsed.ok() ? parsed->account : std::string("its owner");
+  std::string reason = fmt::format(
+      "no resource share gives it access; account {} can share it through RAM "
+      "(ram create-resource-share), then this account accepts the invitation",
+      owner);
   while (stmt->Step()) {
     std::string share = stmt->Text(0);
     if (stmt->IsNull(3)) continue;
     if (stmt->Text(1) != "ACTIVE") {
-      reason = fmt::format("resource share '{}' was deleted", share);
+      reason = fmt::format("resource share '{}' was deleted; ask account {} to share it again",
+                           share, owner);
       continue;
     }
     if (stmt->Text(5) != "ASSOCIATED") {
@@ -683,8 +688,10 @@ Status CheckSharedAccess(Store& store, std::string_view resource_arn, std::strin
                          "its invitation to resource share '{}' is not accepted yet; "
                          "accept it with ram accept-resource-share-invitation",
                          share)
-                   : fmt::format("its association with resource share '{}' is {} ({})", share,
-                                 principal_status, stmt->Text(4));
+                   : fmt::format(
+                         "its association with resource share '{}' is {} ({}); ask "
+                         "account {} to associate this account with the share again",
+                         share, principal_status, stmt->Text(4), owner);
       continue;
     }
 

@@ -1,0 +1,122 @@
+// crossmesh proxy --node NAME --config FILE: one sidecar alone, as its own process (benches,
+// debugging). crossmesh proxy --node NAME --state DB --mesh M --account A [--out FILE] [--run]:
+// render that node's configuration from an emulator state file first (the control plane's
+// rendering, with its ACM certificate and trust inlined as secrets).
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "emulator/emulator.h"
+#include "harness/control/data_plane.h"
+#include "harness/proxy/run_proxy.h"
+
+namespace crossmesh::cli {
+namespace {
+
+struct ProxyFlags {
+  std::string node;
+  std::string config;
+  std::string state;
+  std::string mesh;
+  std::string mesh_owner;
+  std::string account;
+  std::string app;  // HOST:PORT
+  std::string out;
+  bool run = false;
+};
+
+int Fail(const std::string& message, int code = 2) {
+  fmt::print(stderr, "crossmesh proxy: {}\n", message);
+  return code;
+}
+
+Status WritePrivateFile(const std::string& path, const std::string& text) {
+  // The file holds a private key: create it readable by the owner only.
+  std::ofstream out(path, std::ios::trunc);
+  if (!out) return Error("InvalidConfiguration", fmt::format("cannot write {}", path));
+  ::chmod(path.c_str(), 0600);
+  out << text;
+  out.close();
+  if (!out) return Error("InvalidConfiguration", fmt::format("cannot write {}", path));
+  return Status::Ok();
+}
+
+int RunFromConfig(const ProxyFlags& flags) {
+  auto file = proxy::LoadProxyFile(flags.config);
+  if (!file.ok()) return Fail(file.status().message());
+  if (file->config.name != flags.node) {
+    return Fail(fmt::format("{} configures proxy '{}', not '{}'", flags.config, file->config.name,
+                            flags.node));
+  }
+  return proxy::RunProxyFromConfigFile(flags.config);
+}
+
+int RenderFromState(const ProxyFlags& flags) {
+  if (flags.mesh.empty() || flags.account.empty()) {
+    return Fail("--state needs --mesh and --account (and --mesh-owner for a shared mesh)");
+  }
+  control::Workload workload{.account = flags.account,
+                             .mesh = flags.mesh,
+                             .mesh_owner = flags.mesh_owner,
+                             .virtual_node = flags.node};
+  if (!flags.app.empty()) {
+    size_t colon = flags.app.rfind(':');
+    if (colon == std::string::npos)
+      return Fail(fmt::format("--app {} is not HOST:PORT", flags.app));
+    workload.app_host = flags.app.substr(0, colon);
+    workload.app_port = static_cast<uint16_t>(std::stoi(flags.app.substr(colon + 1)));
+  }
+
+  EmulatorOptions options;
+  options.state_path = flags.state;
+  auto emulator = Emulator::Create(std::move(options));
+  if (!emulator.ok()) return Fail(emulator.status().message());
+  auto document = control::RenderStandaloneProxyFile(**emulator, workload);
+  if (!document.ok()) return Fail(document.status().ToString(), 1);
+
+  std::string text = document->dump(2) + "\n";
+  if (flags.out.empty()) {
+    if (flags.run) return Fail("--run needs --out FILE to run from");
+    fmt::print("{}", text);
+    return 0;
+  }
+  if (Status written = WritePrivateFile(flags.out, text); !written.ok()) {
+    return Fail(written.message(), 1);
+  }
+  fmt::print(stderr, "crossmesh proxy: wrote the configuration of {} to {}\n", flags.node,
+             flags.out);
+  return flags.run ? proxy::RunProxyFromConfigFile(flags.out) : 0;
+}
+
+}  // namespace
+
+void AddProxyCommand(CLI::App& app, RunFn* run) {
+  auto flags = std::make_shared<ProxyFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "proxy", "Run one sidecar proxy alone, or render a node's proxy configuration");
+  cmd->add_option("--node", flags->node, "The virtual node the proxy serves")->required();
+  auto* config = cmd->add_option("--config", flags->config,
+                                 "Run from this JSON file (harness/proxy/run_proxy.h)");
+  auto* state = cmd->add_option("--state", flags->state,
+                                "Render the node's configuration from this emulator state file");
+  config->excludes(state);
+  cmd->add_option("--mesh", flags->mesh, "With --state: the mesh");
+  cmd->add_option("--mesh-owner", flags->mesh_owner,
+                  "With --state: the mesh owner's account id (a shared mesh)");
+  cmd->add_option("--account", flags->account, "With --state: the node's account (name or id)");
+  cmd->add_option("--app", flags->app, "With --state: where the app listens, HOST:PORT");
+  cmd->add_option("--out", flags->out, "With --state: write the configuration here (mode 0600)");
+  cmd->add_flag("--run", flags->run, "With --state and --out: then run the proxy");
+  cmd->callback([run, flags, config, state] {
+    *run = [flags, config, state] {
+      if (config->count() > 0) return RunFromConfig(*flags);
+      if (state->count() > 0) return RenderFromState(*flags);
+      return Fail("give --config FILE, or --state DB --mesh M --account A");
+    };
+  });
+}
+
+}  // namespace crossmesh::cli

@@ -1,0 +1,941 @@
+// Strict reading of scenario files. Every node is checked against what its field allows; the
+// first problem becomes one InvalidScenario error with the place it was written. The reader
+// throws a ParseError internally (yaml-cpp throws too) and LoadScenarioText turns both into a
+// Status, so nothing escapes this file as an exception.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "harness/scenario/scenario.h"
+#include "harness/scenario/variables.h"
+
+namespace crossmesh::scenario {
+namespace {
+
+using nlohmann::json;
+
+struct ParseError {
+  Place place;
+  std::string message;
+};
+
+const std::set<std::string> kServices = {"acm-pca", "acm",     "sts",
+                                         "ram",     "appmesh", "crossmesh-k8s"};
+const std::set<std::string> kRestServices = {"ram", "appmesh", "crossmesh-k8s"};
+
+class Reader {
+ public:
+  Reader(std::string file, std::string fixtures) : file_(std::move(file)), fixtures_(fixtures) {}
+
+  Place At(const YAML::Node& node) const {
+    YAML::Mark mark = node.Mark();
+    return {file_, mark.line + 1, mark.column + 1};
+  }
+  [[noreturn]] void Fail(const YAML::Node& node, const std::string& message) const {
+    throw ParseError{At(node), message};
+  }
+
+  std::string Kind(const YAML::Node& node) const {
+    if (!node.IsDefined() || node.IsNull()) return "an empty value";
+    if (node.IsMap()) return "a mapping";
+    if (node.IsSequence()) return "a list";
+    return fmt::format("the scalar '{}'", node.Scalar());
+  }
+
+  // The entries of a mapping, checked against `allowed`; `what` names it in messages.
+  std::map<std::string, YAML::Node> Map(const YAML::Node& node, const std::string& what,
+                                        const std::vector<std::string>& allowed) const {
+    if (!node.IsMap()) {
+      Fail(node, fmt::format("{} must be a mapping of fields, not {}", what, Kind(node)));
+    }
+    std::map<std::string, YAML::Node> fields;
+    for (const auto& entry : node) {
+      if (!entry.first.IsScalar()) Fail(entry.first, fmt::format("{}: keys must be names", what));
+      std::string key = entry.first.Scalar();
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        Fail(entry.first, fmt::format("unknown field '{}' in {}; allowed fields: {}", key, what,
+                                      fmt::join(allowed, ", ")));
+      }
+      if (fields.count(key)) {
+        Fail(entry.first, fmt::format("'{}' is given twice in {}; keep one", key, what));
+      }
+      fields[key] = entry.second;
+      keys_[key] = entry.first;
+    }
+    return fields;
+  }
+
+  // The key node of `key` in the last mapping read, for messages about the field itself.
+  YAML::Node Key(const std::string& key) const {
+    auto found = keys_.find(key);
+    return found == keys_.end() ? YAML::Node() : found->second;
+  }
+
+  std::string Text(const YAML::Node& node, const std::string& field) const {
+    if (!node.IsScalar()) {
+      Fail(node, fmt::format("'{}' must be a string, not {}", field, Kind(node)));
+    }
+    RecordVariables(node, node.Scalar());
+    return node.Scalar();
+  }
+
+  std::string Required(const std::map<std::string, YAML::Node>& fields, const YAML::Node& map,
+                       const std::string& key, const std::string& what,
+                       const std::string& hint) const {
+    auto found = fields.find(key);
+    if (found == fields.end()) {
+      Fail(map, fmt::format("{} has no '{}'; add '{}: {}'", what, key, key, hint));
+    }
+    std::string value = Text(found->second, key);
+    if (value.empty()) Fail(found->second, fmt::format("'{}' must not be empty", key));
+    return value;
+  }
+
+  int64_t Int(const YAML::Node& node, const std::string& field, int64_t min) const {
+    int64_t value = 0;
+    if (!node.IsScalar() || !ParseInt(node.Scalar(), &value)) {
+      Fail(node, fmt::format("'{}' must be a whole number, not {}", field, Kind(node)));
+    }
+    if (value < min) Fail(node, fmt::format("'{}' must be at least {}, not {}", field, min, value));
+    return value;
+  }
+
+  double Number(const YAML::Node& node, const std::string& field) const {
+    std::string text = node.IsScalar() ? node.Scalar() : "";
+    char* end = nullptr;
+    double value = text.empty() ? 0 : std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0') {
+      Fail(node, fmt::format("'{}' must be a number, not {}", field, Kind(node)));
+    }
+    return value;
+  }
+
+  bool Bool(const YAML::Node& node, const std::string& field) const {
+    if (node.IsScalar() && (node.Scalar() == "true" || node.Scalar() == "false")) {
+      return node.Scalar() == "true";
+    }
+    Fail(node, fmt::format("'{}' must be true or false, not {}", field, Kind(node)));
+  }
+
+  std::chrono::milliseconds Duration(const YAML::Node& node, const std::string& field) const {
+    auto parsed = ParseDuration(node.IsScalar() ? node.Scalar() : "");
+    if (!parsed.ok()) Fail(node, fmt::format("'{}': {}", field, parsed.status().message()));
+    return *parsed;
+  }
+
+  // A string or a list of strings.
+  std::vector<std::string> Strings(const YAML::Node& node, const std::string& field) const {
+    if (node.IsScalar()) return {Text(node, field)};
+    if (!node.IsSequence()) {
+      Fail(node,
+           fmt::format("'{}' must be a string or a list of strings, not {}", field, Kind(node)));
+    }
+    std::vector<std::string> out;
+    for (const auto& item : node) out.push_back(Text(item, field + " item"));
+    return out;
+  }
+
+  std::map<std::string, std::string> StringMap(const YAML::Node& node,
+                                               const std::string& field) const {
+    if (!node.IsMap()) {
+      Fail(node,
+           fmt::format("'{}' must be a mapping of names to strings, not {}", field, Kind(node)));
+    }
+    std::map<std::string, std::string> out;
+    for (const auto& entry : node) {
+      std::string key = Text(entry.first, field + " key");
+      if (out.count(key)) Fail(entry.first, fmt::format("'{}' is given twice in {}", key, field));
+      out[key] = Text(entry.second, field + "." + key);
+    }
+    return out;
+  }
+
+  // YAML as JSON with the core schema's types: plain scalars that read as numbers, booleans or
+  // null become those; quoted scalars stay strings (so "111111111111" stays an account id).
+  json Json(const YAML::Node& node) const {
+    if (!node.IsDefined() || node.IsNull()) return nullptr;
+    if (node.IsSequence()) {
+      json out = json::array();
+      for (const auto& item : node) out.push_back(Json(item));
+      return out;
+    }
+    if (node.IsMap()) {
+      json out = json::object();
+      for (const auto& entry : node) {
+        std::string key = Text(entry.first, "key");
+        if (out.contains(key)) Fail(entry.first, fmt::format("'{}' is given twice", key));
+        out[key] = Json(entry.second);
+      }
+      return out;
+    }
+    const std::string& text = node.Scalar();
+    RecordVariables(node, text);
+    if (node.Tag() == "!") return text;  // quoted
+    int64_t number = 0;
+    if (ParseInt(text, &number)) return number;
+    if (text == "true" || text == "false") return text == "true";
+    if (text == "null" || text == "~") return nullptr;
+    static const std::regex kFloat(R"([-+]?(\d+\.\d*|\.\d+)([eE][-+]?\d+)?)");
+    if (std::regex_match(text, kFloat)) return std::stod(text);
+    return text;
+  }
+
+  std::string Path(const std::string& dir, const std::string& text) const {
+    std::string path = text;
+    const std::string kFixtures = "${fixtures}";
+    if (path.rfind(kFixtures, 0) == 0) path = fixtures_ + path.substr(kFixtures.size());
+    if (!path.empty() && path[0] != '/') path = dir + "/" + path;
+    return std::filesystem::path(path).lexically_normal().string();
+  }
+
+  struct Reference {
+    std::string name;
+    Place place;
+  };
+  const std::vector<Reference>& references() const { return references_; }
+
+ private:
+  static bool ParseInt(const std::string& text, int64_t* out) {
+    if (text.empty() || text.size() > 18) return false;
+    size_t start = text[0] == '-' || text[0] == '+' ? 1 : 0;
+    if (start == text.size()) return false;
+    for (size_t i = start; i < text.size(); ++i) {
+      if (!std::isdigit(static_cast<unsigned char>(text[i]))) return false;
+    }
+    *out = std::stoll(text);
+    return true;
+  }
+
+  void RecordVariables(const YAML::Node& node, const std::string& text) const {
+    for (const auto& name : VariableNames(text)) references_.push_back({name, At(node)});
+  }
+
+  std::string file_;
+  std::string fixtures_;
+  mutable std::map<std::string, YAML::Node> keys_;
+  mutable std::vector<Reference> references_;
+};
+
+// ---- steps ----
+
+void ReadCall(const Reader& r, const YAML::Node& node, const std::string& text, Step& step) {
+  std::istringstream words(text);
+  std::string extra;
+  words >> step.service >> step.operation >> extra;
+  if (step.operation.empty() || !extra.empty()) {
+    r.Fail(node, fmt::format("'call' takes a service and an operation, as in 'call: acm-pca "
+                             "DescribeCertificateAuthority', not '{}'",
+                             text));
+  }
+  if (!kServices.count(step.service)) {
+    r.Fail(node, fmt::format("crossmesh does not emulate service '{}'; use one of: {}",
+                             step.service, fmt::join(kServices, ", ")));
+  }
+}
+
+void CheckCallShape(const Reader& r, const YAML::Node& map, Step& step) {
+  bool rest = kRestServices.count(step.service) > 0;
+  if (!rest && (!step.method.empty() || !step.path.empty() || !step.query.empty())) {
+    r.Fail(map, fmt::format("'{}' is a JSON or query service: drop 'method', 'path' and 'query' "
+                            "(the operation name is enough)",
+                            step.service));
+  }
+  if (rest && step.path.empty() && step.service == "ram") {
+    // RAM's routes are the operation's name in lower case (POST /createresourceshare).
+    std::string lower = step.operation;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    step.path = "/" + lower;
+    if (step.method.empty())
+      step.method = step.operation == "DeleteResourceShare" ? "DELETE" : "POST";
+  }
+  if (rest && (step.method.empty() || step.path.empty())) {
+    r.Fail(map, fmt::format("'{}' is a REST service: give 'method' and 'path' as well, for "
+                            "example method: GET, path: /v20190125/meshes",
+                            step.service));
+  }
+}
+
+Step ReadStep(const Reader& r, const YAML::Node& node, const std::string& what) {
+  static const std::vector<std::string> kFields = {
+      "name",   "as",   "call",  "cli",     "shell",        "via",         "input",
+      "method", "path", "query", "capture", "expect_error", "retry_while", "wait_until"};
+  auto f = r.Map(node, what, kFields);
+  Step step;
+  step.place = r.At(node);
+  step.name = r.Required(f, node, "name", what, "<what this step does>");
+  step.as = r.Required(f, node, "as", "step '" + step.name + "'", "frontend");
+
+  int kinds = static_cast<int>(f.count("call") + f.count("cli") + f.count("shell"));
+  if (kinds != 1) {
+    r.Fail(node, fmt::format("step '{}' needs exactly one of 'call' (an API call), 'cli' (AWS CLI "
+                             "arguments) or 'shell' (a command line using aws); it has {}",
+                             step.name, kinds));
+  }
+  if (f.count("call")) {
+    step.kind = StepKind::kCall;
+    ReadCall(r, f["call"], r.Text(f["call"], "call"), step);
+  } else if (f.count("cli")) {
+    step.kind = StepKind::kCli;
+    step.cli_args = r.Strings(f["cli"], "cli");
+    if (step.cli_args.size() == 1) {
+      std::istringstream words(step.cli_args[0]);
+      step.cli_args.clear();
+      for (std::string w; words >> w;) step.cli_args.push_back(w);
+    }
+    if (step.cli_args.empty()) r.Fail(f["cli"], "'cli' must name a command: acm list-certificates");
+  } else {
+    step.kind = StepKind::kShell;
+    step.shell = r.Text(f["shell"], "shell");
+  }
+
+  for (const char* call_only : {"via", "input", "method", "path", "query"}) {
+    if (f.count(call_only) && step.kind != StepKind::kCall) {
+      r.Fail(r.Key(call_only), fmt::format("'{}' only applies to 'call' steps", call_only));
+    }
+  }
+  if (f.count("via")) {
+    std::string via = r.Text(f["via"], "via");
+    if (via != "http" && via != "in-process") {
+      r.Fail(f["via"], fmt::format("'via' is 'http' or 'in-process', not '{}'", via));
+    }
+    step.via = via == "http" ? Transport::kHttp : Transport::kInProcess;
+  }
+  if (f.count("input")) {
+    if (!f["input"].IsMap()) r.Fail(f["input"], "'input' must be a mapping (the request body)");
+    step.input = r.Json(f["input"]);
+  }
+  if (f.count("method")) step.method = r.Text(f["method"], "method");
+  if (f.count("path")) step.path = r.Text(f["path"], "path");
+  if (f.count("query")) step.query = r.StringMap(f["query"], "query");
+  if (step.kind == StepKind::kCall) CheckCallShape(r, node, step);
+
+  if (f.count("capture")) step.capture = r.StringMap(f["capture"], "capture");
+  if (f.count("expect_error")) step.expect_error = r.Text(f["expect_error"], "expect_error");
+  if (f.count("retry_while")) step.retry_while = r.Strings(f["retry_while"], "retry_while");
+  if (f.count("wait_until")) {
+    auto w = r.Map(f["wait_until"], "wait_until", {"path", "equals", "timeout"});
+    WaitUntil wait;
+    wait.path = r.Required(w, f["wait_until"], "path", "wait_until", "Certificate.Status");
+    wait.equals = r.Required(w, f["wait_until"], "equals", "wait_until", "ISSUED");
+    if (w.count("timeout")) wait.timeout = r.Duration(w["timeout"], "timeout");
+    step.wait_until = wait;
+  }
+  if (!step.expect_error.empty() && (!step.capture.empty() || step.wait_until)) {
+    r.Fail(node, fmt::format("step '{}' expects an error, so it has no answer to capture from or "
+                             "wait on; drop 'capture' and 'wait_until'",
+                             step.name));
+  }
+  return step;
+}
+
+// ---- traffic and timeline ----
+
+Journey ReadJourney(const Reader& r, const YAML::Node& node) {
+  static const std::map<std::string, Journey> kJourneys = {{"load_page", Journey::kLoadPage},
+                                                           {"get_votes", Journey::kGetVotes},
+                                                           {"vote", Journey::kVote},
+                                                           {"page_views", Journey::kPageViews}};
+  std::string name = r.Text(node, "journey");
+  auto found = kJourneys.find(name);
+  if (found == kJourneys.end()) {
+    r.Fail(node, fmt::format("unknown journey '{}'; journeys are load_page, get_votes, vote, "
+                             "page_views",
+                             name));
+  }
+  return found->second;
+}
+
+TrafficSpec ReadTraffic(const Reader& r, const YAML::Node& node) {
+  auto f = r.Map(
+      node, "a traffic block",
+      {"name", "journeys", "restaurants", "rate", "count", "duration", "concurrency", "timeout"});
+  TrafficSpec t;
+  t.place = r.At(node);
+  t.name = r.Required(f, node, "name", "a traffic block", "steady");
+  if (!f.count("journeys")) {
+    r.Fail(node, fmt::format("traffic '{}' has no 'journeys'; add 'journeys: [load_page, vote]'",
+                             t.name));
+  }
+  const YAML::Node& journeys = f["journeys"];
+  if (journeys.IsMap()) {
+    for (const auto& entry : journeys) {
+      t.journeys.emplace_back(ReadJourney(r, entry.first),
+                              static_cast<int>(r.Int(entry.second, "journey weight", 1)));
+    }
+  } else if (journeys.IsSequence()) {
+    for (const auto& item : journeys) t.journeys.emplace_back(ReadJourney(r, item), 1);
+  } else if (journeys.IsScalar()) {
+    t.journeys.emplace_back(ReadJourney(r, journeys), 1);
+  } else {
+    r.Fail(journeys, "'journeys' is a list of journeys or a mapping of journey to weight");
+  }
+  if (t.journeys.empty()) r.Fail(journeys, "'journeys' must name at least one journey");
+  if (f.count("restaurants")) {
+    t.restaurants = r.Strings(f["restaurants"], "restaurants");
+    static const std::set<std::string> kKnown = {"outback", "bucadibeppo", "ihop", "chipotle"};
+    for (const auto& name : t.restaurants) {
+      if (!kKnown.count(name)) {
+        r.Fail(f["restaurants"], fmt::format("'{}' is not a Yelb restaurant; use outback, "
+                                             "bucadibeppo, ihop or chipotle",
+                                             name));
+      }
+    }
+  }
+  if (f.count("rate")) t.rate = r.Number(f["rate"], "rate");
+  if (t.rate < 0) r.Fail(f["rate"], "'rate' is journeys per second and cannot be negative");
+  if (f.count("count")) t.count = r.Int(f["count"], "count", 1);
+  if (f.count("duration")) t.duration = r.Duration(f["duration"], "duration");
+  if (t.count == 0 && t.duration.count() == 0) {
+    r.Fail(node, fmt::format("traffic '{}' must be bounded: give 'count' (journeys), 'duration' "
+                             "(for example 2s) or both",
+                             t.name));
+  }
+  if (t.duration > std::chrono::minutes(10) || t.count > 1000000) {
+    r.Fail(node, "traffic is limited to 10 minutes and 1000000 journeys per block");
+  }
+  if (f.count("concurrency"))
+    t.concurrency = static_cast<int>(r.Int(f["concurrency"], "concurrency", 1));
+  if (t.concurrency > 64) r.Fail(f["concurrency"], "'concurrency' is at most 64");
+  if (f.count("timeout")) t.timeout = r.Duration(f["timeout"], "timeout");
+  return t;
+}
+
+struct ActionShape {
+  ActionKind kind;
+  std::vector<std::string> args;  // for mapping-valued actions: allowed keys (first ones needed)
+  size_t required;
+};
+
+const std::map<std::string, ActionShape>& ActionShapes() {
+  static const std::map<std::string, ActionShape> kShapes = {
+      {"traffic", {ActionKind::kTraffic, {}, 0}},
+      {"wait", {ActionKind::kWait, {}, 0}},
+      {"advance_clock", {ActionKind::kAdvanceClock, {}, 0}},
+      {"revoke_certificate",
+       {ActionKind::kRevokeCertificate, {"as", "ca", "certificate", "reason"}, 3}},
+      {"disable_ca", {ActionKind::kDisableCa, {"as", "ca"}, 2}},
+      {"delete_share", {ActionKind::kDeleteShare, {"as", "share"}, 2}},
+      {"reject_share", {ActionKind::kRejectShare, {"as", "share"}, 2}},
+      {"update_virtual_node",
+       {ActionKind::kUpdateVirtualNode, {"as", "mesh", "name", "spec", "mesh_owner"}, 4}},
+      {"kill_proxy", {ActionKind::kKillProxy, {}, 0}},
+      {"step", {ActionKind::kStep, {}, 0}},
+      {"sync", {ActionKind::kSync, {}, 0}},
+  };
+  return kShapes;
+}
+
+void ReadActionArgs(const Reader& r, const YAML::Node& node, const std::string& key,
+                    const ActionShape& shape, TimelineAction& a) {
+  auto f = r.Map(node, "'" + key + "'", shape.args);
+  for (size_t i = 0; i < shape.required; ++i) {
+    const std::string& arg = shape.args[i];
+    if (!f.count(arg)) {
+      r.Fail(node,
+             fmt::format("'{}' needs '{}' (it takes {})", key, arg, fmt::join(shape.args, ", ")));
+    }
+  }
+  for (auto& [arg, value] : f) {
+    if (arg == "spec") {
+      if (!value.IsMap()) r.Fail(value, "'spec' must be a mapping: the virtual node's spec");
+      a.spec = r.Json(value);
+    } else if (arg == "as") {
+      a.as = r.Text(value, arg);
+    } else {
+      a.args[arg] = r.Text(value, arg);
+    }
+  }
+}
+
+TimelineAction ReadAction(const Reader& r, const YAML::Node& node) {
+  std::vector<std::string> allowed = {"at", "background"};
+  for (const auto& [key, shape] : ActionShapes()) allowed.push_back(key);
+  auto f = r.Map(node, "a timeline entry", allowed);
+  TimelineAction a;
+  a.place = r.At(node);
+  if (f.count("at")) a.at = r.Duration(f["at"], "at");
+
+  std::vector<std::string> given;
+  for (const auto& [key, shape] : ActionShapes()) {
+    if (f.count(key)) given.push_back(key);
+  }
+  if (given.size() != 1) {
+    std::vector<std::string> names;
+    for (const auto& [key, shape] : ActionShapes()) names.push_back(key);
+    r.Fail(node, fmt::format("a timeline entry does exactly one thing; give one of {} ({} given)",
+                             fmt::join(names, ", "), given.size()));
+  }
+  const std::string& key = given[0];
+  const ActionShape& shape = ActionShapes().at(key);
+  const YAML::Node& value = f[key];
+  a.kind = shape.kind;
+  switch (a.kind) {
+    case ActionKind::kTraffic:
+    case ActionKind::kWait:
+    case ActionKind::kKillProxy:
+      a.target = r.Text(value, key);
+      break;
+    case ActionKind::kAdvanceClock: {
+      auto by = r.Duration(value, key);
+      a.clock_by = std::chrono::duration_cast<std::chrono::seconds>(by);
+      if (a.clock_by.count() <= 0) r.Fail(value, "'advance_clock' must move at least 1s forward");
+      break;
+    }
+    case ActionKind::kStep:
+      a.step = ReadStep(r, value, "a timeline step");
+      break;
+    case ActionKind::kSync:
+      if (!r.Bool(value, key)) r.Fail(value, "'sync' is written 'sync: true'");
+      break;
+    default:
+      ReadActionArgs(r, value, key, shape, a);
+  }
+  if (f.count("background")) {
+    a.background = r.Bool(f["background"], "background");
+    if (a.kind != ActionKind::kTraffic) {
+      r.Fail(r.Key("background"), "'background' only applies to 'traffic' entries");
+    }
+  }
+  return a;
+}
+
+// ---- expectations ----
+
+enum class CheckType { kBool, kString, kCompare, kAny };
+
+struct Subject {
+  std::map<std::string, CheckType> checks;
+  bool needs_target;
+};
+
+const std::map<std::string, Subject>& Subjects() {
+  static const std::map<std::string, Subject> kSubjects = {
+      {"step",
+       {{{"passed", CheckType::kBool},
+         {"error_code", CheckType::kString},
+         {"output_contains", CheckType::kString}},
+        true}},
+      {"variable",
+       {{{"equals", CheckType::kString},
+         {"not_equals", CheckType::kString},
+         {"contains", CheckType::kString},
+         {"matches", CheckType::kString}},
+        true}},
+      {"traffic",
+       {{{"success_rate", CheckType::kCompare},
+         {"requests", CheckType::kCompare},
+         {"failed", CheckType::kCompare},
+         {"journeys", CheckType::kCompare},
+         {"latency_p99_ms", CheckType::kCompare},
+         {"statuses", CheckType::kAny},
+         {"error_contains", CheckType::kString},
+         {"no_error_contains", CheckType::kString}},
+        true}},
+      {"hop",
+       {{{"encrypted", CheckType::kBool},
+         {"crosses_accounts", CheckType::kBool},
+         {"protocol", CheckType::kString},
+         {"tls_version", CheckType::kString},
+         {"cipher", CheckType::kString},
+         {"server_issuer_contains", CheckType::kString},
+         {"client_certificate", CheckType::kBool},
+         {"connections", CheckType::kCompare}},
+        true}},
+      {"hops",
+       {{{"encrypted", CheckType::kBool},
+         {"tls_version", CheckType::kString},
+         {"count", CheckType::kCompare}},
+        false}},
+      {"votes",
+       {{{"match_traffic", CheckType::kBool},
+         {"outback", CheckType::kCompare},
+         {"bucadibeppo", CheckType::kCompare},
+         {"ihop", CheckType::kCompare},
+         {"chipotle", CheckType::kCompare},
+         {"total", CheckType::kCompare}},
+        false}},
+      {"page_views",
+       {{{"match_traffic", CheckType::kBool}, {"count", CheckType::kCompare}}, false}},
+      {"stat", {{{"name", CheckType::kString}, {"value", CheckType::kCompare}}, true}},
+  };
+  return kSubjects;
+}
+
+void ReadCheck(const Reader& r, const YAML::Node& node, const std::string& key, CheckType type,
+               Expectation& e) {
+  switch (type) {
+    case CheckType::kBool:
+      e.checks[key] = r.Bool(node, key);
+      break;
+    case CheckType::kString:
+      e.checks[key] = r.Text(node, key);
+      break;
+    case CheckType::kCompare: {
+      std::string text = r.Text(node, key);
+      if (!ParseComparison(text).ok()) {
+        r.Fail(node, fmt::format("'{}' must be a number or a comparison such as '>= 0.99', "
+                                 "not '{}'",
+                                 key, text));
+      }
+      e.checks[key] = text;
+      break;
+    }
+    case CheckType::kAny: {  // statuses: {"200": ">= 1", "503": 0}
+      auto map = r.StringMap(node, key);
+      for (const auto& [status, compare] : map) {
+        if (status.size() != 3 || !std::all_of(status.begin(), status.end(), ::isdigit) ||
+            !ParseComparison(compare).ok()) {
+          r.Fail(node, fmt::format("'statuses' maps an HTTP status to a count or comparison, as "
+                                   "in {{\"503\": \"> 0\"}}; '{}: {}' is not one",
+                                   status, compare));
+        }
+      }
+      e.checks[key] = map;
+      break;
+    }
+  }
+}
+
+Expectation ReadExpectation(const Reader& r, const YAML::Node& node) {
+  std::vector<std::string> allowed = {"name"};
+  std::set<std::string> all_checks;
+  for (const auto& [subject, shape] : Subjects()) {
+    allowed.push_back(subject);
+    for (const auto& [check, type] : shape.checks) all_checks.insert(check);
+  }
+  allowed.insert(allowed.end(), all_checks.begin(), all_checks.end());
+  auto f = r.Map(node, "an expectation", allowed);
+
+  Expectation e;
+  e.place = r.At(node);
+  std::vector<std::string> subjects;
+  for (const auto& [subject, shape] : Subjects()) {
+    if (f.count(subject)) subjects.push_back(subject);
+  }
+  if (subjects.size() != 1) {
+    r.Fail(node, fmt::format("an expectation checks one subject: give one of step, variable, "
+                             "traffic, hop, hops, votes, page_views, stat ({} given)",
+                             subjects.size()));
+  }
+  e.subject = subjects[0];
+  const Subject& shape = Subjects().at(e.subject);
+  const YAML::Node& subject_node = f[e.subject];
+  if (shape.needs_target) {
+    e.target = r.Text(subject_node, e.subject);
+  } else if (!subject_node.IsScalar() || subject_node.Scalar() != "all") {
+    r.Fail(subject_node, fmt::format("write '{}: all'", e.subject));
+  }
+
+  for (auto& [key, value] : f) {
+    if (key == "name" || key == e.subject) continue;
+    auto check = shape.checks.find(key);
+    if (check == shape.checks.end()) {
+      std::vector<std::string> names;
+      for (const auto& [name, type] : shape.checks) names.push_back(name);
+      r.Fail(r.Key(key), fmt::format("'{}' is not a check of '{}'; its checks are {}", key,
+                                     e.subject, fmt::join(names, ", ")));
+    }
+    ReadCheck(r, value, key, check->second, e);
+  }
+  if (e.checks.empty() || (e.subject == "stat" && !e.checks.count("name"))) {
+    r.Fail(node, fmt::format("the expectation on {} '{}' checks nothing; add a check", e.subject,
+                             e.target));
+  }
+  e.name = f.count("name") ? r.Text(f["name"], "name")
+                           : fmt::format("{} {}", e.subject, e.target.empty() ? "all" : e.target);
+  return e;
+}
+
+// ---- the file ----
+
+void ReadAccounts(const Reader& r, const YAML::Node& node, Scenario& s) {
+  if (!node.IsSequence() || node.size() == 0) {
+    r.Fail(node, "'accounts' must be a list of {name, id, region}");
+  }
+  AccountRegistry registry;
+  for (const auto& item : node) {
+    auto f = r.Map(item, "an account", {"name", "id", "region"});
+    Account account;
+    account.name = r.Required(f, item, "name", "an account", "frontend");
+    account.id = r.Required(f, item, "id", "an account", "\"111111111111\"");
+    account.default_region =
+        f.count("region") ? r.Text(f["region"], "region") : std::string(kDefaultRegion);
+    Status added = registry.Add(account);
+    if (!added.ok()) r.Fail(item, added.message());
+  }
+  s.accounts = std::move(registry);
+}
+
+void ReadManifests(const Reader& r, const YAML::Node& node, Scenario& s) {
+  if (!node.IsSequence()) r.Fail(node, "'manifests' must be a list of {as, files}");
+  for (const auto& item : node) {
+    auto f = r.Map(item, "a manifests entry", {"as", "files", "replace", "namespace_mesh"});
+    ManifestApply m;
+    m.place = r.At(item);
+    m.as = r.Required(f, item, "as", "a manifests entry", "backend");
+    if (!f.count("files")) r.Fail(item, "a manifests entry needs 'files: [a.yaml, b.yaml]'");
+    for (const auto& file : r.Strings(f["files"], "files")) {
+      std::string path = r.Path(s.dir, file);
+      if (!std::filesystem::exists(path)) {
+        r.Fail(f["files"], fmt::format("manifest '{}' does not exist (read as '{}'; relative "
+                                       "paths start at the scenario's folder, ${{fixtures}} is "
+                                       "the project's fixtures/)",
+                                       file, path));
+      }
+      m.files.push_back(path);
+    }
+    if (f.count("replace")) m.replace = r.StringMap(f["replace"], "replace");
+    if (f.count("namespace_mesh"))
+      m.namespace_mesh = r.StringMap(f["namespace_mesh"], "namespace_mesh");
+    s.manifests.push_back(std::move(m));
+  }
+}
+
+void ReadYelb(const Reader& r, const YAML::Node& node, Scenario& s) {
+  auto f = r.Map(node, "'yelb'", {"mesh", "mesh_name", "namespace", "frontend", "backend"});
+  YelbDeployment y;
+  y.place = r.At(node);
+  if (f.count("mesh")) y.mesh = r.Bool(f["mesh"], "mesh");
+  if (f.count("mesh_name")) y.mesh_name = r.Text(f["mesh_name"], "mesh_name");
+  if (f.count("namespace")) y.ns = r.Text(f["namespace"], "namespace");
+  if (f.count("frontend")) y.frontend = r.Text(f["frontend"], "frontend");
+  if (f.count("backend")) y.backend = r.Text(f["backend"], "backend");
+  s.yelb = y;
+}
+
+template <typename T, typename Fn>
+void ReadList(const Reader& r, const YAML::Node& node, const std::string& field, Fn read,
+              std::vector<T>& out) {
+  if (!node.IsSequence()) {
+    r.Fail(node,
+           fmt::format("'{}' must be a list (items start with '- '), not {}", field, r.Kind(node)));
+  }
+  for (const auto& item : node) out.push_back(read(item));
+}
+
+// Names used but never defined are typos; catch them before anything runs.
+void CheckReferences(const Reader& r, const Scenario& s) {
+  std::set<std::string> defined = {"fixtures", "scenario_dir", "endpoint"};
+  for (const auto& [name, value] : s.variables) defined.insert(name);
+  for (const auto& account : s.accounts.all()) {
+    defined.insert(account.name + ".account_id");
+    defined.insert(account.name + ".region");
+  }
+  for (const auto& step : s.steps) {
+    for (const auto& [name, path] : step.capture) defined.insert(name);
+  }
+  for (const auto& action : s.timeline) {
+    if (action.step) {
+      for (const auto& [name, path] : action.step->capture) defined.insert(name);
+    }
+  }
+  for (const auto& ref : r.references()) {
+    if (!defined.count(ref.name)) {
+      throw ParseError{ref.place,
+                       fmt::format("unknown variable '${{{}}}'; define it under 'variables:' or "
+                                   "capture it in a step ('capture: {{{}: Some.Path}}')",
+                                   ref.name, ref.name)};
+    }
+  }
+}
+
+void CheckNames(const Scenario& s) {
+  std::set<std::string> accounts;
+  for (const auto& account : s.accounts.all()) accounts.insert(account.name);
+  auto need_account = [&](const std::string& name, const Place& place) {
+    if (!accounts.count(name)) {
+      throw ParseError{place, fmt::format("no account named '{}'; the accounts are {}", name,
+                                          fmt::join(accounts, ", "))};
+    }
+  };
+  std::set<std::string> steps;
+  for (const auto& step : s.steps) {
+    need_account(step.as, step.place);
+    if (!steps.insert(step.name).second) {
+      throw ParseError{step.place, fmt::format("two steps are named '{}'; names must be unique "
+                                               "(expectations refer to them)",
+                                               step.name)};
+    }
+  }
+  for (const auto& m : s.manifests) need_account(m.as, m.place);
+  std::set<std::string> traffic;
+  for (const auto& t : s.traffic) {
+    if (!traffic.insert(t.name).second) {
+      throw ParseError{t.place, fmt::format("two traffic blocks are named '{}'", t.name)};
+    }
+  }
+  for (const auto& a : s.timeline) {
+    if (!a.as.empty()) need_account(a.as, a.place);
+    if (a.step) {
+      need_account(a.step->as, a.step->place);
+      if (!steps.insert(a.step->name).second) {
+        throw ParseError{a.place, fmt::format("two steps are named '{}'", a.step->name)};
+      }
+    }
+    if ((a.kind == ActionKind::kTraffic || a.kind == ActionKind::kWait) &&
+        !traffic.count(a.target)) {
+      throw ParseError{a.place, fmt::format("no traffic block is named '{}'; define it under "
+                                            "'traffic:'",
+                                            a.target)};
+    }
+  }
+  for (const auto& e : s.expect) {
+    if (e.subject == "step" && !steps.count(e.target)) {
+      throw ParseError{e.place, fmt::format("no step is named '{}'", e.target)};
+    }
+    if (e.subject == "traffic" && !traffic.count(e.target)) {
+      throw ParseError{e.place, fmt::format("no traffic block is named '{}'", e.target)};
+    }
+  }
+  if (!s.traffic.empty() && !s.yelb) {
+    throw ParseError{s.traffic.front().place, "traffic needs Yelb: add 'yelb: {mesh: true}'"};
+  }
+}
+
+Scenario ReadScenario(const Reader& r, const YAML::Node& root, Scenario s) {
+  auto f = r.Map(root, "the scenario",
+                 {"name", "description", "accounts", "variables", "steps", "manifests", "yelb",
+                  "traffic", "timeline", "expect"});
+  s.name = r.Required(f, root, "name", "the scenario", "<a short name>");
+  if (f.count("description")) s.description = r.Text(f["description"], "description");
+  if (f.count("accounts")) ReadAccounts(r, f["accounts"], s);
+  if (f.count("variables")) s.variables = r.StringMap(f["variables"], "variables");
+  if (f.count("steps")) {
+    ReadList(
+        r, f["steps"], "steps", [&](auto& n) { return ReadStep(r, n, "a step"); }, s.steps);
+  }
+  if (f.count("manifests")) ReadManifests(r, f["manifests"], s);
+  if (f.count("yelb")) ReadYelb(r, f["yelb"], s);
+  if (f.count("traffic")) {
+    ReadList(
+        r, f["traffic"], "traffic", [&](auto& n) { return ReadTraffic(r, n); }, s.traffic);
+  }
+  if (f.count("timeline")) {
+    ReadList(
+        r, f["timeline"], "timeline", [&](auto& n) { return ReadAction(r, n); }, s.timeline);
+  }
+  if (f.count("expect")) {
+    ReadList(
+        r, f["expect"], "expect", [&](auto& n) { return ReadExpectation(r, n); }, s.expect);
+  }
+  CheckReferences(r, s);
+  CheckNames(s);
+  return s;
+}
+
+Status Invalid(const Place& place, const std::string& message) {
+  return Error("InvalidScenario", place.ToString() + ": " + message);
+}
+
+}  // namespace
+
+Result<Scenario> LoadScenarioText(const std::string& text, const std::string& file,
+                                  const std::string& fixtures_dir) {
+  Scenario s;
+  s.file = file;
+  s.dir = std::filesystem::absolute(std::filesystem::path(file)).parent_path().string();
+  Reader reader(file, fixtures_dir);
+  try {
+    YAML::Node root = YAML::Load(text);
+    if (!root.IsDefined() || root.IsNull()) {
+      return Invalid({file, 1, 1}, "the file is empty; a scenario needs at least 'name:'");
+    }
+    return ReadScenario(reader, root, std::move(s));
+  } catch (const ParseError& e) {
+    return Invalid(e.place, e.message);
+  } catch (const YAML::Exception& e) {
+    return Invalid({file, e.mark.line + 1, e.mark.column + 1},
+                   "YAML syntax error: " + e.msg + " (check indentation, quotes and colons)");
+  }
+}
+
+Result<Scenario> LoadScenarioFile(const std::string& path, const std::string& fixtures_dir) {
+  std::ifstream in(path);
+  if (!in) {
+    return Error("InvalidScenario",
+                 fmt::format("cannot read scenario file '{}': check the path", path));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return LoadScenarioText(text.str(), path, fixtures_dir);
+}
+
+}  // namespace crossmesh::scenario
+
+namespace crossmesh::scenario {
+
+std::string Place::ToString() const { return fmt::format("{}:{}:{}", file, line, column); }
+
+Result<std::chrono::milliseconds> ParseDuration(const std::string& text) {
+  // A month is 30 days and a year 365, as certificate validity periods count them.
+  static const std::map<std::string, double> kUnits = {
+      {"ms", 1},           {"s", 1e3},       {"sec", 1e3},        {"second", 1e3},
+      {"seconds", 1e3},    {"m", 6e4},       {"min", 6e4},        {"minute", 6e4},
+      {"minutes", 6e4},    {"h", 3.6e6},     {"hour", 3.6e6},     {"hours", 3.6e6},
+      {"d", 8.64e7},       {"day", 8.64e7},  {"days", 8.64e7},    {"month", 2.592e9},
+      {"months", 2.592e9}, {"y", 3.1536e10}, {"year", 3.1536e10}, {"years", 3.1536e10}};
+  static const std::regex kShape(R"(\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*)");
+  std::smatch match;
+  if (!std::regex_match(text, match, kShape) || !kUnits.count(match[2].str())) {
+    return Error("InvalidScenario",
+                 fmt::format("'{}' is not a duration; write a number and a unit, as in 250ms, "
+                             "2s, 5m, 1h, 400d, 12 months, 1 year",
+                             text));
+  }
+  double ms = std::stod(match[1].str()) * kUnits.at(match[2].str());
+  return std::chrono::milliseconds(static_cast<int64_t>(ms));
+}
+
+std::string TimelineAction::Describe() const {
+  switch (kind) {
+    case ActionKind::kTraffic:
+      return fmt::format("traffic {}{}", target, background ? " (background)" : "");
+    case ActionKind::kWait:
+      return "wait for traffic " + target;
+    case ActionKind::kAdvanceClock:
+      return fmt::format("advance the clock by {} days {}s", clock_by.count() / 86400,
+                         clock_by.count() % 86400);
+    case ActionKind::kRevokeCertificate:
+      return "revoke certificate " + args.at("certificate");
+    case ActionKind::kDisableCa:
+      return "disable CA " + args.at("ca");
+    case ActionKind::kDeleteShare:
+      return "delete share " + args.at("share");
+    case ActionKind::kRejectShare:
+      return "reject share " + args.at("share");
+    case ActionKind::kUpdateVirtualNode:
+      return "update virtual node " + args.at("name");
+    case ActionKind::kKillProxy:
+      return "kill proxy " + target;
+    case ActionKind::kStep:
+      return step ? step->name : "step";
+    case ActionKind::kSync:
+      return "sync the data plane";
+  }
+  return "?";
+}
+
+const TrafficSpec* Scenario::FindTraffic(const std::string& traffic_name) const {
+  for (const auto& t : traffic) {
+    if (t.name == traffic_name) return &t;
+  }
+  return nullptr;
+}
+
+const Step* Scenario::FindStep(const std::string& step_name) const {
+  for (const auto& s : steps) {
+    if (s.name == step_name) return &s;
+  }
+  for (const auto& a : timeline) {
+    if (a.step && a.step->name == step_name) return &*a.step;
+  }
+  return nullptr;
+}
+
+}  // namespace crossmesh::scenario

@@ -1,0 +1,221 @@
+#include "harness/scenario/variables.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdint>
+
+namespace crossmesh::scenario {
+namespace {
+
+using nlohmann::json;
+
+// Calls `on_name(name)` for each ${name} and `on_text(piece)` for the text between them.
+template <typename OnText, typename OnName>
+Status Scan(const std::string& text, OnText on_text, OnName on_name) {
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t open = text.find("${", at);
+    if (open == std::string::npos) {
+      on_text(text.substr(at));
+      break;
+    }
+    if (open > 0 && text[open - 1] == '$') {  // "$${" escapes
+      on_text(text.substr(at, open - 1 - at) + "${");
+      at = open + 2;
+      continue;
+    }
+    size_t close = text.find('}', open);
+    if (close == std::string::npos) {
+      return Error("InvalidScenario", fmt::format("'{}' opens '${{' without a closing '}}'", text));
+    }
+    on_text(text.substr(at, open - at));
+    CM_RETURN_IF_ERROR(on_name(text.substr(open + 2, close - open - 2)));
+    at = close + 1;
+  }
+  return Status::Ok();
+}
+
+std::string Base64(const std::string& bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    uint32_t n = (static_cast<uint8_t>(bytes[i]) << 16) |
+                 (static_cast<uint8_t>(bytes[i + 1]) << 8) | static_cast<uint8_t>(bytes[i + 2]);
+    for (int shift : {18, 12, 6, 0}) out += kAlphabet[(n >> shift) & 63];
+  }
+  if (i < bytes.size()) {
+    uint32_t n = static_cast<uint8_t>(bytes[i]) << 16;
+    if (i + 1 < bytes.size()) n |= static_cast<uint8_t>(bytes[i + 1]) << 8;
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+// "ca_csr|base64" -> ("ca_csr", "base64").
+std::pair<std::string, std::string> SplitFilter(const std::string& reference) {
+  size_t bar = reference.find('|');
+  if (bar == std::string::npos) return {reference, ""};
+  return {reference.substr(0, bar), reference.substr(bar + 1)};
+}
+
+}  // namespace
+
+std::vector<std::string> VariableNames(const std::string& text) {
+  std::vector<std::string> names;
+  (void)Scan(
+      text, [](const std::string&) {},
+      [&](const std::string& reference) {
+        names.push_back(SplitFilter(reference).first);
+        return Status::Ok();
+      });
+  return names;
+}
+
+Result<std::string> Substitute(const std::string& text, const Variables& vars) {
+  std::string out;
+  Status scanned = Scan(
+      text, [&](const std::string& piece) { out += piece; },
+      [&](const std::string& reference) {
+        auto [name, filter] = SplitFilter(reference);
+        auto found = vars.find(name);
+        if (found == vars.end()) {
+          return Error("UnknownVariable",
+                       fmt::format("'${{{}}}' has no value yet: capture it in an earlier step or "
+                                   "set it under 'variables:'",
+                                   name));
+        }
+        if (filter.empty()) {
+          out += found->second;
+        } else if (filter == "base64") {
+          // AWS blobs (a CSR, a certificate) travel base64-encoded in JSON requests.
+          out += Base64(found->second);
+        } else {
+          return Error("InvalidScenario",
+                       fmt::format("'${{{}}}': unknown filter '{}'; the filter is |base64",
+                                   reference, filter));
+        }
+        return Status::Ok();
+      });
+  if (!scanned.ok()) return scanned;
+  return out;
+}
+
+Result<json> SubstituteJson(const json& value, const Variables& vars) {
+  if (value.is_string()) {
+    auto text = Substitute(value.get<std::string>(), vars);
+    if (!text.ok()) return text.status();
+    return json(*text);
+  }
+  if (value.is_array()) {
+    json out = json::array();
+    for (const auto& item : value) {
+      auto done = SubstituteJson(item, vars);
+      if (!done.ok()) return done;
+      out.push_back(*done);
+    }
+    return out;
+  }
+  if (value.is_object()) {
+    json out = json::object();
+    for (const auto& [key, item] : value.items()) {
+      auto new_key = Substitute(key, vars);
+      if (!new_key.ok()) return new_key.status();
+      auto done = SubstituteJson(item, vars);
+      if (!done.ok()) return done;
+      out[*new_key] = *done;
+    }
+    return out;
+  }
+  return value;
+}
+
+Result<json> JsonAt(const json& answer, const std::string& path) {
+  if (path.empty() || path == ".") return answer;
+  const json* at = &answer;
+  std::string walked;
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '.') ++i;
+    if (path[i] == '[') {
+      size_t close = path.find(']', i);
+      std::string index_text = path.substr(i + 1, close == std::string::npos ? 0 : close - i - 1);
+      if (close == std::string::npos || index_text.empty() ||
+          index_text.find_first_not_of("0123456789") != std::string::npos) {
+        return Error("CaptureFailed", fmt::format("'{}' has a bad index at '{}'; write items[0]",
+                                                  path, path.substr(i)));
+      }
+      size_t index = std::stoul(index_text);
+      if (!at->is_array() || index >= at->size()) {
+        return Error("CaptureFailed",
+                     fmt::format("'{}{}' is not in the answer ({} has {} items)", walked,
+                                 path.substr(i, close - i + 1), walked.empty() ? "it" : walked,
+                                 at->is_array() ? at->size() : 0));
+      }
+      at = &(*at)[index];
+      walked += path.substr(i, close - i + 1);
+      i = close + 1;
+      continue;
+    }
+    size_t end = path.find_first_of(".[", i);
+    std::string key = path.substr(i, end == std::string::npos ? std::string::npos : end - i);
+    if (!at->is_object() || !at->contains(key)) {
+      std::string keys;
+      if (at->is_object()) {
+        for (const auto& [k, v] : at->items()) keys += (keys.empty() ? "" : ", ") + k;
+      }
+      return Error("CaptureFailed",
+                   fmt::format("'{}' has no '{}'{}", walked.empty() ? "the answer" : walked, key,
+                               keys.empty() ? "" : " (it has " + keys + ")"));
+    }
+    at = &(*at)[key];
+    walked += (walked.empty() ? "" : ".") + key;
+    i = end == std::string::npos ? path.size() : end;
+  }
+  return *at;
+}
+
+std::string AsText(const json& value) {
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+bool Comparison::Holds(double actual) const {
+  constexpr double kEpsilon = 1e-9;
+  if (op == "==") return std::fabs(actual - value) < kEpsilon;
+  if (op == "!=") return std::fabs(actual - value) >= kEpsilon;
+  if (op == ">=") return actual >= value - kEpsilon;
+  if (op == "<=") return actual <= value + kEpsilon;
+  if (op == ">") return actual > value;
+  return actual < value;
+}
+
+std::string Comparison::ToString() const { return fmt::format("{} {}", op, value); }
+
+Result<Comparison> ParseComparison(const std::string& text) {
+  Comparison c{"==", 0};
+  size_t at = text.find_first_not_of(' ');
+  if (at == std::string::npos) return Error("InvalidScenario", "an empty comparison");
+  for (const char* op : {">=", "<=", "==", "!=", ">", "<"}) {
+    if (text.compare(at, std::string_view(op).size(), op) == 0) {
+      c.op = op;
+      at += std::string_view(op).size();
+      break;
+    }
+  }
+  std::string number = text.substr(at);
+  number.erase(0, number.find_first_not_of(' '));
+  char* end = nullptr;
+  c.value = number.empty() ? 0 : std::strtod(number.c_str(), &end);
+  if (number.empty() || *end != '\0') {
+    return Error("InvalidScenario",
+                 fmt::format("'{}' is not a number or a comparison such as '>= 0.99'", text));
+  }
+  return c;
+}
+
+}  // namespace crossmesh::scenario

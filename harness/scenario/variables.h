@@ -1,0 +1,41 @@
+// Scenario variables: `${name}` in strings, values captured from answers by JSON path, and the
+// comparisons expectations use ("> 0", ">= 0.99", "3").
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "emulator/core/status.h"
+
+namespace crossmesh::scenario {
+
+using Variables = std::map<std::string, std::string>;
+
+// The names `text` refers to, in order ("${ca_arn}" -> "ca_arn", "${csr|base64}" -> "csr").
+// `$${` is a literal "${".
+std::vector<std::string> VariableNames(const std::string& text);
+
+// `text` with every ${name} replaced (${name|base64}: its value base64-encoded, as AWS's JSON
+// blobs are); UnknownVariable naming the first undefined one.
+Result<std::string> Substitute(const std::string& text, const Variables& vars);
+// The same on every string (keys too) inside a JSON value.
+Result<nlohmann::json> SubstituteJson(const nlohmann::json& value, const Variables& vars);
+
+// The value at `path` in `answer`: "CertificateAuthority.Status", "items[0].arn", "" or "." for
+// the whole answer. CaptureFailed naming the part of the path that is missing.
+Result<nlohmann::json> JsonAt(const nlohmann::json& answer, const std::string& path);
+// A JSON value as a variable's text: strings unquoted, anything else as compact JSON.
+std::string AsText(const nlohmann::json& value);
+
+struct Comparison {
+  std::string op;  // "==", "!=", ">=", "<=", ">", "<"
+  double value = 0;
+  bool Holds(double actual) const;
+  std::string ToString() const;  // ">= 0.99"
+};
+// "3" (== 3), "> 0", ">= 0.99", "<= 10", "!= 0". InvalidScenario otherwise.
+Result<Comparison> ParseComparison(const std::string& text);
+
+}  // namespace crossmesh::scenario

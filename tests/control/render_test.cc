@@ -1,0 +1,312 @@
+// Rendering proxy configurations from App Mesh state: the walkthrough's shared mesh loaded
+// through the emulator's API as the two accounts, and hand-built meshes for the policy rules.
+#include <catch2/catch.hpp>
+
+#include "emulator/emulator.h"
+#include "harness/control/node_renderer.h"
+#include "harness/control/secret_delivery.h"
+#include "harness/proxy/config_json.h"
+#include "tests/control/control_fixture.h"
+
+using namespace crossmesh;
+using namespace crossmesh::testing;
+using nlohmann::json;
+
+namespace {
+
+control::MeshView ReadWalkthroughMesh(TwoAccountMesh& m) {
+  auto contents = m.t.emulator().Call("frontend", "", [&](const CallContext&) {
+    return appmesh::ReadMesh(m.t.emulator().store(), kFrontendId, "us-west-2", kMesh);
+  });
+  REQUIRE(contents.ok());
+  return control::MeshView(std::move(*contents));
+}
+
+appmesh::Resource MakeResource(appmesh::Kind kind, const std::string& name,
+                               const std::string& owner, json spec,
+                               const std::string& parent = "") {
+  appmesh::Resource r;
+  r.id = {.mesh_owner = kFrontendId,
+          .region = "us-west-2",
+          .mesh = "m",
+          .kind = kind,
+          .parent = parent,
+          .name = name};
+  r.arn = appmesh::ArnOf(r.id);
+  r.resource_owner = owner;
+  r.spec = std::move(spec);
+  return r;
+}
+
+const proxy::Cluster* FindCluster(const proxy::ProxyConfig& config, const std::string& name) {
+  for (const proxy::Cluster& cluster : config.clusters) {
+    if (cluster.name == name) return &cluster;
+  }
+  return nullptr;
+}
+
+const control::SecretNeed* FindNeed(const control::RenderedNode& node,
+                                    control::SecretNeed::Kind kind) {
+  for (const control::SecretNeed& need : node.secrets) {
+    if (need.kind == kind) return &need;
+  }
+  return nullptr;
+}
+
+constexpr char kCa[] = "arn:aws:acm-pca:us-west-2:111111111111:certificate-authority/ca-1";
+
+json AcmTrustPolicy() {
+  return {{"tls", {{"validation", {{"trust", {{"acm", {{"certificateAuthorityArns", {kCa}}}}}}}}}}};
+}
+
+}  // namespace
+
+TEST_CASE("The walkthrough's ui renders its cross-account backend through the router") {
+  TwoAccountMesh m;
+  m.CreateWalkthroughNodes();
+  control::MeshView mesh = ReadWalkthroughMesh(m);
+
+  auto ui = control::RenderNode(mesh, "yelb-ui", {.node_address = "127.0.1.10"});
+  REQUIRE(ui.ok());
+  const proxy::ProxyConfig& config = ui->config;
+  CHECK(proxy::ValidateConfig(config).ok());
+  CHECK(ui->owner == kFrontendId);
+  CHECK(ui->discovery_name == "yelb-ui.example.com");
+
+  REQUIRE(config.listeners.size() == 1);
+  const proxy::Listener& listener = config.listeners[0];
+  CHECK(listener.address == "127.0.1.10");
+  CHECK(listener.app_cluster == "cds_ingress_am-multi-account-mesh_yelb-ui_http_8080");
+  REQUIRE(listener.tls);
+  CHECK(listener.tls->mode == proxy::TlsMode::kStrict);
+  CHECK(listener.tls->certificate_secret == m.frontend_certificate);
+
+  // One port for the declared backend and the HTTP proxy port.
+  REQUIRE(config.outbounds.size() == 2);
+  CHECK(config.outbounds[0].virtual_service == kAppserverService);
+  CHECK(config.outbounds[1].kind == proxy::OutboundKind::kHttpProxy);
+
+  REQUIRE(config.virtual_services.size() == 1);
+  const proxy::VirtualService& service = config.virtual_services[0];
+  REQUIRE(service.routes.size() == 1);
+  const proxy::Route& route = service.routes[0];
+  CHECK(route.name == "route-to-yelb-appserver");
+  REQUIRE(route.retry);
+  CHECK(route.retry->max_retries == 2);
+  CHECK(route.retry->per_retry_timeout == std::chrono::milliseconds(2000));
+  CHECK(route.retry->http_events ==
+        std::vector{proxy::HttpRetryEvent::kServerError, proxy::HttpRetryEvent::kGatewayError});
+  REQUIRE(route.targets.size() == 1);
+  const std::string cluster_name = "cds_egress_am-multi-account-mesh_yelb-appserver_http_4567";
+  CHECK(route.targets[0].cluster == cluster_name);
+
+  const proxy::Cluster* cluster = FindCluster(config, cluster_name);
+  REQUIRE(cluster);
+  CHECK(cluster->mesh_port == 4567);
+  REQUIRE(cluster->tls_policy);
+  CHECK(cluster->tls_policy->enforce);
+  REQUIRE(cluster->tls_policy->validation);
+  // The trust is the ui's own account's view of the shared CA; the SAN rule falls back to the
+  // target's Cloud Map name.
+  CHECK(cluster->tls_policy->validation->trust_secret ==
+        control::AcmTrustSecretName(kFrontendId, {m.ca_arn}));
+  CHECK(cluster->tls_policy->validation->discovery_name == "yelb-appserver.example.com");
+  CHECK(cluster->target_tls.mode == proxy::TlsMode::kStrict);
+  REQUIRE(cluster->target_tls.auto_validation);
+  CHECK(cluster->target_tls.auto_validation->trust_secret ==
+        control::AcmRootSecretName(m.backend_certificate));
+
+  const control::SecretNeed* own = FindNeed(*ui, control::SecretNeed::Kind::kAcmCertificate);
+  REQUIRE(own);
+  CHECK(own->account == kFrontendId);
+  const control::SecretNeed* trust = FindNeed(*ui, control::SecretNeed::Kind::kAcmTrust);
+  REQUIRE(trust);
+  CHECK(trust->account == kFrontendId);
+  CHECK(trust->arns == std::vector<std::string>{m.ca_arn});
+
+  // The backend's node in the frontend's mesh exports its certificate as the backend.
+  auto appserver = control::RenderNode(mesh, "yelb-appserver", {.node_address = "127.0.2.10"});
+  REQUIRE(appserver.ok());
+  const control::SecretNeed* backend_own =
+      FindNeed(*appserver, control::SecretNeed::Kind::kAcmCertificate);
+  REQUIRE(backend_own);
+  CHECK(backend_own->name == m.backend_certificate);
+  CHECK(backend_own->account == kBackendId);
+  CHECK(appserver->config.outbounds.empty());
+}
+
+TEST_CASE("A listener certificate of another account is refused naming the node and the ARN") {
+  const std::string frontend_cert =
+      "arn:aws:acm:us-west-2:111111111111:certificate/11111111-2222-3333-4444-555555555555";
+  json spec = {{"listeners",
+                {{{"portMapping", {{"port", 4567}, {"protocol", "http"}}},
+                  {"tls",
+                   {{"mode", "STRICT"},
+                    {"certificate", {{"acm", {{"certificateArn", frontend_cert}}}}}}}}}}};
+  appmesh::MeshContents contents;
+  contents.mesh = MakeResource(appmesh::Kind::kMesh, "m", kFrontendId, json::object());
+  contents.virtual_nodes.push_back(
+      MakeResource(appmesh::Kind::kVirtualNode, "appserver", kBackendId, spec));
+
+  auto rendered = control::RenderNode(control::MeshView(contents), "appserver", {});
+  REQUIRE_FALSE(rendered.ok());
+  CHECK(rendered.status().code() == "AccessDeniedException");
+  CHECK_THAT(rendered.status().message(), Catch::Contains("virtual node appserver") &&
+                                              Catch::Contains(frontend_cert) &&
+                                              Catch::Contains("own account"));
+}
+
+TEST_CASE("A virtual node naming an unknown certificate ARN fails with the node and the ARN") {
+  TestEmulator t;
+  const std::string unknown =
+      "arn:aws:acm:us-west-2:222222222222:certificate/00000000-0000-0000-0000-000000000000";
+  json spec = {
+      {"listeners",
+       {{{"portMapping", {{"port", 6379}, {"protocol", "tcp"}}},
+         {"tls",
+          {{"mode", "STRICT"}, {"certificate", {{"acm", {{"certificateArn", unknown}}}}}}}}}}};
+  appmesh::MeshContents contents;
+  contents.mesh = MakeResource(appmesh::Kind::kMesh, "m", kFrontendId, json::object());
+  contents.virtual_nodes.push_back(
+      MakeResource(appmesh::Kind::kVirtualNode, "redis-server", kBackendId, spec));
+  auto rendered = control::RenderNode(control::MeshView(contents), "redis-server", {});
+  REQUIRE(rendered.ok());
+
+  proxy::SecretStore store;
+  control::SecretDelivery delivery(t.emulator(), store, std::chrono::seconds(0), false);
+  Status checked = delivery.CheckNode(*rendered);
+  CHECK(checked.code() == "ResourceNotFoundException");
+  CHECK_THAT(checked.message(),
+             Catch::Contains("virtual node redis-server") && Catch::Contains(unknown));
+}
+
+TEST_CASE(
+    "A per-backend client policy replaces backendDefaults and keeps ports, enforce and SANs") {
+  json tcp_listener = {
+      {"portMapping", {{"port", 6379}, {"protocol", "tcp"}}},
+      {"tls",
+       {{"mode", "PERMISSIVE"}, {"certificate", {{"sds", {{"secretName", "redis-cert"}}}}}}}};
+  json own_policy = {
+      {"tls",
+       {{"enforce", false},
+        {"ports", {6379}},
+        {"certificate", {{"file", {{"certificateChain", "/c.pem"}, {"privateKey", "/k.pem"}}}}},
+        {"validation",
+         {{"trust", {{"file", {{"certificateChain", "/ca.pem"}}}}},
+          {"subjectAlternativeNames", {{"match", {{"exact", {"redis.example.com"}}}}}}}}}}};
+  json client = {
+      {"listeners", {{{"portMapping", {{"port", 4567}, {"protocol", "http"}}}}}},
+      {"backends",
+       {{{"virtualService", {{"virtualServiceName", "redis"}, {"clientPolicy", own_policy}}}},
+        {{"virtualService", {{"virtualServiceName", "db"}}}}}},
+      {"backendDefaults", {{"clientPolicy", AcmTrustPolicy()}}}};
+
+  appmesh::MeshContents contents;
+  contents.mesh = MakeResource(appmesh::Kind::kMesh, "m", kFrontendId, json::object());
+  contents.virtual_nodes = {
+      MakeResource(appmesh::Kind::kVirtualNode, "app", kBackendId, client),
+      MakeResource(appmesh::Kind::kVirtualNode, "db-node", kBackendId,
+                   {{"listeners", {{{"portMapping", {{"port", 5432}, {"protocol", "tcp"}}}}}},
+                    {"serviceDiscovery", {{"dns", {{"hostname", "db.example.com"}}}}}}),
+      MakeResource(appmesh::Kind::kVirtualNode, "redis-node", kBackendId,
+                   {{"listeners", {tcp_listener}}})};
+  // Both services are provided directly by their nodes (no router).
+  contents.virtual_services = {
+      MakeResource(appmesh::Kind::kVirtualService, "db", kBackendId,
+                   {{"provider", {{"virtualNode", {{"virtualNodeName", "db-node"}}}}}}),
+      MakeResource(appmesh::Kind::kVirtualService, "redis", kBackendId,
+                   {{"provider", {{"virtualNode", {{"virtualNodeName", "redis-node"}}}}}})};
+
+  auto rendered = control::RenderNode(control::MeshView(contents), "app", {});
+  REQUIRE(rendered.ok());
+  const proxy::ProxyConfig& config = rendered->config;
+  CHECK(proxy::ValidateConfig(config).ok());
+  // Only TCP backends: no HTTP proxy port.
+  CHECK(config.outbounds.size() == 2);
+
+  const proxy::Cluster* redis = FindCluster(config, "cds_egress_m_redis-node_tcp_6379");
+  REQUIRE(redis);
+  REQUIRE(redis->tls_policy);
+  CHECK_FALSE(redis->tls_policy->enforce);
+  CHECK(redis->tls_policy->ports == std::vector<uint16_t>{6379});
+  CHECK(redis->tls_policy->client_certificate_secret ==
+        control::FileCertificateSecretName("/c.pem", "/k.pem"));
+  REQUIRE(redis->tls_policy->validation);
+  CHECK(redis->tls_policy->validation->trust_secret == control::FileTrustSecretName("/ca.pem"));
+  CHECK(redis->tls_policy->validation->san_exact == std::vector<std::string>{"redis.example.com"});
+  // An SDS certificate on the target: TLS (auto) without validation.
+  CHECK(redis->target_tls.mode == proxy::TlsMode::kPermissive);
+  CHECK_FALSE(redis->target_tls.auto_validation);
+
+  const proxy::Cluster* db = FindCluster(config, "cds_egress_m_db-node_tcp_5432");
+  REQUIRE(db);
+  REQUIRE(db->tls_policy);
+  CHECK(db->tls_policy->enforce);
+  REQUIRE(db->tls_policy->validation);
+  CHECK(db->tls_policy->validation->trust_secret == control::AcmTrustSecretName(kBackendId, {kCa}));
+  CHECK(db->tls_policy->validation->san_exact.empty());
+  CHECK(db->tls_policy->validation->discovery_name == "db.example.com");
+  CHECK(db->target_tls.mode == proxy::TlsMode::kDisabled);
+
+  // Files are declared for the proxy's watcher; both file secrets once.
+  CHECK(config.file_secrets.size() == 2);
+  // The trust is fetched as the client's account (the backend), not the mesh owner.
+  const control::SecretNeed* trust = FindNeed(*rendered, control::SecretNeed::Kind::kAcmTrust);
+  REQUIRE(trust);
+  CHECK(trust->account == kBackendId);
+}
+
+TEST_CASE("Routes keep their matches, weights, priorities and timeouts") {
+  json route_a = {
+      {"priority", 5},
+      {"httpRoute",
+       {{"match",
+         {{"prefix", "/api"},
+          {"method", "POST"},
+          {"headers", {{{"name", "x-canary"}, {"match", {{"exact", "1"}}}}}}}},
+        {"action",
+         {{"weightedTargets",
+           {{{"virtualNode", "v1"}, {"weight", 3}}, {{"virtualNode", "v2"}, {"weight", 1}}}}}},
+        {"timeout", {{"perRequest", {{"unit", "s"}, {"value", 3}}}}}}}};
+  json route_b = {{"httpRoute",
+                   {{"match", {{"path", {{"exact", "/health"}}}}},
+                    {"action", {{"weightedTargets", {{{"virtualNode", "v1"}, {"weight", 1}}}}}}}}};
+  json node_spec = {{"listeners", {{{"portMapping", {{"port", 9080}, {"protocol", "http"}}}}}}};
+
+  appmesh::MeshContents contents;
+  contents.mesh = MakeResource(appmesh::Kind::kMesh, "m", kFrontendId, json::object());
+  contents.virtual_nodes = {
+      MakeResource(appmesh::Kind::kVirtualNode, "client", kFrontendId,
+                   {{"backends", {{{"virtualService", {{"virtualServiceName", "svc"}}}}}}}),
+      MakeResource(appmesh::Kind::kVirtualNode, "v1", kFrontendId, node_spec),
+      MakeResource(appmesh::Kind::kVirtualNode, "v2", kFrontendId, node_spec)};
+  contents.virtual_routers = {
+      MakeResource(appmesh::Kind::kVirtualRouter, "r", kFrontendId,
+                   {{"listeners", {{{"portMapping", {{"port", 9080}, {"protocol", "http"}}}}}}})};
+  contents.routes = {MakeResource(appmesh::Kind::kRoute, "a", kFrontendId, route_a, "r"),
+                     MakeResource(appmesh::Kind::kRoute, "b", kFrontendId, route_b, "r")};
+  contents.virtual_services = {
+      MakeResource(appmesh::Kind::kVirtualService, "svc", kFrontendId,
+                   {{"provider", {{"virtualRouter", {{"virtualRouterName", "r"}}}}}})};
+
+  auto rendered = control::RenderNode(control::MeshView(contents), "client", {});
+  REQUIRE(rendered.ok());
+  CHECK(proxy::ValidateConfig(rendered->config).ok());
+  const auto& routes = rendered->config.virtual_services.at(0).routes;
+  REQUIRE(routes.size() == 2);
+  CHECK(routes[0].priority == 5);
+  CHECK(routes[0].match.prefix == "/api");
+  CHECK(routes[0].match.method == "POST");
+  REQUIRE(routes[0].match.headers.size() == 1);
+  CHECK(routes[0].match.headers[0].exact == "1");
+  CHECK(routes[0].timeout == std::chrono::milliseconds(3000));
+  REQUIRE(routes[0].targets.size() == 2);
+  CHECK(routes[0].targets[0].cluster == "cds_egress_m_v1_http_9080");
+  CHECK(routes[0].targets[0].weight == 3);
+  CHECK(routes[0].targets[1].cluster == "cds_egress_m_v2_http_9080");
+  CHECK(routes[1].match.path_exact == "/health");
+  CHECK(routes[1].timeout == std::chrono::milliseconds(15000));
+  // Two targets, two clusters, no client policy (plaintext to plaintext targets).
+  CHECK(rendered->config.clusters.size() == 2);
+  CHECK_FALSE(rendered->config.clusters[0].tls_policy);
+}

@@ -1,0 +1,185 @@
+// Scenario files are read strictly: each kind of mistake is reported with the file, the line
+// and column where it was written, what is wrong and how to fix it, and nothing is run.
+#include <fmt/format.h>
+
+#include <catch2/catch.hpp>
+
+#include "harness/scenario/scenario.h"
+
+using namespace crossmesh;
+using namespace crossmesh::scenario;
+
+namespace {
+
+Result<Scenario> Parse(const std::string& text) {
+  return LoadScenarioText(text, "test.yaml", CROSSMESH_SOURCE_DIR "/fixtures");
+}
+
+struct BadCase {
+  const char* what;
+  const char* yaml;
+  int line;
+  int column;
+  const char* says;
+};
+
+}  // namespace
+
+TEST_CASE("Each kind of mistake in a scenario file is reported at its line and column") {
+  const BadCase cases[] = {
+      {"unknown top-level field", "name: x\nstepz: []\n", 2, 1,
+       "unknown field 'stepz' in the scenario; allowed fields: name, description"},
+      {"unknown step field",
+       "name: x\nsteps:\n  - name: a\n    as: frontend\n"
+       "    call: sts GetCallerIdentity\n    captrue: {a: b}\n",
+       6, 5, "unknown field 'captrue' in a step"},
+      {"wrong type: list expected", "name: x\nsteps: 3\n", 2, 8, "'steps' must be a list"},
+      {"wrong type: number expected",
+       "name: x\nyelb: {mesh: false}\ntraffic:\n  - name: t\n    journeys: [vote]\n"
+       "    count: many\n",
+       6, 12, "'count' must be a whole number, not the scalar 'many'"},
+      {"wrong type: boolean expected", "name: x\nyelb: {mesh: maybe}\n", 2, 14,
+       "'mesh' must be true or false"},
+      {"wrong type: mapping expected", "name: x\nsteps:\n  - just a string\n", 3, 5,
+       "a step must be a mapping of fields"},
+      {"missing required field", "name: x\nsteps:\n  - name: a\n    call: sts GetCallerIdentity\n",
+       3, 5, "step 'a' has no 'as'; add 'as: frontend'"},
+      {"missing scenario name", "steps: []\n", 1, 1, "the scenario has no 'name'"},
+      {"two kinds in one step",
+       "name: x\nsteps:\n  - name: a\n    as: frontend\n    call: sts GetCallerIdentity\n"
+       "    cli: sts get-caller-identity\n",
+       3, 5, "needs exactly one of 'call'"},
+      {"unknown service",
+       "name: x\nsteps:\n  - name: a\n    as: frontend\n    call: s3 ListBuckets\n", 5, 11,
+       "does not emulate service 's3'"},
+      {"REST call without a path",
+       "name: x\nsteps:\n  - name: a\n    as: frontend\n    call: appmesh ListMeshes\n", 3, 5,
+       "give 'method' and 'path'"},
+      {"unknown account",
+       "name: x\nsteps:\n  - name: a\n    as: staging\n    call: sts GetCallerIdentity\n", 3, 5,
+       "no account named 'staging'"},
+      {"unknown variable",
+       "name: x\nsteps:\n  - name: a\n    as: frontend\n    call: acm DescribeCertificate\n"
+       "    input: {CertificateArn: \"${cert_arm}\"}\n",
+       6, 29, "unknown variable '${cert_arm}'"},
+      {"unbounded traffic",
+       "name: x\nyelb: {mesh: false}\ntraffic:\n  - name: t\n    journeys: [vote]\n", 4, 5,
+       "must be bounded"},
+      {"unknown journey",
+       "name: x\nyelb: {mesh: false}\ntraffic:\n  - name: t\n    journeys: [checkout]\n"
+       "    count: 1\n",
+       5, 16, "unknown journey 'checkout'"},
+      {"bad duration", "name: x\ntimeline:\n  - advance_clock: soon\n", 3, 20,
+       "'soon' is not a duration"},
+      {"two actions in one timeline entry",
+       "name: x\ntimeline:\n  - advance_clock: 1d\n    sync: true\n", 3, 5,
+       "a timeline entry does exactly one thing"},
+      {"fault missing an argument", "name: x\ntimeline:\n  - disable_ca: {as: frontend}\n", 3, 17,
+       "'disable_ca' needs 'ca'"},
+      {"unknown check", "name: x\nexpect:\n  - votes: all\n    encrypted: true\n", 4, 5,
+       "'encrypted' is not a check of 'votes'"},
+      {"bad comparison", "name: x\nexpect:\n  - page_views: all\n    count: about 3\n", 4, 12,
+       "must be a number or a comparison"},
+      {"expectation on an unknown step", "name: x\nexpect:\n  - step: nothing\n    passed: true\n",
+       3, 5, "no step is named 'nothing'"},
+      {"duplicate key", "name: x\nname: y\n", 2, 1, "'name' is given twice"},
+      {"YAML syntax error", "name: x\nsteps: [\n", 3, 1, "YAML syntax error"},
+      {"missing manifest file",
+       "name: x\nmanifests:\n  - as: frontend\n    files: [no-such-file.yaml]\n", 4, 12,
+       "manifest 'no-such-file.yaml' does not exist"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.what << "\n" << c.yaml);
+    auto parsed = Parse(c.yaml);
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.status().code() == "InvalidScenario");
+    const std::string& message = parsed.status().message();
+    INFO(message);
+    CHECK(message.rfind(fmt::format("test.yaml:{}:{}: ", c.line, c.column), 0) == 0);
+    CHECK(message.find(c.says) != std::string::npos);
+  }
+}
+
+TEST_CASE("A missing scenario file is an InvalidScenario error naming the path") {
+  auto parsed = LoadScenarioFile("/nonexistent/scenario.yaml", "");
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.status().code() == "InvalidScenario");
+  CHECK(parsed.status().message().find("/nonexistent/scenario.yaml") != std::string::npos);
+}
+
+TEST_CASE("A complete scenario file is read into steps, traffic, timeline and expectations") {
+  auto parsed = Parse(R"(name: full
+accounts:
+  - {name: frontend, id: "111111111111"}
+  - {name: backend, id: "222222222222", region: eu-west-1}
+variables: {mesh: am-multi-account-mesh}
+steps:
+  - name: who
+    as: backend
+    call: sts GetCallerIdentity
+    via: in-process
+    capture: {me: Account}
+  - name: share
+    as: frontend
+    call: ram CreateResourceShare
+    input: {name: s, principals: ["${backend.account_id}"], allowExternalPrincipals: true}
+  - name: list
+    as: frontend
+    cli: acm-pca list-certificate-authorities
+  - name: denied
+    as: backend
+    call: acm-pca DescribeCertificateAuthority
+    input: {CertificateAuthorityArn: "arn:aws:acm-pca:us-west-2:111111111111:certificate-authority/x"}
+    expect_error: AccessDeniedException
+manifests:
+  - as: frontend
+    files: ["${fixtures}/manifests/mesh-frontend.yaml"]
+    replace: {"111111111111": "${frontend.account_id}"}
+yelb: {mesh: false}
+traffic:
+  - name: votes
+    journeys: {vote: 3, load_page: 1}
+    restaurants: [ihop]
+    rate: 20
+    duration: 1.5s
+timeline:
+  - traffic: votes
+    background: true
+  - at: 500ms
+    advance_clock: 12 months
+  - wait: votes
+expect:
+  - variable: me
+    equals: "${backend.account_id}"
+  - traffic: votes
+    success_rate: ">= 0.99"
+    statuses: {"503": 0}
+  - votes: all
+    match_traffic: true
+)");
+  INFO(parsed.status().ToString());
+  REQUIRE(parsed.ok());
+  const Scenario& s = *parsed;
+  CHECK(s.name == "full");
+  CHECK(s.accounts.FindByName("backend")->default_region == "eu-west-1");
+  REQUIRE(s.steps.size() == 4);
+  CHECK(s.steps[0].via == Transport::kInProcess);
+  CHECK(s.steps[0].capture.at("me") == "Account");
+  CHECK(s.steps[1].method == "POST");
+  CHECK(s.steps[1].path == "/createresourceshare");
+  CHECK(s.steps[1].input["allowExternalPrincipals"] == true);
+  CHECK(s.steps[2].kind == StepKind::kCli);
+  CHECK(s.steps[2].cli_args == std::vector<std::string>{"acm-pca", "list-certificate-authorities"});
+  CHECK(s.steps[3].expect_error == "AccessDeniedException");
+  REQUIRE(s.manifests.size() == 1);
+  CHECK(s.manifests[0].files[0] == CROSSMESH_SOURCE_DIR "/fixtures/manifests/mesh-frontend.yaml");
+  REQUIRE(s.traffic.size() == 1);
+  CHECK(s.traffic[0].journeys.size() == 2);
+  CHECK(s.traffic[0].duration == std::chrono::milliseconds(1500));
+  REQUIRE(s.timeline.size() == 3);
+  CHECK(s.timeline[0].background);
+  CHECK(s.timeline[1].at == std::chrono::milliseconds(500));
+  CHECK(s.timeline[1].clock_by == std::chrono::hours(24 * 360));
+  REQUIRE(s.expect.size() == 3);
+  CHECK(s.expect[1].checks.at("statuses")["503"] == "0");
+}

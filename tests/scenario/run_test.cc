@@ -1,0 +1,301 @@
+// Scenarios run for real: an emulator on a loopback port, steps over HTTP, in-process and
+// through the real AWS CLI, faults on the timeline, expectations, reports, and cleanup.
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "harness/scenario/runner.h"
+#include "tests/support/test_emulator.h"
+
+using namespace crossmesh;
+using namespace crossmesh::scenario;
+using crossmesh::testing::RunCommand;
+using crossmesh::testing::TempDir;
+using nlohmann::json;
+
+namespace {
+
+ScenarioReport Run(const TempDir& dir, const std::string& yaml) {
+  std::string path = dir.Write("scenario.yaml", yaml);
+  auto scenario = LoadScenarioFile(path, CROSSMESH_SOURCE_DIR "/fixtures");
+  INFO(scenario.status().ToString());
+  REQUIRE(scenario.ok());
+  RunOptions options;
+  options.quiet = true;
+  options.fixtures_dir = CROSSMESH_SOURCE_DIR "/fixtures";
+  return RunScenario(*scenario, options);
+}
+
+std::string Describe(const ScenarioReport& report) {
+  std::string text;
+  for (const auto& s : report.steps) {
+    text += (s.passed ? "ok   " : "FAIL ") + s.name + ": " + s.detail + "\n";
+  }
+  for (const auto& e : report.expectations) {
+    text += (e.passed ? "ok   " : "FAIL ") + e.name + ": " + e.detail + "\n";
+  }
+  return text;
+}
+
+const walkthrough::StepOutcome& StepNamed(const ScenarioReport& report, const std::string& name) {
+  for (const auto& s : report.steps) {
+    if (s.name == name) return s;
+  }
+  FAIL("no step " << name);
+  return report.steps.front();
+}
+
+// The walkthrough's root CA, made ACTIVE with steps (the blobs go base64-encoded).
+constexpr const char* kRootCaSteps = R"(
+  - name: create the CA
+    as: frontend
+    call: acm-pca CreateCertificateAuthority
+    input:
+      CertificateAuthorityType: ROOT
+      CertificateAuthorityConfiguration:
+        KeyAlgorithm: EC_prime256v1
+        SigningAlgorithm: SHA256WITHECDSA
+        Subject: {CommonName: scenario test root}
+    capture: {ca_arn: CertificateAuthorityArn}
+  - name: get the CSR
+    as: frontend
+    via: in-process
+    call: acm-pca GetCertificateAuthorityCsr
+    input: {CertificateAuthorityArn: "${ca_arn}"}
+    capture: {csr: Csr}
+  - name: self-sign
+    as: frontend
+    call: acm-pca IssueCertificate
+    input:
+      CertificateAuthorityArn: "${ca_arn}"
+      Csr: "${csr|base64}"
+      SigningAlgorithm: SHA256WITHECDSA
+      TemplateArn: arn:aws:acm-pca:::template/RootCACertificate/V1
+      Validity: {Value: 10, Type: YEARS}
+    capture: {root_arn: CertificateArn}
+  - name: get the root
+    as: frontend
+    call: acm-pca GetCertificate
+    input: {CertificateAuthorityArn: "${ca_arn}", CertificateArn: "${root_arn}"}
+    capture: {root_pem: Certificate}
+  - name: import the root
+    as: frontend
+    call: acm-pca ImportCertificateAuthorityCertificate
+    input: {CertificateAuthorityArn: "${ca_arn}", Certificate: "${root_pem|base64}"}
+)";
+
+}  // namespace
+
+TEST_CASE("Captured values flow into later steps over HTTP, in-process and the real AWS CLI") {
+  TempDir dir;
+  ScenarioReport report = Run(dir, std::string(R"(name: captures
+steps:)") + kRootCaSteps + R"(
+  - name: status in-process
+    as: frontend
+    via: in-process
+    call: acm-pca DescribeCertificateAuthority
+    input: {CertificateAuthorityArn: "${ca_arn}"}
+    capture: {status: CertificateAuthority.Status}
+  - name: type through the AWS CLI
+    as: frontend
+    cli: acm-pca describe-certificate-authority --certificate-authority-arn ${ca_arn}
+    capture: {cli_type: CertificateAuthority.Type, cli_arn: CertificateAuthority.Arn}
+  - name: account through a shell command
+    as: backend
+    shell: aws sts get-caller-identity --query Account --output text
+    capture: {backend_id: ""}
+expect:
+  - variable: status
+    equals: ACTIVE
+  - variable: cli_type
+    equals: ROOT
+  - variable: cli_arn
+    equals: "${ca_arn}"
+  - variable: backend_id
+    equals: "${backend.account_id}"
+)");
+  INFO(Describe(report));
+  CHECK(report.passed);
+  REQUIRE(report.expectations.size() == 4);
+  for (const auto& e : report.expectations) CHECK(e.passed);
+  CHECK(StepNamed(report, "account through a shell command").detail == "backend_id=222222222222");
+}
+
+TEST_CASE("A step that expects an error passes only when the call fails with that code") {
+  TempDir dir;
+  const std::string missing_ca =
+      "arn:aws:acm-pca:us-west-2:111111111111:certificate-authority/"
+      "00000000-0000-0000-0000-000000000000";
+  ScenarioReport report = Run(dir, R"(name: negative
+variables: {missing: ")" + missing_ca + R"("}
+steps:
+  - name: describe a CA that does not exist
+    as: frontend
+    call: acm-pca DescribeCertificateAuthority
+    input: {CertificateAuthorityArn: "${missing}"}
+    expect_error: ResourceNotFoundException
+  - name: the same through the AWS CLI
+    as: frontend
+    cli: [acm-pca, describe-certificate-authority, --certificate-authority-arn, "${missing}"]
+    expect_error: ResourceNotFoundException
+expect:
+  - step: describe a CA that does not exist
+    passed: true
+    error_code: ResourceNotFoundException
+)");
+  INFO(Describe(report));
+  CHECK(report.passed);
+  CHECK(StepNamed(report, "describe a CA that does not exist").detail.find("failed as expected") ==
+        0);
+
+  ScenarioReport wrong = Run(dir, R"(name: negative-wrong-code
+variables: {missing: ")" + missing_ca +
+                                      R"("}
+steps:
+  - name: expects the wrong code
+    as: frontend
+    call: acm-pca DescribeCertificateAuthority
+    input: {CertificateAuthorityArn: "${missing}"}
+    expect_error: InvalidStateException
+  - name: never runs
+    as: frontend
+    call: sts GetCallerIdentity
+)");
+  INFO(Describe(wrong));
+  CHECK_FALSE(wrong.passed);
+  CHECK(StepNamed(wrong, "expects the wrong code")
+            .detail.find("expected InvalidStateException, got ResourceNotFoundException") !=
+        std::string::npos);
+  CHECK(StepNamed(wrong, "never runs").detail.find("skipped") == 0);
+}
+
+TEST_CASE("Timeline faults change what later steps see: clock, disabled CA, rejected share") {
+  TempDir dir;
+  ScenarioReport report = Run(dir, std::string(R"(name: faults
+steps:)") + kRootCaSteps + R"(
+  - name: share the CA
+    as: frontend
+    call: ram CreateResourceShare
+    input: {name: ca-share, resourceArns: ["${ca_arn}"], principals: ["${backend.account_id}"]}
+    capture: {share_arn: resourceShare.resourceShareArn}
+timeline:
+  - reject_share: {as: backend, share: "${share_arn}"}
+  - advance_clock: 400 days
+  - disable_ca: {as: frontend, ca: "${ca_arn}"}
+  - step:
+      name: status after the faults
+      as: frontend
+      call: acm-pca DescribeCertificateAuthority
+      input: {CertificateAuthorityArn: "${ca_arn}"}
+      capture: {status: CertificateAuthority.Status}
+  - step:
+      name: invitation after the faults
+      as: backend
+      call: ram GetResourceShareInvitations
+      input: {resourceShareArns: ["${share_arn}"]}
+      capture: {invitation: "resourceShareInvitations[0].status"}
+  - delete_share: {as: frontend, share: "${share_arn}"}
+expect:
+  - variable: status
+    equals: DISABLED
+  - variable: invitation
+    equals: REJECTED
+)");
+  INFO(Describe(report));
+  CHECK(report.passed);
+  CHECK(StepNamed(report, "advance the clock by 400 days 0s").detail.find("virtual time") == 0);
+}
+
+TEST_CASE("A failing expectation makes crossmesh run exit 1 with a failing JUnit test case") {
+  TempDir dir;
+  std::string file = dir.Write("failing.yaml", R"(name: failing-expectation
+steps:
+  - name: who am I
+    as: frontend
+    call: sts GetCallerIdentity
+    capture: {me: Account}
+expect:
+  - name: the frontend is the backend
+    variable: me
+    equals: "${backend.account_id}"
+  - name: the frontend is itself
+    variable: me
+    equals: "${frontend.account_id}"
+)");
+  auto result =
+      RunCommand({CROSSMESH_BINARY_DIR "/cli/crossmesh", "run", "--quiet", "--json",
+                  dir.path() + "/report.json", "--junit", dir.path() + "/junit.xml", file});
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 1);
+  CHECK(result.out.find("failing-expectation: FAILED") != std::string::npos);
+
+  std::ifstream junit_file(dir.path() + "/junit.xml");
+  std::string junit((std::istreambuf_iterator<char>(junit_file)), {});
+  CHECK(junit.find("failures=\"1\"") != std::string::npos);
+  auto test_case = [&](const std::string& name) {
+    size_t at = junit.find("name=\"" + name + "\"");
+    REQUIRE(at != std::string::npos);
+    return junit.substr(at, junit.find("</testcase>", at) - at);
+  };
+  CHECK(test_case("the frontend is the backend").find("<failure message=") != std::string::npos);
+  CHECK(test_case("the frontend is itself").find("<failure") == std::string::npos);
+  CHECK(test_case("who am I").find("<failure") == std::string::npos);
+
+  json report = json::parse(std::ifstream(dir.path() + "/report.json"));
+  CHECK(report["passed"] == false);
+  REQUIRE(report["scenarios"].size() == 1);
+  CHECK(report["scenarios"][0]["name"] == "failing-expectation");
+  CHECK(report["scenarios"][0]["passed"] == false);
+  CHECK(report["scenarios"][0]["hops"].is_array());
+}
+
+TEST_CASE("crossmesh run reports a malformed scenario file without running it and exits 1") {
+  TempDir dir;
+  std::string file = dir.Write("bad.yaml", "name: bad\nsteps:\n  - name: a\n    as: frontend\n");
+  auto result = RunCommand(
+      {CROSSMESH_BINARY_DIR "/cli/crossmesh", "run", "--json", dir.path() + "/report.json", file});
+  CHECK(result.exit_code == 1);
+  CHECK(result.err.find(file + ":3:5: step 'a' needs exactly one of 'call'") != std::string::npos);
+  json report = json::parse(std::ifstream(dir.path() + "/report.json"));
+  CHECK(report["passed"] == false);
+  CHECK(report["scenarios"][0]["error"].get<std::string>().find("needs exactly one") !=
+        std::string::npos);
+}
+
+TEST_CASE("A scenario that fails after starting Yelb leaves no process and no folder behind") {
+  TempDir dir;
+  ScenarioReport report = Run(dir, R"(name: cleanup
+yelb: {mesh: false}
+traffic:
+  - name: votes
+    journeys: [vote, load_page]
+    count: 12
+    concurrency: 3
+expect:
+  - votes: all
+    match_traffic: true
+  - page_views: all
+    match_traffic: true
+  - name: an impossible vote count
+    votes: all
+    total: "> 1000000"
+)");
+  INFO(Describe(report));
+  CHECK_FALSE(report.passed);
+  REQUIRE(report.expectations.size() == 3);
+  CHECK(report.expectations[0].passed);
+  CHECK(report.expectations[1].passed);
+  CHECK_FALSE(report.expectations[2].passed);
+
+  CHECK_FALSE(report.workspace.empty());
+  CHECK_FALSE(std::filesystem::exists(report.workspace));
+  REQUIRE(report.pids.size() == 2);
+  for (int pid : report.pids) {
+    INFO("pid " << pid);
+    CHECK(kill(pid, 0) == -1);
+  }
+  REQUIRE_FALSE(report.folders.empty());
+  for (const auto& folder : report.folders) CHECK_FALSE(std::filesystem::exists(folder));
+}
