@@ -1,6 +1,7 @@
 // crossmesh run FILE... [--json FILE] [--junit FILE] [--quiet]: runs scenario files.
 #include "cli/commands.h"
 #include "harness/scenario/runner.h"
+#include "harness/yelb/leftovers.h"
 
 namespace crossmesh::cli {
 
@@ -22,7 +23,12 @@ void AddRunCommand(CLI::App& app, RunFn* run) {
       ->capture_default_str();
   cmd->add_flag("--quiet", options->run.quiet, "Print only the summaries");
   cmd->callback([run, files, options] {
-    *run = [files, options] { return scenario::RunScenarioFiles(*files, *options); };
+    *run = [files, options] {
+      yelb::CleanUpOnInterrupt();  // Ctrl-C still stops the databases and removes the folders
+      int code = scenario::RunScenarioFiles(*files, *options);
+      yelb::ExitIfInterrupted();
+      return code;
+    };
   });
 }
 

@@ -134,7 +134,8 @@ void AddServeCommand(CLI::App& app, RunFn* run) {
   cmd->add_option("--accounts", flags->accounts_file, "YAML file listing the accounts");
   cmd->add_option("--account", flags->accounts, "Add an account: NAME=ACCOUNT_ID[:REGION]");
   cmd->add_option("--max-body-bytes", flags->max_body_bytes, "Largest request body accepted")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 30));
   cmd->add_option("--threads", flags->threads, "Server threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));

@@ -2,6 +2,7 @@
 // shipped scenario scenarios/walkthrough.yaml, run the way `crossmesh run` runs any scenario.
 #include "cli/commands.h"
 #include "harness/scenario/runner.h"
+#include "harness/yelb/leftovers.h"
 
 namespace crossmesh::cli {
 
@@ -25,7 +26,10 @@ void AddWalkthroughCommand(CLI::App& app, RunFn* run) {
   cmd->add_flag("--quiet", options->run.quiet, "Print only the summary");
   cmd->callback([run, scenario_file, options] {
     *run = [scenario_file, options] {
-      return scenario::RunScenarioFiles({*scenario_file}, *options);
+      yelb::CleanUpOnInterrupt();  // Ctrl-C still stops the databases and removes the folders
+      int code = scenario::RunScenarioFiles({*scenario_file}, *options);
+      yelb::ExitIfInterrupted();
+      return code;
     };
   });
 }

@@ -169,6 +169,13 @@ Status Emulator::AdvanceClock(std::chrono::seconds by) {
   if (by.count() < 0) {
     return Error("InvalidParameterValue", "the clock only moves forward; give a positive duration");
   }
+  // Certificates must stay dateable (X.509 times end at 9999) and time points representable.
+  constexpr std::chrono::seconds kLongestStep = std::chrono::hours(24 * 365 * 100);
+  if (by > kLongestStep) {
+    return Error("InvalidParameterValue",
+                 fmt::format("the clock moves at most 100 years ({} s) per advance; {} s was asked",
+                             kLongestStep.count(), by.count()));
+  }
   std::lock_guard lock(mutex_);
   TimePoint target = clock_.Now() + by;
   Transaction tx(*store_);

@@ -103,7 +103,7 @@ WireResponse RenderError(Protocol protocol, const Status& status, std::string_vi
   response.SetHeader("x-amzn-ErrorType", status.code());
   response.SetHeader("Content-Type", protocol == Protocol::kJson11 ? "application/x-amz-json-1.1"
                                                                    : "application/json");
-  response.body = body.dump();
+  response.body = DumpJson(body);
   return response;
 }
 
@@ -118,10 +118,42 @@ WireResponse RenderJson(Protocol protocol, int http_status, std::string body,
   return response;
 }
 
+std::string DumpJson(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+namespace {
+
+// Length of the valid UTF-8 sequence at text[i], or 0 when it is not one.
+size_t Utf8SequenceLength(std::string_view text, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(i);
+  if (lead < 0x80) return 1;
+  size_t length = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 0;
+  if (length == 0 || lead > 0xF4 || i + length > text.size()) return 0;
+  for (size_t k = 1; k < length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  }
+  return length;
+}
+
+}  // namespace
+
 std::string XmlEscape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      const size_t length = Utf8SequenceLength(text, i);
+      if (length == 0) {
+        out += "\xEF\xBF\xBD";  // U+FFFD
+        continue;
+      }
+      out.append(text.substr(i, length));
+      i += length - 1;
+      continue;
+    }
     switch (c) {
       case '&':
         out += "&amp;";

@@ -1,6 +1,7 @@
 // The three AWS wire protocols the emulator speaks, and the one place errors are rendered.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -33,6 +34,11 @@ WireResponse RenderError(Protocol protocol, const Status& status, std::string_vi
 WireResponse RenderJson(Protocol protocol, int http_status, std::string body,
                         std::string_view request_id);
 
+// JSON text of an answer or error. Invalid UTF-8 (echoed from a request) becomes U+FFFD
+// instead of throwing, so every request gets an answer.
+std::string DumpJson(const nlohmann::json& value);
+
+// Escapes XML's five special characters; invalid UTF-8 becomes U+FFFD, so the body stays XML.
 std::string XmlEscape(std::string_view text);
 
 // Percent-decoding for query strings and form bodies ('+' is a space there).

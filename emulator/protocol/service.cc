@@ -20,6 +20,10 @@ Result<nlohmann::json> ParseJsonBody(std::string_view body) {
     return Error(
         "SerializationException",
         fmt::format("the request body is not valid JSON (at byte {}): {}", e.byte, e.what()));
+  } catch (const nlohmann::json::exception& e) {
+    // A number no double can hold (1e400) is well-formed JSON that cannot be read.
+    return Error("SerializationException",
+                 fmt::format("the request body cannot be read: {}", e.what()));
   }
 }
 
@@ -97,7 +101,7 @@ WireResponse RestJsonService::Handle(const CallContext& ctx, const WireRequest& 
 
     auto output = route.handler(ctx, rest);
     if (!output.ok()) return RenderError(protocol(), output.status(), ctx.request_id);
-    return RenderJson(protocol(), output->status, output->body.dump(), ctx.request_id);
+    return RenderJson(protocol(), output->status, DumpJson(output->body), ctx.request_id);
   }
   return RenderError(
       protocol(),

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "emulator/emulator.h"
+#include "emulator/protocol/protocol.h"
 
 namespace crossmesh {
 
@@ -70,7 +71,7 @@ http::response<http::string_body> HttpServer::Impl::TransportError(int status,
   http::response<http::string_body> response{static_cast<http::status>(status), 11};
   response.set(http::field::content_type, "application/json");
   response.set("x-amzn-ErrorType", std::string(code));
-  response.body() = nlohmann::json{{"__type", code}, {"message", std::move(message)}}.dump();
+  response.body() = DumpJson(nlohmann::json{{"__type", code}, {"message", std::move(message)}});
   response.keep_alive(false);
   response.prepare_payload();
   return response;
@@ -131,7 +132,19 @@ asio::awaitable<void> HttpServer::Impl::Serve(tcp::socket socket) {
       break;
     }
 
-    auto response = Respond(parser.get(), remote);
+    http::response<http::string_body> response;
+    try {
+      response = Respond(parser.get(), remote);
+    } catch (const std::exception& e) {
+      // A request the emulator could not handle still gets an answer, and the connection is
+      // accounted for (an escaping exception would end this coroutine mid-way).
+      spdlog::error("request {} {} from {} failed: {}", std::string(parser.get().method_string()),
+                    std::string(parser.get().target()), remote, e.what());
+      response = TransportError(500, "InternalFailure",
+                                fmt::format("crossmesh could not handle this request ({}); "
+                                            "please report it",
+                                            e.what()));
+    }
     bool keep_alive = response.keep_alive();
     co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
     if (ec || !keep_alive) break;

@@ -58,6 +58,8 @@ class AppRuntime {
   virtual std::vector<HopFacts> Hops() const = 0;
   virtual Result<int64_t> Stat(const std::string& proxy, const std::string& name) const = 0;
   virtual Status KillProxy(const std::string& node) = 0;
+  // Stops the sidecar and starts it again on the same ports with a fresh configuration.
+  virtual Status RestartProxy(const std::string& node) = 0;
 };
 
 // Yelb with no mesh: data tier, app server and UI on 127.0.2.x / 127.0.1.x.

@@ -260,7 +260,7 @@ void CheckStat(const Expectation& e, const RunFacts& facts, Found& found) {
     found.Check(false, "no proxies: the scenario has no Yelb on the mesh running");
     return;
   }
-  std::string name = e.checks.at("name").get<std::string>();
+  std::string name = e.checks.at("metric").get<std::string>();
   auto value = facts.app->Stat(e.target, name);
   if (!value.ok()) {
     found.Check(false, value.status().ToString());

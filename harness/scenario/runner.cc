@@ -19,6 +19,7 @@
 #include "harness/scenario/expect.h"
 #include "harness/scenario/report.h"
 #include "harness/scenario/step_exec.h"
+#include "harness/yelb/leftovers.h"
 
 namespace crossmesh::scenario {
 namespace {
@@ -36,12 +37,14 @@ class Workspace {
                    fmt::format("cannot create a folder in '{}': {}", parent, strerror(errno)));
     }
     path_ = pattern;
+    yelb::TrackFolder(path_);
     return Status::Ok();
   }
   ~Workspace() {
     if (path_.empty()) return;
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
+    yelb::UntrackFolder(path_);
     if (ec) spdlog::warn("cannot remove scenario folder {}: {}", path_, ec.message());
   }
   const std::string& path() const { return path_; }
@@ -514,6 +517,11 @@ Result<std::string> ScenarioRun::RunAction(const TimelineAction& action) {
       if (!app_) return Error("InvalidScenario", "kill_proxy needs Yelb on the mesh");
       CM_RETURN_IF_ERROR(app_->KillProxy(action.target));
       return std::string("proxy stopped");
+    }
+    case ActionKind::kRestartProxy: {
+      if (!app_) return Error("InvalidScenario", "restart_proxy needs Yelb on the mesh");
+      CM_RETURN_IF_ERROR(app_->RestartProxy(action.target));
+      return std::string("proxy restarted; its connections reopen and verify again");
     }
     case ActionKind::kStep:
       return RunStep(*action.step);

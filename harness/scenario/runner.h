@@ -4,6 +4,7 @@
 // ends, whether it passed, failed or stopped half-way (RAII: ScenarioRun's destructor).
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -18,8 +19,8 @@ namespace crossmesh::scenario {
 struct RunOptions {
   std::string fixtures_dir;  // what ${fixtures} means
   std::string aws_cli = "/usr/bin/aws";
-  bool quiet = false;  // only the summary
-  std::string temp_parent = "/tmp";
+  bool quiet = false;                                                         // only the summary
+  std::string temp_parent = std::filesystem::temp_directory_path().string();  // $TMPDIR
 };
 
 struct ExpectationOutcome {

@@ -98,6 +98,7 @@ enum class ActionKind {
   kRejectShare,        // ram RejectResourceShareInvitation by the principal
   kUpdateVirtualNode,  // appmesh UpdateVirtualNode with a new spec
   kKillProxy,          // stop a sidecar proxy abruptly
+  kRestartProxy,       // stop and start a sidecar (a pod restart): every connection reopens
   kStep,               // any step, mid-run
   kSync,               // push the emulator's state to the data plane now
 };

@@ -187,9 +187,13 @@ class Reader {
   }
 
   std::string Path(const std::string& dir, const std::string& text) const {
+    // Manifest paths are resolved at load time, so the two folder variables are expanded here;
+    // any other ${...} would be read as part of a folder name, silently.
     std::string path = text;
     const std::string kFixtures = "${fixtures}";
+    const std::string kScenarioDir = "${scenario_dir}";
     if (path.rfind(kFixtures, 0) == 0) path = fixtures_ + path.substr(kFixtures.size());
+    if (path.rfind(kScenarioDir, 0) == 0) path = dir + path.substr(kScenarioDir.size());
     if (!path.empty() && path[0] != '/') path = dir + "/" + path;
     return std::filesystem::path(path).lexically_normal().string();
   }
@@ -425,6 +429,7 @@ const std::map<std::string, ActionShape>& ActionShapes() {
       {"update_virtual_node",
        {ActionKind::kUpdateVirtualNode, {"as", "mesh", "name", "spec", "mesh_owner"}, 4}},
       {"kill_proxy", {ActionKind::kKillProxy, {}, 0}},
+      {"restart_proxy", {ActionKind::kRestartProxy, {}, 0}},
       {"step", {ActionKind::kStep, {}, 0}},
       {"sync", {ActionKind::kSync, {}, 0}},
   };
@@ -479,6 +484,7 @@ TimelineAction ReadAction(const Reader& r, const YAML::Node& node) {
     case ActionKind::kTraffic:
     case ActionKind::kWait:
     case ActionKind::kKillProxy:
+    case ActionKind::kRestartProxy:
       a.target = r.Text(value, key);
       break;
     case ActionKind::kAdvanceClock: {
@@ -562,7 +568,8 @@ const std::map<std::string, Subject>& Subjects() {
         false}},
       {"page_views",
        {{{"match_traffic", CheckType::kBool}, {"count", CheckType::kCompare}}, false}},
-      {"stat", {{{"name", CheckType::kString}, {"value", CheckType::kCompare}}, true}},
+      // The stat is `metric`, not `name`: `name` is every expectation's own title.
+      {"stat", {{{"metric", CheckType::kString}, {"value", CheckType::kCompare}}, true}},
   };
   return kSubjects;
 }
@@ -643,7 +650,7 @@ Expectation ReadExpectation(const Reader& r, const YAML::Node& node) {
     }
     ReadCheck(r, value, key, check->second, e);
   }
-  if (e.checks.empty() || (e.subject == "stat" && !e.checks.count("name"))) {
+  if (e.checks.empty() || (e.subject == "stat" && !e.checks.count("metric"))) {
     r.Fail(node, fmt::format("the expectation on {} '{}' checks nothing; add a check", e.subject,
                              e.target));
   }
@@ -913,6 +920,8 @@ std::string TimelineAction::Describe() const {
       return "update virtual node " + args.at("name");
     case ActionKind::kKillProxy:
       return "kill proxy " + target;
+    case ActionKind::kRestartProxy:
+      return "restart proxy " + target;
     case ActionKind::kStep:
       return step ? step->name : "step";
     case ActionKind::kSync:

@@ -18,6 +18,7 @@
 #include "emulator/client/aws_client.h"
 #include "emulator/emulator.h"
 #include "emulator/protocol/protocol.h"
+#include "harness/yelb/leftovers.h"
 
 namespace crossmesh::scenario {
 namespace {
@@ -160,8 +161,19 @@ Result<ProcessResult> RunProcess(const std::vector<std::string>& argv,
                                    O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  // Its own group (so a timeout kills what it started too), and default signal handling: the
+  // runner may block SIGINT/SIGTERM for its interrupt thread, and ignores SIGPIPE.
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGTERM);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
 
   std::vector<std::string> args = argv, envs = env;
   std::vector<char*> argvp, envp;
@@ -177,18 +189,21 @@ Result<ProcessResult> RunProcess(const std::vector<std::string>& argv,
     return Error("CliFailed", fmt::format("cannot start {}: {}", argv[0], strerror(rc)));
   }
 
+  yelb::TrackProcessGroup(pid);
   auto deadline = std::chrono::steady_clock::now() + ctx.command_timeout;
   int status = 0;
   while (waitpid(pid, &status, WNOHANG) == 0) {
     if (std::chrono::steady_clock::now() > deadline) {
       kill(-pid, SIGKILL);
       waitpid(pid, &status, 0);
+      yelb::UntrackProcessGroup(pid);
       return Error("CliFailed",
                    fmt::format("'{}' did not finish within {} s and was killed",
                                fmt::join(argv, " "), ctx.command_timeout.count() / 1000));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  yelb::UntrackProcessGroup(pid);
   ProcessResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   result.out = ReadFile(base + ".out");

@@ -112,6 +112,11 @@ class PlainYelb : public AppRuntime {
                                              "without the mesh (yelb: {{mesh: false}})",
                                              node));
   }
+  Status RestartProxy(const std::string& node) override {
+    return Error("NotSupported", fmt::format("there is no proxy '{}' to restart: this Yelb "
+                                             "runs without the mesh (yelb: {{mesh: false}})",
+                                             node));
+  }
 
  private:
   YelbParts parts_;
@@ -222,6 +227,10 @@ class MeshYelb : public AppRuntime {
   }
 
   Status KillProxy(const std::string& node) override { return plane_->StopProxy(NodeName(node)); }
+  Status RestartProxy(const std::string& node) override {
+    CM_RETURN_IF_ERROR(plane_->StopProxy(NodeName(node)));
+    return plane_->RestartProxy(NodeName(node));
+  }
 
  private:
   std::string NodeName(const std::string& name) const {

@@ -1,5 +1,7 @@
 #include "harness/yelb/child_process.h"
 
+#include "harness/yelb/leftovers.h"
+
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <grp.h>
@@ -107,6 +109,7 @@ Result<ChildProcess> ChildProcess::Spawn(const ProcessSpec& spec) {
                  fmt::format("cannot start {}: fork: {}", spec.binary, std::strerror(fork_errno)));
   }
   setpgid(pid, pid);  // also here, so the group exists before the parent might signal it
+  TrackProcessGroup(pid);
   ChildProcess child;
   child.pid_ = pid;
   child.name_ = spec.binary.substr(spec.binary.rfind('/') + 1);
@@ -139,6 +142,7 @@ bool ChildProcess::Running() {
   if (r == 0) return true;
   // ECHILD: somebody else reaped it (SIGCHLD ignored); either way it is gone.
   exit_code_ = r == pid_ ? DecodeStatus(status) : -1;
+  UntrackProcessGroup(pid_);
   return false;
 }
 

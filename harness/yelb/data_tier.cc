@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "harness/yelb/leftovers.h"
 #include "harness/yelb/postgres_server.h"
 #include "harness/yelb/redis_server.h"
 #include "harness/yelb/service_user.h"
@@ -71,8 +72,10 @@ Result<std::string> MakeFolder(const std::string& parent, const std::optional<Ru
     return Error("DataTierFailed",
                  fmt::format("cannot create a folder in {}: {}", parent, std::strerror(errno)));
   }
+  TrackFolder(pattern);
   // The servers run as `owner` and write their data, logs and sockets here.
   if (owner && chown(pattern.c_str(), owner->uid, owner->gid) != 0) {
+    UntrackFolder(pattern);
     std::filesystem::remove_all(pattern);
     return Error("DataTierFailed", fmt::format("cannot give {} to user {}: {}", pattern,
                                                owner->name, std::strerror(errno)));
@@ -153,6 +156,7 @@ void DataTier::Stop() {
   impl_->redis.Stop();
   std::error_code ec;
   std::filesystem::remove_all(impl_->folder, ec);
+  UntrackFolder(impl_->folder);
   if (ec) spdlog::warn("cannot remove the data tier folder {}: {}", impl_->folder, ec.message());
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
   spdlog::info("data tier stopped in {} ms", ms.count());

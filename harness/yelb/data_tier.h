@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,7 +33,8 @@ struct DataTierOptions {
   // Root only: the user the servers run as; empty picks `postgres`, else creates `crossmesh`.
   std::string run_as_user{};
   std::chrono::milliseconds ready_timeout{15000};  // per step: initdb, each server's start
-  std::string temp_parent = "/tmp";                // the throwaway folder is made in here
+  // The throwaway folder is made in here ($TMPDIR, else /tmp).
+  std::string temp_parent = std::filesystem::temp_directory_path().string();
 };
 
 class DataTier {

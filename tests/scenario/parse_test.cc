@@ -183,3 +183,35 @@ expect:
   REQUIRE(s.expect.size() == 3);
   CHECK(s.expect[1].checks.at("statuses")["503"] == "0");
 }
+
+TEST_CASE("Manifest paths may start with ${scenario_dir}, the folder of the scenario file") {
+  auto parsed = LoadScenarioText(R"(name: relative
+manifests:
+  - as: frontend
+    files: ["${scenario_dir}/../fixtures/manifests/mesh-frontend.yaml"]
+)",
+                                 CROSSMESH_SOURCE_DIR "/scenarios/relative.yaml", "/nonexistent");
+  INFO(parsed.status().ToString());
+  REQUIRE(parsed.ok());
+  CHECK(parsed->manifests[0].files[0] == CROSSMESH_SOURCE_DIR
+        "/fixtures/manifests/mesh-frontend.yaml");
+}
+
+TEST_CASE("A stat expectation names the proxy stat as 'metric' and may carry its own title") {
+  auto parsed = Parse(R"(name: stats
+expect:
+  - name: the ui's sidecar made TLS handshakes
+    stat: yelb-ui
+    metric: cluster.cds_egress_mesh_yelb-appserver_http_4567.ssl.handshake
+    value: "> 0"
+)");
+  INFO(parsed.status().ToString());
+  REQUIRE(parsed.ok());
+  REQUIRE(parsed->expect.size() == 1);
+  CHECK(parsed->expect[0].name == "the ui's sidecar made TLS handshakes");
+  CHECK(parsed->expect[0].checks.at("value") == "> 0");
+
+  auto without_metric = Parse("name: stats\nexpect:\n  - {stat: yelb-ui, value: 1}\n");
+  REQUIRE_FALSE(without_metric.ok());
+  CHECK_THAT(without_metric.status().message(), Catch::Contains("checks nothing; add a check"));
+}

@@ -1,10 +1,16 @@
 // Scenarios run for real: an emulator on a loopback port, steps over HTTP, in-process and
 // through the real AWS CLI, faults on the timeline, expectations, reports, and cleanup.
+#include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+#include <thread>
+#include <vector>
 
 #include "harness/scenario/runner.h"
 #include "tests/support/test_emulator.h"
@@ -298,4 +304,116 @@ expect:
   }
   REQUIRE_FALSE(report.folders.empty());
   for (const auto& folder : report.folders) CHECK_FALSE(std::filesystem::exists(folder));
+}
+
+namespace {
+
+// Processes whose command line mentions `text` (PostgreSQL names its data folder).
+std::vector<int> ProcessesMentioning(const std::string& text) {
+  std::vector<int> found;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "cmdline", std::ios::binary);
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (cmdline.find(text) != std::string::npos) found.push_back(std::stoi(name));
+  }
+  return found;
+}
+
+// The direct children of `parent` (redis-server, postgres), from /proc/<pid>/stat.
+std::vector<int> ChildrenOf(int parent) {
+  std::vector<int> found;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t after_name = stat.rfind(')');
+    if (after_name == std::string::npos) continue;
+    std::istringstream fields(stat.substr(after_name + 2));
+    std::string state;
+    int ppid = 0;
+    fields >> state >> ppid;
+    if (ppid == parent) found.push_back(std::stoi(name));
+  }
+  return found;
+}
+
+bool Alive(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t after_name = stat.rfind(')');
+  return after_name != std::string::npos && stat.size() > after_name + 2 &&
+         stat[after_name + 2] != 'Z';
+}
+
+}  // namespace
+
+TEST_CASE("Interrupting crossmesh run stops the databases it started and removes its folders") {
+  TempDir dir;
+  std::filesystem::permissions(dir.path(), std::filesystem::perms::all);  // postgres must enter
+  const std::string file = dir.path() + "/long.yaml";
+  std::ofstream(file) << R"(name: long
+yelb: {mesh: false}
+traffic:
+  - name: voters
+    journeys: [vote]
+    rate: 5
+    duration: 60s
+)";
+
+  const std::string tmpdir = "TMPDIR=" + dir.path();
+  const std::string binary = CROSSMESH_BINARY_DIR "/cli/crossmesh";
+  std::vector<char*> argv = {const_cast<char*>(binary.c_str()), const_cast<char*>("run"),
+                             const_cast<char*>(file.c_str()), nullptr};
+  std::vector<char*> envp = {const_cast<char*>(tmpdir.c_str()),
+                             const_cast<char*>("PATH=/usr/bin:/bin"), nullptr};
+  TempDir outside;
+  const std::string progress = outside.path() + "/progress.txt";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  // The logs (stderr, unbuffered) say when votes are being counted.
+  posix_spawn_file_actions_addopen(&actions, 2, progress.c_str(), O_WRONLY | O_CREAT, 0600);
+  pid_t pid = 0;
+  REQUIRE(posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), envp.data()) == 0);
+  posix_spawn_file_actions_destroy(&actions);
+  struct Reaper {  // a failed REQUIRE below must not leave the run going for a minute
+    pid_t pid;
+    ~Reaper() {
+      if (pid > 0 && kill(pid, SIGTERM) == 0) waitpid(pid, nullptr, 0);
+    }
+  } reaper{pid};
+
+  // Wait (bounded) until votes are counted, so both databases are up, then interrupt the run.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  auto traffic_started = [&] {
+    std::ifstream in(progress);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return text.find("vote counted") != std::string::npos;
+  };
+  while (!traffic_started() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  REQUIRE(traffic_started());
+  REQUIRE_FALSE(ProcessesMentioning(dir.path()).empty());
+  const std::vector<int> servers = ChildrenOf(pid);
+  CHECK(servers.size() >= 2);  // redis-server and postgres
+  kill(pid, SIGTERM);
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  reaper.pid = 0;
+
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 128 + SIGTERM);
+  CHECK(ProcessesMentioning(dir.path()).empty());
+  for (int server : servers) {
+    INFO("server pid " << server);
+    CHECK_FALSE(Alive(server));
+  }
+  std::vector<std::string> left;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    if (entry.path() != file) left.push_back(entry.path());
+  }
+  CHECK(left.empty());
 }

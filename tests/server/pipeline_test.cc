@@ -214,3 +214,19 @@ TEST_CASE("Advancing the clock runs due events in time order, each at its own ti
   CHECK(recorder.ran[0].second < start + days(11));
   CHECK(recorder.pending.size() == 1);
 }
+
+TEST_CASE("The clock refuses to move back or more than 100 years at once, and stays put") {
+  TestEmulator t;
+  const std::chrono::seconds before = t.emulator().clock().Offset();
+
+  Status back = t.emulator().AdvanceClock(std::chrono::seconds(-1));
+  CHECK(back.code() == "InvalidParameterValue");
+
+  Status far = t.emulator().AdvanceClock(std::chrono::hours(24 * 365 * 1000));
+  CHECK(far.code() == "InvalidParameterValue");
+  CHECK_THAT(far.message(), Catch::Contains("at most 100 years"));
+  CHECK(t.emulator().clock().Offset() == before);
+
+  REQUIRE(t.emulator().AdvanceClock(std::chrono::hours(24 * 365 * 100)).ok());
+  CHECK(t.emulator().clock().Offset() > before);
+}
