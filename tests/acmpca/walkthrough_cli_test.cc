@@ -9,53 +9,39 @@ using namespace crossmesh;
 using namespace crossmesh::testing;
 using nlohmann::json;
 
-namespace {
-
-CommandResult AwsOk(TestEmulator& t, const std::string& profile,
-                    const std::vector<std::string>& args) {
-  CommandResult result = t.Aws(profile, args);
-  INFO("aws " << args[0] << " " << args[1] << "\nstdout: " << result.out
-              << "\nstderr: " << result.err);
-  REQUIRE(result.exit_code == 0);
-  return result;
-}
-
-}  // namespace
-
 TEST_CASE(
     "The walkthrough's CA sequence with the real CLI ends with an ACTIVE root CA that ACM "
     "may use") {
   TestEmulator t;
   TempDir dir;
 
-  CommandResult created =
-      AwsOk(t, "frontend",
-            {"acm-pca", "create-certificate-authority", "--certificate-authority-configuration",
-             "file://" + UpstreamFixture("mesh/ca_config.txt"), "--revocation-configuration",
-             "file://" + UpstreamFixture("mesh/revoke_config.txt"), "--certificate-authority-type",
-             "ROOT", "--idempotency-token", "98256344", "--tags", "Key=Name,Value=MyAppMeshPCA"});
+  CommandResult created = t.AwsOk(
+      "frontend",
+      {"acm-pca", "create-certificate-authority", "--certificate-authority-configuration",
+       "file://" + UpstreamFixture("mesh/ca_config.txt"), "--revocation-configuration",
+       "file://" + UpstreamFixture("mesh/revoke_config.txt"), "--certificate-authority-type",
+       "ROOT", "--idempotency-token", "98256344", "--tags", "Key=Name,Value=MyAppMeshPCA"});
   std::string ca = created.Json()["CertificateAuthorityArn"];
   CHECK_THAT(ca,
              Catch::StartsWith("arn:aws:acm-pca:us-west-2:111111111111:certificate-authority/"));
 
-  CommandResult csr = AwsOk(t, "frontend",
-                            {"acm-pca", "get-certificate-authority-csr",
-                             "--certificate-authority-arn", ca, "--output", "text"});
+  CommandResult csr = t.AwsOk("frontend", {"acm-pca", "get-certificate-authority-csr",
+                                           "--certificate-authority-arn", ca, "--output", "text"});
   CHECK_THAT(csr.out, Catch::StartsWith("-----BEGIN CERTIFICATE REQUEST-----"));
   std::string csr_file = dir.Write("ca_csr.csr", csr.out);
 
   CommandResult issued =
-      AwsOk(t, "frontend",
-            {"acm-pca", "issue-certificate", "--certificate-authority-arn", ca, "--csr",
-             "fileb://" + csr_file, "--signing-algorithm", "SHA256WITHRSA", "--template-arn",
-             kRootTemplate, "--validity", "Value=10,Type=YEARS", "--idempotency-token", "1234"});
+      t.AwsOk("frontend",
+              {"acm-pca", "issue-certificate", "--certificate-authority-arn", ca, "--csr",
+               "fileb://" + csr_file, "--signing-algorithm", "SHA256WITHRSA", "--template-arn",
+               kRootTemplate, "--validity", "Value=10,Type=YEARS", "--idempotency-token", "1234"});
   std::string certificate_arn = issued.Json()["CertificateArn"];
   CHECK_THAT(certificate_arn, Catch::StartsWith(ca + "/certificate/"));
 
   CommandResult got =
-      AwsOk(t, "frontend",
-            {"acm-pca", "get-certificate", "--certificate-authority-arn", ca, "--certificate-arn",
-             certificate_arn, "--query", "Certificate", "--output", "text"});
+      t.AwsOk("frontend",
+              {"acm-pca", "get-certificate", "--certificate-authority-arn", ca, "--certificate-arn",
+               certificate_arn, "--query", "Certificate", "--output", "text"});
   pki::Certificate root = ParsePem(got.out);
   CHECK(root.IsSelfSigned());
   pki::Subject subject = root.subject();
@@ -67,18 +53,15 @@ TEST_CASE(
   CHECK(*root.key_algorithm() == pki::KeyAlgorithm::kRsa2048);
   std::string cert_file = dir.Write("cert.cer", got.out);
 
-  AwsOk(t, "frontend",
-        {"acm-pca", "import-certificate-authority-certificate", "--certificate-authority-arn", ca,
-         "--certificate", "fileb://" + cert_file});
-  AwsOk(t, "frontend",
-        {"acm-pca", "create-permission", "--certificate-authority-arn", ca, "--actions",
-         "IssueCertificate", "GetCertificate", "ListPermissions", "--principal",
-         "acm.amazonaws.com"});
+  t.AwsOk("frontend", {"acm-pca", "import-certificate-authority-certificate",
+                       "--certificate-authority-arn", ca, "--certificate", "fileb://" + cert_file});
+  t.AwsOk("frontend", {"acm-pca", "create-permission", "--certificate-authority-arn", ca,
+                       "--actions", "IssueCertificate", "GetCertificate", "ListPermissions",
+                       "--principal", "acm.amazonaws.com"});
 
-  json described =
-      AwsOk(t, "frontend",
-            {"acm-pca", "describe-certificate-authority", "--certificate-authority-arn", ca})
-          .Json()["CertificateAuthority"];
+  json described = t.AwsOk("frontend", {"acm-pca", "describe-certificate-authority",
+                                        "--certificate-authority-arn", ca})
+                       .Json()["CertificateAuthority"];
   CHECK(described["Status"] == "ACTIVE");
   CHECK(described["Type"] == "ROOT");
   CHECK(described["Serial"] == root.serial_colon_hex());
@@ -89,13 +72,13 @@ TEST_CASE(
   CHECK(described["NotAfter"].is_string());
 
   json permissions =
-      AwsOk(t, "frontend", {"acm-pca", "list-permissions", "--certificate-authority-arn", ca})
+      t.AwsOk("frontend", {"acm-pca", "list-permissions", "--certificate-authority-arn", ca})
           .Json()["Permissions"];
   REQUIRE(permissions.size() == 1);
   CHECK(permissions[0]["Actions"].size() == 3);
 
   json tags =
-      AwsOk(t, "frontend", {"acm-pca", "list-tags", "--certificate-authority-arn", ca}).Json();
+      t.AwsOk("frontend", {"acm-pca", "list-tags", "--certificate-authority-arn", ca}).Json();
   CHECK(tags["Tags"] == json({{{"Key", "Name"}, {"Value", "MyAppMeshPCA"}}}));
 
   // The backend account sees the CA but may not use it until it is shared.
@@ -114,27 +97,26 @@ TEST_CASE(
   // The walkthrough's CA: RSA 2048, SHA256WITHRSA (ACM's default key is RSA 2048 too).
   std::string ca = CreateActiveRoot(t, "frontend", {"RSA_2048", "SHA256WITHRSA"});
 
-  json share = AwsOk(t, "frontend",
-                     {"ram", "create-resource-share", "--name", "Shared_Private_CA_MESH",
-                      "--resource-arns", ca, "--principals", "222222222222"})
-                   .Json()["resourceShare"];
+  json share =
+      t.AwsOk("frontend", {"ram", "create-resource-share", "--name", "Shared_Private_CA_MESH",
+                           "--resource-arns", ca, "--principals", "222222222222"})
+          .Json()["resourceShare"];
   std::string share_arn = share["resourceShareArn"];
   CHECK_THAT(share_arn, Catch::StartsWith("arn:aws:ram:us-west-2:111111111111:resource-share/"));
   CHECK(share["status"] == "ACTIVE");
 
   // Before the accept ACM takes the request, and the CA's refusal ends it.
-  std::string early = AwsOk(t, "backend",
-                            {"acm", "request-certificate", "--domain-name", "*.example.com",
-                             "--certificate-authority-arn", ca})
+  std::string early = t.AwsOk("backend", {"acm", "request-certificate", "--domain-name",
+                                          "*.example.com", "--certificate-authority-arn", ca})
                           .Json()["CertificateArn"];
   REQUIRE(t.emulator().AdvanceClock(std::chrono::seconds(1)).ok());
-  json failed = AwsOk(t, "backend", {"acm", "describe-certificate", "--certificate-arn", early})
+  json failed = t.AwsOk("backend", {"acm", "describe-certificate", "--certificate-arn", early})
                     .Json()["Certificate"];
   CHECK(failed["Status"] == "FAILED");
   CHECK(failed["FailureReason"] == "PCA_ACCESS_DENIED");
 
   // The backend finds the invitation for this share among its own and accepts it.
-  json invitations = AwsOk(t, "backend", {"ram", "get-resource-share-invitations"})
+  json invitations = t.AwsOk("backend", {"ram", "get-resource-share-invitations"})
                          .Json()["resourceShareInvitations"];
   std::string invitation;
   for (const auto& candidate : invitations) {
@@ -145,19 +127,17 @@ TEST_CASE(
     }
   }
   REQUIRE_FALSE(invitation.empty());
-  json accepted = AwsOk(t, "backend",
-                        {"ram", "accept-resource-share-invitation",
-                         "--resource-share-invitation-arn", invitation})
+  json accepted = t.AwsOk("backend", {"ram", "accept-resource-share-invitation",
+                                      "--resource-share-invitation-arn", invitation})
                       .Json()["resourceShareInvitation"];
   CHECK(accepted["status"] == "ACCEPTED");
 
-  std::string arn = AwsOk(t, "backend",
-                          {"acm", "request-certificate", "--domain-name", "*.example.com",
-                           "--certificate-authority-arn", ca})
+  std::string arn = t.AwsOk("backend", {"acm", "request-certificate", "--domain-name",
+                                        "*.example.com", "--certificate-authority-arn", ca})
                         .Json()["CertificateArn"];
   CHECK_THAT(arn, Catch::StartsWith("arn:aws:acm:us-west-2:222222222222:certificate/"));
-  AwsOk(t, "backend", {"acm", "wait", "certificate-validated", "--certificate-arn", arn});
-  json issued = AwsOk(t, "backend", {"acm", "describe-certificate", "--certificate-arn", arn})
+  t.AwsOk("backend", {"acm", "wait", "certificate-validated", "--certificate-arn", arn});
+  json issued = t.AwsOk("backend", {"acm", "describe-certificate", "--certificate-arn", arn})
                     .Json()["Certificate"];
   CHECK(issued["Status"] == "ISSUED");
   CHECK(issued["DomainName"] == "*.example.com");
@@ -169,10 +149,9 @@ TEST_CASE(
   CHECK(foreign.exit_code != 0);
   CHECK_THAT(foreign.err, Catch::Contains("AccessDeniedException"));
 
-  json listed =
-      AwsOk(t, "backend",
-            {"acm-pca", "list-certificate-authorities", "--resource-owner", "OTHER_ACCOUNTS"})
-          .Json()["CertificateAuthorities"];
+  json listed = t.AwsOk("backend", {"acm-pca", "list-certificate-authorities", "--resource-owner",
+                                    "OTHER_ACCOUNTS"})
+                    .Json()["CertificateAuthorities"];
   REQUIRE(listed.size() == 1);
   CHECK(listed[0]["Arn"] == ca);
   CHECK(listed[0]["OwnerAccount"] == "111111111111");

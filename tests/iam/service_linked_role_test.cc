@@ -38,15 +38,6 @@ WireResponse IamCall(TestEmulator& t, const std::string& account, const std::str
   return t.Send(account, std::move(request), "iam", "us-east-1");
 }
 
-CommandResult AwsOk(TestEmulator& t, const std::string& profile,
-                    const std::vector<std::string>& args) {
-  CommandResult result = t.Aws(profile, args);
-  INFO("aws " << args[0] << " " << args[1] << "\nstdout: " << result.out
-              << "\nstderr: " << result.err);
-  REQUIRE(result.exit_code == 0);
-  return result;
-}
-
 }  // namespace
 
 TEST_CASE(
@@ -185,7 +176,7 @@ TEST_CASE(
     "aws iam deletes ACM's service-linked role, reports the task and creates the role "
     "again") {
   TestEmulator t;
-  json role = AwsOk(t, "backend", {"iam", "get-role", "--role-name", kRole}).Json()["Role"];
+  json role = t.AwsOk("backend", {"iam", "get-role", "--role-name", kRole}).Json()["Role"];
   CHECK(role["RoleName"] == kRole);
   CHECK(role["Path"] == "/aws-service-role/acm.amazonaws.com/");
   // The CLI decoded the URL-encoded trust policy into an object.
@@ -193,15 +184,13 @@ TEST_CASE(
         "acm.amazonaws.com");
   CHECK(role["CreateDate"].is_string());
 
-  std::string task =
-      AwsOk(t, "backend", {"iam", "delete-service-linked-role", "--role-name", kRole})
-          .Json()["DeletionTaskId"];
+  std::string task = t.AwsOk("backend", {"iam", "delete-service-linked-role", "--role-name", kRole})
+                         .Json()["DeletionTaskId"];
   CHECK_THAT(task, Catch::StartsWith("task/aws-service-role/acm.amazonaws.com/" +
                                      std::string(kRole) + "/"));
-  json status =
-      AwsOk(t, "backend",
-            {"iam", "get-service-linked-role-deletion-status", "--deletion-task-id", task})
-          .Json();
+  json status = t.AwsOk("backend", {"iam", "get-service-linked-role-deletion-status",
+                                    "--deletion-task-id", task})
+                    .Json();
   CHECK(status["Status"] == "SUCCEEDED");
 
   CommandResult gone = t.Aws("backend", {"iam", "get-role", "--role-name", kRole});
@@ -222,10 +211,9 @@ TEST_CASE(
   CHECK_THAT(unknown.err,
              Catch::Contains("(InvalidInput) when calling the CreateServiceLinkedRole"));
 
-  json created =
-      AwsOk(t, "backend",
-            {"iam", "create-service-linked-role", "--aws-service-name", "acm.amazonaws.com"})
-          .Json()["Role"];
+  json created = t.AwsOk("backend", {"iam", "create-service-linked-role", "--aws-service-name",
+                                     "acm.amazonaws.com"})
+                     .Json()["Role"];
   CHECK(created["Arn"] ==
         "arn:aws:iam::222222222222:role/aws-service-role/acm.amazonaws.com/" + std::string(kRole));
   CHECK(created["RoleId"] != role["RoleId"]);

@@ -134,6 +134,16 @@ TestEmulator::~TestEmulator() {
   server_->Join();
 }
 
+CommandResult TestEmulator::AwsOk(const std::string& profile,
+                                  const std::vector<std::string>& args) {
+  CommandResult result = Aws(profile, args);
+  std::string command = "aws";
+  for (const std::string& arg : args) command += " " + arg;
+  INFO(command << "\nstdout: " << result.out << "\nstderr: " << result.err);
+  REQUIRE(result.exit_code == 0);
+  return result;
+}
+
 CommandResult TestEmulator::Aws(const std::string& profile, const std::vector<std::string>& args) {
   std::vector<std::string> argv = {"/usr/bin/aws", "--profile", profile, "--endpoint-url", url_};
   argv.insert(argv.end(), args.begin(), args.end());

@@ -51,6 +51,8 @@ class TestEmulator {
 
   // /usr/bin/aws --profile PROFILE --endpoint-url URL ARGS..., with retries off and no pager.
   CommandResult Aws(const std::string& profile, const std::vector<std::string>& args);
+  // The same, and the test stops (with the CLI's output) unless it exits 0.
+  CommandResult AwsOk(const std::string& profile, const std::vector<std::string>& args);
 
   // A SigV4-signed call through HTTP as `account` (botocore's header shape).
   WireResponse Send(const std::string& account, WireRequest request, const std::string& service,
