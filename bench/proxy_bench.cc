@@ -1,202 +1,80 @@
-// Measures the data path of two sidecars: requests/s, p50 and p99 latency, and the proxies' CPU
-// microseconds per request, for
-//   direct   the load generator talks to the backend itself;
-//   proxied  load generator -> client sidecar (plaintext, as an app would) -> mutual TLS with
-//            ECDSA P-256 certificates, verified both ways -> server sidecar -> backend.
-// Cells: HTTP keep-alive with 200 B and 64 KiB responses on 16 and 64 connections; raw TCP echo
-// of 200 B on 16 connections; and a new connection per request (so a new TLS connection between
-// the sidecars every time) with and without session resumption, at TLS 1.2 and TLS 1.3. Each
-// cell runs direct and proxied back to back (interleaved, since these machines are noisy:
-// compare ratios, not absolute figures), bounded by request count and time.
+// Measures the data path of two sidecars against HAProxy: requests/s, p50 and p99 latency, and
+// CPU microseconds per request of each proxy, for
+//   direct   the load talks to the backend itself;
+//   ours     load -> our client sidecar (plaintext, as an app would) -> mutual TLS with ECDSA
+//            P-256 certificates, verified both ways -> our server sidecar -> backend;
+//   haproxy  the same two hops through Debian's HAProxy (proxy_bench_pairs.h).
+// Every proxy is a process of its own with one thread, and its CPU time is read from
+// /proc/PID/stat the same way for both. HTTP load comes from wrk (one thread, its own
+// process) for all three; raw TCP echo load comes from the in-process generator.
+// Cells: HTTP keep-alive with 200 B and 64 KiB responses on 16 and 64 connections, at TLS 1.2
+// and at TLS 1.3 (both proxies pinned to the version); raw TCP echo of 200 B on 16 and 64
+// connections; and a new connection per request (so a new TLS connection between the proxies
+// every time) with and without session resumption, at both versions. Within a cell the three
+// run back to back (interleaved, since these machines are noisy: compare ratios, not absolute
+// figures); each run is bounded by --seconds (and --max-requests for TCP).
 //
-// Left out: HAProxy (the side-by-side comparison is run separately), HTTP/2, certificate
-// generation and proxy start-up. Everything runs in this process: the load generator and the
-// backend have a thread each, both sidecars share the runtime's pool (--threads, default 2),
-// so on a 2-core machine the client competes with the proxies for CPU, as wrk would.
+// Left out: HTTP/2, certificate generation and proxy start-up. The backend is a thread of this
+// process; on a 2-core machine wrk, the backend and both proxies share the cores.
 //
-//   proxy_bench [--seconds S] [--max-requests N] [--threads T] [--rounds R]
+// Each cell runs --rounds times (default 3, alternating which proxy goes first) and the median
+// of each figure is printed at the end; --markdown 1 prints it as the README's table.
+//
+//   proxy_bench [--seconds S] [--max-requests N] [--rounds R] [--only SUBSTRING]
+//               [--markdown 0|1]
 #include <spdlog/spdlog.h>
+#include <stdlib.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "bench/proxy_bench_load.h"
-#include "emulator/pki/issuer.h"
-#include "harness/proxy/proxy_runtime.h"
+#include "bench/proxy_bench_pairs.h"
+#include "bench/proxy_bench_report.h"
+#include "bench/proxy_bench_wrk.h"
+#include "harness/proxy/run_proxy.h"
 
 namespace crossmesh::bench {
 namespace {
 
-using proxy::ProxyConfig;
-
-constexpr const char* kService = "backend.bench.local";
-
 struct Options {
-  double seconds = 3;
-  uint64_t max_requests = 200000;
-  int threads = 2;
-  int rounds = 1;
+  double seconds = 1;
+  uint64_t max_requests = 400000;
+  int rounds = 3;
+  std::string only;  // run only the cells whose name holds this
+  bool markdown = false;
 };
-
-struct Pki {
-  std::shared_ptr<const pki::PrivateKey> ca_key;
-  pki::Certificate ca;
-  proxy::TlsCertificate server;
-  proxy::TlsCertificate client;
-};
-
-template <typename T>
-T Must(Result<T> result) {
-  if (!result.ok()) {
-    std::fprintf(stderr, "proxy_bench: %s\n", result.status().ToString().c_str());
-    std::exit(1);
-  }
-  return std::move(result).value();
-}
-
-void MustOk(const Status& status) {
-  if (!status.ok()) {
-    std::fprintf(stderr, "proxy_bench: %s\n", status.ToString().c_str());
-    std::exit(1);
-  }
-}
-
-proxy::TlsCertificate Issue(const pki::PrivateKey& ca_key, const pki::Certificate& ca,
-                            const std::string& name) {
-  pki::Subject subject;
-  auto key = Must(pki::PrivateKey::Generate(pki::KeyAlgorithm::kEcPrime256v1));
-  subject.common_name = name;
-  pki::IssueOptions options;
-  options.signing_algorithm = pki::SigningAlgorithm::kSha256WithEcdsa;
-  options.not_before = Clock::now() - std::chrono::hours(1);
-  options.not_after = Clock::now() + std::chrono::hours(24 * 395);
-  options.dns_names = std::vector<std::string>{name};
-  const pki::SigningCa signer{&ca_key, &ca};
-  proxy::TlsCertificate certificate;
-  certificate.chain = {Must(pki::IssueForPublicKey(key.public_key(), subject, signer, options))};
-  certificate.key = std::make_shared<const pki::PrivateKey>(std::move(key));
-  return certificate;
-}
-
-Pki MakePki() {
-  auto key = Must(pki::PrivateKey::Generate(pki::KeyAlgorithm::kEcPrime256v1));
-  pki::Subject subject;
-  subject.common_name = "Bench Root";
-  pki::IssueOptions options;
-  options.certificate_template = pki::CertificateTemplate::kRootCaV1;
-  options.signing_algorithm = pki::SigningAlgorithm::kSha256WithEcdsa;
-  options.not_before = Clock::now() - std::chrono::hours(24);
-  options.not_after = Clock::now() + std::chrono::hours(24 * 3650);
-  pki::Certificate ca =
-      Must(pki::IssueForPublicKey(key.public_key(), subject, {&key, nullptr}, options));
-  proxy::TlsCertificate server = Issue(key, ca, kService);
-  proxy::TlsCertificate client = Issue(key, ca, "client.bench.local");
-  return Pki{std::make_shared<const pki::PrivateKey>(std::move(key)), std::move(ca),
-             std::move(server), std::move(client)};
-}
-
-struct Pair {
-  std::string name;
-  proxy::Protocol protocol = proxy::Protocol::kHttp;
-  proxy::TlsVersion version = proxy::TlsVersion::kTls12;
-  bool resumption = true;
-  uint16_t port = 0;  // the client sidecar's backend port, once started
-};
-
-ProxyConfig ServerSide(const Pair& pair, uint16_t app_port) {
-  ProxyConfig config;
-  config.name = pair.name + "-server";
-  proxy::Listener listener;
-  listener.name = "ingress";
-  listener.protocol = pair.protocol;
-  listener.tls = proxy::ListenerTls{proxy::TlsMode::kStrict, "server-cert",
-                                    proxy::ListenerValidation{"bench-ca", {}, true}};
-  listener.app = {"127.0.0.1", app_port};
-  config.listeners = {listener};
-  config.tls.downstream.max = pair.version;
-  config.tls.session_resumption = pair.resumption;
-  config.admin.enabled = false;
-  return config;
-}
-
-ProxyConfig ClientSide(const Pair& pair, uint16_t server_port) {
-  ProxyConfig config;
-  config.name = pair.name + "-client";
-  proxy::Cluster cluster;
-  cluster.name = "cds_egress_bench_backend_" + std::string(proxy::ProtocolName(pair.protocol));
-  cluster.endpoints = {{"127.0.0.1", server_port}};
-  proxy::ClientTlsPolicy policy;
-  policy.validation = proxy::PeerValidation{"bench-ca", {}, kService};
-  policy.client_certificate_secret = "client-cert";
-  cluster.tls_policy = policy;
-  proxy::Route route;
-  route.name = "all";
-  route.targets = {{cluster.name, 1}};
-  config.clusters = {cluster};
-  config.virtual_services = {proxy::VirtualService{kService, pair.protocol, {route}}};
-  proxy::Outbound outbound;
-  outbound.name = "backend";
-  outbound.virtual_service = kService;
-  config.outbounds = {outbound};
-  config.tls.upstream = {pair.version, pair.version};
-  config.tls.session_resumption = pair.resumption;
-  config.admin.enabled = false;
-  return config;
-}
-
-void StartPair(proxy::ProxyRuntime& runtime, Pair& pair, const Backend& backend) {
-  const uint16_t app =
-      pair.protocol == proxy::Protocol::kTcp ? backend.tcp_port() : backend.http_port();
-  auto server = Must(runtime.Start(ServerSide(pair, app)));
-  auto client = Must(runtime.Start(ClientSide(pair, server->ListenerPort("ingress"))));
-  pair.port = client->OutboundPort("backend");
-}
 
 struct Cell {
   std::string name;
-  const Pair* pair;
+  size_t pair;  // index into the pairs
   LoadSpec spec;
 };
-
-void PrintRow(const Cell& cell, const LoadResult& direct, const LoadResult& proxied,
-              double cpu_us_per_proxy) {
-  std::printf("%-34s %9.0f %7.0f %8.0f | %9.0f %7.0f %8.0f | %5.2f %6.1f %5llu\n",
-              cell.name.c_str(), direct.rps(), direct.p50_us, direct.p99_us, proxied.rps(),
-              proxied.p50_us, proxied.p99_us, direct.rps() > 0 ? proxied.rps() / direct.rps() : 0,
-              cpu_us_per_proxy, static_cast<unsigned long long>(proxied.errors + direct.errors));
-}
-
-void RunCell(proxy::ProxyRuntime& runtime, const Cell& cell, uint16_t direct_port) {
-  LoadSpec spec = cell.spec;
-  spec.port = direct_port;
-  const LoadResult direct = RunLoad(spec);
-
-  spec.port = cell.pair->port;
-  spec.host = kService;
-  const auto cpu_before = runtime.CpuTime();
-  const LoadResult proxied = RunLoad(spec);
-  const auto cpu = runtime.CpuTime() - cpu_before;
-  const double per_proxy_us = proxied.requests == 0
-                                  ? 0
-                                  : std::chrono::duration<double, std::micro>(cpu).count() /
-                                        static_cast<double>(proxied.requests) / 2;
-  PrintRow(cell, direct, proxied, per_proxy_us);
-}
 
 Options ParseOptions(int argc, char** argv) {
   Options options;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--seconds") == 0) options.seconds = std::atof(argv[i + 1]);
     if (std::strcmp(argv[i], "--max-requests") == 0) options.max_requests = std::atoll(argv[i + 1]);
-    if (std::strcmp(argv[i], "--threads") == 0) options.threads = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--rounds") == 0) options.rounds = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--only") == 0) options.only = argv[i + 1];
+    if (std::strcmp(argv[i], "--markdown") == 0) options.markdown = std::atoi(argv[i + 1]) != 0;
   }
   return options;
 }
 
-std::vector<Cell> Cells(const std::vector<Pair>& pairs, const Options& options) {
+std::vector<PairSpec> PairSpecs() {
+  return {{"h12", false, false, true}, {"h12-full", false, false, false},
+          {"h13", false, true, true},  {"h13-full", false, true, false},
+          {"t12", true, false, true},  {"t13", true, true, true}};
+}
+
+std::vector<Cell> Cells(const Options& options) {
   auto spec = [&](int connections, size_t bytes, bool tcp, bool fresh) {
     LoadSpec s;
     s.connections = connections;
@@ -207,51 +85,128 @@ std::vector<Cell> Cells(const std::vector<Pair>& pairs, const Options& options) 
     s.max_time = std::chrono::milliseconds(static_cast<int64_t>(options.seconds * 1000));
     return s;
   };
-  return {
-      {"http 200B c16 keep-alive TLS1.2", &pairs[0], spec(16, 200, false, false)},
-      {"http 200B c64 keep-alive TLS1.2", &pairs[0], spec(64, 200, false, false)},
-      {"http 64KiB c16 keep-alive TLS1.2", &pairs[0], spec(16, 65536, false, false)},
-      {"http 64KiB c64 keep-alive TLS1.2", &pairs[0], spec(64, 65536, false, false)},
-      {"http 200B c16 keep-alive TLS1.3", &pairs[2], spec(16, 200, false, false)},
-      {"tcp 200B c16 TLS1.2", &pairs[4], spec(16, 200, true, false)},
-      {"new conn/req resumed TLS1.2 c16", &pairs[0], spec(16, 200, false, true)},
-      {"new conn/req full TLS1.2 c16", &pairs[1], spec(16, 200, false, true)},
-      {"new conn/req resumed TLS1.3 c16", &pairs[2], spec(16, 200, false, true)},
-      {"new conn/req full TLS1.3 c16", &pairs[3], spec(16, 200, false, true)},
-  };
+  std::vector<Cell> cells;
+  for (const auto& [version, pair] : {std::pair{"TLS1.2", 0}, std::pair{"TLS1.3", 2}}) {
+    const std::string v = version;
+    const auto p = static_cast<size_t>(pair);
+    cells.push_back({"http 200B c16 " + v, p, spec(16, 200, false, false)});
+    cells.push_back({"http 200B c64 " + v, p, spec(64, 200, false, false)});
+    cells.push_back({"http 64KiB c16 " + v, p, spec(16, 65536, false, false)});
+    cells.push_back({"http 64KiB c64 " + v, p, spec(64, 65536, false, false)});
+  }
+  cells.push_back({"tcp 200B c16 TLS1.2", 4, spec(16, 200, true, false)});
+  cells.push_back({"tcp 200B c64 TLS1.2", 4, spec(64, 200, true, false)});
+  cells.push_back({"tcp 200B c16 TLS1.3", 5, spec(16, 200, true, false)});
+  cells.push_back({"tcp 200B c64 TLS1.3", 5, spec(64, 200, true, false)});
+  cells.push_back({"new conn resumed TLS1.2 c16", 0, spec(16, 200, false, true)});
+  cells.push_back({"new conn full TLS1.2 c16", 1, spec(16, 200, false, true)});
+  cells.push_back({"new conn resumed TLS1.3 c16", 2, spec(16, 200, false, true)});
+  cells.push_back({"new conn full TLS1.3 c16", 3, spec(16, 200, false, true)});
+  return cells;
+}
+
+LoadResult Drive(const LoadSpec& spec) { return spec.tcp ? RunLoad(spec) : RunWrk(spec); }
+
+Measured Run(const Cell& cell, uint16_t port, ProxyPair* pair) {
+  LoadSpec spec = cell.spec;
+  spec.port = port;
+  spec.host = kBenchService;
+  if (pair == nullptr) return Measured{Drive(spec)};
+
+  const HandshakeCounts handshakes_before = ReadHandshakeCounts(*pair);
+  const auto client_before = pair->client_side.CpuTime();
+  const auto server_before = pair->server_side.CpuTime();
+  Measured measured{Drive(spec)};
+  const HandshakeCounts handshakes_after = ReadHandshakeCounts(*pair);
+  if (const uint64_t total = handshakes_after.handshakes - handshakes_before.handshakes;
+      total > 0) {
+    measured.resumed =
+        static_cast<double>(handshakes_after.reused - handshakes_before.reused) / total;
+  }
+  const auto requests = static_cast<double>(std::max<uint64_t>(measured.load.requests, 1));
+  measured.client_cpu_us =
+      static_cast<double>((pair->client_side.CpuTime() - client_before).count()) / requests;
+  measured.server_cpu_us =
+      static_cast<double>((pair->server_side.CpuTime() - server_before).count()) / requests;
+  return measured;
+}
+
+std::string SelfPath() {
+  std::error_code ec;
+  return std::filesystem::read_symlink("/proc/self/exe", ec).string();
+}
+
+// One cell's three runs: direct, then both proxy pairs, in an order that alternates by round
+// so that drift over a round does not favour one.
+Row RunCell(const Cell& cell, int round, const Backend& backend, std::vector<ProxyPair>& ours,
+            std::vector<ProxyPair>& haproxy) {
+  Row row;
+  row.cell = cell.name;
+  row.direct = Run(cell, cell.spec.tcp ? backend.tcp_port() : backend.http_port(), nullptr);
+  ProxyPair& our_pair = ours[cell.pair];
+  ProxyPair& their_pair = haproxy[cell.pair];
+  if (round % 2 == 0) {
+    row.ours = Run(cell, our_pair.port, &our_pair);
+    row.haproxy = Run(cell, their_pair.port, &their_pair);
+  } else {
+    row.haproxy = Run(cell, their_pair.port, &their_pair);
+    row.ours = Run(cell, our_pair.port, &our_pair);
+  }
+  if (!cell.spec.new_connection_each) row.ours.resumed = -1;  // a handful of handshakes
+  return row;
 }
 
 int Main(int argc, char** argv) {
-  spdlog::set_level(spdlog::level::warn);
   const Options options = ParseOptions(argc, argv);
-  const Pki pki = MakePki();
+  RequireTool("wrk");
+  RequireTool("haproxy");
+  const BenchPki pki = MakeBenchPki();
+  char dir_template[] = "/tmp/proxy_bench.XXXXXX";
+  if (::mkdtemp(dir_template) == nullptr) Fatal("cannot create a folder under /tmp");
+  const std::string dir = dir_template;
+  WriteHaproxyPem(pki, dir);
   Backend backend;
-  proxy::ProxyRuntime runtime(proxy::ProxyRuntime::Options{options.threads});
-  MustOk(runtime.secrets().PushCertificate("server-cert", pki.server));
-  MustOk(runtime.secrets().PushCertificate("client-cert", pki.client));
-  runtime.secrets().PushValidationContext("bench-ca", proxy::ValidationContext{{pki.ca}});
 
-  using proxy::Protocol;
-  using proxy::TlsVersion;
-  std::vector<Pair> pairs = {{"h12", Protocol::kHttp, TlsVersion::kTls12, true},
-                             {"h12-full", Protocol::kHttp, TlsVersion::kTls12, false},
-                             {"h13", Protocol::kHttp, TlsVersion::kTls13, true},
-                             {"h13-full", Protocol::kHttp, TlsVersion::kTls13, false},
-                             {"t12", Protocol::kTcp, TlsVersion::kTls12, true}};
-  for (Pair& pair : pairs) StartPair(runtime, pair, backend);
+  std::vector<ProxyPair> ours;
+  std::vector<ProxyPair> haproxy;
+  for (const PairSpec& spec : PairSpecs()) {
+    const uint16_t app = spec.tcp ? backend.tcp_port() : backend.http_port();
+    ours.push_back(StartSidecarPair(spec, pki, app, dir, SelfPath()));
+    haproxy.push_back(StartHaproxyPair(spec, app, dir));
+  }
 
-  std::printf("%-34s %9s %7s %8s | %9s %7s %8s | %5s %6s %5s\n", "cell", "direct/s", "p50us",
-              "p99us", "proxied/s", "p50us", "p99us", "ratio", "cpu/rq", "errs");
+  PrintHeader();
+  std::vector<Row> rows;
   for (int round = 0; round < options.rounds; ++round) {
-    for (const Cell& cell : Cells(pairs, options)) {
-      RunCell(runtime, cell, cell.spec.tcp ? backend.tcp_port() : backend.http_port());
+    for (const Cell& cell : Cells(options)) {
+      if (!options.only.empty() && cell.name.find(options.only) == std::string::npos) continue;
+      rows.push_back(RunCell(cell, round, backend, ours, haproxy));
+      PrintRow(rows.back());
     }
   }
-  runtime.StopAll();
+  if (options.rounds > 1) {
+    std::printf("\nmedian of %d rounds\n", options.rounds);
+    PrintHeader();
+    for (const Row& row : Medians(rows)) PrintRow(row);
+  }
+  if (options.markdown) PrintMarkdown(Medians(rows));
+
+  for (ProxyPair& pair : ours) pair.Stop();
+  for (ProxyPair& pair : haproxy) pair.Stop();
+  std::filesystem::remove_all(dir);
   return 0;
 }
 
 }  // namespace
 }  // namespace crossmesh::bench
 
-int main(int argc, char** argv) { return crossmesh::bench::Main(argc, argv); }
+int main(int argc, char** argv) {
+  // A child started by StartSidecarPair: one of our proxies, alone, until SIGTERM. Logging at
+  // warn, as HAProxy here logs nothing per request.
+  if (argc == 3 && std::strcmp(argv[1], "--run-proxy") == 0) {
+    spdlog::set_level(spdlog::level::warn);
+    return crossmesh::proxy::RunProxyFromConfigFile(argv[2]);
+  }
+  spdlog::set_level(spdlog::level::warn);
+  return crossmesh::bench::Main(argc, argv);
+}

@@ -57,13 +57,17 @@ asio::awaitable<void> ServeHttp(tcp::socket socket) {
     size_t size = 0;
     if (size_t at = head.find("/bytes/"); at != std::string::npos)
       size = std::stoul(head.substr(at + 7));
-    std::string response =
-        "HTTP/1.1 200 OK\r\ncontent-length: " + std::to_string(size) + "\r\n\r\n";
+    // wrk reconnects only when the response says close, so "Connection: close" is honoured.
+    std::string lower = head;
+    std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+    const bool close = lower.find("connection: close") != std::string::npos;
+    std::string response = "HTTP/1.1 200 OK\r\ncontent-length: " + std::to_string(size) +
+                           (close ? "\r\nconnection: close" : "") + "\r\n\r\n";
     response.append(size, 'b');
     ErrorCode ec;
     co_await asio::async_write(socket, asio::buffer(response),
                                asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) break;
+    if (ec || close) break;
   }
 }
 

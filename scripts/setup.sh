@@ -14,6 +14,7 @@ PACKAGES=(
   libspdlog-dev libfmt-dev libcli11-dev
   libhiredis-dev libpq-dev redis-server postgresql
   awscli clang-format
+  haproxy wrk
 )
 
 missing=()
@@ -31,7 +32,7 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" apt-get update -qq
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # Debian starts these on install; crossmesh starts its own throwaway instances on loopback.
-  for svc in redis-server postgresql; do
+  for svc in redis-server postgresql haproxy; do
     "${sudo_cmd[@]}" service "$svc" stop >/dev/null 2>&1 || true
   done
 fi

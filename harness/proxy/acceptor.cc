@@ -14,11 +14,11 @@
 
 namespace crossmesh::proxy {
 
-Acceptor::Acceptor(asio::io_context& ioc)
-    : ioc_(ioc), strand_(asio::make_strand(ioc)), acceptor_(strand_) {}
+Acceptor::Acceptor(asio::io_context& ioc, bool one_thread)
+    : ioc_(ioc), one_thread_(one_thread), strand_(asio::make_strand(ioc)), acceptor_(strand_) {}
 
 Result<std::shared_ptr<Acceptor>> Acceptor::Bind(asio::io_context& ioc, const std::string& address,
-                                                 uint16_t port) {
+                                                 uint16_t port, bool one_thread) {
   ErrorCode ec;
   auto ip = asio::ip::make_address(address, ec);
   if (ec || !ip.is_loopback()) {
@@ -27,7 +27,7 @@ Result<std::shared_ptr<Acceptor>> Acceptor::Bind(asio::io_context& ioc, const st
                              "::1 only",
                              address));
   }
-  auto self = std::make_shared<Acceptor>(ioc);
+  auto self = std::make_shared<Acceptor>(ioc, one_thread);
   tcp::endpoint endpoint(ip, port);
   self->acceptor_.open(endpoint.protocol(), ec);
   if (!ec) self->acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
@@ -58,7 +58,8 @@ asio::awaitable<void> Acceptor::Loop() {
   auto self = shared_from_this();  // the loop keeps its acceptor alive
   while (acceptor_.is_open()) {
     ErrorCode ec;
-    asio::any_io_executor connection_strand = asio::make_strand(ioc_);
+    asio::any_io_executor connection_strand =
+        one_thread_ ? asio::any_io_executor(ioc_.get_executor()) : asio::make_strand(ioc_);
     tcp::socket socket = co_await acceptor_.async_accept(
         connection_strand, asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) break;

@@ -79,7 +79,7 @@ std::unique_ptr<ContextProvider> MakeListenerContextProvider(
                                           tls.validation->require_client_certificate};
     }
     spec.versions = settings.downstream;
-    spec.session_tickets = settings.session_resumption;
+    spec.session_cache = settings.session_resumption;
     spec.clock = clock;
     return TlsContext::CreateServer(spec);
   };

@@ -3,7 +3,6 @@
 #include <array>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 namespace crossmesh::proxy {
 namespace {
@@ -11,6 +10,41 @@ namespace {
 namespace http = boost::beast::http;
 
 constexpr size_t kReadChunk = size_t{16} * 1024;
+
+// Beast's string_body, reading only: appends each piece of body where string_body resizes
+// (zero-filling) and then copies over the zeros, which showed in profiles of 64 KiB bodies.
+struct AppendingBody {
+  using value_type = std::string;
+
+  class reader {
+   public:
+    template <bool isRequest, class Fields>
+    reader(http::header<isRequest, Fields>& /*header*/, value_type& body) : body_(body) {}
+
+    void init(const boost::optional<std::uint64_t>& length, ErrorCode& ec) {
+      if (length) body_.reserve(static_cast<size_t>(*length));
+      ec = {};
+    }
+
+    template <class ConstBufferSequence>
+    size_t put(const ConstBufferSequence& buffers, ErrorCode& ec) {
+      size_t total = 0;
+      for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers);
+           ++it) {
+        const asio::const_buffer buffer(*it);
+        body_.append(static_cast<const char*>(buffer.data()), buffer.size());
+        total += buffer.size();
+      }
+      ec = {};
+      return total;
+    }
+
+    void finish(ErrorCode& ec) { ec = {}; }
+
+   private:
+    value_type& body_;
+  };
+};
 
 // Results are built by functions, not braced in co_return: GCC 12 mishandles braced
 // temporaries in coroutine return and await expressions.
@@ -55,6 +89,18 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
       co_return Failed(HttpReadStatus::kMalformed, eof_ec ? eof_ec : ec);
     }
     got_any = true;
+    // Straight from the read buffer when nothing waits in `pending` (the usual case, and all
+    // of a body after its header): only bytes the parser leaves are copied.
+    if (pending.empty()) {
+      const size_t used = parser.put(asio::buffer(chunk.data(), n), ec);
+      if (parser.is_done()) {
+        pending.assign(chunk.data() + used, n - used);
+        co_return Done();
+      }
+      if (ec && ec != http::error::need_more) co_return Classify(ec);
+      pending.assign(chunk.data() + used, n - used);
+      continue;
+    }
     pending.append(chunk.data(), n);
   }
 }
@@ -71,7 +117,7 @@ std::vector<HttpHeader> HeadersOf(const Fields& fields) {
 }  // namespace
 
 asio::awaitable<HttpReadResult> HttpReader::ReadRequest(ByteStream& stream, HttpRequest& request) {
-  http::request_parser<http::string_body> parser;
+  http::request_parser<AppendingBody> parser;
   parser.eager(true);
   parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
   parser.body_limit(limits_.max_body_bytes);
@@ -90,7 +136,7 @@ asio::awaitable<HttpReadResult> HttpReader::ReadRequest(ByteStream& stream, Http
 
 asio::awaitable<HttpReadResult> HttpReader::ReadResponse(ByteStream& stream, bool head_request,
                                                          HttpResponse& response) {
-  http::response_parser<http::string_body> parser;
+  http::response_parser<AppendingBody> parser;
   parser.eager(true);
   parser.skip(head_request);
   parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));

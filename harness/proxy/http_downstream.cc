@@ -1,5 +1,7 @@
 #include "harness/proxy/http_downstream.h"
 
+#include <algorithm>
+#include <array>
 #include <boost/asio/this_coro.hpp>
 
 #include "harness/proxy/watchdog.h"
@@ -19,6 +21,31 @@ unsigned ErrorStatus(HttpReadStatus status) {
     default:
       return 0;
   }
+}
+
+// How long and how much LingeringClose drains before it closes anyway.
+constexpr std::chrono::milliseconds kLingerTime{1000};
+constexpr size_t kLingerBytes = size_t{1} << 20;
+
+// The largest TLS record's payload (RFC 8446 5.1).
+constexpr size_t kFirstWriteBytes = size_t{16} * 1024;
+
+// The rest of a refused request may still be arriving. Closing with it unread makes the
+// kernel send a reset, which can reach the client before it has read (or finished writing
+// past) the error reply; so half-close, then discard input until the client closes, for a
+// bounded time and amount (RFC 9112 9.6; nginx's lingering close).
+asio::awaitable<void> LingeringClose(ByteStream& down) {
+  down.ShutdownSend();
+  Watchdog linger(co_await asio::this_coro::executor);
+  linger.Arm(kLingerTime, [&down] { down.Close(); });
+  std::array<char, size_t{16} * 1024> sink;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+  size_t drained = 0;
+  while (drained < kLingerBytes) {
+    ErrorCode ec;
+    drained += co_await down.ReadSome(asio::buffer(sink), ec);
+    if (ec) break;
+  }
+  linger.Disarm();
 }
 
 }  // namespace
@@ -41,14 +68,25 @@ asio::awaitable<bool> NextRequest(ByteStream& down, HttpReader& reader, HttpStat
   HttpResponse reply = LocalReply(status, std::string(ReasonPhrase(status)));
   reply.keep_alive = false;
   co_await SendResponse(down, reply, false);
+  co_await LingeringClose(down);
   co_return false;
 }
 
 asio::awaitable<bool> SendResponse(ByteStream& down, const HttpResponse& response,
                                    bool head_request) {
-  const std::string wire = SerializeResponse(response, head_request);
+  size_t body_bytes = 0;
+  std::string wire = SerializeResponseHead(response, head_request, body_bytes);
+  // The body goes out from where it lies, after a first write of the head and as much body
+  // as fills one TLS record: copying a whole large body behind the head showed in profiles
+  // of 64 KiB responses, and a head alone would cost a record and a send of its own.
+  const size_t copied =
+      std::min(body_bytes, kFirstWriteBytes - std::min(kFirstWriteBytes, wire.size()));
+  wire.append(response.body, 0, copied);
   ErrorCode ec;
   co_await down.Write(asio::buffer(wire), ec);
+  if (!ec && copied < body_bytes) {
+    co_await down.Write(asio::buffer(response.body.data() + copied, body_bytes - copied), ec);
+  }
   co_return !ec && response.keep_alive;
 }
 

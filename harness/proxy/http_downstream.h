@@ -1,6 +1,7 @@
 // The downstream half of an HTTP connection, shared by inbound listeners and outbound ports:
 // reading the next request under the idle timeout, answering malformed or oversized input
-// itself (400, 413, 431, then close, as Envoy's codec does), and writing responses.
+// itself (400, 413, 431, then close, as Envoy's codec does, after draining what the client
+// still sends for up to a second), and writing responses.
 #pragma once
 
 #include <chrono>

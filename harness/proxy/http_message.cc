@@ -103,9 +103,10 @@ std::string SerializeRequest(const HttpRequest& request) {
   return out;
 }
 
-std::string SerializeResponse(const HttpResponse& response, bool head_request) {
+std::string SerializeResponseHead(const HttpResponse& response, bool head_request,
+                                  size_t& body_bytes) {
   std::string out;
-  out.reserve(256 + response.body.size());
+  out.reserve(256);
   std::string_view reason =
       response.reason.empty() ? ReasonPhrase(response.status) : std::string_view(response.reason);
   out += fmt::format("HTTP/1.1 {} {}\r\n", response.status, reason);
@@ -115,7 +116,14 @@ std::string SerializeResponse(const HttpResponse& response, bool head_request) {
   }
   if (!response.keep_alive) out += "connection: close\r\n";
   out += "\r\n";
-  if (!head_request && !BodyForbidden(response.status)) out += response.body;
+  body_bytes = head_request || BodyForbidden(response.status) ? 0 : response.body.size();
+  return out;
+}
+
+std::string SerializeResponse(const HttpResponse& response, bool head_request) {
+  size_t body_bytes = 0;
+  std::string out = SerializeResponseHead(response, head_request, body_bytes);
+  out.append(response.body, 0, body_bytes);
   return out;
 }
 

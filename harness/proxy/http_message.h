@@ -49,6 +49,10 @@ HttpResponse LocalReply(unsigned status, std::string body);
 std::string SerializeRequest(const HttpRequest& request);
 // `head_request`: the body is not sent (the length still is).
 std::string SerializeResponse(const HttpResponse& response, bool head_request);
+// The status line and headers only; with `body_bytes` set to how many body bytes follow them
+// (0 for a HEAD request or a status that has no body).
+std::string SerializeResponseHead(const HttpResponse& response, bool head_request,
+                                  size_t& body_bytes);
 
 std::string_view ReasonPhrase(unsigned status);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);

@@ -62,7 +62,8 @@ Status Proxy::BindPorts(const ProxyConfig& config, std::map<std::string, Bound>&
       out[name] = it->second;
       return Status::Ok();
     }
-    Result<std::shared_ptr<Acceptor>> acceptor = Acceptor::Bind(core_->ioc(), address, port);
+    Result<std::shared_ptr<Acceptor>> acceptor =
+        Acceptor::Bind(core_->ioc(), address, port, one_thread_);
     if (!acceptor.ok()) return acceptor.status();
     out[name] = Bound{address, acceptor.value(), std::make_shared<std::atomic<size_t>>(0)};
     return Status::Ok();
@@ -123,7 +124,7 @@ void Proxy::StartServing(std::map<std::string, Bound>& listeners,
 Status Proxy::StartAdmin(const AdminConfig& admin) {
   if (!admin.enabled) return Status::Ok();
   Result<std::shared_ptr<Acceptor>> acceptor =
-      Acceptor::Bind(core_->ioc(), admin.address, admin.port);
+      Acceptor::Bind(core_->ioc(), admin.address, admin.port, one_thread_);
   if (!acceptor.ok()) return acceptor.status();
   admin_ = acceptor.value();
   admin_->Start([core = core_](tcp::socket socket) { return ServeAdmin(core, std::move(socket)); });
@@ -141,11 +142,12 @@ void Proxy::ReplaceFileWatcher(const std::vector<FileSecret>& files) {
 }
 
 Result<std::shared_ptr<Proxy>> Proxy::Start(boost::asio::io_context& ioc, SecretStore& secrets,
-                                            ProxyConfig config) {
+                                            ProxyConfig config, bool one_thread) {
   FillDefaults(config);
   CM_RETURN_IF_ERROR(ValidateConfig(config));
   auto core = std::make_shared<ProxyCore>(config.name, ioc, secrets, config.handshake_log_capacity);
   auto proxy = std::make_shared<Proxy>(core, secrets);
+  proxy->one_thread_ = one_thread;
   proxy->clock_ = config.clock ? config.clock : [] { return Clock::now(); };
   config.clock = proxy->clock_;
 

@@ -28,8 +28,9 @@ class Proxy {
  public:
   // Binds every port and starts serving. InvalidConfiguration when the config does not
   // validate or a port cannot be bound (nothing is left bound then).
+  // `one_thread`: `ioc` runs on a single thread (see Acceptor).
   static Result<std::shared_ptr<Proxy>> Start(boost::asio::io_context& ioc, SecretStore& secrets,
-                                              ProxyConfig config);
+                                              ProxyConfig config, bool one_thread = false);
 
   // Applies a new configuration (same name) to new connections; open connections finish on
   // what they started with. Listeners and outbounds are matched by name: new ones are bound,
@@ -73,6 +74,7 @@ class Proxy {
   void ReplaceFileWatcher(const std::vector<FileSecret>& files);
 
   std::shared_ptr<ProxyCore> core_;
+  bool one_thread_ = false;
   SecretStore& secrets_;
   mutable std::mutex mutex_;  // serialises Start/Update/Stop
   std::function<TimePoint()> clock_;

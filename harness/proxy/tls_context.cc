@@ -32,6 +32,13 @@ int OpenSslVersion(TlsVersion version) {
   return version == TlsVersion::kTls12 ? TLS1_2_VERSION : TLS1_3_VERSION;
 }
 
+// TLS 1.3 sessions kept per upstream endpoint: each connection uses one and receives one or
+// two, so a few cover the connections that handshake at the same time.
+constexpr size_t kSessionsPerKey = 64;
+
+// Server-side sessions kept per context; each holds the client's certificate.
+constexpr long kServerSessions = 4096;
+
 Status Failed(const std::string& what) { return pki::OpenSslFailure(kInvalidConfiguration, what); }
 
 // Watches the client's outgoing handshake messages for a non-empty Certificate message: the
@@ -127,10 +134,16 @@ Result<std::shared_ptr<TlsContext>> TlsContext::CreateServer(const ServerContext
   SSL_CTX_set_session_id_context(ctx,
                                  reinterpret_cast<const unsigned char*>(kSessionIdContext.data()),
                                  static_cast<unsigned int>(kSessionIdContext.size()));
-  // Tickets carry the resumption state, so the server keeps no session cache of its own.
-  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-  if (!spec.session_tickets) {
-    SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+  // SSL_OP_NO_TICKET: TLS 1.2 resumes by session ID, and TLS 1.3 tickets name a session in
+  // this cache instead of carrying it (spec.session_cache says why).
+  SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+  if (spec.session_cache) {
+    // Bounded by size (the oldest go first) rather than by OpenSSL's sweep of the whole cache
+    // every 255 handshakes, which showed in profiles of new connections.
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER | SSL_SESS_CACHE_NO_AUTO_CLEAR);
+    SSL_CTX_sess_set_cache_size(ctx, kServerSessions);
+  } else {
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_num_tickets(ctx, 0);
   }
   return context;
@@ -162,7 +175,9 @@ int TlsContext::OnNewSession(SSL* ssl, SSL_SESSION* session) {
   const TlsConnectionState* state = StateOf(ssl);
   if (self == nullptr || state == nullptr || state->session_key.empty()) return 0;
   std::lock_guard lock(self->sessions_mutex_);
-  self->sessions_[state->session_key] = SessionPtr(session);
+  std::deque<SessionPtr>& saved = self->sessions_[state->session_key];
+  saved.emplace_back(session);
+  if (saved.size() > kSessionsPerKey) saved.pop_front();
   return 1;  // we keep the reference OpenSSL handed us
 }
 
@@ -170,17 +185,22 @@ void TlsContext::OfferSession(SSL* ssl, const std::string& key) {
   std::lock_guard lock(sessions_mutex_);
   auto it = sessions_.find(key);
   if (it == sessions_.end()) return;
-  SSL_SESSION* session = it->second.get();
-  // A resumed handshake skips verification, so a session whose server certificate has expired
-  // on the (virtual) clock must not be offered: the next handshake has to see the expiry.
-  X509* peer = SSL_SESSION_get0_peer(session);
+  std::deque<SessionPtr>& saved = it->second;
   time_t now = pki::ToUnixSeconds(clock_());
-  if (SSL_SESSION_is_resumable(session) != 1 ||
-      (peer != nullptr && X509_cmp_time(X509_get0_notAfter(peer), &now) < 0)) {
-    sessions_.erase(it);
+  while (!saved.empty()) {
+    SSL_SESSION* session = saved.back().get();
+    // A resumed handshake skips verification, so a session whose server certificate has
+    // expired on the (virtual) clock must not be offered: the next handshake has to see it.
+    X509* peer = SSL_SESSION_get0_peer(session);
+    if (SSL_SESSION_is_resumable(session) != 1 ||
+        (peer != nullptr && X509_cmp_time(X509_get0_notAfter(peer), &now) < 0)) {
+      saved.pop_back();
+      continue;
+    }
+    SSL_set_session(ssl, session);  // takes its own reference
+    if (SSL_SESSION_get_protocol_version(session) == TLS1_3_VERSION) saved.pop_back();
     return;
   }
-  SSL_set_session(ssl, session);
 }
 
 }  // namespace crossmesh::proxy

@@ -1,7 +1,7 @@
 // TlsContext: one immutable SSL_CTX built from secrets, for a listener (server side) or a
 // cluster (client side), with Envoy's defaults: TLS version bounds, ECDHE AEAD cipher suites,
-// peer verification on the proxy's clock (PeerVerifier), and session resumption (server
-// tickets; a client session cache keyed by upstream endpoint).
+// peer verification on the proxy's clock (PeerVerifier), and session resumption (a server
+// session cache; a client session cache keyed by upstream endpoint).
 //
 // Contexts are never changed after creation. Rotation builds a new one (ContextProvider);
 // connections hold a shared_ptr to the context they started with, so open connections finish
@@ -11,6 +11,7 @@
 
 #include <openssl/ssl.h>
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -42,7 +43,10 @@ struct ServerContextSpec {
   TlsCertificate certificate;
   std::optional<VerifySpec> client_validation;  // set: request a client certificate
   TlsVersionBounds versions{TlsVersion::kTls12, TlsVersion::kTls13};
-  bool session_tickets = true;
+  // Resumption through a session cache in this context (TLS 1.2 session IDs, TLS 1.3
+  // stateful tickets), not stateless tickets: a ticket carries the client certificate, and
+  // decoding it again on every resumption cost more than a third of the server's CPU.
+  bool session_cache = true;
   std::function<TimePoint()> clock;
 };
 
@@ -73,8 +77,10 @@ class TlsContext {
   const std::vector<pki::Certificate>& certificate_chain() const { return chain_; }
   const std::vector<pki::Certificate>& trusted_cas() const { return trusted_; }
 
-  // Client session cache. Offers the session saved for `key` (if any, and if the peer
-  // certificate it remembers is still valid on the clock) to `ssl`.
+  // Client session cache. Offers the newest session saved for `key` (if any, and if the peer
+  // certificate it remembers is still valid on the clock) to `ssl`. A TLS 1.3 session is
+  // handed out once (RFC 8446 C.4; the server's stateful tickets are single-use), so several
+  // are kept per key, fed by the tickets each connection receives.
   void OfferSession(SSL* ssl, const std::string& key);
 
  private:
@@ -95,7 +101,7 @@ class TlsContext {
   std::vector<pki::Certificate> chain_;
   std::vector<pki::Certificate> trusted_;
   std::mutex sessions_mutex_;
-  std::map<std::string, SessionPtr> sessions_;
+  std::map<std::string, std::deque<SessionPtr>> sessions_;  // newest last
 };
 
 }  // namespace crossmesh::proxy
