@@ -3,6 +3,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
+#include <algorithm>
 #include <array>
 
 #include "emulator/pki/bio.h"
@@ -10,6 +11,7 @@
 #include "emulator/pki/general_names.h"
 #include "emulator/pki/hex.h"
 #include "emulator/pki/openssl_error.h"
+#include "emulator/pki/public_key_decoder.h"
 
 namespace crossmesh::pki {
 namespace {
@@ -83,11 +85,24 @@ Certificate& Certificate::operator=(const Certificate& other) {
 }
 
 Result<std::string> Certificate::ToPem() const {
-  BioPtr bio = WriteBio();
-  if (bio == nullptr || PEM_write_bio_X509(bio.get(), x509_.get()) != 1) {
-    return OpenSslFailure(kRequestFailed, "cannot write the certificate as PEM");
+  unsigned char* data = nullptr;
+  const int length = i2d_X509(x509_.get(), &data);
+  OpenSslBufferPtr der(data);
+  if (length <= 0) return OpenSslFailure(kRequestFailed, "cannot write the certificate as PEM");
+
+  // RFC 7468 text, as PEM_write_bio_X509 writes it (64 columns), without a BIO per call: a
+  // certificate is written once per issuance.
+  constexpr int kBytesPerLine = 48;
+  std::string pem = "-----BEGIN CERTIFICATE-----\n";
+  std::array<unsigned char, 65> line{};
+  for (int offset = 0; offset < length; offset += kBytesPerLine) {
+    const int chunk = std::min(kBytesPerLine, length - offset);
+    const int written = EVP_EncodeBlock(line.data(), der.get() + offset, chunk);
+    pem.append(reinterpret_cast<const char*>(line.data()), static_cast<size_t>(written));
+    pem += '\n';
   }
-  return BioContents(bio.get());
+  pem += "-----END CERTIFICATE-----\n";
+  return pem;
 }
 
 std::vector<uint8_t> Certificate::serial_bytes() const {
@@ -184,7 +199,28 @@ std::string Certificate::authority_key_id() const {
   return OctetsHex(X509_get0_authority_key_id(get()));
 }
 
-PublicKey Certificate::public_key() const { return PublicKey::Share(X509_get0_pubkey(get())); }
+PublicKey Certificate::public_key() const {
+  if (EVP_PKEY* decoded = X509_get0_pubkey(get())) return PublicKey::Share(decoded);
+
+  // An end-entity certificate built from a CSR holds its key encoded only (issuer.cc).
+  DrainOpenSslErrors();
+  X509_PUBKEY* encoded = X509_get_X509_PUBKEY(get());
+  unsigned char* data = nullptr;
+  const int length = encoded != nullptr ? i2d_X509_PUBKEY(encoded, &data) : 0;
+  OpenSslBufferPtr der(data);
+  const unsigned char* bits = nullptr;
+  int bits_length = 0;
+  X509_ALGOR* algorithm = nullptr;
+  if (length <= 0 ||
+      X509_PUBKEY_get0_param(nullptr, &bits, &bits_length, &algorithm, encoded) != 1) {
+    DrainOpenSslErrors();
+    return PublicKey::Share(nullptr);
+  }
+  Result<PublicKey> key =
+      DecodeSubjectPublicKeyInfo({der.get(), static_cast<size_t>(length)}, algorithm,
+                                 {bits, static_cast<size_t>(bits_length)}, kMalformedCertificate);
+  return key.ok() ? *key : PublicKey::Share(nullptr);
+}
 
 Result<SigningAlgorithm> Certificate::signing_algorithm() const {
   int digest = NID_undef;

@@ -6,6 +6,7 @@
 #include "emulator/pki/errors.h"
 #include "emulator/pki/general_names.h"
 #include "emulator/pki/openssl_error.h"
+#include "emulator/pki/public_key_decoder.h"
 #include "emulator/pki/signing.h"
 
 namespace crossmesh::pki {
@@ -47,35 +48,81 @@ Result<Csr> Csr::Create(const PrivateKey& key, const Subject& subject, SigningAl
   if (X509_REQ_sign_ctx(request.get(), signer->get()) <= 0) {
     return OpenSslFailure(kRequestFailed, "cannot sign the CSR");
   }
-  return Csr(std::move(request));
+
+  // Read back as parts, the one form a Csr has.
+  unsigned char* data = nullptr;
+  const int length = i2d_X509_REQ(request.get(), &data);
+  OpenSslBufferPtr der(data);
+  if (length <= 0) return OpenSslFailure(kRequestFailed, "cannot encode the CSR");
+  return FromDer(der.get(), length);
 }
 
 Result<Csr> Csr::FromPem(std::string_view pem) {
   BioPtr bio = ReadBio(pem);
-  X509ReqPtr request(bio ? PEM_read_bio_X509_REQ(bio.get(), nullptr, NoPassphraseCallback, nullptr)
-                         : nullptr);
-  if (request == nullptr) {
+  unsigned char* data = nullptr;
+  long length = 0;
+  char* name = nullptr;
+  // Accepts "CERTIFICATE REQUEST" and the older "NEW CERTIFICATE REQUEST", as OpenSSL's reader.
+  const bool read =
+      bio != nullptr && PEM_bytes_read_bio(&data, &length, &name, PEM_STRING_X509_REQ, bio.get(),
+                                           NoPassphraseCallback, nullptr) == 1;
+  OpenSslBufferPtr der(data);
+  OPENSSL_free(name);
+  if (!read) {
     return OpenSslFailure(kMalformedCsr,
                           "the CSR is not a PEM \"CERTIFICATE REQUEST\" block; pass the PEM "
                           "text from openssl req or GetCertificateAuthorityCsr");
   }
-  if (X509_REQ_get0_pubkey(request.get()) == nullptr) {
-    return OpenSslFailure(kMalformedCsr, "the CSR's public key cannot be decoded");
+  return FromDer(der.get(), length);
+}
+
+Result<Csr> Csr::FromDer(const unsigned char* der, long length) {
+  const unsigned char* cursor = der;
+  CsrPartsPtr parts(
+      reinterpret_cast<CsrParts*>(ASN1_item_d2i(nullptr, &cursor, length, CsrPartsItem())));
+  if (parts == nullptr) {
+    return OpenSslFailure(kMalformedCsr,
+                          "the CSR is not a PEM \"CERTIFICATE REQUEST\" block of a PKCS#10 "
+                          "request; pass the PEM text from openssl req or "
+                          "GetCertificateAuthorityCsr");
   }
-  return Csr(std::move(request));
+
+  unsigned char* key_info = nullptr;
+  const int key_length = ASN1_item_i2d(reinterpret_cast<ASN1_VALUE*>(parts->info->key_info),
+                                       &key_info, CsrKeyInfoItem());
+  OpenSslBufferPtr key_der(key_info);
+  if (key_length <= 0) return OpenSslFailure(kMalformedCsr, "the CSR's public key is unreadable");
+  const CsrKeyInfo* info = parts->info->key_info;
+  Result<PublicKey> key = DecodeSubjectPublicKeyInfo(
+      {key_der.get(), static_cast<size_t>(key_length)}, info->algorithm,
+      {ASN1_STRING_get0_data(info->key), static_cast<size_t>(ASN1_STRING_length(info->key))},
+      kMalformedCsr);
+  if (!key.ok()) {
+    return Error(kMalformedCsr,
+                 "the CSR's public key cannot be decoded: " + key.status().message());
+  }
+  return Csr(std::move(parts), std::move(*key));
 }
 
 Result<std::string> Csr::ToPem() const {
+  unsigned char* data = nullptr;
+  const int length =
+      ASN1_item_i2d(reinterpret_cast<ASN1_VALUE*>(parts_.get()), &data, CsrPartsItem());
+  OpenSslBufferPtr der(data);
   BioPtr bio = WriteBio();
-  if (bio == nullptr || PEM_write_bio_X509_REQ(bio.get(), request_.get()) != 1) {
+  if (length <= 0 || bio == nullptr ||
+      PEM_write_bio(bio.get(), PEM_STRING_X509_REQ, "", der.get(), length) <= 0) {
     return OpenSslFailure(kRequestFailed, "cannot write the CSR as PEM");
   }
   return BioContents(bio.get());
 }
 
 Status Csr::VerifySignature() const {
-  EVP_PKEY* key = X509_REQ_get0_pubkey(request_.get());
-  if (key == nullptr || X509_REQ_verify(request_.get(), key) != 1) {
+  // RFC 2986 knows version 0 (v1) only.
+  const CsrInfo* info = parts_->info;
+  if (ASN1_INTEGER_get(info->version) != 0 ||
+      ASN1_item_verify_ex(CsrInfoItem(), parts_->signature_algorithm, parts_->signature,
+                          parts_->info, nullptr, key_.get(), nullptr, nullptr) != 1) {
     return OpenSslFailure(kMalformedCsr,
                           "the CSR signature does not verify with the CSR's own public key; "
                           "sign the CSR with the private key it names");
@@ -83,20 +130,32 @@ Status Csr::VerifySignature() const {
   return Status::Ok();
 }
 
-Subject Csr::subject() const { return SubjectFromX509Name(X509_REQ_get_subject_name(get())); }
+Subject Csr::subject() const { return SubjectFromX509Name(parts_->info->subject); }
 
-std::string Csr::subject_string() const {
-  return X509NameToString(X509_REQ_get_subject_name(get()));
+std::string Csr::subject_string() const { return X509NameToString(parts_->info->subject); }
+
+const X509_ALGOR* Csr::key_algorithm_identifier() const {
+  return parts_->info->key_info->algorithm;
 }
 
-PublicKey Csr::public_key() const { return PublicKey::Share(X509_REQ_get0_pubkey(get())); }
+const ASN1_BIT_STRING* Csr::key_bits() const { return parts_->info->key_info->key; }
 
 std::vector<std::string> Csr::dns_names() const {
-  X509ExtensionStackPtr extensions(X509_REQ_get_extensions(request_.get()));
-  if (extensions == nullptr) return {};
-  GeneralNamesPtr names(static_cast<GENERAL_NAMES*>(
-      X509V3_get_d2i(extensions.get(), NID_subject_alt_name, nullptr, nullptr)));
-  return DnsNamesOf(names.get());
+  // The extensionRequest attribute (RFC 2986 section 5.4.2), or Microsoft's older OID for it.
+  const STACK_OF(X509_ATTRIBUTE)* attributes = parts_->info->attributes;
+  for (int nid : {NID_ext_req, NID_ms_ext_req}) {
+    const int index = X509at_get_attr_by_NID(attributes, nid, -1);
+    if (index < 0) continue;
+    const ASN1_TYPE* value = X509_ATTRIBUTE_get0_type(X509at_get_attr(attributes, index), 0);
+    if (value == nullptr || value->type != V_ASN1_SEQUENCE) return {};
+    X509ExtensionStackPtr extensions(static_cast<STACK_OF(X509_EXTENSION)*>(
+        ASN1_item_unpack(value->value.sequence, ASN1_ITEM_rptr(X509_EXTENSIONS))));
+    if (extensions == nullptr) return {};
+    GeneralNamesPtr names(static_cast<GENERAL_NAMES*>(
+        X509V3_get_d2i(extensions.get(), NID_subject_alt_name, nullptr, nullptr)));
+    return DnsNamesOf(names.get());
+  }
+  return {};
 }
 
 }  // namespace crossmesh::pki

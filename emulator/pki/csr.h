@@ -8,6 +8,7 @@
 
 #include "emulator/core/status.h"
 #include "emulator/pki/algorithms.h"
+#include "emulator/pki/csr_asn1.h"
 #include "emulator/pki/keys.h"
 #include "emulator/pki/openssl_handles.h"
 #include "emulator/pki/subject.h"
@@ -32,17 +33,21 @@ class Csr {
 
   Subject subject() const;
   std::string subject_string() const;  // RFC 2253 form
-  PublicKey public_key() const;
+  PublicKey public_key() const { return key_; }
+  // The SubjectPublicKeyInfo exactly as requested, for copying into a certificate unchanged.
+  const X509_ALGOR* key_algorithm_identifier() const;
+  const ASN1_BIT_STRING* key_bits() const;
   // The requested key's algorithm; InvalidArgsException for keys this emulator cannot issue for.
   Result<KeyAlgorithm> key_algorithm() const { return public_key().Algorithm(); }
   // dNSName entries of a requested subjectAltName extension, in order; empty when none.
   std::vector<std::string> dns_names() const;
-  X509_REQ* get() const { return request_.get(); }
 
  private:
-  explicit Csr(X509ReqPtr request) : request_(std::move(request)) {}
+  Csr(CsrPartsPtr parts, PublicKey key) : parts_(std::move(parts)), key_(std::move(key)) {}
+  static Result<Csr> FromDer(const unsigned char* der, long length);
 
-  X509ReqPtr request_;
+  CsrPartsPtr parts_;
+  PublicKey key_;  // decoded once from parts_'s key info
 };
 
 }  // namespace crossmesh::pki

@@ -2,6 +2,13 @@
 
 #include <openssl/rand.h>
 
+#include <array>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "emulator/pki/errors.h"
 #include "emulator/pki/general_names.h"
 #include "emulator/pki/openssl_error.h"
@@ -94,32 +101,121 @@ Status AddExtension(X509* certificate, X509V3_CTX* context, int nid, const char*
   return Status::Ok();
 }
 
-// RFC 5280 extension values per template, in OpenSSL's x509v3_config syntax.
-Status AddTemplateExtensions(X509* certificate, X509* issuer, CertificateTemplate kind) {
-  X509V3_CTX context;
-  X509V3_set_ctx(&context, issuer, certificate, nullptr, nullptr, 0);
-
+// RFC 5280 extension values a template fixes whatever the subject and issuer, in order, in
+// OpenSSL's x509v3_config syntax.
+std::vector<std::pair<int, std::string>> FixedExtensionValues(CertificateTemplate kind) {
   std::string basic_constraints = "critical,CA:FALSE";
   if (IsCaTemplate(kind)) {
     basic_constraints = "critical,CA:TRUE";
     int path_length = TemplatePathLength(kind);
     if (path_length >= 0) basic_constraints += ",pathlen:" + std::to_string(path_length);
   }
-  const char* key_usage = IsCaTemplate(kind) ? "critical,digitalSignature,keyCertSign,cRLSign"
-                                             : "critical,digitalSignature,keyEncipherment";
+  std::vector<std::pair<int, std::string>> values = {
+      {NID_basic_constraints, basic_constraints},
+      {NID_key_usage, IsCaTemplate(kind) ? "critical,digitalSignature,keyCertSign,cRLSign"
+                                         : "critical,digitalSignature,keyEncipherment"},
+  };
+  if (!IsCaTemplate(kind)) values.emplace_back(NID_ext_key_usage, "serverAuth,clientAuth");
+  return values;
+}
 
-  CM_RETURN_IF_ERROR(
-      AddExtension(certificate, &context, NID_basic_constraints, basic_constraints.c_str()));
-  CM_RETURN_IF_ERROR(AddExtension(certificate, &context, NID_key_usage, key_usage));
-  if (!IsCaTemplate(kind)) {
-    CM_RETURN_IF_ERROR(
-        AddExtension(certificate, &context, NID_ext_key_usage, "serverAuth,clientAuth"));
+// The fixed extensions, encoded once per template: parsing their text costs more than the rest
+// of building a certificate. Entries are never changed once made, so they are read unlocked.
+Result<const std::vector<X509ExtensionPtr>*> FixedExtensions(CertificateTemplate kind) {
+  static std::mutex mutex;
+  static std::map<CertificateTemplate, std::vector<X509ExtensionPtr>> encoded;
+  std::lock_guard lock(mutex);
+  auto found = encoded.find(kind);
+  if (found != encoded.end()) return &found->second;
+
+  std::vector<X509ExtensionPtr> made;
+  for (const auto& [nid, value] : FixedExtensionValues(kind)) {
+    made.emplace_back(X509V3_EXT_nconf_nid(nullptr, nullptr, nid, value.c_str()));
+    if (made.back() == nullptr) {
+      return OpenSslFailure(kRequestFailed, std::string("cannot encode the ") + OBJ_nid2sn(nid) +
+                                                " extension \"" + value + "\"");
+    }
   }
-  CM_RETURN_IF_ERROR(AddExtension(certificate, &context, NID_subject_key_identifier, "hash"));
+  return &encoded.emplace(kind, std::move(made)).first->second;
+}
+
+// RFC 5280 4.2.1.2 method (1), what x509v3_config's "hash" computes: the SHA-1 of the
+// subjectPublicKey bits. SHA-1 is fetched once; fetching it per call costs more than the hash.
+Status AddSubjectKeyId(X509* certificate) {
+  static EVP_MD* const sha1 = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+  const unsigned char* bits = nullptr;
+  int bits_length = 0;
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int digest_length = 0;
+  OpenSslPtr<ASN1_OCTET_STRING, ASN1_OCTET_STRING_free> key_id(ASN1_OCTET_STRING_new());
+  if (sha1 == nullptr || key_id == nullptr ||
+      X509_PUBKEY_get0_param(nullptr, &bits, &bits_length, nullptr,
+                             X509_get_X509_PUBKEY(certificate)) != 1 ||
+      EVP_Digest(bits, static_cast<size_t>(bits_length), digest.data(), &digest_length, sha1,
+                 nullptr) != 1 ||
+      ASN1_OCTET_STRING_set(key_id.get(), digest.data(), static_cast<int>(digest_length)) != 1 ||
+      X509_add1_ext_i2d(certificate, NID_subject_key_identifier, key_id.get(), 0,
+                        X509V3_ADD_DEFAULT) != 1) {
+    return OpenSslFailure(kRequestFailed, "cannot add the subjectKeyIdentifier extension");
+  }
+  return Status::Ok();
+}
+
+Status AddTemplateExtensions(X509* certificate, X509* issuer, CertificateTemplate kind) {
+  Result<const std::vector<X509ExtensionPtr>*> fixed = FixedExtensions(kind);
+  if (!fixed.ok()) return fixed.status();
+  for (const X509ExtensionPtr& extension : **fixed) {
+    if (X509_add_ext(certificate, extension.get(), -1) != 1) {
+      return OpenSslFailure(kRequestFailed, "cannot add the template's extensions");
+    }
+  }
+
+  X509V3_CTX context;
+  X509V3_set_ctx(&context, issuer, certificate, nullptr, nullptr, 0);
+  CM_RETURN_IF_ERROR(AddSubjectKeyId(certificate));
   if (kind != CertificateTemplate::kRootCaV1) {
     // The issuer's key id when it has one, else its name and serial (RFC 5280 4.2.1.1).
     CM_RETURN_IF_ERROR(
         AddExtension(certificate, &context, NID_authority_key_identifier, "keyid,issuer"));
+  }
+  return Status::Ok();
+}
+
+// The subject's key: decoded for the checks, and, from a CSR, also as the requester encoded it.
+struct SubjectKey {
+  const PublicKey* key = nullptr;
+  const X509_ALGOR* algorithm = nullptr;
+  const ASN1_BIT_STRING* bits = nullptr;
+};
+
+// An end-entity certificate takes the CSR's SubjectPublicKeyInfo as sent: X509_set_pubkey would
+// encode the decoded key and decode it again through OpenSSL 3.0's encoder and decoder chains,
+// three times the cost of the signature. The in-memory certificate then holds the key encoded
+// only (Certificate::public_key() decodes it on demand); a CA certificate keeps it decoded,
+// since it goes on to verify what it signs.
+Status SetSubjectKey(X509* certificate, const SubjectKey& subject_key, CertificateTemplate kind) {
+  if (subject_key.bits == nullptr || IsCaTemplate(kind)) {
+    if (X509_set_pubkey(certificate, subject_key.key->get()) != 1) {
+      return OpenSslFailure(kRequestFailed, "cannot set the certificate's public key");
+    }
+    return Status::Ok();
+  }
+
+  X509_PUBKEY* target = X509_get_X509_PUBKEY(certificate);
+  X509_ALGOR* target_algorithm = nullptr;
+  const int length = ASN1_STRING_length(subject_key.bits);
+  auto* bits = static_cast<unsigned char*>(
+      OPENSSL_memdup(ASN1_STRING_get0_data(subject_key.bits), static_cast<size_t>(length)));
+  // set0_param takes the bits; the algorithm is then overwritten with an exact copy.
+  if (target == nullptr || bits == nullptr ||
+      X509_PUBKEY_set0_param(target, OBJ_nid2obj(NID_undef), V_ASN1_UNDEF, nullptr, bits, length) !=
+          1) {
+    OPENSSL_free(bits);
+    return OpenSslFailure(kRequestFailed, "cannot set the certificate's public key");
+  }
+  if (X509_PUBKEY_get0_param(nullptr, nullptr, nullptr, &target_algorithm, target) != 1 ||
+      X509_ALGOR_copy(target_algorithm, subject_key.algorithm) != 1) {
+    return OpenSslFailure(kRequestFailed, "cannot copy the requested key's algorithm");
   }
   return Status::Ok();
 }
@@ -132,6 +228,43 @@ Status AddDnsNames(X509* certificate, const std::vector<std::string>& dns_names,
     return OpenSslFailure(kRequestFailed, "cannot add the subjectAltName extension");
   }
   return Status::Ok();
+}
+
+Result<Certificate> Issue(const SubjectKey& subject_key, const Subject& subject,
+                          const SigningCa& ca, const IssueOptions& options) {
+  const std::vector<std::string> dns_names = options.dns_names.value_or(std::vector<std::string>{});
+  CM_RETURN_IF_ERROR(CheckRequest(*subject_key.key, subject, ca, options, dns_names));
+  Result<EvpMdCtxPtr> signer = NewSigningContext(*ca.key, options.signing_algorithm);
+  if (!signer.ok()) return signer.status();
+
+  const bool self_signed = options.certificate_template == CertificateTemplate::kRootCaV1;
+  X509Ptr certificate(X509_new());
+  if (certificate == nullptr) return OpenSslFailure(kRequestFailed, "cannot allocate an X509");
+  X509_NAME* subject_name = X509_get_subject_name(certificate.get());
+  CM_RETURN_IF_ERROR(AppendToX509Name(subject, subject_name));
+  const X509_NAME* issuer_name =
+      self_signed ? subject_name : X509_get_subject_name(ca.certificate->get());
+  if (X509_set_version(certificate.get(), X509_VERSION_3) != 1 ||
+      X509_set_issuer_name(certificate.get(), issuer_name) != 1) {
+    return OpenSslFailure(kRequestFailed, "cannot fill in the certificate");
+  }
+  CM_RETURN_IF_ERROR(SetSubjectKey(certificate.get(), subject_key, options.certificate_template));
+  CM_RETURN_IF_ERROR(SetSerial(certificate.get()));
+  CM_RETURN_IF_ERROR(SetAsn1Time(X509_getm_notBefore(certificate.get()), options.not_before));
+  CM_RETURN_IF_ERROR(SetAsn1Time(X509_getm_notAfter(certificate.get()), options.not_after));
+
+  X509* issuer = self_signed ? certificate.get() : ca.certificate->get();
+  CM_RETURN_IF_ERROR(
+      AddTemplateExtensions(certificate.get(), issuer, options.certificate_template));
+  if (!dns_names.empty()) {
+    // RFC 5280 4.2.1.6: with an empty subject the names are the identity, so critical.
+    CM_RETURN_IF_ERROR(AddDnsNames(certificate.get(), dns_names, subject.empty()));
+  }
+
+  if (X509_sign_ctx(certificate.get(), signer->get()) <= 0) {
+    return OpenSslFailure(kRequestFailed, "cannot sign the certificate");
+  }
+  return Certificate::Share(certificate.get());
 }
 
 }  // namespace
@@ -154,45 +287,13 @@ Result<Certificate> IssueFromCsr(const Csr& csr, const SigningCa& ca, const Issu
 
   IssueOptions resolved = options;
   if (!resolved.dns_names.has_value()) resolved.dns_names = csr.dns_names();
-  return IssueForPublicKey(csr.public_key(), csr.subject(), ca, resolved);
+  const PublicKey key = csr.public_key();
+  return Issue({&key, csr.key_algorithm_identifier(), csr.key_bits()}, csr.subject(), ca, resolved);
 }
 
 Result<Certificate> IssueForPublicKey(const PublicKey& subject_key, const Subject& subject,
                                       const SigningCa& ca, const IssueOptions& options) {
-  const std::vector<std::string> dns_names = options.dns_names.value_or(std::vector<std::string>{});
-  CM_RETURN_IF_ERROR(CheckRequest(subject_key, subject, ca, options, dns_names));
-  Result<EvpMdCtxPtr> signer = NewSigningContext(*ca.key, options.signing_algorithm);
-  if (!signer.ok()) return signer.status();
-  Result<X509NamePtr> subject_name = ToX509Name(subject);
-  if (!subject_name.ok()) return subject_name.status();
-
-  const bool self_signed = options.certificate_template == CertificateTemplate::kRootCaV1;
-  X509Ptr certificate(X509_new());
-  if (certificate == nullptr) return OpenSslFailure(kRequestFailed, "cannot allocate an X509");
-  const X509_NAME* issuer_name =
-      self_signed ? subject_name->get() : X509_get_subject_name(ca.certificate->get());
-  if (X509_set_version(certificate.get(), X509_VERSION_3) != 1 ||
-      X509_set_subject_name(certificate.get(), subject_name->get()) != 1 ||
-      X509_set_issuer_name(certificate.get(), issuer_name) != 1 ||
-      X509_set_pubkey(certificate.get(), subject_key.get()) != 1) {
-    return OpenSslFailure(kRequestFailed, "cannot fill in the certificate");
-  }
-  CM_RETURN_IF_ERROR(SetSerial(certificate.get()));
-  CM_RETURN_IF_ERROR(SetAsn1Time(X509_getm_notBefore(certificate.get()), options.not_before));
-  CM_RETURN_IF_ERROR(SetAsn1Time(X509_getm_notAfter(certificate.get()), options.not_after));
-
-  X509* issuer = self_signed ? certificate.get() : ca.certificate->get();
-  CM_RETURN_IF_ERROR(
-      AddTemplateExtensions(certificate.get(), issuer, options.certificate_template));
-  if (!dns_names.empty()) {
-    // RFC 5280 4.2.1.6: with an empty subject the names are the identity, so critical.
-    CM_RETURN_IF_ERROR(AddDnsNames(certificate.get(), dns_names, subject.empty()));
-  }
-
-  if (X509_sign_ctx(certificate.get(), signer->get()) <= 0) {
-    return OpenSslFailure(kRequestFailed, "cannot sign the certificate");
-  }
-  return Certificate::Share(certificate.get());
+  return Issue({&subject_key}, subject, ca, options);
 }
 
 }  // namespace crossmesh::pki

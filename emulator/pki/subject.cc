@@ -81,11 +81,15 @@ bool Subject::empty() const {
 Result<X509NamePtr> ToX509Name(const Subject& subject) {
   X509NamePtr name(X509_NAME_new());
   if (name == nullptr) return OpenSslFailure(kRequestFailed, "cannot allocate an X509_NAME");
+  CM_RETURN_IF_ERROR(AppendToX509Name(subject, name.get()));
+  return name;
+}
 
+Status AppendToX509Name(const Subject& subject, X509_NAME* name) {
   for (const FieldInfo& field : kFields) {
     const std::string& value = subject.*field.member;
     if (value.empty()) continue;
-    CM_RETURN_IF_ERROR(AddEntry(name.get(), field.nid, field.aws_name, value));
+    CM_RETURN_IF_ERROR(AddEntry(name, field.nid, field.aws_name, value));
   }
 
   for (const SubjectAttribute& attribute : subject.custom_attributes) {
@@ -96,13 +100,13 @@ Result<X509NamePtr> ToX509Name(const Subject& subject) {
                                               "\" is not a dotted OID such as 2.5.4.3");
     }
     const auto* bytes = reinterpret_cast<const unsigned char*>(attribute.value.data());
-    if (X509_NAME_add_entry_by_OBJ(name.get(), object.get(), MBSTRING_UTF8, bytes,
+    if (X509_NAME_add_entry_by_OBJ(name, object.get(), MBSTRING_UTF8, bytes,
                                    static_cast<int>(attribute.value.size()), -1, 0) != 1) {
       return OpenSslFailure(kInvalidArgs, "Subject CustomAttribute " + attribute.object_identifier +
                                               " value \"" + attribute.value + "\" is not valid");
     }
   }
-  return name;
+  return Status::Ok();
 }
 
 Subject SubjectFromX509Name(const X509_NAME* name) {

@@ -47,6 +47,9 @@ struct Subject {
 // InvalidArgsException names the field and OpenSSL's reason, e.g. a Country that is not two
 // letters or a value longer than its ASN.1 upper bound (64 for CN).
 Result<X509NamePtr> ToX509Name(const Subject& subject);
+// The same entries appended to `name`, for filling a certificate's own name in place (setting a
+// built name copies it through an encode and a decode).
+Status AppendToX509Name(const Subject& subject, X509_NAME* name);
 Subject SubjectFromX509Name(const X509_NAME* name);
 
 // RFC 2253 form, most specific first, UTF-8 unescaped: "CN=api.example,O=Example,C=US".

@@ -103,11 +103,23 @@ Status Store::Exec(std::string_view sql) {
 }
 
 Result<Statement> Store::Prepare(std::string_view sql) {
-  sqlite3_stmt* raw = nullptr;
-  int rc = sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
-  std::unique_ptr<sqlite3_stmt, StatementFinalizer> stmt(raw);
-  if (rc != SQLITE_OK) return StoreError(db_.get(), rc, sql);
-  return Statement(db_.get(), std::move(stmt));
+  sqlite3_stmt* raw = statements_->Take(sql);
+  if (raw == nullptr) {
+    int rc = sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
+    if (rc != SQLITE_OK) {
+      sqlite3_finalize(raw);
+      return StoreError(db_.get(), rc, sql);
+    }
+    // Blank SQL prepares to no statement at all; there is nothing to run or keep.
+    if (raw == nullptr) return StoreError(db_.get(), SQLITE_MISUSE, sql);
+  }
+  return Statement(db_.get(), std::unique_ptr<sqlite3_stmt, StatementReturner>(raw, {statements_}));
+}
+
+Status Store::Run(std::string_view sql) {
+  auto stmt = Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  return stmt->Run();
 }
 
 int Store::SchemaVersion(std::string_view component) {
@@ -144,9 +156,9 @@ Status Store::Migrate(std::string_view component, const std::vector<std::string>
   return Status::Ok();
 }
 
-Status Store::Begin() { return Exec("BEGIN IMMEDIATE"); }
-Status Store::Commit() { return Exec("COMMIT"); }
-Status Store::Rollback() { return Exec("ROLLBACK"); }
+Status Store::Begin() { return Run("BEGIN IMMEDIATE"); }
+Status Store::Commit() { return Run("COMMIT"); }
+Status Store::Rollback() { return Run("ROLLBACK"); }
 
 Status Store::DeleteAllRows() {
   auto tables = Prepare(

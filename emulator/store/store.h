@@ -1,8 +1,9 @@
 // Store: one SQLite database for all emulator state. Knows nothing of AWS.
 //
 // WAL journal, foreign keys on, one connection guarded by the caller (the Emulator serializes
-// calls). Each component (a service model) owns an ordered list of migrations; the store records
-// how far each component's schema has been brought in `schema_versions`.
+// calls). Prepared statements are kept and reused per SQL text (statement_cache.h). Each component
+// (a service model) owns an ordered list of migrations; the store records how far each component's
+// schema has been brought in `schema_versions`.
 #pragma once
 
 #include <sqlite3.h>
@@ -15,20 +16,24 @@
 #include <vector>
 
 #include "emulator/core/status.h"
+#include "emulator/store/statement_cache.h"
 
 namespace crossmesh {
 
 struct SqliteCloser {
   void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 };
-struct StatementFinalizer {
-  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+
+// Gives a statement back to the cache it came from when its Statement ends.
+struct StatementReturner {
+  std::shared_ptr<StatementCache> cache;
+  void operator()(sqlite3_stmt* stmt) const { cache->Give(stmt); }
 };
 
 // A prepared statement. Bind with 1-based indexes, then Step() until it returns false.
 class Statement {
  public:
-  Statement(sqlite3* db, std::unique_ptr<sqlite3_stmt, StatementFinalizer> stmt)
+  Statement(sqlite3* db, std::unique_ptr<sqlite3_stmt, StatementReturner> stmt)
       : db_(db), stmt_(std::move(stmt)) {}
 
   Statement& Bind(int index, std::string_view text);
@@ -55,7 +60,7 @@ class Statement {
 
  private:
   sqlite3* db_;
-  std::unique_ptr<sqlite3_stmt, StatementFinalizer> stmt_;
+  std::unique_ptr<sqlite3_stmt, StatementReturner> stmt_;
   Status status_;
 };
 
@@ -65,6 +70,7 @@ class Store {
   static Result<std::unique_ptr<Store>> Open(const std::string& path);
 
   Status Exec(std::string_view sql);
+  // A statement for `sql`, reused from an earlier call with the same text when one is idle.
   Result<Statement> Prepare(std::string_view sql);
   int64_t Changes() const { return sqlite3_changes64(db_.get()); }
 
@@ -86,9 +92,13 @@ class Store {
   Store(std::unique_ptr<sqlite3, SqliteCloser> db, std::string path)
       : db_(std::move(db)), path_(std::move(path)) {}
   Status Check(int rc, std::string_view what) const;
+  // Runs a statement without rows (BEGIN, COMMIT, ROLLBACK) through the cache.
+  Status Run(std::string_view sql);
 
   std::unique_ptr<sqlite3, SqliteCloser> db_;
   std::string path_;
+  // Declared after db_, so idle statements are finalized before the connection closes.
+  std::shared_ptr<StatementCache> statements_ = std::make_shared<StatementCache>();
 };
 
 // Rolls back unless Commit() was called: every API call runs inside one of these.

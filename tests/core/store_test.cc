@@ -98,3 +98,32 @@ TEST_CASE("Opening a state file in a missing folder says which path and why") {
   REQUIRE_FALSE(store.ok());
   CHECK_THAT(store.status().message(), Catch::Contains("/nonexistent-crossmesh-dir/state.db"));
 }
+
+TEST_CASE("A reused statement starts unbound and a nested use of the same SQL gets its own") {
+  auto store = Store::Open(":memory:");
+  REQUIRE(store.ok());
+  REQUIRE((*store)->Exec("CREATE TABLE t (x INTEGER)").ok());
+  const char* sql = "SELECT COUNT(*) FROM t WHERE x = ?";
+  REQUIRE((*store)->Exec("INSERT INTO t VALUES (1), (1), (2)").ok());
+
+  {
+    auto first = (*store)->Prepare(sql);
+    REQUIRE(first.ok());
+    first->Bind(1, int64_t{1});
+    REQUIRE(first->Step());
+    CHECK(first->Int(0) == 2);
+
+    // While `first` is out, the same text prepares a second statement.
+    auto nested = (*store)->Prepare(sql);
+    REQUIRE(nested.ok());
+    nested->Bind(1, int64_t{2});
+    REQUIRE(nested->Step());
+    CHECK(nested->Int(0) == 1);
+  }
+
+  // Given back reset and cleared: an unbound parameter is NULL, which matches no row.
+  auto again = (*store)->Prepare(sql);
+  REQUIRE(again.ok());
+  REQUIRE(again->Step());
+  CHECK(again->Int(0) == 0);
+}

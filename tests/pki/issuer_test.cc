@@ -382,5 +382,22 @@ TEST_CASE("A CA's path length bounds the subordinate templates it may issue") {
   }
 }
 
+TEST_CASE("An end-entity certificate from a CSR carries the CSR's key as requested") {
+  TestCa root = MakeRoot(KeyAlgorithm::kEcPrime256v1, SigningAlgorithm::kSha256WithEcdsa, "Root");
+  PrivateKey key = Unwrap(PrivateKey::Generate(KeyAlgorithm::kEcPrime256v1));
+  Csr csr = Unwrap(Csr::FromPem(
+      Unwrap(Unwrap(Csr::Create(key, Named("leaf"), SigningAlgorithm::kSha256WithEcdsa)).ToPem())));
+
+  Certificate issued = Unwrap(
+      IssueFromCsr(csr, {&root.key, &root.certificate},
+                   Window(CertificateTemplate::kEndEntityV1, SigningAlgorithm::kSha256WithEcdsa)));
+  // The in-memory certificate decodes its key on demand; the PEM form parses as usual.
+  CHECK(issued.Matches(key));
+  Certificate parsed = Unwrap(Certificate::FromPem(Unwrap(issued.ToPem())));
+  CHECK(parsed.Matches(key));
+  CHECK(parsed.subject_key_id() == issued.subject_key_id());
+  RequireOk(VerifyCertificateChain(parsed, {}, {root.certificate}, kNow));
+}
+
 }  // namespace
 }  // namespace crossmesh::pki
