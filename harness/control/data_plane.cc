@@ -11,6 +11,7 @@
 #include "emulator/appmesh/model/access.h"
 #include "emulator/emulator.h"
 #include "harness/control/addressing.h"
+#include "harness/control/gateway_renderer.h"
 #include "harness/control/node_renderer.h"
 #include "harness/control/secret_delivery.h"
 #include "harness/proxy/config_json.h"
@@ -38,6 +39,17 @@ struct TapState {
   Hop hop;  // everything but the report
   std::unique_ptr<tap::Tap> tap;
 };
+
+bool IsGateway(const Workload& workload) { return !workload.virtual_gateway.empty(); }
+
+// The workload's (and its proxy's) name: the virtual node's or the virtual gateway's.
+const std::string& NameOf(const Workload& workload) {
+  return IsGateway(workload) ? workload.virtual_gateway : workload.virtual_node;
+}
+
+std::string_view KindOf(const Workload& workload) {
+  return IsGateway(workload) ? "virtual gateway" : "virtual node";
+}
 
 std::string MeshKey(const WorkloadState& w) {
   return fmt::format("{}/{}/{}", w.info.mesh_owner, w.region, w.info.mesh);
@@ -76,6 +88,9 @@ struct DataPlane::Impl {
 
   Status DrainChanges(SyncReport* report);
   Result<WorkloadState> Resolve(const Workload& workload);
+  Result<appmesh::Resource> FindResource(const Account& account, const Workload& workload,
+                                         const std::string& region, const std::string& owner);
+  Status ReserveApps(WorkloadState& w, const appmesh::Resource& resource);
   Result<std::map<std::string, MeshView>> ReadMeshes();
   Result<RenderedNode> Render(WorkloadState& w, const MeshView& mesh);
   void FillEndpoints(WorkloadState& w, RenderedNode& rendered);
@@ -108,58 +123,59 @@ Status DataPlane::Impl::DrainChanges(SyncReport* report) {
   }
 }
 
-Result<WorkloadState> DataPlane::Impl::Resolve(const Workload& workload) {
-  const Account* account = emulator.accounts().FindByName(workload.account);
-  if (!account) account = emulator.accounts().FindById(workload.account);
-  if (!account) {
-    return Error("InvalidConfiguration",
-                 fmt::format("workload {}: no account named or numbered '{}' is configured",
-                             workload.virtual_node, workload.account));
-  }
-  WorkloadState w;
-  w.spec = workload;
-  w.region = workload.region.empty() ? account->default_region : workload.region;
-  std::string owner = workload.mesh_owner.empty() ? account->id : workload.mesh_owner;
-
-  // The proxy streams its configuration as the workload's account: the mesh must be its own or
-  // shared with it, and the node must be one that account created.
-  auto node = emulator.Call(
-      account->name, w.region, [&](const CallContext& ctx) -> Result<appmesh::Resource> {
+// The node or gateway as the workload's account streams it: the mesh must be its own or
+// shared with it, and the resource must be one that account created.
+Result<appmesh::Resource> DataPlane::Impl::FindResource(const Account& account,
+                                                        const Workload& workload,
+                                                        const std::string& region,
+                                                        const std::string& owner) {
+  const bool gateway = IsGateway(workload);
+  auto found =
+      emulator.Call(account.name, region, [&](const CallContext& ctx) -> Result<appmesh::Resource> {
         auto access = appmesh::OpenMesh(emulator.store(), ctx, workload.mesh,
-                                        std::optional<std::string>(owner), "DescribeVirtualNode");
+                                        std::optional<std::string>(owner),
+                                        gateway ? "DescribeVirtualGateway" : "DescribeVirtualNode");
         if (!access.ok()) return access.status();
-        auto contents = appmesh::ReadMesh(emulator.store(), owner, w.region, workload.mesh);
+        auto contents = appmesh::ReadMesh(emulator.store(), owner, region, workload.mesh);
         if (!contents.ok()) return contents.status();
-        for (const appmesh::Resource& n : contents->virtual_nodes) {
-          if (n.id.name == workload.virtual_node) return n;
+        for (const appmesh::Resource& n :
+             gateway ? contents->virtual_gateways : contents->virtual_nodes) {
+          if (n.id.name == NameOf(workload)) return n;
         }
         appmesh::ResourceId id;
         id.mesh_owner = owner;
-        id.region = w.region;
+        id.region = region;
         id.mesh = workload.mesh;
-        id.kind = appmesh::Kind::kVirtualNode;
-        id.name = workload.virtual_node;
+        id.kind = gateway ? appmesh::Kind::kVirtualGateway : appmesh::Kind::kVirtualNode;
+        id.name = NameOf(workload);
         return appmesh::NotPresent(id);
       });
-  if (!node.ok()) return node.status();
-  if (node->resource_owner != account->id) {
-    return Error("AccessDeniedException",
-                 fmt::format("virtual node {} belongs to account {}; a proxy running as account "
-                             "{} cannot stream its configuration",
-                             workload.virtual_node, node->resource_owner, account->id));
+  if (!found.ok()) return found.status();
+  if (found->resource_owner != account.id) {
+    return Error(
+        "AccessDeniedException",
+        fmt::format("{} {} belongs to account {}; a proxy running as account {} cannot "
+                    "stream its configuration",
+                    KindOf(workload), NameOf(workload), found->resource_owner, account.id));
+  }
+  return found;
+}
+
+// Where each listener forwards: the node's app, or for a gateway its own routing port
+// (gateway_renderer.h), reserved here so that the listener can name it before the proxy runs.
+Status DataPlane::Impl::ReserveApps(WorkloadState& w, const appmesh::Resource& resource) {
+  const Workload& workload = w.spec;
+  const nlohmann::json& listeners = resource.spec.value("listeners", nlohmann::json::array());
+  if (IsGateway(workload)) {
+    for (size_t i = 0; i < listeners.size(); ++i) {
+      auto free = FreePort(w.info.node_address);
+      if (!free.ok()) return free.status();
+      w.apps.push_back({w.info.node_address, *free});
+    }
+    return Status::Ok();
   }
 
-  auto address = addresses.NodeAddress(account->id, workload.virtual_node);
-  if (!address.ok()) return address.status();
-  w.info.node = workload.virtual_node;
-  w.info.mesh = workload.mesh;
-  w.info.mesh_owner = owner;
-  w.info.account = account->id;
-  w.info.account_name = account->name;
-  w.info.node_address = *address;
-  w.info.discovery_name = DiscoveryName(*node);
-
-  std::string app_host = workload.app_host.empty() ? *address : workload.app_host;
+  std::string app_host = workload.app_host.empty() ? w.info.node_address : workload.app_host;
   uint16_t app_port = workload.app_port;
   if (app_port == 0) {
     auto free = FreePort(app_host);
@@ -167,7 +183,6 @@ Result<WorkloadState> DataPlane::Impl::Resolve(const Workload& workload) {
     app_port = *free;
   }
   w.info.app = {app_host, app_port};
-  const nlohmann::json& listeners = node->spec.value("listeners", nlohmann::json::array());
   for (size_t i = 0; i < listeners.size(); ++i) {
     uint16_t mesh_port =
         listeners[i].value("portMapping", nlohmann::json::object()).value("port", uint16_t{0});
@@ -180,6 +195,40 @@ Result<WorkloadState> DataPlane::Impl::Resolve(const Workload& workload) {
   }
   if (w.apps.empty()) w.apps.push_back(w.info.app);
   w.info.app = w.apps.front();
+  return Status::Ok();
+}
+
+Result<WorkloadState> DataPlane::Impl::Resolve(const Workload& workload) {
+  const Account* account = emulator.accounts().FindByName(workload.account);
+  if (!account) account = emulator.accounts().FindById(workload.account);
+  if (!account) {
+    return Error("InvalidConfiguration",
+                 fmt::format("workload {}: no account named or numbered '{}' is configured",
+                             NameOf(workload), workload.account));
+  }
+  if (IsGateway(workload) == !workload.virtual_node.empty()) {
+    return Error("InvalidConfiguration",
+                 fmt::format("workload of account {}: name exactly one of virtual_node ('{}') "
+                             "and virtual_gateway ('{}')",
+                             workload.account, workload.virtual_node, workload.virtual_gateway));
+  }
+  WorkloadState w;
+  w.spec = workload;
+  w.region = workload.region.empty() ? account->default_region : workload.region;
+  std::string owner = workload.mesh_owner.empty() ? account->id : workload.mesh_owner;
+  auto resource = FindResource(*account, workload, w.region, owner);
+  if (!resource.ok()) return resource.status();
+
+  auto address = addresses.NodeAddress(account->id, NameOf(workload));
+  if (!address.ok()) return address.status();
+  w.info.node = NameOf(workload);
+  w.info.mesh = workload.mesh;
+  w.info.mesh_owner = owner;
+  w.info.account = account->id;
+  w.info.account_name = account->name;
+  w.info.node_address = *address;
+  w.info.discovery_name = DiscoveryName(*resource);
+  CM_RETURN_IF_ERROR(ReserveApps(w, *resource));
   return w;
 }
 
@@ -201,7 +250,8 @@ Result<RenderedNode> DataPlane::Impl::Render(WorkloadState& w, const MeshView& m
   RenderOptions render{.node_address = w.info.node_address,
                        .bind_mesh_ports = options.bind_mesh_ports,
                        .apps = w.apps};
-  auto rendered = RenderNode(mesh, w.info.node, render);
+  auto rendered = IsGateway(w.spec) ? RenderGateway(mesh, w.info.node, render)
+                                    : RenderNode(mesh, w.info.node, render);
   if (!rendered.ok()) return rendered;
   FillEndpoints(w, *rendered);
 
@@ -410,36 +460,37 @@ Result<std::unique_ptr<DataPlane>> DataPlane::Start(Emulator& emulator, DataPlan
 
 Result<WorkloadInfo> DataPlane::Plan(const Workload& workload) {
   std::lock_guard lock(impl_->mutex);
-  if (auto it = impl_->workloads.find(workload.virtual_node); it != impl_->workloads.end()) {
+  if (auto it = impl_->workloads.find(NameOf(workload)); it != impl_->workloads.end()) {
     return it->second.info;
   }
   auto w = impl_->Resolve(workload);
   if (!w.ok()) return w.status();
   WorkloadInfo info = w->info;
-  impl_->workloads.emplace(workload.virtual_node, std::move(*w));
+  impl_->workloads.emplace(NameOf(workload), std::move(*w));
   return info;
 }
 
 Result<WorkloadInfo> DataPlane::AddWorkload(const Workload& workload) {
   std::lock_guard lock(impl_->mutex);
   Impl& p = *impl_;
-  auto existing = p.workloads.find(workload.virtual_node);
+  const std::string& name = NameOf(workload);
+  auto existing = p.workloads.find(name);
   if (existing != p.workloads.end() && existing->second.started) {
-    return Error("AlreadyExists", fmt::format("a proxy for virtual node {} was already added",
-                                              workload.virtual_node));
+    return Error("AlreadyExists",
+                 fmt::format("a proxy for {} {} was already added", KindOf(workload), name));
   }
   bool planned_here = existing == p.workloads.end();
   if (planned_here) {
     auto resolved = p.Resolve(workload);
     if (!resolved.ok()) return resolved.status();
-    existing = p.workloads.emplace(workload.virtual_node, std::move(*resolved)).first;
+    existing = p.workloads.emplace(name, std::move(*resolved)).first;
   }
   WorkloadState& w = existing->second;
   // A workload that fails to start here leaves nothing behind (a Plan()ned one stays planned).
   auto forget = [&](Status status) -> Result<WorkloadInfo> {
     if (planned_here) {
-      p.workloads.erase(workload.virtual_node);
-      p.addresses.Release(workload.virtual_node);
+      p.workloads.erase(name);
+      p.addresses.Release(name);
     }
     return status;
   };
@@ -458,8 +509,8 @@ Result<WorkloadInfo> DataPlane::AddWorkload(const Workload& workload) {
   p.delivery.Deliver(w.rendered->secrets, p.emulator.clock().Now(), report);
   if (Status started = p.StartProxy(w); !started.ok()) {
     w.started = false;
-    return forget(Error(started.code(), fmt::format("proxy for virtual node {}: {}", w.info.node,
-                                                    started.message())));
+    return forget(Error(started.code(), fmt::format("proxy for {} {}: {}", KindOf(workload),
+                                                    w.info.node, started.message())));
   }
   // Peers that route to this node get its endpoint now.
   p.ApplyAll(report);
@@ -473,6 +524,10 @@ Status DataPlane::SetAppEndpoint(const std::string& node, uint16_t mesh_port, pr
     return Error("NotFoundException", fmt::format("no workload for virtual node {}", node));
   }
   WorkloadState& w = it->second;
+  if (IsGateway(w.spec)) {
+    return Error("InvalidConfiguration",
+                 fmt::format("virtual gateway {} has no app: its listeners route", node));
+  }
   const auto& listeners = w.rendered->listeners;
   for (size_t i = 0; i < listeners.size() && i < w.apps.size(); ++i) {
     if (listeners[i].mesh_port == mesh_port) {

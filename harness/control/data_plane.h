@@ -81,13 +81,18 @@ struct DataPlaneOptions {
   proxy::ErrorStyle error_style = proxy::ErrorStyle::kClassic;
 };
 
-// One virtual node with an application behind it.
+// One virtual node with an application behind it, or one virtual gateway (no app: its
+// listeners route by the gateway's gateway routes to the targets' nodes, applying its
+// backendDefaults.clientPolicy as a node's outbound clusters do). Name exactly one of
+// `virtual_node` and `virtual_gateway`; the name is the workload's and its proxy's everywhere
+// below (node names and gateway names share one namespace in a DataPlane).
 struct Workload {
   std::string account{};     // the account running it, by name ("backend") or 12-digit id
   std::string mesh{};        // "am-multi-account-mesh"
   std::string mesh_owner{};  // 12-digit id of the mesh owner; empty = `account` itself
   std::string virtual_node{};
-  std::string region{};  // empty: the account's default region
+  std::string virtual_gateway{};  // App Mesh lets only the mesh owner create one
+  std::string region{};           // empty: the account's default region
   // Where the app listens (plaintext). Empty host: the node's address. Port 0: DataPlane picks
   // a free one on that host and reports it in WorkloadInfo::app. For nodes with several
   // listeners, `app_ports` maps a mesh listener port to its app port (default: `app_port` for
@@ -110,7 +115,7 @@ struct ListenerInfo {
   uint16_t mesh_port = 0;   // the port in the virtual node's spec
   std::string protocol{};   // as the spec says
   proxy::Endpoint proxy{};  // the sidecar's inbound listener
-  proxy::Endpoint app{};    // where the sidecar forwards (the app, plaintext)
+  proxy::Endpoint app{};    // where the sidecar forwards (the app; a gateway's routing port)
   std::string tls_mode{};   // "STRICT", "PERMISSIVE", "DISABLED", "" (no tls)
 };
 
@@ -124,7 +129,7 @@ struct WorkloadInfo {
   std::string account_name{};
   std::string node_address{};    // "127.0.2.10"
   std::string discovery_name{};  // DNS hostname or Cloud Map "service.namespace"; may be empty
-  proxy::Endpoint app{};         // where the app of the first listener must listen
+  proxy::Endpoint app{};         // where the app of the first listener must listen (not gateways)
   std::vector<ListenerInfo> listeners{};
   std::vector<BackendPort> backends{};
   std::optional<proxy::Endpoint> http_proxy{};  // routes by Host; present with an HTTP backend

@@ -149,6 +149,11 @@ std::optional<proxy::ClientTlsPolicy> ClientPolicyOf(const json* client_policy,
   return policy;
 }
 
+// How messages name the resource whose listener it is.
+std::string_view KindName(const appmesh::Resource& resource) {
+  return resource.id.kind == appmesh::Kind::kVirtualGateway ? "virtual gateway" : "virtual node";
+}
+
 Result<proxy::ListenerTls> ListenerTlsOf(const json& tls, const appmesh::Resource& node,
                                          RenderedNode& out) {
   proxy::ListenerTls listener_tls;
@@ -160,19 +165,19 @@ Result<proxy::ListenerTls> ListenerTlsOf(const json& tls, const appmesh::Resourc
     auto parsed = ParseArn(arn, "acm");
     if (!parsed.ok()) {
       return Error("BadRequestException",
-                   fmt::format("virtual node {}: listener certificate ARN {} is not valid: {}",
-                               node.id.name, arn, parsed.status().message()));
+                   fmt::format("{} {}: listener certificate ARN {} is not valid: {}",
+                               KindName(node), node.id.name, arn, parsed.status().message()));
     }
     // App Mesh exports a listener certificate as the node's own account (tls.md: same
     // account and Region as the mesh endpoint), never as the mesh owner's.
     if (parsed->account != node.resource_owner) {
       return Error("AccessDeniedException",
-                   fmt::format("virtual node {} (account {}) uses ACM certificate {}, which "
+                   fmt::format("{} {} (account {}) uses ACM certificate {}, which "
                                "belongs to account {}; a listener certificate is exported only "
                                "as the node's own account. Request the certificate in account "
                                "{} and put its ARN in the listener",
-                               node.id.name, node.resource_owner, arn, parsed->account,
-                               node.resource_owner));
+                               KindName(node), node.id.name, node.resource_owner, arn,
+                               parsed->account, node.resource_owner));
     }
     listener_tls.certificate_secret = arn;
     AddNeed(out, {.kind = SecretNeed::Kind::kAcmCertificate,
@@ -195,6 +200,8 @@ Result<proxy::ListenerTls> ListenerTlsOf(const json& tls, const appmesh::Resourc
   }
   return listener_tls;
 }
+
+}  // namespace
 
 Status RenderListeners(const appmesh::Resource& node, const std::string& mesh,
                        const RenderOptions& options, RenderedNode& out) {
@@ -233,6 +240,8 @@ Status RenderListeners(const appmesh::Resource& node, const std::string& mesh,
   }
   return Status::Ok();
 }
+
+namespace {
 
 void RenderBackends(const MeshView& mesh, const appmesh::Resource& node,
                     const RenderOptions& options, RenderedNode& out) {
@@ -328,6 +337,18 @@ std::vector<const appmesh::Resource*> MeshView::RoutesOf(std::string_view router
   std::vector<const appmesh::Resource*> out;
   for (const appmesh::Resource& route : contents_.routes) {
     if (route.id.parent == router) out.push_back(&route);
+  }
+  return out;
+}
+
+const appmesh::Resource* MeshView::Gateway(std::string_view name) const {
+  return FindNamed(contents_.virtual_gateways, name);
+}
+
+std::vector<const appmesh::Resource*> MeshView::GatewayRoutesOf(std::string_view gateway) const {
+  std::vector<const appmesh::Resource*> out;
+  for (const appmesh::Resource& route : contents_.gateway_routes) {
+    if (route.id.parent == gateway) out.push_back(&route);
   }
   return out;
 }

@@ -91,6 +91,8 @@ class MeshView {
   const appmesh::Resource* Service(std::string_view name) const;
   const appmesh::Resource* Router(std::string_view name) const;
   std::vector<const appmesh::Resource*> RoutesOf(std::string_view router) const;
+  const appmesh::Resource* Gateway(std::string_view name) const;
+  std::vector<const appmesh::Resource*> GatewayRoutesOf(std::string_view gateway) const;
 
  private:
   appmesh::MeshContents contents_;
@@ -109,13 +111,22 @@ struct RenderOptions {
 Result<RenderedNode> RenderNode(const MeshView& mesh, std::string_view node_name,
                                 const RenderOptions& options);
 
-// Internal step of RenderNode (route_renderer.cc): the virtual service as the client resolves
-// it, adding the clusters it reaches to `node`. nullopt when the service is not in the mesh.
-std::optional<proxy::VirtualService> RenderVirtualService(const MeshView& mesh,
-                                                          const appmesh::Resource& client,
-                                                          std::string_view service_name,
-                                                          const nlohmann::json* client_policy,
-                                                          RenderedNode& node);
+// Internal steps of RenderNode, shared with RenderGateway (gateway_renderer.h).
+
+// The listeners of a virtual node or gateway (their specs have one shape), with their TLS.
+Status RenderListeners(const appmesh::Resource& node, const std::string& mesh,
+                       const RenderOptions& options, RenderedNode& out);
+
+// (route_renderer.cc) The virtual service as the client resolves it, adding the clusters it
+// reaches to `node`. nullopt when the service is not in the mesh. `target_port` (a gateway
+// route's `action.target.port`), when not 0, picks the listener of a providing node.
+std::optional<proxy::VirtualService> RenderVirtualService(
+    const MeshView& mesh, const appmesh::Resource& client, std::string_view service_name,
+    const nlohmann::json* client_policy, RenderedNode& node, uint16_t target_port = 0);
+
+// (route_renderer.cc) An HttpRouteMatch / GrpcRouteMatch (and their gateway-route forms) as
+// the proxy matches it. Members the proxy cannot match are left out (COVERAGE.md).
+proxy::RouteMatch RouteMatchOf(const nlohmann::json& match, bool grpc);
 
 // The cluster for (target node, mesh port) under `client_policy` (a ClientPolicyTls JSON, or
 // null), added to `node` once; its name.

@@ -110,7 +110,7 @@ proxy::Route RenderRoute(const MeshView& mesh, const appmesh::Resource& client,
     if (!body) continue;
 
     if (const json* match = Member(*body, "match")) {
-      out.match = kind.grpc ? GrpcMatchOf(*match) : HttpMatchOf(*match);
+      out.match = RouteMatchOf(*match, kind.grpc);
     }
     out.retry = RetryOf(Member(*body, "retryPolicy"));
     if (const json* timeout = Member(*body, "timeout")) {
@@ -136,13 +136,38 @@ proxy::Route RenderRoute(const MeshView& mesh, const appmesh::Resource& client,
   return out;
 }
 
+// The protocol of `node`'s listener on `port`; "http" when it has none there.
+std::string ProtocolAt(const appmesh::Resource& node, uint16_t port) {
+  const json* listeners = Member(node.spec, "listeners");
+  if (!listeners || !listeners->is_array()) return "http";
+  for (const json& listener : *listeners) {
+    const json* mapping = Member(listener, "portMapping");
+    if (mapping && mapping->value("port", uint16_t{0}) == port) {
+      return StringAt(*mapping, "protocol");
+    }
+  }
+  return "http";
+}
+
 }  // namespace
 
-std::optional<proxy::VirtualService> RenderVirtualService(const MeshView& mesh,
-                                                          const appmesh::Resource& client,
-                                                          std::string_view service_name,
-                                                          const json* client_policy,
-                                                          RenderedNode& node) {
+proxy::RouteMatch RouteMatchOf(const json& match, bool grpc) {
+  proxy::RouteMatch out = grpc ? GrpcMatchOf(match) : HttpMatchOf(match);
+  // Gateway routes may match the Host (GatewayRouteHostnameMatch). The header is compared as
+  // sent, so a Host carrying ":port" fails an exact match (COVERAGE.md).
+  if (const json* hostname = Member(match, "hostname")) {
+    proxy::HeaderMatch host;
+    host.name = "host";
+    if (const json* v = Member(*hostname, "exact")) host.exact = v->get<std::string>();
+    if (const json* v = Member(*hostname, "suffix")) host.suffix = v->get<std::string>();
+    out.headers.push_back(std::move(host));
+  }
+  return out;
+}
+
+std::optional<proxy::VirtualService> RenderVirtualService(
+    const MeshView& mesh, const appmesh::Resource& client, std::string_view service_name,
+    const json* client_policy, RenderedNode& node, uint16_t target_port) {
   const appmesh::Resource* service = mesh.Service(service_name);
   if (!service) return std::nullopt;
 
@@ -155,6 +180,10 @@ std::optional<proxy::VirtualService> RenderVirtualService(const MeshView& mesh,
     const appmesh::Resource* target = mesh.Node(StringAt(*by_node, "virtualNodeName"));
     if (!target) return out;
     auto [port, protocol] = FirstListener(*target);
+    if (target_port != 0) {
+      port = target_port;
+      protocol = ProtocolAt(*target, port);
+    }
     out.protocol = proxy::ParseProtocol(protocol).value_or(proxy::Protocol::kHttp);
     proxy::Route direct;
     direct.name = "direct";

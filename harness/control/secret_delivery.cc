@@ -64,8 +64,12 @@ Result<acm::CertificateMaterial> SecretDelivery::FetchMaterial(const SecretNeed&
 Status SecretDelivery::CheckNode(const RenderedNode& node) {
   for (const SecretNeed& need : node.secrets) {
     if (need.kind != SecretNeed::Kind::kAcmCertificate) continue;
+    // A certificate still being issued, or one whose issuance failed, is not a reason to refuse
+    // the node: its proxy starts and waits for the secret as Envoy waits on SDS, and only the
+    // connections that need it fail ("Secret is not supplied by SDS").
     auto material = FetchMaterial(need);
-    if (!material.ok() && material.status().code() != "RequestInProgressException") {
+    const std::string code = material.ok() ? "" : material.status().code();
+    if (!material.ok() && code != "RequestInProgressException" && code != "InvalidStateException") {
       return material.status();
     }
     if (material.ok() && material->account != need.account) {

@@ -7,7 +7,10 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <stdexcept>
 
+#include "emulator/acm/model/certificate_usage.h"
+#include "emulator/emulator.h"
 #include "tests/support/pca_fixture.h"
 
 namespace crossmesh::testing {
@@ -89,6 +92,20 @@ void TwoAccountMesh::CreateWalkthroughNodes() {
 
 std::string TwoAccountMesh::SerialOf(const std::string& account, const std::string& arn) {
   return HexOnly(DescribeCertificate(t, account, arn)["Serial"].get<std::string>());
+}
+
+proxy::TlsCertificate ExportedClientCertificate(TwoAccountMesh& m, const std::string& account,
+                                                const std::string& arn) {
+  auto material = m.t.emulator().Call(account, "", [&](const CallContext&) {
+    return acm::GetCertificateMaterial(m.t.emulator().store(), arn);
+  });
+  if (!material.ok()) throw std::runtime_error(material.status().ToString());
+  proxy::SecretStore parse;
+  Status pushed =
+      parse.PushCertificate("x", material->certificate_pem + "\n" + material->certificate_chain_pem,
+                            material->private_key_pem);
+  if (!pushed.ok()) throw std::runtime_error(pushed.ToString());
+  return *parse.Get("x")->certificate;
 }
 
 std::string HexOnly(std::string_view serial) {

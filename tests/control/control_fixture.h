@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/proxy/config.h"
+#include "harness/proxy/secret_store.h"
 #include "tests/appmesh/appmesh_test_util.h"
 
 namespace crossmesh::testing {
@@ -44,6 +45,11 @@ struct TwoAccountMesh {
   // A certificate's serial as the emulator reports it ("0a:1b:..."), lower-case hex only.
   std::string SerialOf(const std::string& account, const std::string& certificate_arn);
 };
+
+// The key and chain of `account`'s certificate, as an operator exports them for a file/SDS
+// client certificate (App Mesh has no ACM client certificates). Throws when they cannot be read.
+proxy::TlsCertificate ExportedClientCertificate(TwoAccountMesh& m, const std::string& account,
+                                                const std::string& arn);
 
 // Lower-case hex digits only ("0A:1b" -> "0a1b"), to compare serials across formats.
 std::string HexOnly(std::string_view serial);

@@ -70,23 +70,6 @@ std::string CaIssuer(TwoAccountMesh& m) {
   return ca->subject_string();
 }
 
-// The key of `account`'s certificate, as an operator exports it for a file/SDS client
-// certificate (App Mesh has no ACM client certificates).
-proxy::TlsCertificate ExportedClientCertificate(TwoAccountMesh& m, const std::string& account,
-                                                const std::string& arn) {
-  auto material = m.t.emulator().Call(account, "", [&](const CallContext&) {
-    return acm::GetCertificateMaterial(m.t.emulator().store(), arn);
-  });
-  REQUIRE(material.ok());
-  proxy::SecretStore parse;
-  REQUIRE(parse
-              .PushCertificate("x",
-                               material->certificate_pem + "\n" + material->certificate_chain_pem,
-                               material->private_key_pem)
-              .ok());
-  return *parse.Get("x")->certificate;
-}
-
 }  // namespace
 
 TEST_CASE("A cross-account call runs over mutual TLS 1.2 from the shared CA, proven by the tap") {

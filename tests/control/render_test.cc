@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "emulator/emulator.h"
+#include "harness/control/gateway_renderer.h"
 #include "harness/control/node_renderer.h"
 #include "harness/control/secret_delivery.h"
 #include "harness/proxy/config_json.h"
@@ -309,4 +310,93 @@ TEST_CASE("Routes keep their matches, weights, priorities and timeouts") {
   // Two targets, two clusters, no client policy (plaintext to plaintext targets).
   CHECK(rendered->config.clusters.size() == 2);
   CHECK_FALSE(rendered->config.clusters[0].tls_policy);
+}
+
+TEST_CASE("A gateway route and its service's routes become routes that match both") {
+  json node_spec = {{"listeners", {{{"portMapping", {{"port", 9080}, {"protocol", "http"}}}}}}};
+  json inner_api = {
+      {"priority", 1},
+      {"httpRoute",
+       {{"match", {{"prefix", "/api/v2"}, {"headers", {{{"name", "x-canary"}}}}}},
+        {"action", {{"weightedTargets", {{{"virtualNode", "v2"}, {"weight", 1}}}}}}}}};
+  json inner_all = {
+      {"priority", 9},
+      {"httpRoute",
+       {{"match", {{"prefix", "/"}}},
+        {"action", {{"weightedTargets", {{{"virtualNode", "v1"}, {"weight", 1}}}}}}}}};
+  json inner_other = {{"httpRoute",
+                       {{"match", {{"prefix", "/other"}}},
+                        {"action", {{"weightedTargets", {{{"virtualNode", "v1"}}}}}}}}};
+  json gateway_route = {
+      {"priority", 7},
+      {"httpRoute",
+       {{"match", {{"prefix", "/api"}, {"hostname", {{"exact", "shop.example.com"}}}}},
+        {"action", {{"target", {{"virtualService", {{"virtualServiceName", "svc"}}}}}}}}}};
+  json direct_route = {
+      {"priority", 2},
+      {"httpRoute",
+       {{"match", {{"prefix", "/health"}}},
+        {"action",
+         {{"target", {{"virtualService", {{"virtualServiceName", "direct"}}}, {"port", 9081}}}}}}}};
+  json gateway_spec = {{"listeners", {{{"portMapping", {{"port", 8080}, {"protocol", "http"}}}}}},
+                       {"backendDefaults", {{"clientPolicy", AcmTrustPolicy()}}}};
+  json two_ports = {{"listeners",
+                     {{{"portMapping", {{"port", 9080}, {"protocol", "http"}}}},
+                      {{"portMapping", {{"port", 9081}, {"protocol", "http"}}}}}}};
+
+  appmesh::MeshContents contents;
+  contents.mesh = MakeResource(appmesh::Kind::kMesh, "m", kFrontendId, json::object());
+  contents.virtual_nodes = {MakeResource(appmesh::Kind::kVirtualNode, "v1", kBackendId, two_ports),
+                            MakeResource(appmesh::Kind::kVirtualNode, "v2", kBackendId, node_spec)};
+  contents.virtual_routers = {MakeResource(appmesh::Kind::kVirtualRouter, "r", kBackendId,
+                                           {{"listeners", node_spec["listeners"]}})};
+  contents.routes = {MakeResource(appmesh::Kind::kRoute, "all", kBackendId, inner_all, "r"),
+                     MakeResource(appmesh::Kind::kRoute, "api", kBackendId, inner_api, "r"),
+                     MakeResource(appmesh::Kind::kRoute, "other", kBackendId, inner_other, "r")};
+  contents.virtual_services = {
+      MakeResource(appmesh::Kind::kVirtualService, "direct", kBackendId,
+                   {{"provider", {{"virtualNode", {{"virtualNodeName", "v1"}}}}}}),
+      MakeResource(appmesh::Kind::kVirtualService, "svc", kBackendId,
+                   {{"provider", {{"virtualRouter", {{"virtualRouterName", "r"}}}}}})};
+  contents.virtual_gateways = {
+      MakeResource(appmesh::Kind::kVirtualGateway, "gw", kFrontendId, gateway_spec)};
+  contents.gateway_routes = {
+      MakeResource(appmesh::Kind::kGatewayRoute, "health", kFrontendId, direct_route, "gw"),
+      MakeResource(appmesh::Kind::kGatewayRoute, "shop", kFrontendId, gateway_route, "gw")};
+
+  control::RenderOptions options{.node_address = "127.0.1.10", .apps = {{"127.0.1.10", 40001}}};
+  auto rendered = control::RenderGateway(control::MeshView(contents), "gw", options);
+  INFO(rendered.status().ToString());
+  REQUIRE(rendered.ok());
+  const proxy::ProxyConfig& config = rendered->config;
+  CHECK(proxy::ValidateConfig(config).ok());
+
+  // The listener forwards to the gateway's own routing port, which routes by the table.
+  REQUIRE(config.listeners.size() == 1);
+  CHECK(config.listeners[0].app == proxy::Endpoint{"127.0.1.10", 40001});
+  REQUIRE(config.outbounds.size() == 1);
+  CHECK(config.outbounds[0].port == 40001);
+  CHECK(config.outbounds[0].virtual_service == "gateway_8080");
+  const auto& routes = config.virtual_services.at(0).routes;
+  REQUIRE(routes.size() == 3);  // "/api" and "/other" never both hold
+  CHECK(routes[0].name == "health/direct");
+  CHECK(routes[0].priority == 2);
+  CHECK(routes[0].targets.at(0).cluster == "cds_egress_m_v1_http_9081");
+  CHECK(routes[1].name == "shop/api");
+  CHECK(routes[1].priority == 7);
+  CHECK(routes[1].match.prefix == "/api/v2");
+  REQUIRE(routes[1].match.headers.size() == 2);
+  CHECK(routes[1].match.headers[0].name == "host");
+  CHECK(routes[1].match.headers[0].exact == "shop.example.com");
+  CHECK(routes[1].match.headers[1].name == "x-canary");
+  CHECK(routes[2].name == "shop/all");
+  CHECK(routes[2].match.prefix == "/api");
+  CHECK(routes[2].targets.at(0).cluster == "cds_egress_m_v1_http_9080");
+
+  // The gateway's backendDefaults is every cluster's client policy, trust fetched as its owner.
+  for (const proxy::Cluster& cluster : config.clusters) {
+    REQUIRE(cluster.tls_policy);
+    CHECK(cluster.tls_policy->validation->trust_secret ==
+          control::AcmTrustSecretName(kFrontendId, {kCa}));
+  }
 }

@@ -1,0 +1,155 @@
+// Virtual gateways end to end: a gateway of the mesh owner (frontend) routes by its gateway
+// routes to the walkthrough's appserver (backend, a RAM-shared mesh) over mutual TLS, answers
+// Envoy's 404 when no gateway route matches, and Envoy's 503 when its client policy's trust
+// does not verify the node.
+#include <catch2/catch.hpp>
+
+#include "emulator/emulator.h"
+#include "harness/control/data_plane.h"
+#include "tests/control/control_fixture.h"
+#include "tests/proxy/test_app.h"
+#include "tests/support/pca_fixture.h"
+
+using namespace crossmesh;
+using namespace crossmesh::testing;
+using nlohmann::json;
+using proxy::testing::TestApp;
+
+namespace {
+
+constexpr char kGateway[] = "yelb-gateway";
+
+// A PERMISSIVE listener on 8080 with the frontend's ACM certificate (so the gateway gets it
+// delivered, yet a plaintext client gets in) and the mesh's client policy, presenting the
+// "gateway-client" SDS certificate for mutual TLS.
+json GatewaySpec(const TwoAccountMesh& m, json client_policy) {
+  client_policy["tls"]["certificate"] = {{"sds", {{"secretName", "gateway-client"}}}};
+  return {{"listeners",
+           {{{"portMapping", {{"port", 8080}, {"protocol", "http"}}},
+             {"tls",
+              {{"mode", "PERMISSIVE"},
+               {"certificate", {{"acm", {{"certificateArn", m.frontend_certificate}}}}}}}}}},
+          {"backendDefaults", {{"clientPolicy", client_policy}}}};
+}
+
+// The walkthrough's nodes, the appserver asking for client certificates (trust by SDS), and a
+// gateway whose one route sends "/api" to the appserver's virtual service.
+void CreateGateway(TwoAccountMesh& m, const json& client_policy) {
+  m.CreateWalkthroughNodes();
+  json appserver = m.AppserverSpec();
+  appserver["listeners"][0]["tls"]["validation"] = {
+      {"trust", {{"sds", {{"secretName", "mesh-ca"}}}}}};
+  MeshOk(m.t, "backend", "PUT", MeshPath(kMesh, "/virtualNodes/yelb-appserver"),
+         {{"spec", appserver}}, kOwnerQuery);
+  MeshOk(m.t, "frontend", "PUT", MeshPath(kMesh, "/virtualGateways"),
+         {{"virtualGatewayName", kGateway}, {"spec", GatewaySpec(m, client_policy)}});
+  json route = {
+      {"httpRoute",
+       {{"match", {{"prefix", "/api"}}},
+        {"action",
+         {{"target", {{"virtualService", {{"virtualServiceName", kAppserverService}}}}}}}}}};
+  MeshOk(m.t, "frontend", "PUT",
+         MeshPath(kMesh, std::string("/virtualGateway/") + kGateway + "/gatewayRoutes"),
+         {{"gatewayRouteName", "api-to-appserver"}, {"spec", route}});
+}
+
+struct RunningGateway {
+  explicit RunningGateway(TwoAccountMesh& m) {
+    auto started = control::DataPlane::Start(m.t.emulator());
+    REQUIRE(started.ok());
+    plane = std::move(*started);
+
+    json ca = BodyJson(m.t.JsonCall("backend", "acm-pca",
+                                    "ACMPrivateCA.GetCertificateAuthorityCertificate",
+                                    {{"CertificateAuthorityArn", m.ca_arn}}));
+    REQUIRE(plane->secrets()
+                .PushValidationContext("mesh-ca", ca["Certificate"].get<std::string>())
+                .ok());
+    REQUIRE(plane->secrets()
+                .PushCertificate("gateway-client",
+                                 ExportedClientCertificate(m, "frontend", m.frontend_certificate))
+                .ok());
+
+    auto appserver = plane->AddWorkload({.account = "backend",
+                                         .mesh = kMesh,
+                                         .mesh_owner = kFrontendId,
+                                         .virtual_node = "yelb-appserver",
+                                         .app_host = "127.0.0.1",
+                                         .app_port = app.port()});
+    INFO(appserver.status().ToString());
+    REQUIRE(appserver.ok());
+    auto info = plane->AddWorkload({.account = "frontend",
+                                    .mesh = kMesh,
+                                    .mesh_owner = kFrontendId,
+                                    .virtual_gateway = kGateway});
+    INFO(info.status().ToString());
+    REQUIRE(info.ok());
+    gateway = *info;
+    REQUIRE(gateway.listeners.size() == 1);
+  }
+
+  std::optional<HttpReply> Get(const std::string& path) {
+    return HttpCall(gateway.listeners[0].proxy, "GET", path, "yelb.example.com");
+  }
+
+  TestApp app{TestApp::Kind::kHttp, "appserver"};
+  std::unique_ptr<control::DataPlane> plane;
+  control::WorkloadInfo gateway;
+};
+
+}  // namespace
+
+TEST_CASE("A gateway routes a request by its gateway route over mutual TLS to another account") {
+  TwoAccountMesh m;
+  CreateGateway(m, m.ClientPolicy());
+  RunningGateway running(m);
+  CHECK(running.gateway.node_address.rfind("127.0.1.", 0) == 0);
+  CHECK(running.gateway.listeners[0].tls_mode == "PERMISSIVE");
+
+  auto reply = running.Get("/api/getvotes");
+  REQUIRE(reply);
+  INFO(reply->body);
+  CHECK(reply->status == 200);
+  CHECK_THAT(reply->body, Catch::Contains("appserver got GET /api/getvotes"));
+
+  std::vector<control::Hop> hops = running.plane->HopsBetween(kGateway, "yelb-appserver");
+  REQUIRE(hops.size() == 1);
+  INFO(hops[0].report.Summary());
+  CHECK(hops[0].cross_account);
+  CHECK(hops[0].report.encrypted);
+  CHECK(hops[0].report.client_cert_present);
+  CHECK(running.plane->Problems().empty());
+}
+
+TEST_CASE("A gateway answers a request that matches no gateway route with Envoy's 404") {
+  TwoAccountMesh m;
+  CreateGateway(m, m.ClientPolicy());
+  RunningGateway running(m);
+
+  auto reply = running.Get("/elsewhere");
+  REQUIRE(reply);
+  CHECK(reply->status == 404);
+  CHECK(reply->body.empty());
+  for (const control::Hop& hop : running.plane->HopsBetween(kGateway, "yelb-appserver")) {
+    CHECK(hop.report.connections.empty());  // nothing left the gateway
+  }
+}
+
+TEST_CASE("A gateway whose client policy trusts another CA gets Envoy's 503 verify failure") {
+  TwoAccountMesh m;
+  std::string other_ca = CreateActiveRootCa(m.t, "frontend");  // did not sign the appserver's
+  json policy = {
+      {"tls",
+       {{"enforce", true},
+        {"validation", {{"trust", {{"acm", {{"certificateAuthorityArns", {other_ca}}}}}}}}}}};
+  CreateGateway(m, policy);
+  RunningGateway running(m);
+
+  auto reply = running.Get("/api/getvotes");
+  REQUIRE(reply);
+  INFO(reply->body);
+  CHECK(reply->status == 503);
+  CHECK_THAT(reply->body, Catch::Contains("upstream connect error or disconnect/reset before "
+                                          "headers") &&
+                              Catch::Contains("CERTIFICATE_VERIFY_FAILED"));
+}
