@@ -26,8 +26,8 @@ struct ServeFlags {
 };
 
 Result<AccountRegistry> BuildAccounts(const ServeFlags& flags) {
-  if (flags.accounts_file.empty() && flags.accounts.empty()) return AccountRegistry::Defaults();
-  AccountRegistry registry;
+  // --account adds to the accounts file, or to the default frontend and backend without one.
+  AccountRegistry registry = AccountRegistry::Defaults();
   if (!flags.accounts_file.empty()) {
     auto loaded = AccountRegistry::LoadFile(flags.accounts_file);
     if (!loaded.ok()) return loaded.status();

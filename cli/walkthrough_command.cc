@@ -9,6 +9,7 @@ namespace crossmesh::cli {
 void AddWalkthroughCommand(CLI::App& app, RunFn* run) {
   auto scenario_file = std::make_shared<std::string>(CROSSMESH_SCENARIOS_DIR "/walkthrough.yaml");
   auto options = std::make_shared<scenario::RunFilesOptions>();
+  options->command = "crossmesh walkthrough";
   options->run.fixtures_dir = CROSSMESH_FIXTURES_DIR;
   CLI::App* cmd = app.add_subcommand(
       "walkthrough",

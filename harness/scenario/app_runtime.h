@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "emulator/core/status.h"
@@ -33,6 +34,7 @@ struct HopFacts {
   std::string tls_version;  // "TLSv1.2"
   std::string cipher;
   std::string server_issuer;  // RFC 2253; empty under TLS 1.3 (the tap cannot see it)
+  std::string server_serial;  // hex, of the newest connection whose certificates crossed
   bool client_certificate = false;
   int64_t connections = 0;
   std::vector<std::string> problems;
@@ -46,6 +48,10 @@ class AppRuntime {
 
   virtual std::string ui_host() const = 0;
   virtual uint16_t ui_port() const = 0;
+  // The inbound listener of a node's sidecar ("yelb-appserver": its first listener), for a
+  // client outside the mesh. NotFoundException for an unknown node or one without listeners.
+  virtual Result<std::pair<std::string, uint16_t>> SidecarListener(
+      const std::string& node) const = 0;
   // Where Redis and PostgreSQL listen, for reading the counts straight from them.
   virtual yelb::StoreOptions databases() const = 0;
   // The process ids and folders it made (the data tier's), for cleanup checks.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <cctype>
 #include <regex>
 
 #include "harness/yelb/yelb_store.h"
@@ -129,7 +130,19 @@ bool SameNode(const std::string& wanted, const std::string& node) {
   return wanted == node || node.rfind(wanted + "_", 0) == 0;
 }
 
-void CheckOneHop(const Expectation& e, const HopFacts& hop, Found& found) {
+// "0A:1b:..." (ACM's Serial) and "0a1b..." (the tap's) name the same number.
+std::string NormalSerial(const std::string& text) {
+  std::string hex;
+  for (char c : text) {
+    if (c == ':') continue;
+    if (hex.empty() && c == '0') continue;
+    hex.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return hex;
+}
+
+void CheckOneHop(const Expectation& e, const HopFacts& hop, const Variables& variables,
+                 Found& found) {
   for (const auto& [check, wanted] : e.checks) {
     if (check == "encrypted") {
       found.Check(hop.encrypted == wanted.get<bool>(),
@@ -147,6 +160,11 @@ void CheckOneHop(const Expectation& e, const HopFacts& hop, Found& found) {
       found.Check(
           hop.server_issuer.find(wanted.get<std::string>()) != std::string::npos,
           fmt::format("issuer '{}' contains '{}'", hop.server_issuer, wanted.get<std::string>()));
+    } else if (check == "server_serial") {
+      auto serial = Substitute(wanted.get<std::string>(), variables);
+      std::string w = serial.ok() ? *serial : wanted.get<std::string>();
+      found.Check(NormalSerial(hop.server_serial) == NormalSerial(w),
+                  fmt::format("serial presented on the wire '{}' == '{}'", hop.server_serial, w));
     } else {
       const std::string& actual = check == "protocol"      ? hop.protocol
                                   : check == "tls_version" ? hop.tls_version
@@ -190,7 +208,7 @@ void CheckHops(const Expectation& e, const RunFacts& facts, Found& found) {
   }
   Expectation per_hop = e;
   per_hop.checks.erase("count");
-  for (const auto* hop : hops) CheckOneHop(per_hop, *hop, found);
+  for (const auto* hop : hops) CheckOneHop(per_hop, *hop, facts.variables, found);
 }
 
 int64_t Sum(const std::map<std::string, int64_t>& counts, const std::string& key) {

@@ -55,6 +55,7 @@ json HopJson(const HopFacts& hop) {
           {"tls_version", hop.tls_version},
           {"cipher", hop.cipher},
           {"server_issuer", hop.server_issuer},
+          {"server_serial", hop.server_serial},
           {"client_certificate", hop.client_certificate},
           {"connections", hop.connections},
           {"verdict", hop.Verdict()},

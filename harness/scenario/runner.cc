@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "emulator/emulator.h"
 #include "emulator/server/http_server.h"
@@ -367,6 +368,12 @@ Result<std::string> ScenarioRun::RunTraffic(const std::string& name, bool backgr
   load.name = spec->name;
   load.host = app_->ui_host();
   load.port = app_->ui_port();
+  if (!spec->target.empty()) {
+    auto listener = app_->SidecarListener(spec->target);
+    if (!listener.ok()) return listener.status();
+    std::tie(load.host, load.port) = *listener;
+    load.host_header = spec->target;
+  }
   load.journeys = spec->journeys;
   load.restaurants = spec->restaurants;
   load.rate = spec->rate;
@@ -649,7 +656,7 @@ int RunScenarioFiles(const std::vector<std::string>& files, const RunFilesOption
   for (const auto& file : files) {
     auto scenario = LoadScenarioFile(file, options.run.fixtures_dir);
     if (!scenario.ok()) {
-      fmt::print(stderr, "crossmesh run: {}\n", scenario.status().message());
+      fmt::print(stderr, "{}: {}\n", options.command, scenario.status().message());
       reports.push_back(LoadFailure(file, scenario.status()));
       continue;
     }
@@ -667,7 +674,7 @@ int RunScenarioFiles(const std::vector<std::string>& files, const RunFilesOption
     if (path.empty()) continue;
     Status written = writer(path, reports);
     if (!written.ok()) {
-      fmt::print(stderr, "crossmesh run: {}\n", written.message());
+      fmt::print(stderr, "{}: {}\n", options.command, written.message());
       code = 2;
     }
   }

@@ -52,8 +52,9 @@ ScenarioReport RunScenario(const Scenario& scenario, const RunOptions& options);
 
 struct RunFilesOptions {
   RunOptions run;
-  std::string json_path;   // --json FILE
-  std::string junit_path;  // --junit FILE
+  std::string json_path;                  // --json FILE
+  std::string junit_path;                 // --junit FILE
+  std::string command = "crossmesh run";  // what error messages start with
 };
 
 // Loads and runs each file, prints progress and a summary per scenario, writes the reports.

@@ -86,6 +86,10 @@ struct TrafficSpec {
   std::chrono::milliseconds duration{0};          // 0: bounded by count only
   int concurrency = 2;
   std::chrono::milliseconds timeout{3000};  // per request
+  // Empty: a browser at yelb-ui's app, so every call after it goes through the mesh. A node
+  // ("yelb-appserver"): a plaintext client outside the mesh aimed straight at that node's
+  // sidecar listener, the way a pod without a sidecar would call it.
+  std::string target;
 };
 
 enum class ActionKind {
@@ -127,8 +131,9 @@ struct Expectation {
 };
 
 struct Scenario {
-  std::string file;  // as given
-  std::string dir;   // the folder relative paths are read from
+  std::string file;     // as given
+  std::string dir;      // the folder relative paths are read from
+  std::string extends;  // the base scenario's path, when it has one
   std::string name;
   std::string description;
   AccountRegistry accounts = AccountRegistry::Defaults();

@@ -33,6 +33,8 @@ class Reader {
  public:
   Reader(std::string file, std::string fixtures) : file_(std::move(file)), fixtures_(fixtures) {}
 
+  const std::string& fixtures() const { return fixtures_; }
+
   Place At(const YAML::Node& node) const {
     YAML::Mark mark = node.Mark();
     return {file_, mark.line + 1, mark.column + 1};
@@ -356,9 +358,9 @@ Journey ReadJourney(const Reader& r, const YAML::Node& node) {
 }
 
 TrafficSpec ReadTraffic(const Reader& r, const YAML::Node& node) {
-  auto f = r.Map(
-      node, "a traffic block",
-      {"name", "journeys", "restaurants", "rate", "count", "duration", "concurrency", "timeout"});
+  auto f = r.Map(node, "a traffic block",
+                 {"name", "journeys", "restaurants", "rate", "count", "duration", "concurrency",
+                  "timeout", "target"});
   TrafficSpec t;
   t.place = r.At(node);
   t.name = r.Required(f, node, "name", "a traffic block", "steady");
@@ -407,6 +409,14 @@ TrafficSpec ReadTraffic(const Reader& r, const YAML::Node& node) {
     t.concurrency = static_cast<int>(r.Int(f["concurrency"], "concurrency", 1));
   if (t.concurrency > 64) r.Fail(f["concurrency"], "'concurrency' is at most 64");
   if (f.count("timeout")) t.timeout = r.Duration(f["timeout"], "timeout");
+  if (f.count("target")) t.target = r.Text(f["target"], "target");
+  bool loads_page = false;
+  for (const auto& [journey, weight] : t.journeys) loads_page |= journey == Journey::kLoadPage;
+  if (loads_page && !t.target.empty() && t.target.rfind("yelb-ui", 0) != 0) {
+    r.Fail(f["target"], fmt::format("only yelb-ui serves the page: against '{}' use the "
+                                    "get_votes, vote and page_views journeys",
+                                    t.target));
+  }
   return t;
 }
 
@@ -550,6 +560,7 @@ const std::map<std::string, Subject>& Subjects() {
          {"tls_version", CheckType::kString},
          {"cipher", CheckType::kString},
          {"server_issuer_contains", CheckType::kString},
+         {"server_serial", CheckType::kString},
          {"client_certificate", CheckType::kBool},
          {"connections", CheckType::kCompare}},
         true}},
@@ -596,11 +607,14 @@ void ReadCheck(const Reader& r, const YAML::Node& node, const std::string& key, 
     case CheckType::kAny: {  // statuses: {"200": ">= 1", "503": 0}
       auto map = r.StringMap(node, key);
       for (const auto& [status, compare] : map) {
-        if (status.size() != 3 || !std::all_of(status.begin(), status.end(), ::isdigit) ||
-            !ParseComparison(compare).ok()) {
-          r.Fail(node, fmt::format("'statuses' maps an HTTP status to a count or comparison, as "
-                                   "in {{\"503\": \"> 0\"}}; '{}: {}' is not one",
-                                   status, compare));
+        // "0" counts the requests that got no HTTP answer at all (refused, reset, timed out).
+        bool http_status =
+            status.size() == 3 && std::all_of(status.begin(), status.end(), ::isdigit);
+        if ((!http_status && status != "0") || !ParseComparison(compare).ok()) {
+          r.Fail(node,
+                 fmt::format("'statuses' maps an HTTP status to a count or comparison, as "
+                             "in {{\"503\": \"> 0\"}} (\"0\": no answer); '{}: {}' is not one",
+                             status, compare));
         }
       }
       e.checks[key] = map;
@@ -803,16 +817,51 @@ void CheckNames(const Scenario& s) {
   if (!s.traffic.empty() && !s.yelb) {
     throw ParseError{s.traffic.front().place, "traffic needs Yelb: add 'yelb: {mesh: true}'"};
   }
+  for (const auto& t : s.traffic) {
+    if (!t.target.empty() && !s.yelb->mesh) {
+      throw ParseError{t.place, fmt::format("traffic '{}' aims at {}'s sidecar, and Yelb runs "
+                                            "without the mesh: set 'yelb: {{mesh: true}}' or "
+                                            "drop 'target'",
+                                            t.name, t.target)};
+    }
+  }
+}
+
+// A scenario that starts where another one ends its setup: the base's accounts, variables,
+// steps, manifests, Yelb and traffic blocks come first; this file's own are added after them
+// (its variables win), and the timeline and the expectations are this file's alone. One level
+// only, so a chain of files never hides where a step came from.
+void Extend(const Reader& r, const YAML::Node& node, Scenario& s) {
+  std::string path = r.Path(s.dir, r.Text(node, "extends"));
+  auto base = LoadScenarioFile(path, r.fixtures());
+  if (!base.ok()) {
+    r.Fail(node, fmt::format("cannot extend '{}': {}", path, base.status().message()));
+  }
+  if (!base->extends.empty()) {
+    r.Fail(node, fmt::format("'{}' extends '{}' itself; extend that one, or copy what you need "
+                             "(one level of 'extends' only)",
+                             path, base->extends));
+  }
+  s.extends = path;
+  s.accounts = base->accounts;
+  s.variables = base->variables;
+  s.steps = base->steps;
+  s.manifests = base->manifests;
+  s.yelb = base->yelb;
+  s.traffic = base->traffic;
 }
 
 Scenario ReadScenario(const Reader& r, const YAML::Node& root, Scenario s) {
   auto f = r.Map(root, "the scenario",
-                 {"name", "description", "accounts", "variables", "steps", "manifests", "yelb",
-                  "traffic", "timeline", "expect"});
+                 {"name", "description", "extends", "accounts", "variables", "steps", "manifests",
+                  "yelb", "traffic", "timeline", "expect"});
   s.name = r.Required(f, root, "name", "the scenario", "<a short name>");
   if (f.count("description")) s.description = r.Text(f["description"], "description");
+  if (f.count("extends")) Extend(r, f["extends"], s);
   if (f.count("accounts")) ReadAccounts(r, f["accounts"], s);
-  if (f.count("variables")) s.variables = r.StringMap(f["variables"], "variables");
+  if (f.count("variables")) {
+    for (auto& [name, value] : r.StringMap(f["variables"], "variables")) s.variables[name] = value;
+  }
   if (f.count("steps")) {
     ReadList(
         r, f["steps"], "steps", [&](auto& n) { return ReadStep(r, n, "a step"); }, s.steps);

@@ -1,6 +1,7 @@
 // The two AppRuntimes: Yelb alone, and Yelb behind the data plane's sidecars.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <fnmatch.h>
 #include <spdlog/spdlog.h>
 
 #include "emulator/emulator.h"
@@ -97,6 +98,11 @@ class PlainYelb : public AppRuntime {
 
   std::string ui_host() const override { return "127.0.1.2"; }
   uint16_t ui_port() const override { return parts_.ui->port(); }
+  Result<std::pair<std::string, uint16_t>> SidecarListener(const std::string& node) const override {
+    return Error("NotSupported", fmt::format("there is no sidecar in front of '{}': this Yelb "
+                                             "runs without the mesh (yelb: {{mesh: false}})",
+                                             node));
+  }
   yelb::StoreOptions databases() const override { return parts_.Databases(); }
   std::vector<int> pids() const override { return parts_.Pids(); }
   std::vector<std::string> folders() const override { return parts_.Folders(); }
@@ -179,6 +185,16 @@ class MeshYelb : public AppRuntime {
 
   std::string ui_host() const override { return ui_host_; }
   uint16_t ui_port() const override { return parts_.ui->port(); }
+  Result<std::pair<std::string, uint16_t>> SidecarListener(const std::string& node) const override {
+    auto info = plane_->Info(NodeName(node));
+    if (!info.ok()) return info.status();
+    if (info->listeners.empty()) {
+      return Error("NotFoundException",
+                   fmt::format("virtual node {} has no listener to aim traffic at", info->node));
+    }
+    const proxy::Endpoint& listener = info->listeners.front().proxy;
+    return std::make_pair(listener.host, listener.port);
+  }
   yelb::StoreOptions databases() const override { return parts_.Databases(); }
   std::vector<int> pids() const override { return parts_.Pids(); }
   std::vector<std::string> folders() const override { return parts_.Folders(); }
@@ -209,6 +225,7 @@ class MeshYelb : public AppRuntime {
       f.tls_version = hop.report.tls_version;
       f.cipher = hop.report.cipher;
       f.server_issuer = hop.report.server_cert_issuer;
+      f.server_serial = hop.report.server_cert_serial;
       f.client_certificate = hop.report.client_cert_present;
       f.connections = static_cast<int64_t>(hop.report.connections.size());
       f.problems = hop.report.problems;
@@ -223,7 +240,24 @@ class MeshYelb : public AppRuntime {
       return Error("NotFoundException",
                    fmt::format("no running proxy '{}' (killed, or not a Yelb node)", proxy));
     }
-    return running->StatValue(name);
+    if (name.find('*') == std::string::npos) return running->StatValue(name);
+
+    // Listener and cluster names carry bound ports, which a scenario cannot know: a pattern
+    // ("listener.*.ssl.connection_error") sums every stat it matches.
+    int64_t sum = 0;
+    bool matched = false;
+    for (const auto& [stat, value] : running->stats().Snapshot()) {
+      if (fnmatch(name.c_str(), stat.c_str(), 0) != 0) continue;
+      sum += value;
+      matched = true;
+    }
+    if (!matched) {
+      return Error("NotFoundException",
+                   fmt::format("no stat of proxy '{}' matches '{}' (its admin page's /stats lists "
+                               "them)",
+                               proxy, name));
+    }
+    return sum;
   }
 
   Status KillProxy(const std::string& node) override { return plane_->StopProxy(NodeName(node)); }

@@ -84,6 +84,19 @@ TEST_CASE("Each kind of mistake in a scenario file is reported at its line and c
        3, 5, "no step is named 'nothing'"},
       {"duplicate key", "name: x\nname: y\n", 2, 1, "'name' is given twice"},
       {"YAML syntax error", "name: x\nsteps: [\n", 3, 1, "YAML syntax error"},
+      {"page journey aimed past the UI",
+       "name: x\nyelb: {mesh: true}\ntraffic:\n  - name: t\n    journeys: [load_page]\n"
+       "    count: 1\n    target: yelb-appserver\n",
+       7, 13, "only yelb-ui serves the page"},
+      {"sidecar target without the mesh",
+       "name: x\nyelb: {mesh: false}\ntraffic:\n  - name: t\n    journeys: [vote]\n"
+       "    count: 1\n    target: yelb-appserver\n",
+       4, 5, "Yelb runs without the mesh"},
+      {"status that is not an HTTP status",
+       "name: x\nyelb: {mesh: false}\ntraffic:\n  - name: t\n    journeys: [vote]\n"
+       "    count: 1\nexpect:\n  - traffic: t\n    statuses: {\"5xx\": 0}\n",
+       9, 15, "(\"0\": no answer)"},
+      {"extending a missing file", "name: x\nextends: no-such-base.yaml\n", 2, 10, "cannot extend"},
       {"missing manifest file",
        "name: x\nmanifests:\n  - as: frontend\n    files: [no-such-file.yaml]\n", 4, 12,
        "manifest 'no-such-file.yaml' does not exist"},
@@ -214,4 +227,55 @@ expect:
   auto without_metric = Parse("name: stats\nexpect:\n  - {stat: yelb-ui, value: 1}\n");
   REQUIRE_FALSE(without_metric.ok());
   CHECK_THAT(without_metric.status().message(), Catch::Contains("checks nothing; add a check"));
+}
+
+TEST_CASE("A scenario that extends another runs the base's setup, then its own timeline") {
+  const std::string base = CROSSMESH_SOURCE_DIR "/scenarios/walkthrough.yaml";
+  auto walkthrough = LoadScenarioFile(base, CROSSMESH_SOURCE_DIR "/fixtures");
+  REQUIRE(walkthrough.ok());
+  auto parsed = LoadScenarioText(R"(name: outside-client
+extends: walkthrough.yaml
+variables: {extra: "1"}
+steps:
+  - name: one more call
+    as: backend
+    call: sts GetCallerIdentity
+traffic:
+  - name: outside
+    target: yelb-appserver
+    journeys: [get_votes]
+    count: 3
+timeline:
+  - traffic: outside
+expect:
+  - traffic: outside
+    statuses: {"0": 3}
+)",
+                                 CROSSMESH_SOURCE_DIR "/scenarios/outside.yaml",
+                                 CROSSMESH_SOURCE_DIR "/fixtures");
+  INFO(parsed.status().ToString());
+  REQUIRE(parsed.ok());
+  CHECK(parsed->extends == base);
+  CHECK(parsed->steps.size() == walkthrough->steps.size() + 1);
+  CHECK(parsed->steps.back().name == "one more call");
+  CHECK(parsed->manifests.size() == walkthrough->manifests.size());
+  CHECK(parsed->variables.at("mesh") == "am-multi-account-mesh");
+  CHECK(parsed->variables.at("extra") == "1");
+  REQUIRE(parsed->traffic.size() == walkthrough->traffic.size() + 1);
+  CHECK(parsed->traffic.back().target == "yelb-appserver");
+  CHECK(parsed->timeline.size() == 1);
+  CHECK(parsed->expect.size() == 1);
+
+  auto twice =
+      LoadScenarioText("name: y\nextends: share-deleted.yaml\n",
+                       CROSSMESH_SOURCE_DIR "/scenarios/y.yaml", CROSSMESH_SOURCE_DIR "/fixtures");
+  REQUIRE_FALSE(twice.ok());
+  CHECK_THAT(twice.status().message(), Catch::Contains("one level of 'extends' only"));
+
+  auto clash = LoadScenarioText(
+      "name: z\nextends: walkthrough.yaml\nsteps:\n  - name: create the root CA\n"
+      "    as: frontend\n    call: sts GetCallerIdentity\n",
+      CROSSMESH_SOURCE_DIR "/scenarios/z.yaml", CROSSMESH_SOURCE_DIR "/fixtures");
+  REQUIRE_FALSE(clash.ok());
+  CHECK_THAT(clash.status().message(), Catch::Contains("create the root CA"));
 }

@@ -77,12 +77,15 @@ TEST_CASE("crossmesh clock advance moves the emulator's virtual time") {
   CHECK_THAT(down.err, Catch::Contains("is `crossmesh serve` running there?"));
 }
 
-TEST_CASE("crossmesh serve prints its URL first, writes profiles, and stops cleanly on SIGTERM") {
+TEST_CASE(
+    "crossmesh serve prints its URL first, writes profiles (--account adds to the default "
+    "accounts), and stops cleanly on SIGTERM") {
   TempDir dir;
   int out[2];
   REQUIRE(pipe(out) == 0);
   std::string binary = std::string(CROSSMESH_BINARY_DIR) + "/cli/crossmesh";
-  std::vector<std::string> args = {binary, "serve", "--port", "0", "--profile-dir", dir.path()};
+  std::vector<std::string> args = {
+      binary, "serve", "--port", "0", "--account", "ops=333333333333", "--profile-dir", dir.path()};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -105,6 +108,11 @@ TEST_CASE("crossmesh serve prints its URL first, writes profiles, and stops clea
                              {"AWS_CONFIG_FILE=" + dir.path() + "/config",
                               "AWS_SHARED_CREDENTIALS_FILE=" + dir.path() + "/credentials"});
   CHECK(identity.Json()["Account"] == "111111111111");
+  auto added = RunCommand({"/usr/bin/aws", "--profile", "ops", "--endpoint-url", first_line, "sts",
+                           "get-caller-identity"},
+                          {"AWS_CONFIG_FILE=" + dir.path() + "/config",
+                           "AWS_SHARED_CREDENTIALS_FILE=" + dir.path() + "/credentials"});
+  CHECK(added.Json()["Account"] == "333333333333");
   std::ifstream endpoint_file(dir.path() + "/endpoint");
   std::string endpoint;
   std::getline(endpoint_file, endpoint);

@@ -158,11 +158,16 @@ Status CertificateManager::Renew(CertificateRecord& record, TimePoint now) {
     spdlog::info("certificate renewed: {} serial {} until {}", record.arn, record.serial,
                  FormatIso8601(*record.not_after));
   } else {
+    // ACM retries until expiry; a clock moved by months replays every retry, so only a new
+    // failure is news for the user.
+    bool again =
+        record.renewal_status == "FAILED" && record.renewal_reason == attempt.failure_reason;
     record.renewal_status = "FAILED";
     record.renewal_reason = attempt.failure_reason;
     if (!requested) record.renewal_due = NextRetry(record, now);
-    spdlog::info("certificate renewal failed: {} {} ({})", record.arn, attempt.failure_reason,
-                 attempt.detail);
+    spdlog::log(again ? spdlog::level::debug : spdlog::level::info,
+                "certificate renewal failed: {} {} ({})", record.arn, attempt.failure_reason,
+                attempt.detail);
   }
   CM_RETURN_IF_ERROR(internal::UpdateCertificate(store_, record));
   return internal::AppendChange(store_, record,
