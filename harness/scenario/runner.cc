@@ -563,8 +563,12 @@ void ScenarioRun::Timeline() {
     std::string label = action.at ? fmt::format("at {} ms: {}", action.at->count(), what) : what;
     Do(label, [&] { return RunAction(action); });
   }
-  // Background traffic the timeline never waited for still counts.
-  for (auto& [name, run] : background_) MergeTraffic(facts_.traffic[name], run.Wait());
+  // Background traffic the timeline never waited for still counts. After a failure the rest
+  // of the timeline was skipped, so it is stopped instead of left to run out its bound.
+  for (auto& [name, run] : background_) {
+    if (!runner_.passed()) run.Cancel();
+    MergeTraffic(facts_.traffic[name], run.Wait());
+  }
   background_.clear();
 }
 

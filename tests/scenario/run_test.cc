@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -304,6 +305,36 @@ expect:
   }
   REQUIRE_FALSE(report.folders.empty());
   for (const auto& folder : report.folders) CHECK_FALSE(std::filesystem::exists(folder));
+}
+
+TEST_CASE("A failed timeline step stops background traffic instead of waiting out its bound") {
+  TempDir dir;
+  auto started = std::chrono::steady_clock::now();
+  ScenarioReport report = Run(dir, R"(name: stop-early
+yelb: {mesh: false}
+traffic:
+  - name: slow
+    journeys: [get_votes]
+    rate: 2
+    duration: 60s
+timeline:
+  - traffic: slow
+    background: true
+  - step:
+      name: a certificate that does not exist
+      as: frontend
+      call: acm DescribeCertificate
+      input: {CertificateArn: "arn:aws:acm:us-west-2:111111111111:certificate/0000"}
+expect:
+  - traffic: slow
+    success_rate: 1
+)");
+  auto took = std::chrono::steady_clock::now() - started;
+  INFO(Describe(report));
+  CHECK_FALSE(report.passed);
+  CHECK(took < std::chrono::seconds(30));
+  REQUIRE(report.traffic.count("slow") == 1);
+  CHECK(report.traffic.at("slow").requests < 60);
 }
 
 namespace {
