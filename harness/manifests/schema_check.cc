@@ -197,7 +197,8 @@ class Checker {
       if (!field.required || IsSet(node.Find(field.name))) continue;
       // Spelt with another case: reported as such, and its value checked under this name.
       if (SpeltOtherwise(node, schema, field)) continue;
-      std::string hint = fmt::format("add '{}' to {}", field.name, path);
+      const std::string where = path.empty() ? "the manifest" : path;
+      std::string hint = fmt::format("add '{}' to {}", field.name, where);
       if (previous_item && LooksSplitFrom(node, *previous_item, field.name)) {
         hint = fmt::format(
             "the '- ' on line {} starts a new list item; if these lines belong to the item "
@@ -206,7 +207,7 @@ class Checker {
             node.pos.line, previous_item->pos.line, field.name, previous_item->entries.front().key);
       }
       Add(at, Severity::kError, "missing-field",
-          fmt::format("{} lacks the required field '{}'", path, field.name), hint);
+          fmt::format("{} lacks the required field '{}'", where, field.name), hint);
     }
   }
 
@@ -297,10 +298,17 @@ class Checker {
 
   void CheckRange(const Node& node, const Schema& schema, const std::string& path) {
     auto value = node.IntValue();
-    if (!value) return;
+    if (!schema.min && !schema.max) return;
+    std::string range = schema.max ? fmt::format("{} to {}", schema.min.value_or(0), *schema.max)
+                                   : fmt::format("at least {}", *schema.min);
+    if (!value) {
+      // A whole number too long for 64 bits would wrap wherever it is read later.
+      Add(node.pos, Severity::kError, "out-of-range",
+          fmt::format("{} is {}, outside {}", path, node.scalar, range),
+          fmt::format("use a value from {}", range));
+      return;
+    }
     if ((schema.min && *value < *schema.min) || (schema.max && *value > *schema.max)) {
-      std::string range = schema.max ? fmt::format("{} to {}", *schema.min, *schema.max)
-                                     : fmt::format("at least {}", *schema.min);
       Add(node.pos, Severity::kError, "out-of-range",
           fmt::format("{} is {}, outside {}", path, *value, range),
           fmt::format("use a value from {}", range));

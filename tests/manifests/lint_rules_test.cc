@@ -46,6 +46,8 @@ std::vector<Break> Breaks() {
       {"enum", "yelb-redis.yaml", "mode: STRICT", "mode: strict", "mode: strict"},
       {"out-of-range", "yelb-redis.yaml", "port: 6379\n        protocol",
        "port: 70000\n        protocol", "port: 70000"},
+      {"out-of-range", "yelb-redis.yaml", "port: 6379\n        protocol",
+       "port: 99999999999999999999\n        protocol", "port: 99999999999999999999"},
       {"malformed-arn", "yelb-redis.yaml", "acm:us-west-2:222222222222:certificate",
        "acm:us-west-2:22222222222:certificate", "22222222222"},
       {"malformed-arn", "yelb-ui.yaml", "mesh/am-multi-account-mesh/virtualService",
@@ -147,6 +149,39 @@ TEST_CASE("The ACM trust on a listener is refused with App Mesh's own words") {
   CHECK_THAT(findings[0].message,
              Catch::Contains("One type of TLS Validation Context Trust must be set."));
   CHECK_THAT(findings[0].hint, Catch::Contains("client policy"));
+}
+
+TEST_CASE("A byte that is not UTF-8 is an encoding error at its line and column") {
+  std::string text = Edit(ReadText(ManifestFixture("yelb-redis.yaml")), "name: redis-server",
+                          "name: redis-\xE9server");
+  auto findings = LintText("redis.yaml", text);
+  bool found = false;
+  for (const auto& f : findings) {
+    if (f.rule != "encoding") continue;
+    found = true;
+    CHECK_THAT(f.message, Catch::Contains("byte 0xE9"));
+    size_t at = text.find('\xE9');
+    CHECK(f.pos.column == static_cast<int>(at - text.rfind('\n', at)));
+    CHECK(f.hint == "save the file as UTF-8");
+  }
+  CHECK(found);
+
+  std::string valid = Edit(ReadText(ManifestFixture("yelb-redis.yaml")), "name: redis-server",
+                           "name: redis-server # caf\xC3\xA9 \xF0\x9F\x98\x80");
+  for (const auto& f : LintText("redis.yaml", valid)) CHECK(f.rule != "encoding");
+}
+
+TEST_CASE("A manifest without metadata is told to add it to the manifest") {
+  auto findings =
+      LintText("node.yaml", "apiVersion: appmesh.k8s.aws/v1beta2\nkind: VirtualNode\nspec: {}\n");
+  bool found = false;
+  for (const auto& f : findings) {
+    if (f.message.find("'metadata'") == std::string::npos) continue;
+    found = true;
+    CHECK(f.message == "the manifest lacks the required field 'metadata'");
+    CHECK(f.hint == "add 'metadata' to the manifest");
+  }
+  CHECK(found);
 }
 
 TEST_CASE(
