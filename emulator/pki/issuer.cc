@@ -34,7 +34,8 @@ Status CheckCa(const PublicKey& subject_key, const SigningCa& ca, const IssueOpt
   }
 
   const Certificate& ca_certificate = *ca.certificate;
-  CM_RETURN_IF_ERROR(CheckCertificateMatchesKey(ca_certificate, *ca.key));
+  CM_RETURN_IF_ERROR(ca.prepared != nullptr ? ca.prepared->key_match()
+                                            : CheckCertificateMatchesKey(ca_certificate, *ca.key));
   if (!ca_certificate.is_ca()) {
     return Error(kInvalidArgs, "the issuing certificate " + ca_certificate.subject_string() +
                                    " is not a CA certificate (no basicConstraints CA:TRUE)");
@@ -161,7 +162,8 @@ Status AddSubjectKeyId(X509* certificate) {
   return Status::Ok();
 }
 
-Status AddTemplateExtensions(X509* certificate, X509* issuer, CertificateTemplate kind) {
+Status AddTemplateExtensions(X509* certificate, X509* issuer, CertificateTemplate kind,
+                             const PreparedCa* prepared) {
   Result<const std::vector<X509ExtensionPtr>*> fixed = FixedExtensions(kind);
   if (!fixed.ok()) return fixed.status();
   for (const X509ExtensionPtr& extension : **fixed) {
@@ -173,7 +175,12 @@ Status AddTemplateExtensions(X509* certificate, X509* issuer, CertificateTemplat
   X509V3_CTX context;
   X509V3_set_ctx(&context, issuer, certificate, nullptr, nullptr, 0);
   CM_RETURN_IF_ERROR(AddSubjectKeyId(certificate));
-  if (kind != CertificateTemplate::kRootCaV1) {
+  if (kind != CertificateTemplate::kRootCaV1 && prepared != nullptr &&
+      prepared->authority_key_id() != nullptr) {
+    if (X509_add_ext(certificate, prepared->authority_key_id(), -1) != 1) {
+      return OpenSslFailure(kRequestFailed, "cannot add the authorityKeyIdentifier extension");
+    }
+  } else if (kind != CertificateTemplate::kRootCaV1) {
     // The issuer's key id when it has one, else its name and serial (RFC 5280 4.2.1.1).
     CM_RETURN_IF_ERROR(
         AddExtension(certificate, &context, NID_authority_key_identifier, "keyid,issuer"));
@@ -234,7 +241,9 @@ Result<Certificate> Issue(const SubjectKey& subject_key, const Subject& subject,
                           const SigningCa& ca, const IssueOptions& options) {
   const std::vector<std::string> dns_names = options.dns_names.value_or(std::vector<std::string>{});
   CM_RETURN_IF_ERROR(CheckRequest(*subject_key.key, subject, ca, options, dns_names));
-  Result<EvpMdCtxPtr> signer = NewSigningContext(*ca.key, options.signing_algorithm);
+  Result<EvpMdCtxPtr> signer = ca.prepared != nullptr
+                                   ? ca.prepared->NewSigningContext(options.signing_algorithm)
+                                   : NewSigningContext(*ca.key, options.signing_algorithm);
   if (!signer.ok()) return signer.status();
 
   const bool self_signed = options.certificate_template == CertificateTemplate::kRootCaV1;
@@ -255,7 +264,7 @@ Result<Certificate> Issue(const SubjectKey& subject_key, const Subject& subject,
 
   X509* issuer = self_signed ? certificate.get() : ca.certificate->get();
   CM_RETURN_IF_ERROR(
-      AddTemplateExtensions(certificate.get(), issuer, options.certificate_template));
+      AddTemplateExtensions(certificate.get(), issuer, options.certificate_template, ca.prepared));
   if (!dns_names.empty()) {
     // RFC 5280 4.2.1.6: with an empty subject the names are the identity, so critical.
     CM_RETURN_IF_ERROR(AddDnsNames(certificate.get(), dns_names, subject.empty()));

@@ -13,6 +13,7 @@
 #include "emulator/pki/certificate_template.h"
 #include "emulator/pki/csr.h"
 #include "emulator/pki/keys.h"
+#include "emulator/pki/prepared_ca.h"
 #include "emulator/pki/subject.h"
 
 namespace crossmesh::pki {
@@ -23,6 +24,9 @@ struct SigningCa {
   // The CA's certificate, the issuer of what is signed. Unused (may be null) for
   // RootCACertificate/V1, which always produces a certificate self-signed by `key`.
   const Certificate* certificate = nullptr;
+  // Optional: the same key and certificate prepared once (PreparedCa::Create), so that signing
+  // many certificates skips the per-certificate setup. Borrowed like the others.
+  const PreparedCa* prepared = nullptr;
 };
 
 struct IssueOptions {

@@ -60,8 +60,17 @@ Result<std::shared_ptr<const CaSigner>> ParseSigner(const CaRecord& ca,
     }
     certificate = std::move(*parsed);
   }
-  return std::make_shared<const CaSigner>(
-      CaSigner{std::move(*key), std::move(certificate), ca.certificate_pem});
+  auto signer = std::make_shared<CaSigner>(
+      CaSigner{std::move(*key), std::move(certificate), ca.certificate_pem, nullptr});
+  // Prepared from the members, which the shared entry keeps at fixed addresses.
+  auto prepared =
+      pki::PreparedCa::Create(signer->key, signer->certificate ? &*signer->certificate : nullptr);
+  if (!prepared.ok()) {
+    return Error("InternalFailure",
+                 "cannot prepare " + ca.arn + " for signing: " + prepared.status().message());
+  }
+  signer->prepared = std::move(*prepared);
+  return std::shared_ptr<const CaSigner>(std::move(signer));
 }
 
 Status InsertCertificate(Store& store, const CaRecord& ca, const IssueAndStoreInput& input,
@@ -102,7 +111,8 @@ Result<StoredCertificate> IssueAndStore(Store& store, const CaRecord& ca,
   auto signer = LoadSigner(store, ca);
   if (!signer.ok()) return signer.status();
   const CaSigner& material = **signer;
-  pki::SigningCa signing_ca{&material.key, material.certificate ? &*material.certificate : nullptr};
+  pki::SigningCa signing_ca{&material.key, material.certificate ? &*material.certificate : nullptr,
+                            material.prepared.get()};
 
   auto certificate = pki::IssueFromCsr(*input.csr, signing_ca, input.options);
   if (!certificate.ok()) return certificate.status();

@@ -15,6 +15,7 @@
 #include "emulator/pki/csr.h"
 #include "emulator/pki/issuer.h"
 #include "emulator/pki/keys.h"
+#include "emulator/pki/prepared_ca.h"
 #include "emulator/store/store.h"
 
 namespace crossmesh::acmpca {
@@ -24,6 +25,8 @@ struct CaSigner {
   std::optional<pki::Certificate> certificate;  // absent until one is imported
   // The certificate the entry was parsed with; a different one in the store means it is stale.
   std::string certificate_pem;
+  // Per-certificate setup done once for this key and certificate; it goes stale with them.
+  std::unique_ptr<pki::PreparedCa> prepared;
 };
 
 // The CA's signing material, parsed once per (CA, certificate) and shared.
