@@ -3,7 +3,10 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
+#include <map>
+#include <string>
 
 namespace crossmesh {
 
@@ -30,48 +33,61 @@ void VirtualClock::SetOffset(std::chrono::seconds offset) {
   offset_ = offset;
 }
 
-Result<std::chrono::seconds> ParseDuration(std::string_view text) {
+Result<std::chrono::milliseconds> ParseDurationMs(std::string_view text) {
   auto invalid = [&](std::string_view why) {
     return Error("InvalidParameterValue",
-                 fmt::format("invalid duration '{}': {}; use forms like 30s, 90m, 12h, 340d, 2w, "
-                             "13mo, 1y or 1d12h",
+                 fmt::format("invalid duration '{}': {}; use forms like 250ms, 30s, 90m, 12h, "
+                             "340d, 2w, 13mo, 1y, 1d12h or 12 months",
                              text, why));
   };
-  if (text.empty()) return invalid("it is empty");
+  // A month is 30 days and a year 365, as certificate validity periods count them.
+  static const std::map<std::string_view, double> kMilliseconds = {
+      {"ms", 1},           {"", 1e3},           {"s", 1e3},         {"sec", 1e3},
+      {"second", 1e3},     {"seconds", 1e3},    {"m", 6e4},         {"min", 6e4},
+      {"minute", 6e4},     {"minutes", 6e4},    {"h", 3.6e6},       {"hour", 3.6e6},
+      {"hours", 3.6e6},    {"d", 8.64e7},       {"day", 8.64e7},    {"days", 8.64e7},
+      {"w", 6.048e8},      {"week", 6.048e8},   {"weeks", 6.048e8}, {"mo", 2.592e9},
+      {"month", 2.592e9},  {"months", 2.592e9}, {"y", 3.1536e10},   {"year", 3.1536e10},
+      {"years", 3.1536e10}};
+  auto is = [&](size_t i, auto predicate) {
+    return i < text.size() && predicate(static_cast<unsigned char>(text[i]));
+  };
+  auto skip_spaces = [&](size_t& i) {
+    while (is(i, [](unsigned char c) { return std::isspace(c); })) ++i;
+  };
 
-  long long total = 0;
+  double total = 0;
   size_t i = 0;
+  skip_spaces(i);
+  if (i == text.size()) return invalid("it is empty");
   while (i < text.size()) {
     size_t start = i;
-    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
-    if (i == start) return invalid("expected a number");
-    if (i - start > 9) return invalid("number too large");
-    long long value = std::stoll(std::string(text.substr(start, i - start)));
+    while (is(i, [](unsigned char c) { return std::isdigit(c) || c == '.'; })) ++i;
+    std::string number(text.substr(start, i - start));
+    if (number.empty() || number.front() == '.' || number.back() == '.' ||
+        std::count(number.begin(), number.end(), '.') > 1) {
+      return invalid("expected a number");
+    }
+    if (number.size() > 12) return invalid("number too large");
+    skip_spaces(i);
 
     size_t unit_start = i;
-    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
-    std::string_view unit = text.substr(unit_start, i - unit_start);
-    long long scale = 0;
-    if (unit.empty() || unit == "s") {
-      scale = 1;
-    } else if (unit == "m") {
-      scale = 60;
-    } else if (unit == "h") {
-      scale = 3600;
-    } else if (unit == "d") {
-      scale = 86400;
-    } else if (unit == "w") {
-      scale = 7 * 86400;
-    } else if (unit == "mo") {
-      scale = 30 * 86400;
-    } else if (unit == "y") {
-      scale = 365 * 86400;
-    } else {
-      return invalid(fmt::format("unknown unit '{}'", unit));
+    while (is(i, [](unsigned char c) { return std::isalpha(c); })) ++i;
+    auto unit = kMilliseconds.find(text.substr(unit_start, i - unit_start));
+    if (unit == kMilliseconds.end()) {
+      return invalid(fmt::format("unknown unit '{}'", text.substr(unit_start, i - unit_start)));
     }
-    total += value * scale;
+    total += std::stod(number) * unit->second;
+    skip_spaces(i);
   }
-  return std::chrono::seconds(total);
+  if (total > 1e15) return invalid("number too large");
+  return std::chrono::milliseconds(static_cast<int64_t>(total));
+}
+
+Result<std::chrono::seconds> ParseDuration(std::string_view text) {
+  auto parsed = ParseDurationMs(text);
+  if (!parsed.ok()) return parsed.status();
+  return std::chrono::duration_cast<std::chrono::seconds>(*parsed);
 }
 
 std::string FormatIso8601(TimePoint t) {

@@ -37,8 +37,11 @@ class VirtualClock {
   std::chrono::seconds offset_{0};
 };
 
-// Parses "340d", "12h", "90m", "30s", "2w", "13mo" (30-day months), "1y" (365 days), or a bare
-// number of seconds. Several terms may be joined: "1d12h".
+// Parses "250ms", "30s", "90m", "12h", "340d", "2w", "13mo" (30-day months), "1y" (365 days),
+// a bare number of seconds, the long unit names ("12 months", "1.5 days"), and several terms
+// joined ("1d12h"). The one syntax of `crossmesh clock advance`, the admin API and scenarios.
+Result<std::chrono::milliseconds> ParseDurationMs(std::string_view text);
+// The same, truncated to whole seconds.
 Result<std::chrono::seconds> ParseDuration(std::string_view text);
 
 // "2026-12-04T15:58:08Z"

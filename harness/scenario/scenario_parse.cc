@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "emulator/core/clock.h"
 #include "harness/scenario/scenario.h"
 #include "harness/scenario/variables.h"
 
@@ -929,23 +930,9 @@ namespace crossmesh::scenario {
 std::string Place::ToString() const { return fmt::format("{}:{}:{}", file, line, column); }
 
 Result<std::chrono::milliseconds> ParseDuration(const std::string& text) {
-  // A month is 30 days and a year 365, as certificate validity periods count them.
-  static const std::map<std::string, double> kUnits = {
-      {"ms", 1},           {"s", 1e3},       {"sec", 1e3},        {"second", 1e3},
-      {"seconds", 1e3},    {"m", 6e4},       {"min", 6e4},        {"minute", 6e4},
-      {"minutes", 6e4},    {"h", 3.6e6},     {"hour", 3.6e6},     {"hours", 3.6e6},
-      {"d", 8.64e7},       {"day", 8.64e7},  {"days", 8.64e7},    {"month", 2.592e9},
-      {"months", 2.592e9}, {"y", 3.1536e10}, {"year", 3.1536e10}, {"years", 3.1536e10}};
-  static const std::regex kShape(R"(\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*)");
-  std::smatch match;
-  if (!std::regex_match(text, match, kShape) || !kUnits.count(match[2].str())) {
-    return Error("InvalidScenario",
-                 fmt::format("'{}' is not a duration; write a number and a unit, as in 250ms, "
-                             "2s, 5m, 1h, 400d, 12 months, 1 year",
-                             text));
-  }
-  double ms = std::stod(match[1].str()) * kUnits.at(match[2].str());
-  return std::chrono::milliseconds(static_cast<int64_t>(ms));
+  auto parsed = ParseDurationMs(text);
+  if (!parsed.ok()) return Error("InvalidScenario", parsed.status().message());
+  return parsed;
 }
 
 std::string TimelineAction::Describe() const {

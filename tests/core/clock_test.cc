@@ -6,14 +6,19 @@ using namespace crossmesh;
 using std::chrono::hours;
 using std::chrono::seconds;
 
-TEST_CASE("ParseDuration reads days, months, years and combined terms") {
+TEST_CASE("ParseDuration reads short and long units, decimals and combined terms") {
   struct Case {
     const char* text;
     long long seconds;
   };
   const Case cases[] = {
-      {"30", 30},      {"30s", 30},        {"90m", 5400},    {"12h", 43200},    {"340d", 29376000},
-      {"2w", 1209600}, {"13mo", 33696000}, {"1y", 31536000}, {"1d12h", 129600},
+      {"30", 30},         {"30s", 30},
+      {"90m", 5400},      {"12h", 43200},
+      {"340d", 29376000}, {"2w", 1209600},
+      {"13mo", 33696000}, {"1y", 31536000},
+      {"1d12h", 129600},  {"12 months", 31104000},
+      {"1.5d", 129600},   {"2 years", 63072000},
+      {"90 seconds", 90}, {"1h 30m", 5400},
   };
   for (const auto& c : cases) {
     INFO(c.text);
@@ -24,7 +29,8 @@ TEST_CASE("ParseDuration reads days, months, years and combined terms") {
 }
 
 TEST_CASE("ParseDuration rejects malformed durations with a hint") {
-  for (const char* bad : {"", "d", "10x", "-5d", "1.5d", "9999999999d"}) {
+  for (const char* bad :
+       {"", "d", "10x", "-5d", "1..5d", ".5d", "9999999999999d", "12 fortnights"}) {
     INFO(bad);
     auto parsed = ParseDuration(bad);
     REQUIRE_FALSE(parsed.ok());

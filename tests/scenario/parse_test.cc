@@ -70,7 +70,7 @@ TEST_CASE("Each kind of mistake in a scenario file is reported at its line and c
        "    count: 1\n",
        5, 16, "unknown journey 'checkout'"},
       {"bad duration", "name: x\ntimeline:\n  - advance_clock: soon\n", 3, 20,
-       "'soon' is not a duration"},
+       "invalid duration 'soon'"},
       {"two actions in one timeline entry",
        "name: x\ntimeline:\n  - advance_clock: 1d\n    sync: true\n", 3, 5,
        "a timeline entry does exactly one thing"},
