@@ -52,7 +52,9 @@ std::string SignSubordinate(const ExternalRoot& root, const std::string& csr_pem
 
   pki::X509Ptr copy(X509_dup(issued->get()));
   REQUIRE(copy != nullptr);
-  X509_delete_ext(copy.get(), X509_get_ext_by_NID(copy.get(), NID_subject_key_identifier, -1));
+  // X509_delete_ext hands the removed extension to the caller.
+  pki::X509ExtensionPtr removed(
+      X509_delete_ext(copy.get(), X509_get_ext_by_NID(copy.get(), NID_subject_key_identifier, -1)));
   pki::X509ExtensionPtr extension(
       X509V3_EXT_conf_nid(nullptr, nullptr, NID_subject_key_identifier, key_id.c_str()));
   REQUIRE(extension != nullptr);

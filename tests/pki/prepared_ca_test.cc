@@ -28,7 +28,9 @@ Certificate IssueWith(const SigningCa& ca, SigningAlgorithm signing) {
 // `ca`'s certificate again, signed by its own key, with another subjectKeyIdentifier.
 Certificate WithOtherKeyId(const TestCa& ca) {
   X509Ptr copy(X509_dup(ca.certificate.get()));
-  X509_delete_ext(copy.get(), X509_get_ext_by_NID(copy.get(), NID_subject_key_identifier, -1));
+  // X509_delete_ext hands the removed extension to the caller.
+  X509ExtensionPtr removed(
+      X509_delete_ext(copy.get(), X509_get_ext_by_NID(copy.get(), NID_subject_key_identifier, -1)));
   X509ExtensionPtr id(X509V3_EXT_conf_nid(nullptr, nullptr, NID_subject_key_identifier, "0A0B0C"));
   REQUIRE(X509_add_ext(copy.get(), id.get(), -1) == 1);
   REQUIRE(X509_sign(copy.get(), ca.key.get(), EVP_sha256()) > 0);
