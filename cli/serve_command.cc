@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/profile_files.h"
+#include "cli/state_lock.h"
 #include "emulator/emulator.h"
 #include "emulator/server/http_server.h"
 
@@ -49,6 +50,12 @@ int Serve(const ServeFlags& flags) {
   }
   if (flags.port < 0 || flags.port > 65535) {
     fmt::print(stderr, "crossmesh serve: --port {} is out of range 0..65535\n", flags.port);
+    return 2;
+  }
+
+  auto state_lock = StateLock::Acquire(flags.state);
+  if (!state_lock.ok()) {
+    fmt::print(stderr, "crossmesh serve: {}\n", state_lock.status().message());
     return 2;
   }
 

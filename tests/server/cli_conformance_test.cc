@@ -77,30 +77,65 @@ TEST_CASE("crossmesh clock advance moves the emulator's virtual time") {
   CHECK_THAT(down.err, Catch::Contains("is `crossmesh serve` running there?"));
 }
 
+namespace {
+
+// `crossmesh serve ARGS...` as a child process, read up to the URL it prints first.
+class ServeProcess {
+ public:
+  explicit ServeProcess(const std::vector<std::string>& extra_args) {
+    std::vector<std::string> args = {binary(), "serve", "--port", "0"};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+
+    int out[2];
+    REQUIRE(pipe(out) == 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_addclose(&actions, out[0]);
+    REQUIRE(posix_spawn(&pid_, args[0].c_str(), &actions, nullptr, argv.data(), environ) == 0);
+    posix_spawn_file_actions_destroy(&actions);
+    close(out[1]);
+    out_ = out[0];
+
+    char c = 0;
+    while (read(out_, &c, 1) == 1 && c != '\n') url_.push_back(c);
+  }
+  ~ServeProcess() {
+    if (pid_ > 0) Stop();
+  }
+  ServeProcess(const ServeProcess&) = delete;
+  ServeProcess& operator=(const ServeProcess&) = delete;
+
+  static std::string binary() { return std::string(CROSSMESH_BINARY_DIR) + "/cli/crossmesh"; }
+  const std::string& url() const { return url_; }
+
+  // SIGTERM, then the exit code (-1 when it did not exit on its own).
+  int Stop() {
+    int status = 0;
+    kill(pid_, SIGTERM);
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    close(out_);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int out_ = -1;
+  std::string url_;
+};
+
+}  // namespace
+
 TEST_CASE(
     "crossmesh serve prints its URL first, writes profiles (--account adds to the default "
     "accounts), and stops cleanly on SIGTERM") {
   TempDir dir;
-  int out[2];
-  REQUIRE(pipe(out) == 0);
-  std::string binary = std::string(CROSSMESH_BINARY_DIR) + "/cli/crossmesh";
-  std::vector<std::string> args = {
-      binary, "serve", "--port", "0", "--account", "ops=333333333333", "--profile-dir", dir.path()};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawn_file_actions_addclose(&actions, out[0]);
-  pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ) == 0);
-  posix_spawn_file_actions_destroy(&actions);
-  close(out[1]);
-
-  std::string first_line;
-  char c = 0;
-  while (read(out[0], &c, 1) == 1 && c != '\n') first_line.push_back(c);
+  ServeProcess serve({"--account", "ops=333333333333", "--profile-dir", dir.path()});
+  const std::string first_line = serve.url();
   CHECK_THAT(first_line, Catch::Matches(R"(http://127\.0\.0\.1:\d+)"));
 
   auto identity = RunCommand({"/usr/bin/aws", "--profile", "frontend", "--endpoint-url", first_line,
@@ -118,12 +153,30 @@ TEST_CASE(
   std::getline(endpoint_file, endpoint);
   CHECK(endpoint == first_line);
 
-  REQUIRE(kill(pid, SIGTERM) == 0);
-  int status = 0;
-  REQUIRE(waitpid(pid, &status, 0) == pid);
-  close(out[0]);
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(serve.Stop() == 0);
+}
+
+TEST_CASE("a second crossmesh serve on the same --state file is refused while the first runs") {
+  TempDir dir;
+  const std::string state = dir.path() + "/state.db";
+  {
+    ServeProcess first({"--state", state});
+    REQUIRE_THAT(first.url(), Catch::StartsWith("http://127.0.0.1:"));
+
+    auto second = RunCommand({ServeProcess::binary(), "serve", "--port", "0", "--state", state});
+    CHECK(second.exit_code == 2);
+    CHECK_THAT(second.err, Catch::Contains("is in use by another crossmesh serve"));
+    CHECK_THAT(second.err, Catch::Contains(state));
+
+    // The refused one must not have harmed the running one's state.
+    auto clock = RunCommand({ServeProcess::binary(), "clock", "--endpoint-url", first.url()});
+    CHECK(clock.exit_code == 0);
+    CHECK(first.Stop() == 0);
+  }
+
+  ServeProcess after({"--state", state});
+  CHECK_THAT(after.url(), Catch::StartsWith("http://127.0.0.1:"));
+  CHECK(after.Stop() == 0);
 }
 
 TEST_CASE("crossmesh serve refuses a non-loopback address and a bad accounts flag") {
