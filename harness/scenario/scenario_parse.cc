@@ -1,7 +1,8 @@
-// Strict reading of scenario files. Every node is checked against what its field allows; the
-// first problem becomes one InvalidScenario error with the place it was written. The reader
-// throws a ParseError internally (yaml-cpp throws too) and LoadScenarioText turns both into a
-// Status, so nothing escapes this file as an exception.
+// Strict reading of scenario files. Every node is checked against what its field allows; each
+// problem is reported with the place it was written, all of them in one InvalidScenario error,
+// so a file with several mistakes is fixed in one round. The reader throws a ParseError
+// internally (yaml-cpp throws too); each list item and top-level section catches its own, and
+// LoadScenarioText turns what was collected into a Status, so nothing escapes as an exception.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
@@ -43,6 +44,19 @@ class Reader {
   [[noreturn]] void Fail(const YAML::Node& node, const std::string& message) const {
     throw ParseError{At(node), message};
   }
+
+  // Keeps a problem and goes on reading, so the next one is found too.
+  void Record(ParseError error) const { errors_.push_back(std::move(error)); }
+  // Runs `read`; a problem inside it is recorded and reading resumes after it.
+  template <typename Fn>
+  void Collect(Fn&& read) const {
+    try {
+      read();
+    } catch (ParseError& error) {
+      Record(std::move(error));
+    }
+  }
+  const std::vector<ParseError>& errors() const { return errors_; }
 
   std::string Kind(const YAML::Node& node) const {
     if (!node.IsDefined() || node.IsNull()) return "an empty value";
@@ -227,6 +241,7 @@ class Reader {
   std::string fixtures_;
   mutable std::map<std::string, YAML::Node> keys_;
   mutable std::vector<Reference> references_;
+  mutable std::vector<ParseError> errors_;
 };
 
 // ---- steps ----
@@ -738,7 +753,7 @@ void ReadList(const Reader& r, const YAML::Node& node, const std::string& field,
     r.Fail(node,
            fmt::format("'{}' must be a list (items start with '- '), not {}", field, r.Kind(node)));
   }
-  for (const auto& item : node) out.push_back(read(item));
+  for (const auto& item : node) r.Collect([&] { out.push_back(read(item)); });
 }
 
 // Names used but never defined are typos; catch them before anything runs.
@@ -759,37 +774,37 @@ void CheckReferences(const Reader& r, const Scenario& s) {
   }
   for (const auto& ref : r.references()) {
     if (!defined.count(ref.name)) {
-      throw ParseError{ref.place,
-                       fmt::format("unknown variable '${{{}}}'; define it under 'variables:' or "
-                                   "capture it in a step ('capture: {{{}: Some.Path}}')",
-                                   ref.name, ref.name)};
+      r.Record(
+          {ref.place, fmt::format("unknown variable '${{{}}}'; define it under 'variables:' or "
+                                  "capture it in a step ('capture: {{{}: Some.Path}}')",
+                                  ref.name, ref.name)});
     }
   }
 }
 
-void CheckNames(const Scenario& s) {
+void CheckNames(const Reader& r, const Scenario& s) {
   std::set<std::string> accounts;
   for (const auto& account : s.accounts.all()) accounts.insert(account.name);
   auto need_account = [&](const std::string& name, const Place& place) {
     if (!accounts.count(name)) {
-      throw ParseError{place, fmt::format("no account named '{}'; the accounts are {}", name,
-                                          fmt::join(accounts, ", "))};
+      r.Record({place, fmt::format("no account named '{}'; the accounts are {}", name,
+                                   fmt::join(accounts, ", "))});
     }
   };
   std::set<std::string> steps;
   for (const auto& step : s.steps) {
     need_account(step.as, step.place);
     if (!steps.insert(step.name).second) {
-      throw ParseError{step.place, fmt::format("two steps are named '{}'; names must be unique "
-                                               "(expectations refer to them)",
-                                               step.name)};
+      r.Record({step.place, fmt::format("two steps are named '{}'; names must be unique "
+                                        "(expectations refer to them)",
+                                        step.name)});
     }
   }
   for (const auto& m : s.manifests) need_account(m.as, m.place);
   std::set<std::string> traffic;
   for (const auto& t : s.traffic) {
     if (!traffic.insert(t.name).second) {
-      throw ParseError{t.place, fmt::format("two traffic blocks are named '{}'", t.name)};
+      r.Record({t.place, fmt::format("two traffic blocks are named '{}'", t.name)});
     }
   }
   for (const auto& a : s.timeline) {
@@ -797,33 +812,34 @@ void CheckNames(const Scenario& s) {
     if (a.step) {
       need_account(a.step->as, a.step->place);
       if (!steps.insert(a.step->name).second) {
-        throw ParseError{a.place, fmt::format("two steps are named '{}'", a.step->name)};
+        r.Record({a.place, fmt::format("two steps are named '{}'", a.step->name)});
       }
     }
     if ((a.kind == ActionKind::kTraffic || a.kind == ActionKind::kWait) &&
         !traffic.count(a.target)) {
-      throw ParseError{a.place, fmt::format("no traffic block is named '{}'; define it under "
-                                            "'traffic:'",
-                                            a.target)};
+      r.Record({a.place, fmt::format("no traffic block is named '{}'; define it under "
+                                     "'traffic:'",
+                                     a.target)});
     }
   }
   for (const auto& e : s.expect) {
     if (e.subject == "step" && !steps.count(e.target)) {
-      throw ParseError{e.place, fmt::format("no step is named '{}'", e.target)};
+      r.Record({e.place, fmt::format("no step is named '{}'", e.target)});
     }
     if (e.subject == "traffic" && !traffic.count(e.target)) {
-      throw ParseError{e.place, fmt::format("no traffic block is named '{}'", e.target)};
+      r.Record({e.place, fmt::format("no traffic block is named '{}'", e.target)});
     }
   }
   if (!s.traffic.empty() && !s.yelb) {
-    throw ParseError{s.traffic.front().place, "traffic needs Yelb: add 'yelb: {mesh: true}'"};
+    r.Record({s.traffic.front().place, "traffic needs Yelb: add 'yelb: {mesh: true}'"});
+    return;
   }
   for (const auto& t : s.traffic) {
     if (!t.target.empty() && !s.yelb->mesh) {
-      throw ParseError{t.place, fmt::format("traffic '{}' aims at {}'s sidecar, and Yelb runs "
-                                            "without the mesh: set 'yelb: {{mesh: true}}' or "
-                                            "drop 'target'",
-                                            t.name, t.target)};
+      r.Record({t.place, fmt::format("traffic '{}' aims at {}'s sidecar, and Yelb runs "
+                                     "without the mesh: set 'yelb: {{mesh: true}}' or "
+                                     "drop 'target'",
+                                     t.name, t.target)});
     }
   }
 }
@@ -856,19 +872,25 @@ Scenario ReadScenario(const Reader& r, const YAML::Node& root, Scenario s) {
   auto f = r.Map(root, "the scenario",
                  {"name", "description", "extends", "accounts", "variables", "steps", "manifests",
                   "yelb", "traffic", "timeline", "expect"});
-  s.name = r.Required(f, root, "name", "the scenario", "<a short name>");
-  if (f.count("description")) s.description = r.Text(f["description"], "description");
-  if (f.count("extends")) Extend(r, f["extends"], s);
-  if (f.count("accounts")) ReadAccounts(r, f["accounts"], s);
+  r.Collect([&] { s.name = r.Required(f, root, "name", "the scenario", "<a short name>"); });
+  if (f.count("description")) {
+    r.Collect([&] { s.description = r.Text(f["description"], "description"); });
+  }
+  if (f.count("extends")) r.Collect([&] { Extend(r, f["extends"], s); });
+  if (f.count("accounts")) r.Collect([&] { ReadAccounts(r, f["accounts"], s); });
   if (f.count("variables")) {
-    for (auto& [name, value] : r.StringMap(f["variables"], "variables")) s.variables[name] = value;
+    r.Collect([&] {
+      for (auto& [name, value] : r.StringMap(f["variables"], "variables")) {
+        s.variables[name] = value;
+      }
+    });
   }
   if (f.count("steps")) {
     ReadList(
         r, f["steps"], "steps", [&](auto& n) { return ReadStep(r, n, "a step"); }, s.steps);
   }
-  if (f.count("manifests")) ReadManifests(r, f["manifests"], s);
-  if (f.count("yelb")) ReadYelb(r, f["yelb"], s);
+  if (f.count("manifests")) r.Collect([&] { ReadManifests(r, f["manifests"], s); });
+  if (f.count("yelb")) r.Collect([&] { ReadYelb(r, f["yelb"], s); });
   if (f.count("traffic")) {
     ReadList(
         r, f["traffic"], "traffic", [&](auto& n) { return ReadTraffic(r, n); }, s.traffic);
@@ -881,13 +903,30 @@ Scenario ReadScenario(const Reader& r, const YAML::Node& root, Scenario s) {
     ReadList(
         r, f["expect"], "expect", [&](auto& n) { return ReadExpectation(r, n); }, s.expect);
   }
-  CheckReferences(r, s);
-  CheckNames(s);
+  // Cross-references are checked once every part reads, so a broken step is not reported a
+  // second time as a missing one.
+  if (r.errors().empty()) CheckReferences(r, s);
+  if (r.errors().empty()) CheckNames(r, s);
   return s;
 }
 
 Status Invalid(const Place& place, const std::string& message) {
   return Error("InvalidScenario", place.ToString() + ": " + message);
+}
+
+// Every problem found, one per line in file order, the first as a single error would read.
+Status Invalid(std::vector<ParseError> errors) {
+  constexpr size_t kShown = 20;
+  std::stable_sort(errors.begin(), errors.end(), [](const ParseError& a, const ParseError& b) {
+    return std::tie(a.place.line, a.place.column) < std::tie(b.place.line, b.place.column);
+  });
+  std::string message = errors.front().place.ToString() + ": " + errors.front().message;
+  for (size_t i = 1; i < std::min(errors.size(), kShown); ++i) {
+    message += "\n" + errors[i].place.ToString() + ": " + errors[i].message;
+  }
+  if (errors.size() > kShown) message += fmt::format("\n... and {} more", errors.size() - kShown);
+  if (errors.size() > 1) message += fmt::format("\n({} problems)", errors.size());
+  return Error("InvalidScenario", message);
 }
 
 }  // namespace
@@ -903,7 +942,9 @@ Result<Scenario> LoadScenarioText(const std::string& text, const std::string& fi
     if (!root.IsDefined() || root.IsNull()) {
       return Invalid({file, 1, 1}, "the file is empty; a scenario needs at least 'name:'");
     }
-    return ReadScenario(reader, root, std::move(s));
+    Scenario read = ReadScenario(reader, root, std::move(s));
+    if (!reader.errors().empty()) return Invalid(reader.errors());
+    return read;
   } catch (const ParseError& e) {
     return Invalid(e.place, e.message);
   } catch (const YAML::Exception& e) {

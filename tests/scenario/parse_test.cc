@@ -113,6 +113,51 @@ TEST_CASE("Each kind of mistake in a scenario file is reported at its line and c
   }
 }
 
+TEST_CASE("Every mistake in a scenario file is reported at once, in file order") {
+  auto parsed = Parse(
+      "name: x\n"
+      "yelb: {mesh: maybe}\n"
+      "steps:\n"
+      "  - name: a\n"
+      "    as: frontend\n"
+      "    call: s3 ListBuckets\n"
+      "  - name: b\n"
+      "    as: frontend\n"
+      "    call: sts GetCallerIdentity\n"
+      "    captrue: {a: b}\n"
+      "timeline:\n"
+      "  - advance_clock: soon\n");
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.status().code() == "InvalidScenario");
+  const std::string& message = parsed.status().message();
+  INFO(message);
+  CHECK(message.rfind("test.yaml:2:14: 'mesh' must be true or false", 0) == 0);
+  CHECK_THAT(message, Catch::Contains("\ntest.yaml:6:11: ") &&
+                          Catch::Contains("does not emulate service 's3'"));
+  CHECK_THAT(message, Catch::Contains("\ntest.yaml:10:5: unknown field 'captrue' in a step"));
+  CHECK_THAT(message,
+             Catch::Contains("\ntest.yaml:12:20: ") && Catch::Contains("invalid duration 'soon'"));
+  CHECK_THAT(message, Catch::EndsWith("(4 problems)"));
+}
+
+TEST_CASE("A name used by a broken step is not reported a second time as missing") {
+  auto parsed = Parse(
+      "name: x\n"
+      "steps:\n"
+      "  - name: a\n"
+      "    as: frontend\n"
+      "    call: s3 ListBuckets\n"
+      "expect:\n"
+      "  - step: a\n"
+      "    passed: true\n");
+  REQUIRE_FALSE(parsed.ok());
+  const std::string& message = parsed.status().message();
+  INFO(message);
+  CHECK_THAT(message, Catch::Contains("does not emulate service 's3'"));
+  CHECK_THAT(message, !Catch::Contains("no step is named"));
+  CHECK_THAT(message, !Catch::Contains("problems)"));
+}
+
 TEST_CASE("A missing scenario file is an InvalidScenario error naming the path") {
   auto parsed = LoadScenarioFile("/nonexistent/scenario.yaml", "");
   REQUIRE_FALSE(parsed.ok());
