@@ -161,19 +161,12 @@ Result<appmesh::Resource> DataPlane::Impl::FindResource(const Account& account,
   return found;
 }
 
-// Where each listener forwards: the node's app, or for a gateway its own routing port
-// (gateway_renderer.h), reserved here so that the listener can name it before the proxy runs.
+// Where each listener of a node forwards: the node's app. A gateway's listeners route
+// themselves (gateway_renderer.h), so it has none.
 Status DataPlane::Impl::ReserveApps(WorkloadState& w, const appmesh::Resource& resource) {
   const Workload& workload = w.spec;
   const nlohmann::json& listeners = resource.spec.value("listeners", nlohmann::json::array());
-  if (IsGateway(workload)) {
-    for (size_t i = 0; i < listeners.size(); ++i) {
-      auto free = FreePort(w.info.node_address);
-      if (!free.ok()) return free.status();
-      w.apps.push_back({w.info.node_address, *free});
-    }
-    return Status::Ok();
-  }
+  if (IsGateway(workload)) return Status::Ok();
 
   std::string app_host = workload.app_host.empty() ? w.info.node_address : workload.app_host;
   uint16_t app_port = workload.app_port;

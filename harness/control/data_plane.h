@@ -115,7 +115,7 @@ struct ListenerInfo {
   uint16_t mesh_port = 0;   // the port in the virtual node's spec
   std::string protocol{};   // as the spec says
   proxy::Endpoint proxy{};  // the sidecar's inbound listener
-  proxy::Endpoint app{};    // where the sidecar forwards (the app; a gateway's routing port)
+  proxy::Endpoint app{};    // where the sidecar forwards (the app); empty for a gateway
   std::string tls_mode{};   // "STRICT", "PERMISSIVE", "DISABLED", "" (no tls)
 };
 

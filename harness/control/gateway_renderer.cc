@@ -19,31 +19,30 @@ struct GatewayRouteKind {
 constexpr GatewayRouteKind kGatewayRouteKinds[] = {
     {"httpRoute", "http", false}, {"http2Route", "http2", false}, {"grpcRoute", "grpc", true}};
 
-// `a` and `b` must both hold, when one field can carry that.
-bool Combine(std::optional<std::string>& a, const std::optional<std::string>& b) {
-  if (!b) return true;
-  if (!a) a = b;
-  return *a == *b;
-}
+// App Mesh's rewrite (gateway-routes.md, virtual_gateways.md): the Host becomes the target
+// virtual service's name and a matched prefix becomes "/", unless `rewrite` turns either off
+// or gives a value; `path.exact` replaces the whole path. gRPC gateway routes rewrite the Host
+// only.
+proxy::RouteRewrite RewriteOf(const json* action, const json* match, const std::string& service,
+                              bool grpc) {
+  const json* rewrite = action ? Member(*action, "rewrite") : nullptr;
+  const json* hostname = rewrite ? Member(*rewrite, "hostname") : nullptr;
+  proxy::RouteRewrite out;
+  if (!hostname || StringAt(*hostname, "defaultTargetHostname") != "DISABLED") out.host = service;
+  if (grpc) return out;
 
-// One RouteMatch that holds exactly when both hold; nullopt when no request satisfies both or
-// the pair does not fit one RouteMatch.
-std::optional<proxy::RouteMatch> BothOf(const proxy::RouteMatch& gateway,
-                                        const proxy::RouteMatch& service) {
-  proxy::RouteMatch out = gateway;
-  if (gateway.prefix && service.prefix) {
-    const std::string& g = *gateway.prefix;
-    const std::string& s = *service.prefix;
-    if (!g.starts_with(s) && !s.starts_with(g)) return std::nullopt;
-    out.prefix = g.size() >= s.size() ? g : s;
-  } else if (service.prefix) {
-    out.prefix = service.prefix;
+  const json* path = rewrite ? Member(*rewrite, "path") : nullptr;
+  if (path && Member(*path, "exact")) {
+    out.path = StringAt(*path, "exact");
+    return out;
   }
-  if (!Combine(out.path_exact, service.path_exact) ||
-      !Combine(out.path_regex, service.path_regex) || !Combine(out.method, service.method)) {
-    return std::nullopt;
+  if (!match || !Member(*match, "prefix")) return out;
+  const json* prefix = rewrite ? Member(*rewrite, "prefix") : nullptr;
+  if (prefix && Member(*prefix, "value")) {
+    out.prefix = StringAt(*prefix, "value");
+  } else if (!prefix || StringAt(*prefix, "defaultPrefix") != "DISABLED") {
+    out.prefix = "/";
   }
-  out.headers.insert(out.headers.end(), service.headers.begin(), service.headers.end());
   return out;
 }
 
@@ -66,20 +65,22 @@ std::vector<proxy::Route> RenderGatewayRoute(const MeshView& mesh, const appmesh
     const json* service = target ? Member(*target, "virtualService") : nullptr;
     if (!service) break;
     uint16_t target_port = target->value("port", uint16_t{0});
-    auto rendered = RenderVirtualService(mesh, gateway, StringAt(*service, "virtualServiceName"),
-                                         policy, out, target_port);
+    const std::string service_name = StringAt(*service, "virtualServiceName");
+    auto rendered = RenderVirtualService(mesh, gateway, service_name, policy, out, target_port);
     if (!rendered) break;  // not in the mesh (yet): nothing routes there
 
     proxy::RouteMatch gateway_match = match ? RouteMatchOf(*match, kind.grpc) : proxy::RouteMatch{};
+    proxy::RouteRewrite rewrite = RewriteOf(action, match, service_name, kind.grpc);
     std::stable_sort(
         rendered->routes.begin(), rendered->routes.end(),
         [](const proxy::Route& a, const proxy::Route& b) { return a.priority < b.priority; });
     for (proxy::Route& inner : rendered->routes) {
-      std::optional<proxy::RouteMatch> both = BothOf(gateway_match, inner.match);
-      if (!both || inner.targets.empty()) continue;
+      if (inner.targets.empty()) continue;
       inner.name = fmt::format("{}/{}", route.id.name, inner.name);
       inner.priority = route.spec.value("priority", 1000);
-      inner.match = std::move(*both);
+      inner.rewritten_match = std::move(inner.match);  // the service sees the rewritten request
+      inner.match = gateway_match;
+      inner.rewrite = rewrite;
       routes.push_back(std::move(inner));
     }
     break;
@@ -87,25 +88,21 @@ std::vector<proxy::Route> RenderGatewayRoute(const MeshView& mesh, const appmesh
   return routes;
 }
 
-void RenderRouting(const MeshView& mesh, const appmesh::Resource& gateway,
-                   const RenderOptions& options, RenderedNode& out) {
-  for (size_t i = 0; i < out.listeners.size() && i < options.apps.size(); ++i) {
+void RenderRouting(const MeshView& mesh, const appmesh::Resource& gateway, RenderedNode& out) {
+  for (size_t i = 0; i < out.listeners.size(); ++i) {
     const RenderedListener& listener = out.listeners[i];
-    std::string name = fmt::format("gateway_{}", listener.mesh_port);
     proxy::VirtualService table;
-    table.name = name;
+    table.name = fmt::format("gateway_{}", listener.mesh_port);
     for (const appmesh::Resource* route : mesh.GatewayRoutesOf(gateway.id.name)) {
       for (proxy::Route& rendered :
            RenderGatewayRoute(mesh, gateway, *route, listener.mesh_port, listener.protocol, out)) {
         table.routes.push_back(std::move(rendered));
       }
     }
-    out.config.outbounds.push_back({.name = name,
-                                    .address = options.apps[i].host,
-                                    .port = options.apps[i].port,
-                                    .kind = proxy::OutboundKind::kBackend,
-                                    .virtual_service = name,
-                                    .http_stat_prefix = name});
+    proxy::Listener& routing = out.config.listeners[i];
+    routing.virtual_service = table.name;
+    routing.app = {};  // a gateway has no app: the listener routes
+    routing.app_cluster.clear();
     out.config.virtual_services.push_back(std::move(table));
   }
 }
@@ -127,7 +124,7 @@ Result<RenderedNode> RenderGateway(const MeshView& mesh, std::string_view gatewa
   out.config.mesh = mesh.name();
   out.config.admin.address = options.node_address;
   CM_RETURN_IF_ERROR(RenderListeners(*gateway, mesh.name(), options, out));
-  RenderRouting(mesh, *gateway, options, out);
+  RenderRouting(mesh, *gateway, out);
   return out;
 }
 

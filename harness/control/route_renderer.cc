@@ -35,7 +35,9 @@ proxy::HeaderMatch HeaderOf(const json& header) {
     if (const json* v = Member(*match, "prefix")) out.prefix = v->get<std::string>();
     if (const json* v = Member(*match, "suffix")) out.suffix = v->get<std::string>();
     if (const json* v = Member(*match, "regex")) out.regex = v->get<std::string>();
-    // `range` (integer ranges) is not rendered: see COVERAGE.md.
+    if (const json* v = Member(*match, "range")) {
+      out.range = proxy::IntRange{v->value("start", int64_t{0}), v->value("end", int64_t{0})};
+    }
   }
   return out;
 }
@@ -50,6 +52,14 @@ proxy::RouteMatch HttpMatchOf(const json& match) {
   if (const json* method = Member(match, "method")) out.method = method->get<std::string>();
   if (const json* headers = Member(match, "headers"); headers && headers->is_array()) {
     for (const json& header : *headers) out.headers.push_back(HeaderOf(header));
+  }
+  if (const json* query = Member(match, "queryParameters"); query && query->is_array()) {
+    for (const json& parameter : *query) {
+      proxy::QueryParameterMatch parameter_match{.name = StringAt(parameter, "name"), .exact = {}};
+      const json* exact = Member(parameter, "match");
+      if (exact && Member(*exact, "exact")) parameter_match.exact = StringAt(*exact, "exact");
+      out.query_parameters.push_back(std::move(parameter_match));
+    }
   }
   return out;
 }

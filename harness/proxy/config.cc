@@ -30,20 +30,59 @@ Status CheckUnique(std::set<std::string>& seen, const std::string& kind, const s
   return Status::Ok();
 }
 
+// A routing listener answers HTTP requests itself, so it needs HTTP and a route table.
+Status CheckRoutingListener(const ProxyConfig& config, const Listener& listener) {
+  if (listener.protocol != Protocol::kHttp) {
+    return Invalid(
+        fmt::format("listener {}: only an http listener can route (virtual_service "
+                    "'{}'); a tcp listener forwards to its app",
+                    listener.name, listener.virtual_service));
+  }
+  if (listener.app.port != 0 || !listener.app_cluster.empty()) {
+    return Invalid(
+        fmt::format("listener {}: give either an app or a virtual_service ('{}') to "
+                    "route by, not both",
+                    listener.name, listener.virtual_service));
+  }
+  for (const VirtualService& service : config.virtual_services) {
+    if (service.name == listener.virtual_service) return Status::Ok();
+  }
+  return Invalid(fmt::format("listener {} names unknown virtual service '{}'", listener.name,
+                             listener.virtual_service));
+}
+
 Status ValidateListeners(const ProxyConfig& config) {
   std::set<std::string> names;
   for (const Listener& listener : config.listeners) {
     CM_RETURN_IF_ERROR(CheckUnique(names, "listener", listener.name));
     CM_RETURN_IF_ERROR(CheckAddress("listener " + listener.name, listener.address));
-    CM_RETURN_IF_ERROR(CheckAddress("listener " + listener.name + " app", listener.app.host));
-    if (listener.app.port == 0) {
-      return Invalid(fmt::format("listener {}: the app endpoint needs a port", listener.name));
+    if (!listener.virtual_service.empty()) {
+      CM_RETURN_IF_ERROR(CheckRoutingListener(config, listener));
+    } else {
+      CM_RETURN_IF_ERROR(CheckAddress("listener " + listener.name + " app", listener.app.host));
+      if (listener.app.port == 0) {
+        return Invalid(fmt::format("listener {}: the app endpoint needs a port", listener.name));
+      }
     }
     if (listener.tls && listener.tls->mode != TlsMode::kDisabled &&
         listener.tls->certificate_secret.empty()) {
       return Invalid(fmt::format("listener {}: TLS mode {} needs a certificate secret",
                                  listener.name, TlsModeName(listener.tls->mode)));
     }
+  }
+  return Status::Ok();
+}
+
+// A prefix rewrite replaces what match.prefix matched, so it needs one; a path rewrite
+// replaces the whole path, so the two together are ambiguous.
+Status CheckRewrite(const VirtualService& service, const Route& route) {
+  if (!route.rewrite) return Status::Ok();
+  const std::string where = fmt::format("virtual service {} route '{}'", service.name, route.name);
+  if (route.rewrite->prefix && route.rewrite->path) {
+    return Invalid(where + ": rewrite has both a prefix and a path; give one");
+  }
+  if (route.rewrite->prefix && !route.match.prefix) {
+    return Invalid(where + ": rewrite.prefix replaces match.prefix, which the route lacks");
   }
   return Status::Ok();
 }
@@ -60,6 +99,7 @@ Status ValidateRouting(const ProxyConfig& config) {
   for (const VirtualService& service : config.virtual_services) {
     CM_RETURN_IF_ERROR(CheckUnique(services, "virtual service", service.name));
     for (const Route& route : service.routes) {
+      CM_RETURN_IF_ERROR(CheckRewrite(service, route));
       for (const WeightedTarget& target : route.targets) {
         if (clusters.count(target.cluster) == 0) {
           return Invalid(fmt::format("virtual service {} route '{}' targets unknown cluster '{}'",
@@ -170,7 +210,7 @@ void FillDefaults(ProxyConfig& config) {
   for (size_t i = 0; i < config.listeners.size(); ++i) {
     Listener& listener = config.listeners[i];
     if (listener.name.empty()) listener.name = fmt::format("ingress_{}", i);
-    if (listener.app_cluster.empty()) {
+    if (listener.app_cluster.empty() && listener.virtual_service.empty()) {
       listener.app_cluster = fmt::format("cds_ingress_{}_{}_{}_{}", config.mesh, config.name,
                                          ProtocolName(listener.protocol), i);
     }

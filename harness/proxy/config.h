@@ -84,6 +84,10 @@ struct Listener {
   Endpoint app;                    // the local application behind the sidecar (plaintext)
   // Cluster name the app is counted under: "cluster.<app_cluster>.upstream_rq_*".
   std::string app_cluster;
+  // A routing listener (a virtual gateway's; HTTP only) when set: each request goes through
+  // this virtual service's routes to a cluster, exactly as on an outbound port, and `app` /
+  // `app_cluster` are unused. Counted once: http.<prefix>.* and the target's cluster.*.
+  std::string virtual_service;
   std::string http_stat_prefix = "ingress";  // "http.<prefix>.downstream_rq_*"
   size_t max_connections = 4096;             // beyond: closed at once, downstream_cx_overflow
 
@@ -92,13 +96,30 @@ struct Listener {
 
 // --- Routing -------------------------------------------------------------------------------
 
+// App Mesh's MatchRange as Envoy applies it: a whole number in [start, end).
+struct IntRange {
+  int64_t start = 0;
+  int64_t end = 0;
+
+  bool operator==(const IntRange&) const = default;
+};
+
 struct HeaderMatch {
   std::string name;  // case-insensitive
-  // Exactly one of the following is set; none: the header must be present.
+  // Exactly one of the following (or `range`) is set; none: the header must be present.
   std::optional<std::string> exact, prefix, suffix, regex;
   bool invert = false;
+  std::optional<IntRange> range;  // the value must be a whole number in it
 
   bool operator==(const HeaderMatch&) const = default;
+};
+
+// HttpQueryParameter: the first `name=` of the query (compared as sent, not percent-decoded).
+struct QueryParameterMatch {
+  std::string name;
+  std::optional<std::string> exact;  // none: the parameter must be present
+
+  bool operator==(const QueryParameterMatch&) const = default;
 };
 
 // HttpRouteMatch. Every set field must match. An empty RouteMatch matches everything.
@@ -108,6 +129,7 @@ struct RouteMatch {
   std::optional<std::string> path_regex;  // ECMAScript, whole path
   std::optional<std::string> method;      // "GET", ...
   std::vector<HeaderMatch> headers;
+  std::vector<QueryParameterMatch> query_parameters;
 
   bool operator==(const RouteMatch&) const = default;
 };
@@ -131,10 +153,24 @@ struct RetryPolicy {
   bool operator==(const RetryPolicy&) const = default;
 };
 
+// What a matched request is changed into before it is sent (a gateway route's `rewrite`, with
+// App Mesh's defaults made explicit by the control plane).
+struct RouteRewrite {
+  std::optional<std::string> prefix;  // replaces the part `match.prefix` matched; see Rewritten
+  std::optional<std::string> path;    // replaces the whole path; the query is kept
+  std::optional<std::string> host;    // the Host header sent on
+
+  bool operator==(const RouteRewrite&) const = default;
+};
+
 struct Route {
   std::string name;
   int priority = 1000;  // lower first (App Mesh 0..1000); ties keep configuration order
   RouteMatch match;     // ignored for TCP routes
+  std::optional<RouteRewrite> rewrite;
+  // Must also hold for the request as `rewrite` left it: a gateway route's target service route,
+  // which sees the rewritten path and Host.
+  std::optional<RouteMatch> rewritten_match;
   std::vector<WeightedTarget> targets;
   std::optional<RetryPolicy> retry;
   Milliseconds timeout{15000};  // whole request including retries; 0 = none
@@ -300,12 +336,13 @@ std::optional<TlsVersion> ParseTlsVersion(std::string_view text);  // "TLSv1.2",
 std::optional<HttpRetryEvent> ParseHttpRetryEvent(std::string_view text);
 
 // Fills defaulted names in place: listeners "ingress_<i>", outbounds "egress_<i>", app clusters
-// "cds_ingress_<mesh>_<proxy>_<protocol>_<i>".
+// "cds_ingress_<mesh>_<proxy>_<protocol>_<i>" (listeners with an app only).
 void FillDefaults(ProxyConfig& config);
 
 // InvalidConfiguration naming the field when: a name is missing or repeated, an address is not
-// loopback, a route names an unknown cluster, a kBackend outbound names an unknown virtual
-// service, a file secret is neither a certificate nor a CA bundle.
+// loopback, a route names an unknown cluster, a kBackend outbound or a routing listener names an
+// unknown virtual service (or the listener is TCP), a file secret is neither a certificate nor a
+// CA bundle.
 Status ValidateConfig(const ProxyConfig& config);
 
 }  // namespace crossmesh::proxy

@@ -24,10 +24,14 @@ json ListenerJson(const Listener& listener) {
               {"address", listener.address},
               {"port", listener.port},
               {"protocol", ProtocolName(listener.protocol)},
-              {"app", EndpointJson(listener.app)},
-              {"app_cluster", listener.app_cluster},
               {"http_stat_prefix", listener.http_stat_prefix},
               {"max_connections", listener.max_connections}};
+  if (listener.virtual_service.empty()) {
+    out["app"] = EndpointJson(listener.app);
+    out["app_cluster"] = listener.app_cluster;
+  } else {
+    out["virtual_service"] = listener.virtual_service;  // a routing listener has no app
+  }
   if (listener.tls) {
     json tls = {{"mode", TlsModeName(listener.tls->mode)},
                 {"certificate_secret", listener.tls->certificate_secret}};
@@ -53,7 +57,13 @@ json MatchJson(const RouteMatch& match) {
     if (header.prefix) h["prefix"] = *header.prefix;
     if (header.suffix) h["suffix"] = *header.suffix;
     if (header.regex) h["regex"] = *header.regex;
+    if (header.range) h["range"] = {{"start", header.range->start}, {"end", header.range->end}};
     out["headers"].push_back(std::move(h));
+  }
+  for (const QueryParameterMatch& query : match.query_parameters) {
+    json q = {{"name", query.name}};
+    if (query.exact) q["exact"] = *query.exact;
+    out["query_parameters"].push_back(std::move(q));
   }
   return out;
 }
@@ -67,6 +77,14 @@ json RouteJson(const Route& route) {
   for (const WeightedTarget& target : route.targets) {
     out["targets"].push_back({{"cluster", target.cluster}, {"weight", target.weight}});
   }
+  if (const auto& rewrite = route.rewrite) {
+    json r = json::object();
+    if (rewrite->prefix) r["prefix"] = *rewrite->prefix;
+    if (rewrite->path) r["path"] = *rewrite->path;
+    if (rewrite->host) r["host"] = *rewrite->host;
+    out["rewrite"] = std::move(r);
+  }
+  if (route.rewritten_match) out["rewritten_match"] = MatchJson(*route.rewritten_match);
   if (route.retry) {
     json events = json::array();
     for (HttpRetryEvent event : route.retry->http_events) {

@@ -1,4 +1,6 @@
 // ConfigFromJson: the reading half of config_json.h.
+#include <cstdint>
+
 #include "harness/proxy/config_json.h"
 #include "harness/proxy/json_reader.h"
 
@@ -47,6 +49,7 @@ void ReadListener(JsonReader& in, Listener& listener) {
   in.Object<Endpoint>("app", app, ReadEndpoint);
   if (app) listener.app = *app;
   in.String("app_cluster", listener.app_cluster);
+  in.String("virtual_service", listener.virtual_service);
   in.String("http_stat_prefix", listener.http_stat_prefix);
   uint64_t max_connections = listener.max_connections;
   in.Uint("max_connections", 1'000'000, max_connections);
@@ -60,6 +63,10 @@ void ReadHeaderMatch(JsonReader& in, HeaderMatch& header) {
   in.OptionalString("suffix", header.suffix);
   in.OptionalString("regex", header.regex);
   in.Bool("invert", header.invert);
+  in.Object<IntRange>("range", header.range, [](JsonReader& r, IntRange& out) {
+    r.Int("start", INT64_MIN, INT64_MAX, out.start);
+    r.Int("end", INT64_MIN, INT64_MAX, out.end);
+  });
 }
 
 void ReadRetry(JsonReader& in, RetryPolicy& retry) {
@@ -81,20 +88,33 @@ void ReadRetry(JsonReader& in, RetryPolicy& retry) {
   in.Bool("tcp_connection_error", retry.tcp_connection_error);
 }
 
+void ReadRouteMatch(JsonReader& in, RouteMatch& match) {
+  in.OptionalString("prefix", match.prefix);
+  in.OptionalString("path_exact", match.path_exact);
+  in.OptionalString("path_regex", match.path_regex);
+  in.OptionalString("method", match.method);
+  in.Array<HeaderMatch>("headers", match.headers, ReadHeaderMatch);
+  in.Array<QueryParameterMatch>("query_parameters", match.query_parameters,
+                                [](JsonReader& q, QueryParameterMatch& out) {
+                                  q.String("name", out.name);
+                                  q.OptionalString("exact", out.exact);
+                                });
+}
+
 void ReadRoute(JsonReader& in, Route& route) {
   in.String("name", route.name);
   int64_t priority = route.priority;
   in.Int("priority", 0, 1000, priority);
   route.priority = static_cast<int>(priority);
   std::optional<RouteMatch> match;
-  in.Object<RouteMatch>("match", match, [](JsonReader& m, RouteMatch& out) {
-    m.OptionalString("prefix", out.prefix);
-    m.OptionalString("path_exact", out.path_exact);
-    m.OptionalString("path_regex", out.path_regex);
-    m.OptionalString("method", out.method);
-    m.Array<HeaderMatch>("headers", out.headers, ReadHeaderMatch);
-  });
+  in.Object<RouteMatch>("match", match, ReadRouteMatch);
   if (match) route.match = *match;
+  in.Object<RouteRewrite>("rewrite", route.rewrite, [](JsonReader& r, RouteRewrite& out) {
+    r.OptionalString("prefix", out.prefix);
+    r.OptionalString("path", out.path);
+    r.OptionalString("host", out.host);
+  });
+  in.Object<RouteMatch>("rewritten_match", route.rewritten_match, ReadRouteMatch);
   in.Array<WeightedTarget>("targets", route.targets, [](JsonReader& t, WeightedTarget& out) {
     t.String("cluster", out.cluster);
     uint64_t weight = out.weight;

@@ -31,16 +31,16 @@ struct AppLink {
 asio::awaitable<TransportFailure> ConnectApp(const InboundContext& context, AppLink& app) {
   InboundState& state = *context.state;
   TransportFailure failure;
-  state.app.cx_total.Inc();
+  state.app->cx_total.Inc();
   tcp::socket socket = co_await ConnectTcp(state.config.app, kAppConnectTimeout, failure);
   if (failure.failed()) {
-    state.app.cx_connect_fail.Inc();
+    state.app->cx_connect_fail.Inc();
     co_return failure;
   }
   auto plain = std::make_shared<PlainStream>(std::move(socket));
   app.token = context.core->connections().Add(plain);
   app.stream =
-      std::make_shared<CountingStream>(plain, state.app.cx_rx_bytes, state.app.cx_tx_bytes);
+      std::make_shared<CountingStream>(plain, state.app->cx_rx_bytes, state.app->cx_tx_bytes);
   app.reader.emplace(context.snapshot->config.http);
   app.reused = false;
   co_return failure;
@@ -65,11 +65,11 @@ asio::awaitable<HttpResponse> ForwardToApp(const InboundContext& context, AppLin
       TransportFailure failure = co_await ConnectApp(context, app);
       if (failure.failed()) co_return LocalReply(503, UpstreamFailureBody(failure, style, false));
     }
-    state.app.rq_total.Inc();
+    state.app->rq_total.Inc();
     ExchangeResult result = co_await Exchange(*app.stream, *app.reader, request,
                                               context.snapshot->config.http.idle_timeout);
     if (result.outcome == ExchangeResult::Outcome::kResponse) {
-      state.app.CountResponse(result.response.status);
+      state.app->CountResponse(result.response.status);
       if (!result.response.keep_alive) {
         app.Drop();
       } else {
@@ -81,7 +81,7 @@ asio::awaitable<HttpResponse> ForwardToApp(const InboundContext& context, AppLin
     app.Drop();
     if (!stale) {
       HttpResponse reply = FailureReply(context, result);
-      state.app.CountResponse(reply.status);
+      state.app->CountResponse(reply.status);
       co_return reply;
     }
   }

@@ -8,6 +8,7 @@
 
 #include "harness/proxy/counting_stream.h"
 #include "harness/proxy/handshake_recorder.h"
+#include "harness/proxy/http_router.h"
 #include "harness/proxy/inbound_http.h"
 #include "harness/proxy/splice.h"
 #include "harness/proxy/tls_stream.h"
@@ -81,9 +82,9 @@ asio::awaitable<void> ServeTcp(const InboundContext& context, std::shared_ptr<By
   InboundState& state = *context.state;
   TransportFailure failure;
   tcp::socket app_socket = co_await ConnectTcp(state.config.app, std::chrono::seconds(5), failure);
-  state.app.cx_total.Inc();
+  state.app->cx_total.Inc();
   if (failure.failed()) {
-    state.app.cx_connect_fail.Inc();
+    state.app->cx_connect_fail.Inc();
     spdlog::debug("{}: app {} unreachable: {}", context.core->name(), state.config.app.ToString(),
                   failure.message);
     co_return;
@@ -91,8 +92,24 @@ asio::awaitable<void> ServeTcp(const InboundContext& context, std::shared_ptr<By
   auto app = std::make_shared<PlainStream>(std::move(app_socket));
   auto token = context.core->connections().Add(app);
   // Named, not braced in the co_await: GCC 12 destroys braced temporaries there twice.
-  const SpliceCounters counters{&state.app.cx_tx_bytes, &state.app.cx_rx_bytes};
+  const SpliceCounters counters{&state.app->cx_tx_bytes, &state.app->cx_rx_bytes};
   co_await Splice(std::move(down), app, counters);
+}
+
+// A virtual gateway's listener: its requests are routed here, as an outbound port routes
+// them, rather than handed to an app (Envoy's gateway listener holds the route table itself).
+asio::awaitable<void> ServeRoutingListener(const InboundContext& context,
+                                           std::shared_ptr<ByteStream> down) {
+  InboundState& state = *context.state;
+  RouterContext router{.core = context.core.get(),
+                       .snapshot = context.snapshot.get(),
+                       .http = &state.http,
+                       .no_route = &state.no_route};
+  const VirtualService* service =
+      context.snapshot->routes->FindService(state.config.virtual_service);
+  // Named, not built in the co_await: GCC 12 destroys such temporaries there twice.
+  ServiceResolver resolve = [service](HttpRequest&) { return service; };
+  co_await ServeRoutedHttp(router, std::move(resolve), std::move(down));
 }
 
 // Why listener connections beyond max_connections are not served.
@@ -148,6 +165,8 @@ asio::awaitable<void> ServeInbound(InboundContext context, tcp::socket socket) {
 
   if (state.config.protocol == Protocol::kTcp) {
     co_await ServeTcp(context, down);
+  } else if (!state.config.virtual_service.empty()) {
+    co_await ServeRoutingListener(context, down);
   } else {
     co_await ServeInboundHttp(context, down);
   }

@@ -2,6 +2,8 @@
 // applies the listener's TLS mode (STRICT: TLS only; PERMISSIVE: TLS or plaintext told apart
 // by the first byte; DISABLED or no tls: plaintext), mutual TLS when validation is set, then
 // proxies HTTP/1.1 requests to the local app (keep-alive on both sides) or splices TCP bytes.
+// A routing listener (a virtual gateway's, Listener::virtual_service) routes its HTTP requests
+// itself, through the outbound side's router (http_router.h).
 #pragma once
 
 #include <atomic>

@@ -1,55 +1,12 @@
 #include "harness/proxy/outbound_http.h"
 
-#include <algorithm>
-#include <map>
-#include <optional>
+#include <string>
+#include <string_view>
 
-#include "harness/proxy/counting_stream.h"
-#include "harness/proxy/envoy_errors.h"
-#include "harness/proxy/http_downstream.h"
-#include "harness/proxy/http_exchange.h"
-#include "harness/proxy/upstream_connector.h"
+#include "harness/proxy/http_router.h"
 
 namespace crossmesh::proxy {
 namespace {
-
-using SteadyClock = std::chrono::steady_clock;
-
-// An upstream connection to one cluster, kept while the app's connection lives.
-struct UpstreamLink {
-  std::shared_ptr<ByteStream> stream;
-  std::optional<HttpReader> reader;
-  ConnectionRegistry::Token token;
-  bool reused = false;
-
-  void Drop() {
-    if (stream) stream->Close();
-    stream.reset();
-    reader.reset();
-    token = {};
-  }
-};
-using Links = std::map<std::string, UpstreamLink>;
-
-bool HasEvent(const RetryPolicy& retry, HttpRetryEvent event) {
-  return std::find(retry.http_events.begin(), retry.http_events.end(), event) !=
-         retry.http_events.end();
-}
-
-// App Mesh's events: server-error is any 5xx, gateway-error 502/503/504, client-error 409.
-bool RetriableStatus(const RetryPolicy& retry, unsigned status) {
-  if (HasEvent(retry, HttpRetryEvent::kServerError) && status >= 500) return true;
-  if (HasEvent(retry, HttpRetryEvent::kGatewayError) && status >= 502 && status <= 504) return true;
-  return HasEvent(retry, HttpRetryEvent::kClientError) && status == 409;
-}
-
-// A connection that failed or reset before a response: Envoy retries it under 5xx and
-// gateway-error policies as well as connection-error and stream resets.
-bool RetriableReset(const RetryPolicy& retry) {
-  return retry.tcp_connection_error || HasEvent(retry, HttpRetryEvent::kServerError) ||
-         HasEvent(retry, HttpRetryEvent::kGatewayError) ||
-         HasEvent(retry, HttpRetryEvent::kStreamError);
-}
 
 // A proxy-port client may send the absolute form ("GET http://host/path"): route on its host
 // and forward the origin form.
@@ -72,161 +29,20 @@ const VirtualService* ResolveService(const OutboundContext& context, HttpRequest
   return routes.FindByHost(request.Header("host"));
 }
 
-asio::awaitable<bool> EnsureLink(const OutboundContext& context, ClusterState& cluster,
-                                 UpstreamLink& link, TransportFailure& failure) {
-  if (link.stream) co_return true;
-  UpstreamConnection upstream = co_await ConnectCluster(*context.core, cluster, *context.snapshot);
-  if (!upstream.stream) {
-    failure = std::move(upstream.failure);
-    co_return false;
-  }
-  link.token = context.core->connections().Add(upstream.stream);
-  link.stream = std::make_shared<CountingStream>(upstream.stream, cluster.upstream.cx_rx_bytes,
-                                                 cluster.upstream.cx_tx_bytes);
-  link.reader.emplace(context.snapshot->config.http);
-  link.reused = false;
-  co_return true;
-}
-
-HttpResponse FinalFailure(const OutboundContext& context, ClusterState& cluster,
-                          const TransportFailure& failure, bool timed_out, bool retried) {
-  HttpResponse reply =
-      timed_out ? LocalReply(504, "upstream request timeout")
-                : LocalReply(503, UpstreamFailureBody(failure, context.snapshot->config.error_style,
-                                                      retried));
-  cluster.upstream.CountResponse(reply.status);
-  return reply;
-}
-
-// One request across its attempts: what the retry policy allows and what happened so far.
-struct Attempts {
-  Attempts(const Route& route)  // NOLINT(google-explicit-constructor): internal helper
-      : retry(route.retry),
-        total(1 + (route.retry ? route.retry->max_retries : 0)),
-        deadline(route.timeout.count() > 0 ? SteadyClock::now() + route.timeout
-                                           : SteadyClock::time_point::max()) {}
-
-  bool MayRetryFailure() const { return retry && RetriableReset(*retry); }
-  bool MayRetryStatus(uint32_t attempt, unsigned status) const {
-    return retry && attempt + 1 < total && RetriableStatus(*retry, status);
-  }
-  // The time this attempt may take: the route's remaining time, capped by perRetryTimeout.
-  Milliseconds PerTry(SteadyClock::time_point now) const {
-    auto left = std::chrono::duration_cast<Milliseconds>(deadline - now);
-    return retry ? std::min(left, retry->per_retry_timeout) : left;
-  }
-
-  const std::optional<RetryPolicy>& retry;
-  const uint32_t total;
-  const SteadyClock::time_point deadline;
-  TransportFailure failure;
-  bool timed_out = false;
-  bool stale_retry_used = false;
-  std::optional<HttpResponse> retried_response;  // a retriable answer, kept in case it is last
-};
-
-enum class Verdict { kAnswer, kRetry, kFreeRetry, kGiveUp };
-
-// One attempt. kAnswer leaves the response to pass on in `out`.
-asio::awaitable<Verdict> Attempt(const OutboundContext& context, ClusterState& cluster,
-                                 UpstreamLink& link, const HttpRequest& request, uint32_t attempt,
-                                 Attempts& state, HttpResponse& out) {
-  if (!co_await EnsureLink(context, cluster, link, state.failure)) {
-    state.timed_out = false;
-    co_return state.MayRetryFailure() ? Verdict::kRetry : Verdict::kGiveUp;
-  }
-  const bool reused = link.reused;
-  cluster.upstream.rq_total.Inc();
-  ExchangeResult result =
-      co_await Exchange(*link.stream, *link.reader, request, state.PerTry(SteadyClock::now()));
-
-  if (result.outcome == ExchangeResult::Outcome::kResponse) {
-    const unsigned status = result.response.status;
-    cluster.upstream.CountResponse(status);
-    if (result.response.keep_alive) {
-      link.reused = true;
-    } else {
-      link.Drop();
-    }
-    if (state.MayRetryStatus(attempt, status)) {
-      state.retried_response = std::move(result.response);
-      co_return Verdict::kRetry;
-    }
-    out = std::move(result.response);
-    co_return Verdict::kAnswer;
-  }
-
-  link.Drop();
-  state.retried_response.reset();
-  state.timed_out = result.outcome == ExchangeResult::Outcome::kTimeout;
-  if (state.timed_out) cluster.upstream.rq_timeout.Inc();
-  state.failure = std::move(result.failure);
-  // A kept-alive connection the upstream had already closed: the request never got there,
-  // so one extra attempt is free.
-  if (reused && !state.timed_out && !state.stale_retry_used) {
-    state.stale_retry_used = true;
-    co_return Verdict::kFreeRetry;
-  }
-  co_return state.MayRetryFailure() ? Verdict::kRetry : Verdict::kGiveUp;
-}
-
-asio::awaitable<HttpResponse> SendWithRetries(const OutboundContext& context, ClusterState& cluster,
-                                              const Route& route, Links& links,
-                                              const HttpRequest& request) {
-  Attempts state(route);
-  UpstreamLink& link = links[cluster.config.name];
-  for (uint32_t attempt = 0; attempt < state.total; ++attempt) {
-    if (attempt > 0) cluster.upstream.rq_retry.Inc();
-    if (SteadyClock::now() >= state.deadline) break;
-    HttpResponse response;
-    const Verdict verdict =
-        co_await Attempt(context, cluster, link, request, attempt, state, response);
-    if (verdict == Verdict::kAnswer) co_return response;
-    if (verdict == Verdict::kGiveUp) break;
-    if (verdict == Verdict::kFreeRetry) --attempt;  // wraps to 0 and back: well defined
-  }
-  if (state.retried_response) co_return std::move(*state.retried_response);
-  if (SteadyClock::now() >= state.deadline) state.timed_out = true;
-  co_return FinalFailure(context, cluster, state.failure, state.timed_out, state.total > 1);
-}
-
-asio::awaitable<HttpResponse> RouteRequest(const OutboundContext& context, Links& links,
-                                           HttpRequest& request) {
-  const ProxySnapshot& snapshot = *context.snapshot;
-  const VirtualService* service = ResolveService(context, request);
-  const Route* route = service == nullptr ? nullptr : snapshot.routes->Match(*service, request);
-  const WeightedTarget* target =
-      route == nullptr ? nullptr : RouteTable::PickTarget(*route, RandomForPick());
-  auto cluster =
-      target == nullptr ? snapshot.clusters.end() : snapshot.clusters.find(target->cluster);
-  if (cluster == snapshot.clusters.end()) {
-    context.state->no_route.Inc();
-    co_return LocalReply(404, "");
-  }
-  request.keep_alive = true;  // towards the upstream; the caller kept the app's own wish
-  co_return co_await SendWithRetries(context, *cluster->second, *route, links, request);
-}
-
 }  // namespace
 
 asio::awaitable<void> ServeOutboundHttp(const OutboundContext& context,
                                         std::shared_ptr<ByteStream> down) {
   OutboundState& state = *context.state;
-  const HttpLimits& limits = context.snapshot->config.http;
-  HttpReader reader(limits);
-  Links links;
-  for (;;) {
-    HttpRequest request;
-    if (!co_await NextRequest(*down, reader, state.http, limits.idle_timeout, request)) break;
-    state.http.rq_total.Inc();
-    const bool keep_alive = request.keep_alive;
-    const bool head = request.method == "HEAD";
-    HttpResponse response = co_await RouteRequest(context, links, request);
-    response.keep_alive = keep_alive && !context.core->stopping();
-    state.http.CountResponse(response.status);
-    if (!co_await SendResponse(*down, response, head)) break;
-  }
-  for (auto& [name, link] : links) link.Drop();
+  RouterContext router{.core = context.core.get(),
+                       .snapshot = context.snapshot.get(),
+                       .http = &state.http,
+                       .no_route = &state.no_route};
+  // Named, not built in the co_await: GCC 12 destroys such temporaries there twice.
+  ServiceResolver resolve = [&context](HttpRequest& request) {
+    return ResolveService(context, request);
+  };
+  co_await ServeRoutedHttp(router, std::move(resolve), std::move(down));
 }
 
 }  // namespace crossmesh::proxy

@@ -1,8 +1,7 @@
-// ServeOutboundHttp: routes each request from the local app and sends it upstream with the
-// target cluster's TLS policy and the route's retry policy and timeout. Failures come back as
-// Envoy's local replies (404 no route, 503 with the transport failure reason, 504 timeout).
-// Upstream connections are kept per cluster for the life of the app's connection, so a fresh
-// app connection means fresh upstream handshakes.
+// ServeOutboundHttp: requests from the local app on an outbound port. The port's own virtual
+// service (a backend port) or the Host header (the HTTP proxy port, absolute-form targets
+// included) picks the virtual service; routing, TLS, retries and replies are ServeRoutedHttp's
+// (http_router.h).
 #pragma once
 
 #include <memory>

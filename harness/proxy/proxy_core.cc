@@ -13,8 +13,12 @@ InboundState::InboundState(const Listener& listener, uint16_t bound_port, Stats&
       rx_bytes(scope.Get("downstream_cx_rx_bytes_total")),
       tx_bytes(scope.Get("downstream_cx_tx_bytes_total")),
       http(StatScope(stats, "http." + listener.http_stat_prefix + ".")),
-      app(StatScope(stats, ClusterStatPrefix(listener.app_cluster))) {
+      no_route(stats.GetCounter("http." + listener.http_stat_prefix + ".no_route")) {
   config.port = bound_port;
+  // Created only when used, so a routing listener shows no app cluster in /stats.
+  if (listener.virtual_service.empty()) {
+    app.emplace(StatScope(stats, ClusterStatPrefix(listener.app_cluster)));
+  }
 }
 
 OutboundState::OutboundState(const Outbound& outbound, uint16_t bound_port, Stats& stats)

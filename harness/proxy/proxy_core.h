@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
@@ -40,7 +41,8 @@ struct InboundState {
   Counter& rx_bytes;              // downstream_cx_rx_bytes_total
   Counter& tx_bytes;              // downstream_cx_tx_bytes_total
   HttpStats http;
-  UpstreamStats app;  // "cluster.<app_cluster>."
+  Counter& no_route;                 // http.<prefix>.no_route (a routing listener)
+  std::optional<UpstreamStats> app;  // "cluster.<app_cluster>."; none on a routing listener
 };
 
 // One outbound port for one configuration version.

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <random>
 
 namespace crossmesh::proxy {
@@ -19,17 +21,69 @@ Result<std::optional<std::regex>> CompileRegex(const std::optional<std::string>&
   }
 }
 
+bool InRange(const IntRange& range, std::string_view value) {
+  int64_t number = 0;
+  const char* end = value.data() + value.size();
+  auto [last, error] = std::from_chars(value.data(), end, number);
+  return error == std::errc() && last == end && number >= range.start && number < range.end;
+}
+
+bool IsHost(std::string_view name) {
+  return name.size() == 4 && std::equal(name.begin(), name.end(), "host", [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == b;
+         });
+}
+
 bool HeaderMatches(const HeaderMatch& match, const std::optional<std::regex>& regex,
-                   const HttpRequest& request) {
-  bool matched = request.HasHeader(match.name);
+                   const HttpRequest& request, std::optional<std::string_view> host) {
+  const bool rewritten_host = host && IsHost(match.name);
+  bool matched = rewritten_host || request.HasHeader(match.name);
   if (matched) {
-    std::string_view value = request.Header(match.name);
+    std::string_view value = rewritten_host ? *host : request.Header(match.name);
     if (match.exact) matched = value == *match.exact;
     if (match.prefix) matched = matched && value.starts_with(*match.prefix);
     if (match.suffix) matched = matched && value.ends_with(*match.suffix);
     if (regex) matched = matched && std::regex_match(value.begin(), value.end(), *regex);
+    if (match.range) matched = matched && InRange(*match.range, value);
   }
   return matched != match.invert;
+}
+
+// The first value of `name` in the query ("a=1&b&c=2"); nullopt when absent.
+std::optional<std::string_view> QueryValue(std::string_view query, std::string_view name) {
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    const size_t eq = pair.find('=');
+    if (pair.substr(0, eq) != name) continue;
+    return eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+  }
+  return std::nullopt;
+}
+
+bool QueryMatches(const std::vector<QueryParameterMatch>& matches, std::string_view target) {
+  if (matches.empty()) return true;
+  const size_t mark = target.find('?');
+  const std::string_view query =
+      mark == std::string_view::npos ? std::string_view() : target.substr(mark + 1);
+  for (const QueryParameterMatch& match : matches) {
+    std::optional<std::string_view> value = QueryValue(query, match.name);
+    if (!value || (match.exact && *value != *match.exact)) return false;
+  }
+  return true;
+}
+
+// App Mesh's prefix rewrite replaces the matched prefix, without doubling the slash between
+// them: prefix "/chapter" rewritten to "/" takes "/chapter/1" to "/1" (virtual_gateways.md).
+std::string RewrittenPath(const Route& route, std::string_view path) {
+  const RouteRewrite& rewrite = *route.rewrite;
+  if (rewrite.path) return *rewrite.path;
+  const std::optional<std::string>& matched = route.match.prefix;
+  if (!rewrite.prefix || !matched || !path.starts_with(*matched)) return std::string(path);
+  std::string_view rest = path.substr(matched->size());
+  if (rewrite.prefix->ends_with('/') && rest.starts_with('/')) rest.remove_prefix(1);
+  return *rewrite.prefix + std::string(rest);
 }
 
 }  // namespace
@@ -46,13 +100,13 @@ Result<std::shared_ptr<const RouteTable>> RouteTable::Compile(
       if (route.targets.empty()) return Error(kInvalidConfiguration, where + " has no targets");
       CompiledRoute entry;
       entry.route = &route;
-      Result<std::optional<std::regex>> path = CompileRegex(route.match.path_regex, where);
-      if (!path.ok()) return path.status();
-      entry.path_regex = std::move(path).value();
-      for (const HeaderMatch& header : route.match.headers) {
-        Result<std::optional<std::regex>> regex = CompileRegex(header.regex, where);
-        if (!regex.ok()) return regex.status();
-        entry.header_regex.push_back(std::move(regex).value());
+      Result<CompiledMatch> match = CompileMatch(route.match, where);
+      if (!match.ok()) return match.status();
+      entry.match = std::move(match).value();
+      if (route.rewritten_match) {
+        Result<CompiledMatch> rewritten = CompileMatch(*route.rewritten_match, where);
+        if (!rewritten.ok()) return rewritten.status();
+        entry.rewritten = std::move(rewritten).value();
       }
       compiled->routes.push_back(std::move(entry));
     }
@@ -86,19 +140,55 @@ const RouteTable::CompiledService* RouteTable::Compiled(const VirtualService& se
   return nullptr;
 }
 
-bool RouteTable::Matches(const CompiledRoute& compiled, const HttpRequest& request) {
-  const RouteMatch& match = compiled.route->match;
-  const std::string_view path = request.Path();
+Result<RouteTable::CompiledMatch> RouteTable::CompileMatch(const RouteMatch& match,
+                                                           const std::string& where) {
+  CompiledMatch out;
+  out.match = &match;
+  Result<std::optional<std::regex>> path = CompileRegex(match.path_regex, where);
+  if (!path.ok()) return path.status();
+  out.path_regex = std::move(path).value();
+  for (const HeaderMatch& header : match.headers) {
+    Result<std::optional<std::regex>> regex = CompileRegex(header.regex, where);
+    if (!regex.ok()) return regex.status();
+    out.header_regex.push_back(std::move(regex).value());
+  }
+  return out;
+}
+
+bool RouteTable::Matches(const CompiledMatch& compiled, const MatchInput& input) {
+  const RouteMatch& match = *compiled.match;
+  const std::string_view path = input.path;
   if (match.prefix && !path.starts_with(*match.prefix)) return false;
   if (match.path_exact && path != *match.path_exact) return false;
   if (compiled.path_regex && !std::regex_match(path.begin(), path.end(), *compiled.path_regex)) {
     return false;
   }
-  if (match.method && request.method != *match.method) return false;
+  if (match.method && input.request->method != *match.method) return false;
+  // A rewrite keeps the query, so the request's own is the one to check.
+  if (!QueryMatches(match.query_parameters, input.request->target)) return false;
   for (size_t i = 0; i < match.headers.size(); ++i) {
-    if (!HeaderMatches(match.headers[i], compiled.header_regex[i], request)) return false;
+    if (!HeaderMatches(match.headers[i], compiled.header_regex[i], *input.request, input.host)) {
+      return false;
+    }
   }
   return true;
+}
+
+// A gateway route's pair: its own match on the request as received, then its target service
+// route's match on the path and Host the rewrite gives it.
+bool RouteTable::Matches(const CompiledRoute& compiled, const HttpRequest& request) {
+  if (!Matches(compiled.match, {.request = &request, .path = request.Path(), .host = {}})) {
+    return false;
+  }
+  if (!compiled.rewritten) return true;
+  const Route& route = *compiled.route;
+  if (!route.rewrite) {
+    return Matches(*compiled.rewritten, {.request = &request, .path = request.Path(), .host = {}});
+  }
+  const std::string path = RewrittenPath(route, request.Path());
+  std::optional<std::string_view> host;
+  if (route.rewrite->host) host = *route.rewrite->host;
+  return Matches(*compiled.rewritten, {.request = &request, .path = path, .host = host});
 }
 
 const Route* RouteTable::Match(const VirtualService& service, const HttpRequest& request) const {
@@ -126,6 +216,16 @@ const WeightedTarget* RouteTable::PickTarget(const Route& route, uint64_t random
     point -= target.weight;
   }
   return nullptr;
+}
+
+void RouteTable::ApplyRewrite(const Route& route, HttpRequest& request) {
+  if (!route.rewrite) return;
+  const std::string_view target = request.target;
+  const size_t query = target.find('?');
+  std::string rewritten = RewrittenPath(route, request.Path());
+  if (query != std::string_view::npos) rewritten += target.substr(query);
+  request.target = std::move(rewritten);
+  if (route.rewrite->host) request.SetHeader("host", *route.rewrite->host);
 }
 
 uint64_t RandomForPick() {

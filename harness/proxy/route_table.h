@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <regex>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -36,11 +37,26 @@ class RouteTable {
   // `random` is any uniformly distributed number.
   static const WeightedTarget* PickTarget(const Route& route, uint64_t random);
 
+  // The request as `route.rewrite` sends it on (path, query kept, and Host); unchanged when the
+  // route has no rewrite.
+  static void ApplyRewrite(const Route& route, HttpRequest& request);
+
  private:
+  struct CompiledMatch {
+    const RouteMatch* match = nullptr;
+    std::optional<std::regex> path_regex;
+    std::vector<std::optional<std::regex>> header_regex;  // parallel to match->headers
+  };
   struct CompiledRoute {
     const Route* route = nullptr;
-    std::optional<std::regex> path_regex;
-    std::vector<std::optional<std::regex>> header_regex;  // parallel to match.headers
+    CompiledMatch match;
+    std::optional<CompiledMatch> rewritten;  // route->rewritten_match
+  };
+  // What a match reads: the request, or the path and Host a rewrite would give it.
+  struct MatchInput {
+    const HttpRequest* request = nullptr;
+    std::string_view path;
+    std::optional<std::string_view> host;  // overrides the Host header
   };
   struct CompiledService {
     VirtualService service;
@@ -49,6 +65,8 @@ class RouteTable {
 
   RouteTable() = default;
   const CompiledService* Compiled(const VirtualService& service) const;
+  static Result<CompiledMatch> CompileMatch(const RouteMatch& match, const std::string& where);
+  static bool Matches(const CompiledMatch& compiled, const MatchInput& input);
   static bool Matches(const CompiledRoute& compiled, const HttpRequest& request);
 
   std::vector<std::unique_ptr<CompiledService>> services_;

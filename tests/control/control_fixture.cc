@@ -122,7 +122,8 @@ std::string HexOnly(std::string_view serial) {
 
 std::optional<HttpReply> HttpCall(const proxy::Endpoint& to, const std::string& method,
                                   const std::string& target, const std::string& host,
-                                  const std::string& body, std::chrono::milliseconds timeout) {
+                                  const std::string& body, std::chrono::milliseconds timeout,
+                                  const std::vector<std::pair<std::string, std::string>>& headers) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return std::nullopt;
   sockaddr_in sa{};
@@ -133,9 +134,10 @@ std::optional<HttpReply> HttpCall(const proxy::Endpoint& to, const std::string& 
     ::close(fd);
     return std::nullopt;
   }
-  std::string request = method + " " + target + " HTTP/1.1\r\nHost: " + host +
-                        "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) +
-                        "\r\n\r\n" + body;
+  std::string request = method + " " + target + " HTTP/1.1\r\nHost: " + host + "\r\n";
+  for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
+  request +=
+      "Connection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
       static_cast<ssize_t>(request.size())) {
     ::close(fd);

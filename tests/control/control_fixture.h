@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -59,11 +61,12 @@ struct HttpReply {
   std::string body;
 };
 
-// One request on a new connection (Connection: close); nullopt when no full response came
-// within `timeout`.
-std::optional<HttpReply> HttpCall(const proxy::Endpoint& to, const std::string& method,
-                                  const std::string& target, const std::string& host,
-                                  const std::string& body = "",
-                                  std::chrono::milliseconds timeout = std::chrono::seconds(10));
+// One request on a new connection (Connection: close), with `headers` after Host; nullopt when
+// no full response came within `timeout`.
+std::optional<HttpReply> HttpCall(
+    const proxy::Endpoint& to, const std::string& method, const std::string& target,
+    const std::string& host, const std::string& body = "",
+    std::chrono::milliseconds timeout = std::chrono::seconds(10),
+    const std::vector<std::pair<std::string, std::string>>& headers = {});
 
 }  // namespace crossmesh::testing

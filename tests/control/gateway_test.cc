@@ -2,10 +2,13 @@
 // routes to the walkthrough's appserver (backend, a RAM-shared mesh) over mutual TLS, answers
 // Envoy's 404 when no gateway route matches, and Envoy's 503 when its client policy's trust
 // does not verify the node.
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 
 #include "emulator/emulator.h"
 #include "harness/control/data_plane.h"
+#include "harness/proxy/proxy.h"
 #include "tests/control/control_fixture.h"
 #include "tests/proxy/test_app.h"
 #include "tests/support/pca_fixture.h"
@@ -51,6 +54,16 @@ void CreateGateway(TwoAccountMesh& m, const json& client_policy) {
   MeshOk(m.t, "frontend", "PUT",
          MeshPath(kMesh, std::string("/virtualGateway/") + kGateway + "/gatewayRoutes"),
          {{"gatewayRouteName", "api-to-appserver"}, {"spec", route}});
+}
+
+void AddGatewayRoute(TwoAccountMesh& m, const std::string& name, const json& match,
+                     const json& rewrite) {
+  json action = {{"target", {{"virtualService", {{"virtualServiceName", kAppserverService}}}}}};
+  if (!rewrite.is_null()) action["rewrite"] = rewrite;
+  json route = {{"httpRoute", {{"match", match}, {"action", action}}}};
+  MeshOk(m.t, "frontend", "PUT",
+         MeshPath(kMesh, std::string("/virtualGateway/") + kGateway + "/gatewayRoutes"),
+         {{"gatewayRouteName", name}, {"spec", route}});
 }
 
 struct RunningGateway {
@@ -110,7 +123,9 @@ TEST_CASE("A gateway routes a request by its gateway route over mutual TLS to an
   REQUIRE(reply);
   INFO(reply->body);
   CHECK(reply->status == 200);
-  CHECK_THAT(reply->body, Catch::Contains("appserver got GET /api/getvotes"));
+  // App Mesh's default rewrite: the matched prefix "/api" becomes "/", the Host the service's.
+  CHECK_THAT(reply->body, Catch::Contains("appserver got GET /getvotes"));
+  CHECK(running.app.last_host() == kAppserverService);
 
   std::vector<control::Hop> hops = running.plane->HopsBetween(kGateway, "yelb-appserver");
   REQUIRE(hops.size() == 1);
@@ -119,6 +134,105 @@ TEST_CASE("A gateway routes a request by its gateway route over mutual TLS to an
   CHECK(hops[0].report.encrypted);
   CHECK(hops[0].report.client_cert_present);
   CHECK(running.plane->Problems().empty());
+}
+
+TEST_CASE("A gateway counts a routed request once, under its listener and the target cluster") {
+  TwoAccountMesh m;
+  CreateGateway(m, m.ClientPolicy());
+  RunningGateway running(m);
+  for (const char* path : {"/api/getvotes", "/api/getstats", "/elsewhere"}) {
+    auto reply = running.Get(path);
+    REQUIRE(reply);
+  }
+
+  std::shared_ptr<proxy::Proxy> gateway = running.plane->FindProxy(kGateway);
+  REQUIRE(gateway);
+  const std::string target = fmt::format("cluster.cds_egress_{}_yelb-appserver_http_4567.", kMesh);
+  CHECK(gateway->StatValue("http.ingress.downstream_rq_total") == 3);
+  CHECK(gateway->StatValue("http.ingress.downstream_rq_2xx") == 2);
+  CHECK(gateway->StatValue("http.ingress.downstream_rq_4xx") == 1);
+  CHECK(gateway->StatValue("http.ingress.no_route") == 1);
+  CHECK(gateway->StatValue(target + "upstream_rq_total") == 2);
+  CHECK(gateway->StatValue(target + "upstream_rq_2xx") == 2);
+
+  // No second pass through the proxy: no app cluster, no routing port, no other HTTP prefix.
+  const std::string stats = gateway->stats().RenderText();
+  INFO(stats);
+  CHECK_THAT(stats, !Catch::Contains("cds_ingress_"));
+  CHECK_THAT(stats, !Catch::Contains("http.gateway_"));
+  CHECK(gateway->Config().outbounds.empty());
+}
+
+TEST_CASE("A gateway rewrites the path and Host as each gateway route's rewrite says") {
+  TwoAccountMesh m;
+  CreateGateway(m, m.ClientPolicy());
+  const json disabled = {{"defaultTargetHostname", "DISABLED"}};
+  AddGatewayRoute(m, "keep", {{"prefix", "/keep"}},
+                  {{"prefix", {{"defaultPrefix", "DISABLED"}}}, {"hostname", disabled}});
+  AddGatewayRoute(m, "v1-to-v2", {{"prefix", "/v1/"}}, {{"prefix", {{"value", "/v2/"}}}});
+  AddGatewayRoute(m, "old-to-new", {{"path", {{"exact", "/old"}}}},
+                  {{"path", {{"exact", "/new"}}}, {"hostname", disabled}});
+  AddGatewayRoute(m, "regex", {{"path", {{"regex", "/r[0-9]+"}}}}, nullptr);
+  RunningGateway running(m);
+
+  struct Case {
+    const char* sent;
+    const char* seen;  // the target the appserver gets
+    const char* host;  // the Host it gets
+  };
+  const Case cases[] = {
+      {"/api/getvotes?x=1", "/getvotes?x=1", kAppserverService},  // the defaults
+      {"/api", "/", kAppserverService},
+      {"/keep/a?b=c", "/keep/a?b=c", "yelb.example.com"},  // both defaults turned off
+      {"/v1/items", "/v2/items", kAppserverService},
+      {"/old?q", "/new?q", "yelb.example.com"},
+      {"/r42", "/r42", kAppserverService},  // no prefix matched: the path is kept
+  };
+  for (const Case& c : cases) {
+    INFO(c.sent);
+    auto reply = running.Get(c.sent);
+    REQUIRE(reply);
+    CHECK(reply->status == 200);
+    CHECK(reply->body == std::string("appserver got GET ") + c.seen + " body=");
+    CHECK(running.app.last_host() == c.host);
+  }
+}
+
+TEST_CASE("A gateway route matches on query parameters and a header's integer range") {
+  TwoAccountMesh m;
+  CreateGateway(m, m.ClientPolicy());
+  json query = {{"prefix", "/q/"},
+                {"queryParameters",
+                 {{{"name", "version"}, {"match", {{"exact", "2"}}}}, {{"name", "debug"}}}}};
+  AddGatewayRoute(m, "by-query", query, nullptr);
+  json range = {
+      {"prefix", "/n/"},
+      {"headers", {{{"name", "x-tier"}, {"match", {{"range", {{"start", 1}, {"end", 3}}}}}}}}};
+  AddGatewayRoute(m, "by-range", range, nullptr);
+  RunningGateway running(m);
+
+  struct Case {
+    const char* target;
+    const char* tier;  // the x-tier header, or null
+    int status;
+  };
+  const Case cases[] = {
+      {"/q/a?version=2&debug", nullptr, 200},
+      {"/q/a?version=1&debug", nullptr, 404},
+      {"/q/a?version=2", nullptr, 404},
+      {"/n/a", "1", 200},
+      {"/n/a", "3", 404},
+      {"/n/a", nullptr, 404},
+  };
+  for (const Case& c : cases) {
+    INFO(c.target << " x-tier=" << (c.tier ? c.tier : "none"));
+    std::vector<std::pair<std::string, std::string>> headers;
+    if (c.tier) headers.emplace_back("x-tier", c.tier);
+    auto reply = HttpCall(running.gateway.listeners[0].proxy, "GET", c.target, "yelb.example.com",
+                          "", std::chrono::seconds(10), headers);
+    REQUIRE(reply);
+    CHECK(reply->status == c.status);
+  }
 }
 
 TEST_CASE("A gateway answers a request that matches no gateway route with Envoy's 404") {

@@ -269,9 +269,14 @@ TEST_CASE("Routes keep their matches, weights, priorities and timeouts") {
          {{"weightedTargets",
            {{{"virtualNode", "v1"}, {"weight", 3}}, {{"virtualNode", "v2"}, {"weight", 1}}}}}},
         {"timeout", {{"perRequest", {{"unit", "s"}, {"value", 3}}}}}}}};
-  json route_b = {{"httpRoute",
-                   {{"match", {{"path", {{"exact", "/health"}}}}},
-                    {"action", {{"weightedTargets", {{{"virtualNode", "v1"}, {"weight", 1}}}}}}}}};
+  json route_b = {
+      {"httpRoute",
+       {{"match",
+         {{"path", {{"exact", "/health"}}},
+          {"queryParameters",
+           {{{"name", "deep"}, {"match", {{"exact", "1"}}}}, {{"name", "verbose"}}}},
+          {"headers", {{{"name", "x-n"}, {"match", {{"range", {{"start", 2}, {"end", 8}}}}}}}}}},
+        {"action", {{"weightedTargets", {{{"virtualNode", "v1"}, {"weight", 1}}}}}}}}};
   json node_spec = {{"listeners", {{{"portMapping", {{"port", 9080}, {"protocol", "http"}}}}}}};
 
   appmesh::MeshContents contents;
@@ -306,13 +311,18 @@ TEST_CASE("Routes keep their matches, weights, priorities and timeouts") {
   CHECK(routes[0].targets[0].weight == 3);
   CHECK(routes[0].targets[1].cluster == "cds_egress_m_v2_http_9080");
   CHECK(routes[1].match.path_exact == "/health");
+  CHECK(routes[1].match.query_parameters ==
+        std::vector<proxy::QueryParameterMatch>{{.name = "deep", .exact = "1"},
+                                                {.name = "verbose", .exact = {}}});
+  REQUIRE(routes[1].match.headers.size() == 1);
+  CHECK(routes[1].match.headers[0].range == proxy::IntRange{2, 8});
   CHECK(routes[1].timeout == std::chrono::milliseconds(15000));
   // Two targets, two clusters, no client policy (plaintext to plaintext targets).
   CHECK(rendered->config.clusters.size() == 2);
   CHECK_FALSE(rendered->config.clusters[0].tls_policy);
 }
 
-TEST_CASE("A gateway route and its service's routes become routes that match both") {
+TEST_CASE("Gateway route pairs match as received, then their service route as rewritten") {
   json node_spec = {{"listeners", {{{"portMapping", {{"port", 9080}, {"protocol", "http"}}}}}}};
   json inner_api = {
       {"priority", 1},
@@ -364,34 +374,46 @@ TEST_CASE("A gateway route and its service's routes become routes that match bot
       MakeResource(appmesh::Kind::kGatewayRoute, "health", kFrontendId, direct_route, "gw"),
       MakeResource(appmesh::Kind::kGatewayRoute, "shop", kFrontendId, gateway_route, "gw")};
 
-  control::RenderOptions options{.node_address = "127.0.1.10", .apps = {{"127.0.1.10", 40001}}};
+  control::RenderOptions options{.node_address = "127.0.1.10"};
   auto rendered = control::RenderGateway(control::MeshView(contents), "gw", options);
   INFO(rendered.status().ToString());
   REQUIRE(rendered.ok());
   const proxy::ProxyConfig& config = rendered->config;
   CHECK(proxy::ValidateConfig(config).ok());
 
-  // The listener forwards to the gateway's own routing port, which routes by the table.
+  // The listener routes by the table itself: no app, no routing port of its own.
   REQUIRE(config.listeners.size() == 1);
-  CHECK(config.listeners[0].app == proxy::Endpoint{"127.0.1.10", 40001});
-  REQUIRE(config.outbounds.size() == 1);
-  CHECK(config.outbounds[0].port == 40001);
-  CHECK(config.outbounds[0].virtual_service == "gateway_8080");
+  CHECK(config.listeners[0].virtual_service == "gateway_8080");
+  CHECK(config.listeners[0].app == proxy::Endpoint{});
+  CHECK(config.listeners[0].app_cluster.empty());
+  CHECK(config.listeners[0].http_stat_prefix == "ingress");
+  CHECK(config.outbounds.empty());
+  CHECK(config.virtual_services.at(0).name == "gateway_8080");
   const auto& routes = config.virtual_services.at(0).routes;
-  REQUIRE(routes.size() == 3);  // "/api" and "/other" never both hold
+  REQUIRE(routes.size() == 4);  // one per (gateway route, service route) pair
   CHECK(routes[0].name == "health/direct");
   CHECK(routes[0].priority == 2);
+  CHECK(routes[0].match.prefix == "/health");
+  CHECK(routes[0].rewrite == proxy::RouteRewrite{.prefix = "/", .path = {}, .host = "direct"});
   CHECK(routes[0].targets.at(0).cluster == "cds_egress_m_v1_http_9081");
+
+  // The gateway route matches the request as received; the service route the rewritten one.
   CHECK(routes[1].name == "shop/api");
   CHECK(routes[1].priority == 7);
-  CHECK(routes[1].match.prefix == "/api/v2");
-  REQUIRE(routes[1].match.headers.size() == 2);
+  CHECK(routes[1].match.prefix == "/api");
+  REQUIRE(routes[1].match.headers.size() == 1);
   CHECK(routes[1].match.headers[0].name == "host");
   CHECK(routes[1].match.headers[0].exact == "shop.example.com");
-  CHECK(routes[1].match.headers[1].name == "x-canary");
+  CHECK(routes[1].rewrite == proxy::RouteRewrite{.prefix = "/", .path = {}, .host = "svc"});
+  REQUIRE(routes[1].rewritten_match);
+  CHECK(routes[1].rewritten_match->prefix == "/api/v2");
+  REQUIRE(routes[1].rewritten_match->headers.size() == 1);
+  CHECK(routes[1].rewritten_match->headers[0].name == "x-canary");
   CHECK(routes[2].name == "shop/all");
-  CHECK(routes[2].match.prefix == "/api");
+  CHECK(routes[2].rewritten_match->prefix == "/");
   CHECK(routes[2].targets.at(0).cluster == "cds_egress_m_v1_http_9080");
+  CHECK(routes[3].name == "shop/other");
+  CHECK(routes[3].rewritten_match->prefix == "/other");
 
   // The gateway's backendDefaults is every cluster's client policy, trust fetched as its owner.
   for (const proxy::Cluster& cluster : config.clusters) {

@@ -36,9 +36,18 @@ ProxyConfig SampleConfig() {
   Route route;
   route.name = "r";
   route.match.prefix = "/";
-  route.match.headers = {HeaderMatch{"x-a", std::string("1"), {}, {}, {}, true}};
+  route.match.headers = {HeaderMatch{"x-a", std::string("1"), {}, {}, {}, true, {}},
+                         HeaderMatch{"x-n", {}, {}, {}, {}, false, IntRange{-5, 10}}};
+  route.match.query_parameters = {{.name = "v", .exact = "2"}, {.name = "debug", .exact = {}}};
   route.targets = {WeightedTarget{cluster.name, 3}};
   route.retry = RetryPolicy{2, Milliseconds(250), {HttpRetryEvent::kGatewayError}, true};
+  route.rewrite = RouteRewrite{.prefix = "/", .path = {}, .host = "yelb-appserver.local"};
+  route.rewritten_match = RouteMatch{.prefix = "/v2",
+                                     .path_exact = {},
+                                     .path_regex = {},
+                                     .method = "GET",
+                                     .headers = {},
+                                     .query_parameters = {}};
   config.virtual_services.push_back(
       VirtualService{"yelb-appserver.local", Protocol::kHttp, {route}});
   Outbound outbound;
@@ -119,6 +128,81 @@ TEST_CASE("Validation refuses non-loopback addresses and dangling references") {
         "outbound appserver names unknown virtual service 'missing.local'");
 }
 
+// A virtual gateway's listener: it routes by a virtual service instead of forwarding to an app.
+ProxyConfig RoutingListenerConfig() {
+  ProxyConfig config = SampleConfig();
+  config.listeners[0].app = {};
+  config.listeners[0].virtual_service = "yelb-appserver.local";
+  return config;
+}
+
+TEST_CASE("A routing listener's virtual_service survives JSON, and it has no app") {
+  ProxyConfig config = RoutingListenerConfig();
+  nlohmann::json json = ConfigToJson(config);
+  CHECK(json["listeners"][0]["virtual_service"] == "yelb-appserver.local");
+  CHECK_FALSE(json["listeners"][0].contains("app"));
+  CHECK_FALSE(json["listeners"][0].contains("app_cluster"));
+  CHECK_FALSE(ConfigToJson(SampleConfig())["listeners"][0].contains("virtual_service"));
+
+  Result<ProxyConfig> parsed = ConfigFromJson(json);
+  INFO(parsed.status().ToString());
+  REQUIRE(parsed.ok());
+  CHECK(parsed->listeners == config.listeners);
+  FillDefaults(*parsed);
+  CHECK(parsed->listeners[0].app_cluster.empty());  // no app, so no app cluster stats
+  CHECK(ValidateConfig(*parsed).ok());
+}
+
+TEST_CASE("A routing listener is refused with the reason when its virtual_service is bad") {
+  nlohmann::json json = ConfigToJson(RoutingListenerConfig());
+  json["listeners"][0]["virtual_service"] = 7;
+  Result<ProxyConfig> parsed = ConfigFromJson(json);
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.status().message() == "listeners[0].virtual_service must be a string");
+
+  ProxyConfig unknown = RoutingListenerConfig();
+  unknown.listeners[0].virtual_service = "missing.local";
+  CHECK(ValidateConfig(unknown).message() ==
+        "listener ingress names unknown virtual service 'missing.local'");
+
+  ProxyConfig tcp = RoutingListenerConfig();
+  tcp.listeners[0].protocol = Protocol::kTcp;
+  CHECK(ValidateConfig(tcp).message() ==
+        "listener ingress: only an http listener can route (virtual_service "
+        "'yelb-appserver.local'); a tcp listener forwards to its app");
+
+  json = ConfigToJson(RoutingListenerConfig());
+  json["listeners"][0]["app"] = {{"host", "127.0.0.1"}, {"port", 80}};
+  parsed = ConfigFromJson(json);
+  REQUIRE(parsed.ok());
+  CHECK(ValidateConfig(*parsed).message() ==
+        "listener ingress: give either an app or a virtual_service ('yelb-appserver.local') "
+        "to route by, not both");
+}
+
+TEST_CASE("A route rewrite is refused when it is ambiguous or has no prefix to replace") {
+  nlohmann::json json = ConfigToJson(SampleConfig());
+  json["virtual_services"][0]["routes"][0]["rewrite"]["path"] = "/new";
+  Result<ProxyConfig> parsed = ConfigFromJson(json);
+  REQUIRE(parsed.ok());
+  CHECK(ValidateConfig(*parsed).message() ==
+        "virtual service yelb-appserver.local route 'r': rewrite has both a prefix and a path; "
+        "give one");
+
+  ProxyConfig no_prefix = SampleConfig();
+  no_prefix.virtual_services[0].routes[0].match.prefix.reset();
+  CHECK(ValidateConfig(no_prefix).message() ==
+        "virtual service yelb-appserver.local route 'r': rewrite.prefix replaces match.prefix, "
+        "which the route lacks");
+
+  json = ConfigToJson(SampleConfig());
+  json["virtual_services"][0]["routes"][0]["rewrite"]["hostname"] = "x";
+  parsed = ConfigFromJson(json);
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.status().message() ==
+        "virtual_services[0].routes[0].rewrite: unknown key 'hostname'");
+}
+
 TEST_CASE("A standalone proxy file carries the config and inline secrets") {
   nlohmann::json document = {{"proxy", ConfigToJson(SampleConfig())},
                              {"secrets", {{{"name", "mesh-ca"}, {"trusted_ca_pem", "x"}}}},
@@ -175,6 +259,76 @@ TEST_CASE("A proxy file with inline PEM secrets starts a proxy that serves TLS")
   REQUIRE(reply.has_value());
   CHECK(reply->status == 200);
   CHECK(reply->body.find("standalone-app got GET /standalone") != std::string::npos);
+}
+
+// A virtual gateway's proxy in its JSON form: listener "ingress_80" routes by "gateway_80".
+nlohmann::json RoutingProxyDocument(uint16_t app_port) {
+  ProxyConfig config;
+  config.name = "gateway";
+  config.mesh = "m";
+  Cluster cluster;
+  cluster.name = "cds_egress_m_app_http_80";
+  cluster.endpoints = {Endpoint{"127.0.0.1", app_port}};
+  config.clusters.push_back(cluster);
+  Route route;
+  route.name = "api";
+  route.match.prefix = "/api";
+  route.rewrite = RouteRewrite{.prefix = "/", .path = {}, .host = "app.local"};
+  route.targets = {WeightedTarget{cluster.name, 1}};
+  config.virtual_services.push_back(VirtualService{"gateway_80", Protocol::kHttp, {route}});
+  Listener listener;
+  listener.name = "ingress_80";
+  listener.virtual_service = "gateway_80";
+  config.listeners.push_back(listener);
+  return {{"proxy", ConfigToJson(config)}, {"threads", 1}};
+}
+
+std::optional<RawHttpMessage> Get(uint16_t port, const std::string& target) {
+  std::optional<RawSocket> socket = RawSocket::Connect(port);
+  if (!socket || !socket->WriteAll(BuildRequest("GET", target, "", "gw.example.com", false))) {
+    return std::nullopt;
+  }
+  return socket->ReadMessage(true);
+}
+
+TEST_CASE("A proxy file's routing listener routes to a cluster and counts each request once") {
+  TestApp app(TestApp::Kind::kHttp, "routed-app");
+  Result<ProxyFile> file = ParseProxyFile(RoutingProxyDocument(app.port()));
+  INFO(file.status().ToString());
+  REQUIRE(file.ok());
+  ProxyRuntime runtime(ProxyRuntime::Options{1});
+  Result<std::shared_ptr<Proxy>> proxy = StartProxyFile(runtime, file.value());
+  INFO(proxy.status().ToString());
+  REQUIRE(proxy.ok());
+  const uint16_t port = proxy.value()->ListenerPort("ingress_80");
+
+  std::optional<RawHttpMessage> routed = Get(port, "/api/votes?x=1");
+  REQUIRE(routed.has_value());
+  CHECK(routed->status == 200);
+  CHECK(routed->body == "routed-app got GET /votes?x=1 body=");
+  CHECK(app.last_host() == "app.local");
+  std::optional<RawHttpMessage> unrouted = Get(port, "/other");
+  REQUIRE(unrouted.has_value());
+  CHECK(unrouted->status == 404);
+
+  const Proxy& p = *proxy.value();
+  CHECK(p.StatValue("http.ingress.downstream_rq_total") == 2);
+  CHECK(p.StatValue("http.ingress.no_route") == 1);
+  CHECK(p.StatValue("cluster.cds_egress_m_app_http_80.upstream_rq_total") == 1);
+  CHECK(p.StatValue("cluster.cds_egress_m_app_http_80.upstream_rq_2xx") == 1);
+  CHECK(proxy.value()->stats().RenderText("cds_ingress").empty());  // no app cluster
+}
+
+TEST_CASE("A proxy file whose routing listener names an unknown virtual service does not start") {
+  nlohmann::json document = RoutingProxyDocument(8080);
+  document["proxy"]["listeners"][0]["virtual_service"] = "missing";
+  Result<ProxyFile> file = ParseProxyFile(document);
+  REQUIRE(file.ok());
+  ProxyRuntime runtime(ProxyRuntime::Options{1});
+  Result<std::shared_ptr<Proxy>> proxy = StartProxyFile(runtime, file.value());
+  REQUIRE_FALSE(proxy.ok());
+  CHECK(proxy.status().code() == kInvalidConfiguration);
+  CHECK(proxy.status().message() == "listener ingress_80 names unknown virtual service 'missing'");
 }
 
 }  // namespace

@@ -46,7 +46,7 @@ TEST_CASE("Routes match on prefix, exact path, regex, method and headers") {
   post.method = "POST";
   RouteMatch canary;
   canary.prefix = "/";
-  canary.headers = {HeaderMatch{"x-canary", std::string("yes"), {}, {}, {}, false}};
+  canary.headers = {HeaderMatch{"x-canary", std::string("yes"), {}, {}, {}, false, {}}};
   RouteMatch fallback;
   fallback.prefix = "/";
   auto table = Compile({MakeRoute("api", 1, api), MakeRoute("exact", 1, exact),
@@ -76,6 +76,92 @@ TEST_CASE("Routes match on prefix, exact path, regex, method and headers") {
   }
 }
 
+TEST_CASE("A rewritten_match is checked on the path and Host the route's rewrite gives") {
+  RouteMatch gateway;
+  gateway.prefix = "/shop";
+  RouteMatch v2;  // the target service's route: it sees "/v2/..." and Host "svc.local"
+  v2.prefix = "/v2";
+  v2.headers = {HeaderMatch{"host", std::string("svc.local"), {}, {}, {}, false, {}}};
+  Route pair = MakeRoute("shop/v2", 1, gateway);
+  pair.rewrite = RouteRewrite{.prefix = "/", .path = {}, .host = "svc.local"};
+  pair.rewritten_match = v2;
+  auto table = Compile({pair});
+  const VirtualService& service = *table->FindService("svc.local");
+
+  HttpRequest matching = Request("GET", "/shop/v2/cart?id=7", {{"Host", "shop.example.com"}});
+  const Route* route = table->Match(service, matching);
+  REQUIRE(route != nullptr);
+  RouteTable::ApplyRewrite(*route, matching);
+  CHECK(matching.target == "/v2/cart?id=7");
+  CHECK(matching.Header("host") == "svc.local");
+
+  // "/v2/shop" passes the gateway's own match only before the rewrite, so nothing matches.
+  CHECK(table->Match(service, Request("GET", "/shop/v1/cart")) == nullptr);
+  CHECK(table->Match(service, Request("GET", "/v2/shop")) == nullptr);
+}
+
+TEST_CASE("A prefix rewrite replaces the matched prefix; a path rewrite the whole path") {
+  struct Case {
+    const char* prefix;
+    RouteRewrite rewrite;
+    const char* sent;
+    const char* sent_on;
+  };
+  const std::vector<Case> cases = {
+      {"/chapter", {.prefix = "/", .path = {}, .host = {}}, "/chapter/1", "/1"},
+      {"/chapter", {.prefix = "/", .path = {}, .host = {}}, "/chapter", "/"},
+      {"/chapter/", {.prefix = "/", .path = {}, .host = {}}, "/chapter/1?a", "/1?a"},
+      {"/v1", {.prefix = "/v2", .path = {}, .host = {}}, "/v1/x", "/v2/x"},
+      {"/old", {.prefix = {}, .path = "/new", .host = {}}, "/old/deep?k=v", "/new?k=v"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.sent);
+    RouteMatch match;
+    match.prefix = c.prefix;
+    Route route = MakeRoute("r", 1, match);
+    route.rewrite = c.rewrite;
+    HttpRequest request = Request("GET", c.sent);
+    RouteTable::ApplyRewrite(route, request);
+    CHECK(request.target == c.sent_on);
+  }
+}
+
+TEST_CASE("Routes match on query parameters and on a header's integer range") {
+  RouteMatch query;
+  query.query_parameters = {{.name = "version", .exact = "2"}, {.name = "debug", .exact = {}}};
+  RouteMatch range;
+  range.headers = {HeaderMatch{"x-n", {}, {}, {}, {}, false, IntRange{-5, 10}}};
+  RouteMatch fallback;
+  fallback.prefix = "/";
+  auto table = Compile({MakeRoute("query", 1, query), MakeRoute("range", 2, range),
+                        MakeRoute("fallback", 10, fallback)});
+  const VirtualService& service = *table->FindService("svc.local");
+
+  struct Case {
+    HttpRequest request;
+    const char* route;
+  };
+  const std::vector<Case> cases = {
+      {Request("GET", "/x?version=2&debug"), "query"},
+      {Request("GET", "/x?debug=1&version=2"), "query"},
+      {Request("GET", "/x?version=2"), "fallback"},               // debug absent
+      {Request("GET", "/x?version=3&debug"), "fallback"},         // wrong value
+      {Request("GET", "/x?version=2&version=3&debug"), "query"},  // the first value counts
+      {Request("GET", "/x?versions=2&debug"), "fallback"},
+      {Request("GET", "/x", {{"x-n", "-5"}}), "range"},
+      {Request("GET", "/x", {{"x-n", "9"}}), "range"},
+      {Request("GET", "/x", {{"x-n", "10"}}), "fallback"},  // the end is not in the range
+      {Request("GET", "/x", {{"x-n", "4a"}}), "fallback"},
+      {Request("GET", "/x"), "fallback"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.request.target << " " << c.request.Header("x-n"));
+    const Route* route = table->Match(service, c.request);
+    REQUIRE(route != nullptr);
+    CHECK(route->name == c.route);
+  }
+}
+
 TEST_CASE("A request no route matches finds no route") {
   RouteMatch api;
   api.prefix = "/api";
@@ -85,7 +171,7 @@ TEST_CASE("A request no route matches finds no route") {
 
 TEST_CASE("An inverted header match matches when the header is absent or different") {
   RouteMatch match;
-  match.headers = {HeaderMatch{"x-env", std::string("prod"), {}, {}, {}, true}};
+  match.headers = {HeaderMatch{"x-env", std::string("prod"), {}, {}, {}, true, {}}};
   auto table = Compile({MakeRoute("not-prod", 1, match)});
   const VirtualService& service = *table->FindService("svc.local");
   CHECK(table->Match(service, Request("GET", "/")) != nullptr);

@@ -67,12 +67,21 @@ void TestApp::AcceptLoop() {
   }
 }
 
+std::string TestApp::last_host() const {
+  std::lock_guard lock(mutex_);
+  return last_host_;
+}
+
 void TestApp::ServeHttp(int fd) {
   RawSocket socket(fd, /*owned=*/false);
   for (;;) {
     std::optional<RawHttpMessage> request = socket.ReadMessage(/*is_response=*/false);
     if (!request) return;
     ++requests_;
+    {
+      std::lock_guard lock(mutex_);
+      last_host_ = std::string(request->Header("host"));
+    }
     int status = 200;
     if (request->target.rfind("/status/", 0) == 0) status = std::stoi(request->target.substr(8));
     std::string body =

@@ -28,6 +28,8 @@ class TestApp {
   uint16_t port() const { return port_; }
   size_t requests() const { return requests_.load(); }
   size_t connections() const { return connections_.load(); }
+  // The Host header of the last HTTP request (what a proxy's host rewrite sent on).
+  std::string last_host() const;
 
  private:
   void AcceptLoop();
@@ -42,8 +44,9 @@ class TestApp {
   std::atomic<size_t> requests_{0};
   std::atomic<size_t> connections_{0};
   std::thread acceptor_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable idle_;
+  std::string last_host_;      // guarded by mutex_
   size_t active_workers_ = 0;  // detached connection threads still running
   std::vector<int> open_fds_;
 };
