@@ -1,6 +1,7 @@
 #include "harness/yelb/postgres_server.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <fstream>
 #include <thread>
 
+#include "harness/yelb/cluster_template.h"
 #include "harness/yelb/pg_client.h"
 #include "harness/yelb/yelb_data.h"
 
@@ -52,32 +54,41 @@ Status PostgresServer::Init(const std::string& bin_dir, const std::string& folde
   log_path_ = folder + "/postgres.log";
   run_as_ = run_as;
 
+  // Everything initdb's result depends on: a template made another way is never used.
+  const std::string template_dir = ClusterTemplatePath(fmt::format(
+      "{}\n{}\n{}\n{}", bin_dir, kDbUser, kDbPassword, fmt::join(InitdbOptions(), " ")));
+  if (CopyClusterTemplate(template_dir, folder + "/pgdata", run_as_)) {
+    spdlog::debug("data tier: cluster copied from {}", template_dir);
+    return WriteHbaConf();
+  }
+  CM_RETURN_IF_ERROR(RunInitdb(timeout));
+  SaveClusterTemplate(folder + "/pgdata", template_dir);
+  return WriteHbaConf();
+}
+
+std::vector<std::string> PostgresServer::InitdbOptions() {
+  // --no-sync: the cluster is thrown away, so skipping fsync saves most of initdb's time.
+  return {
+      "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8", "--locale=C", "--no-sync",
+      "--no-instructions"};
+}
+
+Status PostgresServer::RunInitdb(std::chrono::milliseconds timeout) const {
   // initdb reads the superuser's password from a file the (unprivileged) user can read.
-  std::string password_file = folder + "/pwfile";
+  std::string password_file = folder_ + "/pwfile";
   std::ofstream(password_file) << kDbPassword << "\n";
   if (run_as_ && chown(password_file.c_str(), run_as_->uid, run_as_->gid) != 0) {
     return Error("DataTierFailed", "cannot hand the initdb password file to " + run_as_->name);
   }
 
-  // --no-sync: the cluster is thrown away, so skipping fsync saves most of initdb's time.
   ProcessSpec spec = BaseSpec("initdb");
-  spec.args = {"-D",
-               folder + "/pgdata",
-               "-U",
-               std::string(kDbUser),
-               "--pwfile=" + password_file,
-               "--auth-host=scram-sha-256",
-               "--auth-local=trust",
-               "-E",
-               "UTF8",
-               "--locale=C",
-               "--no-sync",
-               "--no-instructions"};
+  spec.args = {"-D", folder_ + "/pgdata", "-U", std::string(kDbUser), "--pwfile=" + password_file};
+  for (std::string& option : InitdbOptions()) spec.args.push_back(std::move(option));
   Status s = RunProgram(spec, timeout);
   std::error_code ignored;
   std::filesystem::remove(password_file, ignored);
   if (!s.ok()) return Error("DataTierFailed", "initdb failed: " + s.message());
-  return WriteHbaConf();
+  return Status::Ok();
 }
 
 Status PostgresServer::Spawn(const Endpoint& endpoint) {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "emulator/core/status.h"
 #include "harness/yelb/child_process.h"
@@ -20,7 +21,8 @@ class PostgresServer {
   PostgresServer(const PostgresServer&) = delete;
   PostgresServer& operator=(const PostgresServer&) = delete;
 
-  // Creates the cluster in `folder`/pgdata (the folder must belong to `run_as` when given).
+  // Creates the cluster in `folder`/pgdata (the folder must belong to `run_as` when given), from
+  // the cached template of an earlier run when there is one (cluster_template.h).
   Status Init(const std::string& bin_dir, const std::string& folder,
               const std::optional<RunAs>& run_as, std::chrono::milliseconds timeout);
   // Starts `postgres` on `endpoint`; returns at once.
@@ -35,6 +37,8 @@ class PostgresServer {
   pid_t pid() const { return process_.pid(); }
 
  private:
+  static std::vector<std::string> InitdbOptions();
+  Status RunInitdb(std::chrono::milliseconds timeout) const;
   Status WriteHbaConf() const;
   ProcessSpec BaseSpec(const std::string& program) const;
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 
 #include "harness/yelb/data_tier.h"
 #include "tests/yelb/yelb_test_support.h"
@@ -89,6 +90,52 @@ TEST_CASE("The data tier uses password authentication as Yelb expects") {
   }
   // The destructor stops everything too.
   CHECK_FALSE(ProcessExists(postgres_pid));
+}
+
+TEST_CASE(
+    "A later data tier copies the cluster initdb made the first time from the user's cache, and "
+    "runs initdb again when the cache holds no usable cluster") {
+  ScratchDir cache;
+  REQUIRE(setenv("XDG_CACHE_HOME", cache.path().c_str(), 1) == 0);
+  struct Unset {
+    ~Unset() { unsetenv("XDG_CACHE_HOME"); }
+  } unset;
+  DataTierOptions options;
+  options.redis = {"127.0.2.7", 0};
+  options.postgres = {"127.0.2.8", 0};
+  auto start_and_check = [&](const std::string& marker) {
+    DataTier data(options);
+    Status s = data.Start();
+    INFO(s.ToString());
+    REQUIRE(s.ok());
+    CHECK(testing::QueryVotes(data.postgres().host, data.postgres().port).size() == 4);
+    const std::string copied = data.folder() + "/pgdata/" + marker;
+    const bool from_cache = std::filesystem::exists(copied);
+    if (from_cache && geteuid() == 0) {
+      struct stat info {};
+      REQUIRE(stat(copied.c_str(), &info) == 0);
+      CHECK(info.st_uid == static_cast<uid_t>(testing::ProcessUid(data.postgres_pid())));
+    }
+    return from_cache;
+  };
+
+  CHECK_FALSE(start_and_check("marker"));
+  std::vector<std::filesystem::path> templates;
+  for (const auto& entry : std::filesystem::directory_iterator(cache.path() + "/crossmesh")) {
+    templates.push_back(entry.path());
+  }
+  REQUIRE(templates.size() == 1);
+  CHECK(std::filesystem::exists(templates[0] / "PG_VERSION"));
+
+  // A file only the template has shows which way the next cluster was made.
+  std::ofstream(templates[0] / "marker") << "from the template\n";
+  CHECK(start_and_check("marker"));
+
+  // An unusable template is replaced by the next fresh cluster.
+  std::filesystem::remove(templates[0] / "PG_VERSION");
+  CHECK_FALSE(start_and_check("marker"));
+  CHECK(std::filesystem::exists(templates[0] / "PG_VERSION"));
+  CHECK_FALSE(std::filesystem::exists(templates[0] / "marker"));
 }
 
 TEST_CASE("A missing redis-server or postgres binary fails with the apt-get install command") {
