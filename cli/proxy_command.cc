@@ -1,7 +1,9 @@
 // crossmesh proxy --node NAME --config FILE: one sidecar alone, as its own process (benches,
 // debugging). crossmesh proxy --node NAME --state DB --mesh M --account A [--out FILE] [--run]:
 // render that node's configuration from an emulator state file first (the control plane's
-// rendering, with its ACM certificate and trust inlined as secrets).
+// rendering, with its ACM certificate and trust inlined as secrets). --gateway NAME instead of
+// --node does the same for a virtual gateway's proxy. Exit code 2: the command line or the
+// configuration is refused (the reason names the flag or the JSON path); 1: it failed later.
 #include <fmt/format.h>
 #include <sys/stat.h>
 
@@ -18,6 +20,7 @@ namespace {
 
 struct ProxyFlags {
   std::string node;
+  std::string gateway;
   std::string config;
   std::string state;
   std::string mesh;
@@ -44,12 +47,17 @@ Status WritePrivateFile(const std::string& path, const std::string& text) {
   return Status::Ok();
 }
 
+// The node or the gateway the flags name: exactly one of them.
+const std::string& ProxyName(const ProxyFlags& flags) {
+  return flags.gateway.empty() ? flags.node : flags.gateway;
+}
+
 int RunFromConfig(const ProxyFlags& flags) {
   auto file = proxy::LoadProxyFile(flags.config);
   if (!file.ok()) return Fail(file.status().message());
-  if (file->config.name != flags.node) {
+  if (file->config.name != ProxyName(flags)) {
     return Fail(fmt::format("{} configures proxy '{}', not '{}'", flags.config, file->config.name,
-                            flags.node));
+                            ProxyName(flags)));
   }
   return proxy::RunProxyFromConfigFile(flags.config);
 }
@@ -61,7 +69,11 @@ int RenderFromState(const ProxyFlags& flags) {
   control::Workload workload{.account = flags.account,
                              .mesh = flags.mesh,
                              .mesh_owner = flags.mesh_owner,
-                             .virtual_node = flags.node};
+                             .virtual_node = flags.node,
+                             .virtual_gateway = flags.gateway};
+  if (!flags.app.empty() && !flags.gateway.empty()) {
+    return Fail("--app is for a node: a gateway routes to virtual services, it has no app");
+  }
   if (!flags.app.empty()) {
     size_t colon = flags.app.rfind(':');
     if (colon == std::string::npos)
@@ -86,7 +98,7 @@ int RenderFromState(const ProxyFlags& flags) {
   if (Status written = WritePrivateFile(flags.out, text); !written.ok()) {
     return Fail(written.message(), 1);
   }
-  fmt::print(stderr, "crossmesh proxy: wrote the configuration of {} to {}\n", flags.node,
+  fmt::print(stderr, "crossmesh proxy: wrote the configuration of {} to {}\n", ProxyName(flags),
              flags.out);
   return flags.run ? proxy::RunProxyFromConfigFile(flags.out) : 0;
 }
@@ -96,22 +108,29 @@ int RenderFromState(const ProxyFlags& flags) {
 void AddProxyCommand(CLI::App& app, RunFn* run) {
   auto flags = std::make_shared<ProxyFlags>();
   CLI::App* cmd = app.add_subcommand(
-      "proxy", "Run one sidecar proxy alone, or render a node's proxy configuration");
-  cmd->add_option("--node", flags->node, "The virtual node the proxy serves")->required();
+      "proxy", "Run one sidecar proxy alone, or render a node's or gateway's proxy configuration");
+  cmd->add_option("--node", flags->node, "The virtual node the proxy serves");
+  cmd->add_option("--gateway", flags->gateway, "The virtual gateway the proxy serves");
   auto* config = cmd->add_option("--config", flags->config,
                                  "Run from this JSON file (harness/proxy/run_proxy.h)");
   auto* state = cmd->add_option("--state", flags->state,
-                                "Render the node's configuration from this emulator state file");
+                                "Render the configuration from this emulator state file");
   config->excludes(state);
   cmd->add_option("--mesh", flags->mesh, "With --state: the mesh");
   cmd->add_option("--mesh-owner", flags->mesh_owner,
                   "With --state: the mesh owner's account id (a shared mesh)");
-  cmd->add_option("--account", flags->account, "With --state: the node's account (name or id)");
+  cmd->add_option("--account", flags->account,
+                  "With --state: the node's or gateway's account (name or id)");
   cmd->add_option("--app", flags->app, "With --state: where the app listens, HOST:PORT");
   cmd->add_option("--out", flags->out, "With --state: write the configuration here (mode 0600)");
   cmd->add_flag("--run", flags->run, "With --state and --out: then run the proxy");
   cmd->callback([run, flags, config, state] {
     *run = [flags, config, state] {
+      if (flags->node.empty() == flags->gateway.empty()) {
+        return Fail(
+            "give exactly one of --node NAME (a virtual node) or --gateway NAME (a "
+            "virtual gateway)");
+      }
       if (config->count() > 0) return RunFromConfig(*flags);
       if (state->count() > 0) return RenderFromState(*flags);
       return Fail("give --config FILE, or --state DB --mesh M --account A");

@@ -239,11 +239,13 @@ class DataPlane {
   std::unique_ptr<Impl> impl_;
 };
 
-// Renders one node's configuration from the emulator's state alone, for the standalone proxy
-// (`crossmesh proxy --state DB --mesh M --account A --node N --out FILE`): the document
-// RunProxyFromConfigFile reads, with the ACM certificate and trust inlined as secrets (the
-// private key is in it: keep the file private). Cluster endpoints are the target nodes'
-// addresses at their mesh ports (nothing else runs), listeners bind the mesh ports.
+// Renders one node's or gateway's configuration (`workload` names exactly one) from the
+// emulator's state alone, for the standalone proxy (`crossmesh proxy --state DB --mesh M
+// --account A --node N | --gateway G --out FILE`): the document RunProxyFromConfigFile reads,
+// with the ACM certificate and trust inlined as secrets (the private key is in it: keep the
+// file private) and the spec's SDS names in "sds_secrets". Cluster endpoints are the target
+// nodes' addresses at their mesh ports (nothing else runs), listeners bind the mesh ports; a
+// gateway's address comes after every node's of the mesh.
 Result<nlohmann::json> RenderStandaloneProxyFile(Emulator& emulator, const Workload& workload);
 
 }  // namespace crossmesh::control

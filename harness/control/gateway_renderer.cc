@@ -118,13 +118,9 @@ Result<RenderedNode> RenderGateway(const MeshView& mesh, std::string_view gatewa
                              mesh.name(), mesh.contents().mesh.id.mesh_owner));
   }
 
-  RenderedNode out;
-  out.owner = gateway->resource_owner;
-  out.config.name = gateway->id.name;
-  out.config.mesh = mesh.name();
-  out.config.admin.address = options.node_address;
-  CM_RETURN_IF_ERROR(RenderListeners(*gateway, mesh.name(), options, out));
-  RenderRouting(mesh, *gateway, out);
+  Result<RenderedNode> out = RenderProxyBase(mesh, *gateway, options);
+  if (!out.ok()) return out;
+  RenderRouting(mesh, *gateway, *out);
   return out;
 }
 

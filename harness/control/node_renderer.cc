@@ -382,6 +382,18 @@ std::string AddCluster(const MeshView& mesh, const appmesh::Resource& client,
   return cluster.name;
 }
 
+Result<RenderedNode> RenderProxyBase(const MeshView& mesh, const appmesh::Resource& resource,
+                                     const RenderOptions& options) {
+  RenderedNode out;
+  out.owner = resource.resource_owner;
+  out.discovery_name = DiscoveryName(resource);
+  out.config.name = resource.id.name;
+  out.config.mesh = mesh.name();
+  out.config.admin.address = options.node_address;
+  CM_RETURN_IF_ERROR(RenderListeners(resource, mesh.name(), options, out));
+  return out;
+}
+
 Result<RenderedNode> RenderNode(const MeshView& mesh, std::string_view node_name,
                                 const RenderOptions& options) {
   const appmesh::Resource* node = mesh.Node(node_name);
@@ -391,14 +403,9 @@ Result<RenderedNode> RenderNode(const MeshView& mesh, std::string_view node_name
                              mesh.contents().mesh.id.mesh_owner));
   }
 
-  RenderedNode out;
-  out.owner = node->resource_owner;
-  out.discovery_name = DiscoveryName(*node);
-  out.config.name = node->id.name;
-  out.config.mesh = mesh.name();
-  out.config.admin.address = options.node_address;
-  CM_RETURN_IF_ERROR(RenderListeners(*node, mesh.name(), options, out));
-  RenderBackends(mesh, *node, options, out);
+  Result<RenderedNode> out = RenderProxyBase(mesh, *node, options);
+  if (!out.ok()) return out;
+  RenderBackends(mesh, *node, options, *out);
   return out;
 }
 

@@ -113,6 +113,11 @@ Result<RenderedNode> RenderNode(const MeshView& mesh, std::string_view node_name
 
 // Internal steps of RenderNode, shared with RenderGateway (gateway_renderer.h).
 
+// What a node's and a gateway's configuration start with: the proxy's name, mesh, owner,
+// discovery name (empty for a gateway) and admin address, then RenderListeners.
+Result<RenderedNode> RenderProxyBase(const MeshView& mesh, const appmesh::Resource& resource,
+                                     const RenderOptions& options);
+
 // The listeners of a virtual node or gateway (their specs have one shape), with their TLS.
 Status RenderListeners(const appmesh::Resource& node, const std::string& mesh,
                        const RenderOptions& options, RenderedNode& out);

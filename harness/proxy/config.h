@@ -169,7 +169,9 @@ struct Route {
   RouteMatch match;     // ignored for TCP routes
   std::optional<RouteRewrite> rewrite;
   // Must also hold for the request as `rewrite` left it: a gateway route's target service route,
-  // which sees the rewritten path and Host.
+  // which sees the rewritten path and Host. When `match` holds and this does not, the routes
+  // after it are not tried, except the same gateway route's other pairs (same priority, match
+  // and rewrite, next in order): no route, 404, as Envoy answers.
   std::optional<RouteMatch> rewritten_match;
   std::vector<WeightedTarget> targets;
   std::optional<RetryPolicy> retry;
@@ -339,10 +341,11 @@ std::optional<HttpRetryEvent> ParseHttpRetryEvent(std::string_view text);
 // "cds_ingress_<mesh>_<proxy>_<protocol>_<i>" (listeners with an app only).
 void FillDefaults(ProxyConfig& config);
 
-// InvalidConfiguration naming the field when: a name is missing or repeated, an address is not
-// loopback, a route names an unknown cluster, a kBackend outbound or a routing listener names an
-// unknown virtual service (or the listener is TCP), a file secret is neither a certificate nor a
-// CA bundle.
+// InvalidConfiguration naming the field by its JSON path ("listeners[1].virtual_service: ...")
+// when: a name is missing or repeated, an address is not loopback, a route names an unknown
+// cluster, a kBackend outbound or a routing listener names an unknown virtual service (or the
+// listener is TCP), a header range has start >= end, a file secret is neither a certificate nor
+// a CA bundle. (config_validate.cc)
 Status ValidateConfig(const ProxyConfig& config);
 
 }  // namespace crossmesh::proxy

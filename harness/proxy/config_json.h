@@ -14,6 +14,8 @@
 namespace crossmesh::proxy {
 
 nlohmann::json ConfigToJson(const ProxyConfig& config);
-Result<ProxyConfig> ConfigFromJson(const nlohmann::json& json);
+// `path` is where `json` sits in its document ("proxy" in a standalone proxy file); error
+// messages start with it.
+Result<ProxyConfig> ConfigFromJson(const nlohmann::json& json, const std::string& path = "");
 
 }  // namespace crossmesh::proxy

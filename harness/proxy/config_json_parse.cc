@@ -227,9 +227,9 @@ void ReadOptions(JsonReader& in, ProxyConfig& config) {
 
 }  // namespace
 
-Result<ProxyConfig> ConfigFromJson(const nlohmann::json& json) {
+Result<ProxyConfig> ConfigFromJson(const nlohmann::json& json, const std::string& path) {
   ProxyConfig config;
-  JsonReader in(json, "");
+  JsonReader in(json, path);
   ReadTop(in, config);
   ReadOptions(in, config);
   Status status = in.Finish();

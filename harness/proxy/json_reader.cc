@@ -1,12 +1,64 @@
 #include "harness/proxy/json_reader.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cstdint>
 
 namespace crossmesh::proxy {
+namespace {
+
+// Levenshtein distance, for "did you mean": keys are short, so the quadratic table is fine.
+size_t Distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// "; did you mean 'x'?" for the closest known key when at most half of it differs ("hostname"
+// for "host"); then the keys accepted at this place, so a user can fix it without the README.
+std::string Suggestion(const std::string& key, const std::set<std::string>& known) {
+  std::string best;
+  size_t best_distance = SIZE_MAX;
+  for (const std::string& candidate : known) {
+    const size_t distance = Distance(key, candidate);
+    if (distance * 2 <= std::max(key.size(), candidate.size()) && distance < best_distance) {
+      best = candidate;
+      best_distance = distance;
+    }
+  }
+  std::string text = best.empty() ? "" : fmt::format("; did you mean '{}'?", best);
+  return text + fmt::format(" (keys here: {})", fmt::join(known, ", "));
+}
+
+}  // namespace
+
+std::string DescribeJson(const nlohmann::json& value) {
+  if (value.is_string() || value.is_number() || value.is_boolean()) {
+    std::string text = value.dump();
+    if (text.size() > 40) text = text.substr(0, 37) + "...";
+    return fmt::format(
+        "{} ({})", value.is_number() ? "a number" : "a " + std::string(value.type_name()), text);
+  }
+  return value.is_null() ? "null" : std::string("an ") + value.type_name();
+}
 
 JsonReader::JsonReader(const nlohmann::json& node, std::string path)
     : node_(node), path_(std::move(path)), error_(std::make_shared<Status>()) {
-  if (!node_.is_object()) Fail((path_.empty() ? "the document" : path_) + " must be an object");
+  if (!node_.is_object()) {
+    Fail(fmt::format("{} must be an object, not {}", path_.empty() ? "the document" : path_,
+                     DescribeJson(node_)));
+  }
 }
 
 JsonReader JsonReader::Child(const nlohmann::json& node, std::string path) const {
@@ -30,7 +82,7 @@ const nlohmann::json* JsonReader::Find(const char* key, nlohmann::json::value_t 
   const bool fits =
       number ? value.is_number_integer() && value.get<int64_t>() >= 0 : value.type() == type;
   if (!fits) {
-    Fail(fmt::format("{} must be {}", PathOf(key), what));
+    Fail(fmt::format("{} must be {}, not {}", PathOf(key), what, DescribeJson(value)));
     return nullptr;
   }
   return &value;
@@ -76,7 +128,8 @@ void JsonReader::Int(const char* key, int64_t min, int64_t max, int64_t& out) {
   if (!node_.is_object() || !node_.contains(key)) return;
   const nlohmann::json& value = node_.at(key);
   if (!value.is_number_integer() || value.get<int64_t>() < min || value.get<int64_t>() > max) {
-    Fail(fmt::format("{} must be an integer from {} to {}", PathOf(key), min, max));
+    Fail(fmt::format("{} must be an integer from {} to {}, not {}", PathOf(key), min, max,
+                     DescribeJson(value)));
     return;
   }
   out = value.get<int64_t>();
@@ -94,7 +147,8 @@ void JsonReader::Strings(const char* key, std::vector<std::string>& out) {
   out.clear();
   for (size_t i = 0; i < value->size(); ++i) {
     if (!(*value)[i].is_string()) {
-      Fail(fmt::format("{}[{}] must be a string", PathOf(key), i));
+      Fail(fmt::format("{}[{}] must be a string, not {}", PathOf(key), i,
+                       DescribeJson((*value)[i])));
       return;
     }
     out.push_back((*value)[i].get<std::string>());
@@ -108,7 +162,8 @@ void JsonReader::Uints(const char* key, uint64_t max, std::vector<uint64_t>& out
   for (size_t i = 0; i < value->size(); ++i) {
     const nlohmann::json& item = (*value)[i];
     if (!item.is_number_integer() || item.get<int64_t>() < 0 || item.get<uint64_t>() > max) {
-      Fail(fmt::format("{}[{}] must be an integer from 0 to {}", PathOf(key), i, max));
+      Fail(fmt::format("{}[{}] must be an integer from 0 to {}, not {}", PathOf(key), i, max,
+                       DescribeJson(item)));
       return;
     }
     out.push_back(item.get<uint64_t>());
@@ -119,7 +174,8 @@ Status JsonReader::Finish() {
   if (node_.is_object()) {
     for (const auto& [key, value] : node_.items()) {
       if (known_.count(key) == 0) {
-        Fail(fmt::format("{}: unknown key '{}'", path_.empty() ? "the document" : path_, key));
+        Fail(fmt::format("{}: unknown key '{}'{}", path_.empty() ? "the document" : path_, key,
+                         Suggestion(key, known_)));
       }
     }
   }

@@ -1,7 +1,8 @@
 // JsonReader: strict, path-aware reading of one JSON object into a struct, for config files.
 // Each accessor reads an optional key (absent keeps the default); Finish() reports the first
 // problem: a wrong type, a value out of range, or a key nobody asked for (a typo), with the
-// JSON path in the message ("clusters[2].tls_policy.ports[0]").
+// JSON path in the message ("clusters[2].tls_policy.ports[0]"), what was found instead, and for
+// an unknown key the closest known one and the keys accepted there.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -17,6 +18,9 @@
 #include "emulator/core/status.h"
 
 namespace crossmesh::proxy {
+
+// What a value is, for "must be X, not Y" messages: "a string (\"8080\")", "an array".
+std::string DescribeJson(const nlohmann::json& value);
 
 class JsonReader {
  public:
@@ -99,7 +103,7 @@ void JsonReader::Array(const char* key, std::vector<T>& out,
   for (size_t i = 0; i < node->size(); ++i) {
     const std::string path = PathOf(key) + "[" + std::to_string(i) + "]";
     if (!(*node)[i].is_object()) {
-      Fail(path + " must be an object");
+      Fail(path + " must be an object, not " + DescribeJson((*node)[i]));
       return;
     }
     T value{};

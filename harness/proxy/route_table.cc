@@ -174,12 +174,9 @@ bool RouteTable::Matches(const CompiledMatch& compiled, const MatchInput& input)
   return true;
 }
 
-// A gateway route's pair: its own match on the request as received, then its target service
-// route's match on the path and Host the rewrite gives it.
-bool RouteTable::Matches(const CompiledRoute& compiled, const HttpRequest& request) {
-  if (!Matches(compiled.match, {.request = &request, .path = request.Path(), .host = {}})) {
-    return false;
-  }
+// A gateway route's pair: its target service route's match on the path and Host the gateway
+// route's rewrite gives the request (its own match was checked on the request as received).
+bool RouteTable::MatchesRewritten(const CompiledRoute& compiled, const HttpRequest& request) {
   if (!compiled.rewritten) return true;
   const Route& route = *compiled.route;
   if (!route.rewrite) {
@@ -191,11 +188,26 @@ bool RouteTable::Matches(const CompiledRoute& compiled, const HttpRequest& reque
   return Matches(*compiled.rewritten, {.request = &request, .path = path, .host = host});
 }
 
+// Pairs of one gateway route sit next to each other (same priority, rendered in a row) and share
+// its match and rewrite.
+bool RouteTable::SameGatewayRoute(const Route& a, const Route& b) {
+  return b.rewritten_match && a.priority == b.priority && a.match == b.match &&
+         a.rewrite == b.rewrite;
+}
+
+// Envoy picks the gateway route first, then a route of its target service; when none of those
+// matches the rewritten request the answer is 404, not the next gateway route.
 const Route* RouteTable::Match(const VirtualService& service, const HttpRequest& request) const {
   const CompiledService* compiled = Compiled(service);
   if (compiled == nullptr) return nullptr;
+  const Route* chosen = nullptr;  // the gateway route (its first pair) whose own match held
   for (const CompiledRoute& route : compiled->routes) {
-    if (Matches(route, request)) return route.route;
+    if (chosen != nullptr && !SameGatewayRoute(*chosen, *route.route)) break;
+    if (!Matches(route.match, {.request = &request, .path = request.Path(), .host = {}})) {
+      continue;
+    }
+    if (route.rewritten && chosen == nullptr) chosen = route.route;
+    if (MatchesRewritten(route, request)) return route.route;
   }
   return nullptr;
 }

@@ -28,7 +28,9 @@ class RouteTable {
   // The service a Host header names: exactly, or without its ":port".
   const VirtualService* FindByHost(std::string_view host) const;
 
-  // The matching HTTP route, or null (Envoy answers 404).
+  // The matching HTTP route, or null (Envoy answers 404). Once the `match` of a route with a
+  // `rewritten_match` (a gateway route's pair) holds, only that gateway route's other pairs
+  // (next to it, with the same priority, match and rewrite) may still answer.
   const Route* Match(const VirtualService& service, const HttpRequest& request) const;
   // TCP routes carry no match: the first by priority.
   const Route* FirstRoute(const VirtualService& service) const;
@@ -67,7 +69,8 @@ class RouteTable {
   const CompiledService* Compiled(const VirtualService& service) const;
   static Result<CompiledMatch> CompileMatch(const RouteMatch& match, const std::string& where);
   static bool Matches(const CompiledMatch& compiled, const MatchInput& input);
-  static bool Matches(const CompiledRoute& compiled, const HttpRequest& request);
+  static bool MatchesRewritten(const CompiledRoute& compiled, const HttpRequest& request);
+  static bool SameGatewayRoute(const Route& a, const Route& b);
 
   std::vector<std::unique_ptr<CompiledService>> services_;
 };

@@ -9,10 +9,12 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "harness/proxy/config_json.h"
 #include "harness/proxy/json_reader.h"
+#include "harness/proxy/secret_references.h"
 
 namespace crossmesh::proxy {
 namespace {
@@ -58,26 +60,71 @@ std::string PortsLine(const Proxy& proxy, const ProxyConfig& config) {
   return line + fmt::format(" admin={}", proxy.AdminPort());
 }
 
+// nlohmann reports where the text stops being JSON ("parse error at line 3, column 5: ...");
+// keep that and drop the exception's id prefix ("[json.exception.parse_error.101] ").
+Result<nlohmann::json> ParseJsonText(const std::string& text) {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& error) {
+    std::string what = error.what();
+    const size_t id_end = what.find("] ");
+    if (what.starts_with("[json.exception.") && id_end != std::string::npos) {
+      what = what.substr(id_end + 2);
+    }
+    return Error(kInvalidConfiguration, "not valid JSON: " + what);
+  }
+}
+
+// The cross-field checks the runtime would make at Start, with the paths of this document, and
+// one only a standalone file can make: every secret named must come from somewhere.
+Status CheckProxyFile(const ProxyFile& file) {
+  ProxyConfig filled = file.config;
+  FillDefaults(filled);
+  if (Status valid = ValidateConfig(filled); !valid.ok()) {
+    return Error(valid.code(), "proxy." + valid.message());
+  }
+  std::set<std::string> defined(file.sds_secrets.begin(), file.sds_secrets.end());
+  for (size_t i = 0; i < file.secrets.size(); ++i) {
+    if (file.secrets[i].name.empty()) {
+      return Error(kInvalidConfiguration,
+                   fmt::format("secrets[{}].name: missing; give the name the config uses", i));
+    }
+    defined.insert(file.secrets[i].name);
+  }
+  for (const FileSecret& secret : file.config.file_secrets) defined.insert(secret.secret_name);
+  for (const SecretReference& reference : SecretReferences(file.config)) {
+    if (defined.count(reference.name) != 0) continue;
+    return Error(kInvalidConfiguration,
+                 fmt::format("proxy.{}: secret '{}' is defined nowhere; add it to \"secrets\" "
+                             "(PEM inline or *_file) or to proxy.file_secrets, or list it in "
+                             "\"sds_secrets\" if an SDS server will push it after the start",
+                             reference.path, reference.name));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<ProxyFile> ParseProxyFile(const nlohmann::json& document) {
   ProxyFile file;
   JsonReader in(document, "");
   in.Array<InlineSecret>("secrets", file.secrets, ReadSecret);
+  in.Strings("sds_secrets", file.sds_secrets);
   int64_t threads = file.threads;
   in.Int("threads", 1, 64, threads);
   file.threads = static_cast<int>(threads);
   int64_t offset = 0;
   in.Int("clock_offset_seconds", -(1LL << 40), 1LL << 40, offset);
   const nlohmann::json* proxy = in.Raw("proxy");
-  if (proxy == nullptr) in.Fail("the document needs a \"proxy\" object (the ProxyConfig)");
+  if (proxy == nullptr) {
+    in.Fail("proxy: missing; the document needs a \"proxy\" object (the ProxyConfig)");
+  }
   CM_RETURN_IF_ERROR(in.Finish());
 
-  Result<ProxyConfig> config = ConfigFromJson(*proxy);
-  if (!config.ok()) {
-    return Error(config.status().code(), "proxy: " + config.status().message());
-  }
+  Result<ProxyConfig> config = ConfigFromJson(*proxy, "proxy");
+  if (!config.ok()) return config.status();
   file.config = std::move(config).value();
+  CM_RETURN_IF_ERROR(CheckProxyFile(file));
   if (offset != 0) {
     const auto shift = std::chrono::seconds(offset);
     file.config.clock = [shift] { return Clock::now() + shift; };
@@ -88,11 +135,13 @@ Result<ProxyFile> ParseProxyFile(const nlohmann::json& document) {
 Result<ProxyFile> LoadProxyFile(const std::string& path) {
   Result<std::string> contents = ReadWholeFile(path);
   if (!contents.ok()) return contents.status();
-  nlohmann::json document = nlohmann::json::parse(contents.value(), nullptr, false);
-  if (document.is_discarded()) {
-    return Error("InvalidConfiguration", path + " is not valid JSON");
+  Result<nlohmann::json> document = ParseJsonText(contents.value());
+  if (!document.ok()) {
+    return Error(kInvalidConfiguration, path + ": " + document.status().message());
   }
-  return ParseProxyFile(document);
+  Result<ProxyFile> file = ParseProxyFile(document.value());
+  if (!file.ok()) return Error(file.status().code(), path + ": " + file.status().message());
+  return file;
 }
 
 Result<std::shared_ptr<Proxy>> StartProxyFile(ProxyRuntime& runtime, const ProxyFile& file) {
@@ -113,7 +162,7 @@ int RunProxyFromConfigFile(const std::string& path) {
   Result<ProxyFile> file = LoadProxyFile(path);
   if (!file.ok()) {
     std::cerr << "crossmesh proxy: " << file.status().message() << "\n";
-    return 1;
+    return 2;
   }
   // Message bodies are allocated and freed per request; with glibc's default trim threshold
   // the heap top shrank and grew again around them, and page faults zeroing fresh pages took

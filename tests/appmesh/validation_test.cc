@@ -88,6 +88,15 @@ std::vector<Case> Cases() {
   no_slash["httpRoute"]["match"]["prefix"] = "api";
   json priority = HttpRouteSpec("n1");
   priority["priority"] = 1001;
+  json empty_range = HttpRouteSpec("n1");
+  empty_range["httpRoute"]["match"]["headers"] = {
+      {{"name", "x-n"}, {"match", {{"range", {{"start", 5}, {"end", 5}}}}}}};
+  json grpc_range = {
+      {"grpcRoute",
+       {{"match",
+         {{"serviceName", "s"},
+          {"metadata", {{{"name", "x-n"}, {"match", {{"range", {{"start", 9}, {"end", 2}}}}}}}}}},
+        {"action", {{"weightedTargets", {{{"virtualNode", "n1"}, {"weight", 1}}}}}}}}};
   json tls = json::parse(R"({"tls": {"mode": "STRICT", "protocol": "TLSv1.2",
       "certificate": {"file": {"certificateChain": "/c", "privateKey": "/k"}}}})");
   json timeout = json::parse(R"({"timeout": {"http2": {"idle": {"unit": "s", "value": 5}}}})");
@@ -188,6 +197,12 @@ std::vector<Case> Cases() {
        400, "BadRequestException", "has 11 items"},
       {"a priority above 1000", "PUT", "/virtualRouter/r-http/routes", Route(priority), 400,
        "BadRequestException", "spec.priority is 1001; it must be between 0 and 1000"},
+      {"a header range that is empty", "PUT", "/virtualRouter/r-http/routes", Route(empty_range),
+       400, "BadRequestException",
+       "spec.httpRoute.match.headers[0].match.range: start must be below end"},
+      {"a gRPC metadata range that is reversed", "PUT", "/virtualRouter/r-two/routes",
+       Route(grpc_range), 400, "BadRequestException",
+       "spec.grpcRoute.match.metadata[0].match.range: start must be below end"},
       {"a prefix without a slash", "PUT", "/virtualRouter/r-http/routes", Route(no_slash), 400,
        "BadRequestException", "it must start with /"},
       {"no port match on a router with two listeners", "PUT", "/virtualRouter/r-two/routes",

@@ -249,6 +249,46 @@ TEST_CASE("A gateway answers a request that matches no gateway route with Envoy'
   }
 }
 
+// Regression (COVERAGE.md): the request fell through to the next gateway route when its
+// gateway route matched but no route of the target service did; Envoy answers 404 at once.
+TEST_CASE("A gateway answers 404 when its gateway route matches but no service route does") {
+  TwoAccountMesh m;
+  CreateGateway(m, m.ClientPolicy());
+  // The appserver's only route now takes /getvotes...
+  json service_route = HttpRouteSpec("yelb-appserver");
+  service_route["httpRoute"]["match"]["prefix"] = "/getvotes";
+  MeshOk(m.t, "backend", "PUT",
+         MeshPath(kMesh, "/virtualRouter/yelb-appserver-router/routes/route-to-yelb-appserver"),
+         {{"spec", service_route}}, kOwnerQuery);
+  // ...and "api-to-appserver" (priority 0, /api -> /) comes before a gateway route that would
+  // send /api/x on as /getvotes/x.
+  const std::string routes = std::string("/virtualGateway/") + kGateway + "/gatewayRoutes";
+  json first = {
+      {"priority", 0},
+      {"httpRoute",
+       {{"match", {{"prefix", "/api"}}},
+        {"action",
+         {{"target", {{"virtualService", {{"virtualServiceName", kAppserverService}}}}}}}}}};
+  MeshOk(m.t, "frontend", "PUT", MeshPath(kMesh, routes + "/api-to-appserver"), {{"spec", first}});
+  json second = first;
+  second["priority"] = 10;
+  second["httpRoute"]["match"]["prefix"] = "/api/";
+  second["httpRoute"]["action"]["rewrite"] = {{"prefix", {{"value", "/getvotes/"}}}};
+  MeshOk(m.t, "frontend", "PUT", MeshPath(kMesh, routes),
+         {{"gatewayRouteName", "api-as-votes"}, {"spec", second}});
+  RunningGateway running(m);
+
+  auto served = running.Get("/api/getvotes");
+  REQUIRE(served);
+  CHECK(served->status == 200);
+  CHECK(served->body == "appserver got GET /getvotes body=");
+  const size_t requests = running.app.requests();
+  auto missed = running.Get("/api/other");
+  REQUIRE(missed);
+  CHECK(missed->status == 404);
+  CHECK(running.app.requests() == requests);  // not sent on as /getvotes/other
+}
+
 TEST_CASE("A gateway whose client policy trusts another CA gets Envoy's 503 verify failure") {
   TwoAccountMesh m;
   std::string other_ca = CreateActiveRootCa(m.t, "frontend");  // did not sign the appserver's

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "harness/proxy/config_json.h"
 #include "harness/proxy/run_proxy.h"
@@ -79,7 +80,9 @@ TEST_CASE("A config file with a misspelt key is refused with the key's path") {
   json["clusters"][0]["tls_policy"]["enforced"] = true;
   Result<ProxyConfig> parsed = ConfigFromJson(json);
   REQUIRE_FALSE(parsed.ok());
-  CHECK(parsed.status().message() == "clusters[0].tls_policy: unknown key 'enforced'");
+  CHECK(parsed.status().message() ==
+        "clusters[0].tls_policy: unknown key 'enforced'; did you mean 'enforce'? (keys here: "
+        "client_certificate_secret, enforce, ports, validation)");
 }
 
 TEST_CASE("A config file with a bad enum or type names the field and the choices") {
@@ -96,7 +99,7 @@ TEST_CASE("A config file with a bad enum or type names the field and the choices
   REQUIRE_FALSE(parsed.ok());
   CHECK(parsed.status().message() ==
         "clusters[0].tls_policy.ports[0] must be an integer from 0 "
-        "to 65535");
+        "to 65535, not a number (70000)");
 }
 
 TEST_CASE("http2 and grpc listeners are served as http") {
@@ -120,12 +123,14 @@ TEST_CASE("Validation refuses non-loopback addresses and dangling references") {
   ProxyConfig dangling = config;
   dangling.virtual_services[0].routes[0].targets[0].cluster = "nowhere";
   CHECK(ValidateConfig(dangling).message() ==
-        "virtual service yelb-appserver.local route 'r' targets unknown cluster 'nowhere'");
+        "virtual_services[0].routes[0].targets[0].cluster: unknown cluster 'nowhere'; add it "
+        "to clusters or name one that is there");
 
   ProxyConfig no_service = config;
   no_service.outbounds[0].virtual_service = "missing.local";
   CHECK(ValidateConfig(no_service).message() ==
-        "outbound appserver names unknown virtual service 'missing.local'");
+        "outbounds[0].virtual_service: unknown virtual service 'missing.local'; add it to "
+        "virtual_services or name one that is there");
 }
 
 // A virtual gateway's listener: it routes by a virtual service instead of forwarding to an app.
@@ -158,17 +163,19 @@ TEST_CASE("A routing listener is refused with the reason when its virtual_servic
   json["listeners"][0]["virtual_service"] = 7;
   Result<ProxyConfig> parsed = ConfigFromJson(json);
   REQUIRE_FALSE(parsed.ok());
-  CHECK(parsed.status().message() == "listeners[0].virtual_service must be a string");
+  CHECK(parsed.status().message() ==
+        "listeners[0].virtual_service must be a string, not a number (7)");
 
   ProxyConfig unknown = RoutingListenerConfig();
   unknown.listeners[0].virtual_service = "missing.local";
   CHECK(ValidateConfig(unknown).message() ==
-        "listener ingress names unknown virtual service 'missing.local'");
+        "listeners[0].virtual_service: unknown virtual service 'missing.local'; add it to "
+        "virtual_services or name one that is there");
 
   ProxyConfig tcp = RoutingListenerConfig();
   tcp.listeners[0].protocol = Protocol::kTcp;
   CHECK(ValidateConfig(tcp).message() ==
-        "listener ingress: only an http listener can route (virtual_service "
+        "listeners[0].protocol: only an http listener can route (virtual_service "
         "'yelb-appserver.local'); a tcp listener forwards to its app");
 
   json = ConfigToJson(RoutingListenerConfig());
@@ -176,7 +183,7 @@ TEST_CASE("A routing listener is refused with the reason when its virtual_servic
   parsed = ConfigFromJson(json);
   REQUIRE(parsed.ok());
   CHECK(ValidateConfig(*parsed).message() ==
-        "listener ingress: give either an app or a virtual_service ('yelb-appserver.local') "
+        "listeners[0]: give either an app or a virtual_service ('yelb-appserver.local') "
         "to route by, not both");
 }
 
@@ -186,37 +193,141 @@ TEST_CASE("A route rewrite is refused when it is ambiguous or has no prefix to r
   Result<ProxyConfig> parsed = ConfigFromJson(json);
   REQUIRE(parsed.ok());
   CHECK(ValidateConfig(*parsed).message() ==
-        "virtual service yelb-appserver.local route 'r': rewrite has both a prefix and a path; "
-        "give one");
+        "virtual_services[0].routes[0].rewrite: has both a prefix and a path; give one");
 
   ProxyConfig no_prefix = SampleConfig();
   no_prefix.virtual_services[0].routes[0].match.prefix.reset();
   CHECK(ValidateConfig(no_prefix).message() ==
-        "virtual service yelb-appserver.local route 'r': rewrite.prefix replaces match.prefix, "
-        "which the route lacks");
+        "virtual_services[0].routes[0].rewrite.prefix: replaces match.prefix, which the route "
+        "lacks; add match.prefix or rewrite the path instead");
 
   json = ConfigToJson(SampleConfig());
   json["virtual_services"][0]["routes"][0]["rewrite"]["hostname"] = "x";
   parsed = ConfigFromJson(json);
   REQUIRE_FALSE(parsed.ok());
   CHECK(parsed.status().message() ==
-        "virtual_services[0].routes[0].rewrite: unknown key 'hostname'");
+        "virtual_services[0].routes[0].rewrite: unknown key 'hostname'; did you mean 'host'? "
+        "(keys here: host, path, prefix)");
 }
 
-TEST_CASE("A standalone proxy file carries the config and inline secrets") {
-  nlohmann::json document = {{"proxy", ConfigToJson(SampleConfig())},
-                             {"secrets", {{{"name", "mesh-ca"}, {"trusted_ca_pem", "x"}}}},
-                             {"threads", 2}};
+// SampleConfig names ui-cert, mesh-ca and ui-client; ui-file is a file secret.
+nlohmann::json SampleProxyFile() {
+  return {{"proxy", ConfigToJson(SampleConfig())},
+          {"secrets", {{{"name", "mesh-ca"}, {"trusted_ca_pem", "x"}}}},
+          {"sds_secrets", {"ui-cert", "ui-client"}},
+          {"threads", 2}};
+}
+
+TEST_CASE("A standalone proxy file carries the config, inline secrets and SDS names") {
+  nlohmann::json document = SampleProxyFile();
   Result<ProxyFile> file = ParseProxyFile(document);
   INFO(file.status().ToString());
   REQUIRE(file.ok());
   CHECK(file->threads == 2);
   REQUIRE(file->secrets.size() == 1);
   CHECK(file->secrets[0].trusted_ca_pem == "x");
+  CHECK(file->sds_secrets == std::vector<std::string>{"ui-cert", "ui-client"});
   CHECK(file->config.name == "yelb-ui");
 
   document.erase("proxy");
-  CHECK_FALSE(ParseProxyFile(document).ok());
+  Result<ProxyFile> missing = ParseProxyFile(document);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().message() ==
+        "proxy: missing; the document needs a \"proxy\" object (the ProxyConfig)");
+}
+
+// One table for every kind of mistake a hand-written file can hold: each is refused before
+// the start with the JSON path of the field, what is wrong, and what to do.
+TEST_CASE("A proxy file's mistakes are refused with their JSON path and a fix") {
+  struct Case {
+    const char* what;
+    std::function<void(nlohmann::json&)> spoil;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"unknown key",
+       [](nlohmann::json& d) { d["proxy"]["listeners"][0]["tls"]["certficate_secret"] = "x"; },
+       "proxy.listeners[0].tls: unknown key 'certficate_secret'; did you mean "
+       "'certificate_secret'? (keys here: certificate_secret, mode, validation)"},
+      {"unknown top-level key", [](nlohmann::json& d) { d["thread"] = 1; },
+       "the document: unknown key 'thread'; did you mean 'threads'? (keys here: "
+       "clock_offset_seconds, proxy, sds_secrets, secrets, threads)"},
+      {"wrong type", [](nlohmann::json& d) { d["proxy"]["listeners"][0]["port"] = "8080"; },
+       "proxy.listeners[0].port must be a non-negative integer, not a string (\"8080\")"},
+      {"wrong type in a list", [](nlohmann::json& d) { d["sds_secrets"][1] = 7; },
+       "sds_secrets[1] must be a string, not a number (7)"},
+      {"object expected", [](nlohmann::json& d) { d["proxy"]["clusters"][0] = "x"; },
+       "proxy.clusters[0] must be an object, not a string (\"x\")"},
+      {"cross-field check",
+       [](nlohmann::json& d) { d["proxy"]["outbounds"][0]["virtual_service"] = "nope"; },
+       "proxy.outbounds[0].virtual_service: unknown virtual service 'nope'; add it to "
+       "virtual_services or name one that is there"},
+      {"undefined listener certificate",
+       [](nlohmann::json& d) {
+         nlohmann::json second = d["proxy"]["listeners"][0];
+         second["name"] = "ingress_2";
+         second["tls"]["certificate_secret"] = "typo-cert";
+         d["proxy"]["listeners"].push_back(second);
+       },
+       "proxy.listeners[1].tls.certificate_secret: secret 'typo-cert' is defined nowhere; add "
+       "it to \"secrets\" (PEM inline or *_file) or to proxy.file_secrets, or list it in "
+       "\"sds_secrets\" if an SDS server will push it after the start"},
+      {"undefined client certificate", [](nlohmann::json& d) { d["sds_secrets"] = {"ui-cert"}; },
+       "proxy.clusters[0].tls_policy.client_certificate_secret: secret 'ui-client' is defined "
+       "nowhere; add it to \"secrets\" (PEM inline or *_file) or to proxy.file_secrets, or "
+       "list it in \"sds_secrets\" if an SDS server will push it after the start"},
+      {"undefined trust", [](nlohmann::json& d) { d["secrets"][0]["name"] = "another-ca"; },
+       "proxy.listeners[0].tls.validation.trust_secret: secret 'mesh-ca' is defined nowhere; "
+       "add it to \"secrets\" (PEM inline or *_file) or to proxy.file_secrets, or list it in "
+       "\"sds_secrets\" if an SDS server will push it after the start"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    nlohmann::json document = SampleProxyFile();
+    c.spoil(document);
+    Result<ProxyFile> file = ParseProxyFile(document);
+    REQUIRE_FALSE(file.ok());
+    CHECK(file.status().code() == kInvalidConfiguration);
+    CHECK(file.status().message() == c.message);
+  }
+}
+
+TEST_CASE("A proxy file that names a secret only as a file secret or as SDS is accepted") {
+  nlohmann::json document = SampleProxyFile();
+  document["proxy"]["listeners"][0]["tls"]["certificate_secret"] = "ui-file";
+  document["sds_secrets"] = {"ui-client"};
+  Result<ProxyFile> file = ParseProxyFile(document);
+  INFO(file.status().ToString());
+  CHECK(file.ok());
+
+  // A DISABLED listener never uses its certificate, so its name is not checked.
+  document["proxy"]["listeners"][0]["tls"] = {{"mode", "DISABLED"},
+                                              {"certificate_secret", "unused"}};
+  file = ParseProxyFile(document);
+  INFO(file.status().ToString());
+  CHECK(file.ok());
+}
+
+TEST_CASE("A proxy file that is not JSON is refused with nlohmann's line and column") {
+  const std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                     ("proxy_syntax_" + std::to_string(::getpid()) + ".json");
+  std::ofstream(path) << "{\n  \"proxy\": {\n    \"name\": \"ui\",\n  }\n}\n";
+  Result<ProxyFile> file = LoadProxyFile(path.string());
+  std::filesystem::remove(path);
+  REQUIRE_FALSE(file.ok());
+  CHECK(file.status().message() ==
+        path.string() +
+            ": not valid JSON: parse error at line 4, column 3: syntax error while parsing "
+            "object key - unexpected '}'; expected string literal");
+}
+
+TEST_CASE("A header range whose start is not below its end is refused") {
+  ProxyConfig config = SampleConfig();
+  FillDefaults(config);
+  config.virtual_services[0].routes[0].match.headers[1].range = IntRange{10, 10};
+  CHECK(ValidateConfig(config).message() ==
+        "virtual_services[0].routes[0].match.headers[1].range: start 10 is not below end 10; "
+        "the range is [start, end), so end must be greater");
 }
 
 }  // namespace
@@ -323,12 +434,42 @@ TEST_CASE("A proxy file whose routing listener names an unknown virtual service 
   nlohmann::json document = RoutingProxyDocument(8080);
   document["proxy"]["listeners"][0]["virtual_service"] = "missing";
   Result<ProxyFile> file = ParseProxyFile(document);
+  REQUIRE_FALSE(file.ok());
+  CHECK(file.status().code() == kInvalidConfiguration);
+  CHECK(file.status().message() ==
+        "proxy.listeners[0].virtual_service: unknown virtual service 'missing'; add it to "
+        "virtual_services or name one that is there");
+}
+
+TEST_CASE("A proxy whose certificate is a declared SDS secret starts and waits for it") {
+  TestApp app(TestApp::Kind::kHttp, "sds-app");
+  HopOptions options;
+  nlohmann::json document = {
+      {"proxy", ConfigToJson(ServerConfig("waiting", app.port(), options, nullptr))},
+      {"sds_secrets", {"server-cert"}},
+      {"threads", 1}};
+  Result<ProxyFile> file = ParseProxyFile(document);
+  INFO(file.status().ToString());
   REQUIRE(file.ok());
   ProxyRuntime runtime(ProxyRuntime::Options{1});
   Result<std::shared_ptr<Proxy>> proxy = StartProxyFile(runtime, file.value());
-  REQUIRE_FALSE(proxy.ok());
-  CHECK(proxy.status().code() == kInvalidConfiguration);
-  CHECK(proxy.status().message() == "listener ingress_80 names unknown virtual service 'missing'");
+  INFO(proxy.status().ToString());
+  REQUIRE(proxy.ok());
+
+  // Not pushed yet: the handshake fails. Pushed: the next one succeeds.
+  MeshPki pki;
+  SSL_CTX* context = MakeClientContext({pki.ca.certificate}, std::nullopt);
+  std::optional<RawSocket> early = RawSocket::Connect(proxy.value()->ListenerPort("ingress"));
+  REQUIRE(early.has_value());
+  CHECK_FALSE(early->StartTls(context).empty());
+  REQUIRE(runtime.secrets()
+              .PushCertificate("server-cert", pki.server.chain[0].ToPem().value(),
+                               pki.server.key->ToPem().value())
+              .ok());
+  std::optional<RawSocket> late = RawSocket::Connect(proxy.value()->ListenerPort("ingress"));
+  REQUIRE(late.has_value());
+  CHECK(late->StartTls(context).empty());
+  SSL_CTX_free(context);
 }
 
 }  // namespace

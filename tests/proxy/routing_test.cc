@@ -100,6 +100,40 @@ TEST_CASE("A rewritten_match is checked on the path and Host the route's rewrite
   CHECK(table->Match(service, Request("GET", "/v2/shop")) == nullptr);
 }
 
+// Regression (COVERAGE.md): a gateway route that matched fell through to the next gateway
+// route when none of its target service's routes matched; Envoy answers 404 at once.
+TEST_CASE("A gateway route whose service routes all miss answers no route, not the next one") {
+  RouteMatch shop;
+  shop.prefix = "/shop";
+  RouteMatch any;
+  any.prefix = "/";
+  const RouteRewrite to_service{.prefix = "/", .path = {}, .host = "svc.local"};
+  // Gateway route "shop" (priority 1) has two service routes, /v1 and /v2; "catch-all"
+  // (priority 2) sends everything else to another service.
+  std::vector<Route> routes;
+  for (const char* version : {"/v1", "/v2"}) {
+    Route pair = MakeRoute(std::string("shop") + version, 1, shop, {{version, 1}});
+    pair.rewrite = to_service;
+    pair.rewritten_match = RouteMatch{};
+    pair.rewritten_match->prefix = version;
+    routes.push_back(pair);
+  }
+  Route catch_all = MakeRoute("catch-all/all", 2, any, {{"other", 1}});
+  catch_all.rewrite = to_service;
+  catch_all.rewritten_match = any;
+  routes.push_back(catch_all);
+  auto table = Compile(routes);
+  const VirtualService& service = *table->FindService("svc.local");
+
+  const Route* v2 = table->Match(service, Request("GET", "/shop/v2/cart"));
+  REQUIRE(v2 != nullptr);
+  CHECK(v2->name == "shop/v2");  // the second pair of the same gateway route still answers
+  CHECK(table->Match(service, Request("GET", "/shop/v3/cart")) == nullptr);
+  const Route* other = table->Match(service, Request("GET", "/elsewhere"));
+  REQUIRE(other != nullptr);
+  CHECK(other->name == "catch-all/all");
+}
+
 TEST_CASE("A prefix rewrite replaces the matched prefix; a path rewrite the whole path") {
   struct Case {
     const char* prefix;

@@ -52,6 +52,19 @@ Status CheckServedBy(const json& listeners, const RouteKind& kind, const json& r
                   parent_name, kind.protocol, kind.member, kind.protocol));
 }
 
+// A header (or gRPC metadata) `range` matches [start, end): start >= end would match nothing.
+Status CheckRanges(const json& match, const char* list, const std::string& path) {
+  for (size_t i = 0; match.contains(list) && i < match[list].size(); ++i) {
+    const json& item = match[list][i];
+    if (item.contains("match") && item["match"].contains("range") &&
+        item["match"]["range"]["start"] >= item["match"]["range"]["end"]) {
+      return BadRequest(
+          fmt::format("{}.{}[{}].match.range: start must be below end", path, list, i));
+    }
+  }
+  return Status::Ok();
+}
+
 Status CheckHttpMatch(const json& match, const std::string& path) {
   if (match.contains("prefix") && match.contains("path")) {
     return BadRequest(path + " sets both prefix and path; set one of them");
@@ -63,15 +76,7 @@ Status CheckHttpMatch(const json& match, const std::string& path) {
   if (match.contains("path") && match["path"].size() != 1) {
     return BadRequest(path + ".path must set exactly one of exact, regex");
   }
-  for (size_t i = 0; match.contains("headers") && i < match["headers"].size(); ++i) {
-    const json& header = match["headers"][i];
-    if (header.contains("match") && header["match"].contains("range") &&
-        header["match"]["range"]["start"] >= header["match"]["range"]["end"]) {
-      return BadRequest(
-          fmt::format("{}.headers[{}].match.range: start must be below end", path, i));
-    }
-  }
-  return Status::Ok();
+  return CheckRanges(match, "headers", path);
 }
 
 Status CheckMatch(const RouteKind& kind, const json& route, const std::string& path) {
@@ -81,7 +86,7 @@ Status CheckMatch(const RouteKind& kind, const json& route, const std::string& p
     if (match.contains("methodName") && !match.contains("serviceName")) {
       return BadRequest(path + ".match.methodName needs serviceName as well");
     }
-    return Status::Ok();
+    return CheckRanges(match, "metadata", path + ".match");
   }
   if (kind.member == "tcpRoute") return Status::Ok();
   return CheckHttpMatch(match, path + ".match");

@@ -1,0 +1,204 @@
+// ValidateConfig: the checks of config.h that span fields. Each message starts with the JSON
+// path of the offending field ("listeners[1].virtual_service"), as ConfigFromJson's do, then
+// says what is wrong and what would fix it.
+#include <fmt/format.h>
+
+#include <boost/asio/ip/address.hpp>
+#include <set>
+
+#include "harness/proxy/config.h"
+
+namespace crossmesh::proxy {
+namespace {
+
+Status Invalid(std::string message) { return Error(kInvalidConfiguration, std::move(message)); }
+
+std::string At(std::string_view list, size_t i) { return fmt::format("{}[{}]", list, i); }
+
+bool IsLoopback(const std::string& host) {
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(host, ec);
+  return !ec && address.is_loopback();
+}
+
+Status CheckAddress(const std::string& where, const std::string& host) {
+  if (IsLoopback(host)) return Status::Ok();
+  return Invalid(
+      fmt::format("{}: '{}' is not a loopback address; the data path runs on "
+                  "127.0.0.0/8 or ::1 only",
+                  where, host));
+}
+
+Status CheckUnique(std::set<std::string>& seen, const std::string& where, const std::string& name) {
+  if (name.empty()) return Invalid(where + ".name: missing; give a name");
+  if (!seen.insert(name).second) {
+    return Invalid(fmt::format("{}.name: '{}' appears twice; names must be unique", where, name));
+  }
+  return Status::Ok();
+}
+
+// A routing listener answers HTTP requests itself, so it needs HTTP and a route table.
+Status CheckRoutingListener(const ProxyConfig& config, const Listener& listener,
+                            const std::string& where) {
+  if (listener.protocol != Protocol::kHttp) {
+    return Invalid(
+        fmt::format("{}.protocol: only an http listener can route (virtual_service "
+                    "'{}'); a tcp listener forwards to its app",
+                    where, listener.virtual_service));
+  }
+  if (listener.app.port != 0 || !listener.app_cluster.empty()) {
+    return Invalid(
+        fmt::format("{}: give either an app or a virtual_service ('{}') to "
+                    "route by, not both",
+                    where, listener.virtual_service));
+  }
+  for (const VirtualService& service : config.virtual_services) {
+    if (service.name == listener.virtual_service) return Status::Ok();
+  }
+  return Invalid(
+      fmt::format("{}.virtual_service: unknown virtual service '{}'; add it to "
+                  "virtual_services or name one that is there",
+                  where, listener.virtual_service));
+}
+
+Status ValidateListeners(const ProxyConfig& config) {
+  std::set<std::string> names;
+  for (size_t i = 0; i < config.listeners.size(); ++i) {
+    const Listener& listener = config.listeners[i];
+    const std::string where = At("listeners", i);
+    CM_RETURN_IF_ERROR(CheckUnique(names, where, listener.name));
+    CM_RETURN_IF_ERROR(CheckAddress(where + ".address", listener.address));
+    if (!listener.virtual_service.empty()) {
+      CM_RETURN_IF_ERROR(CheckRoutingListener(config, listener, where));
+    } else {
+      CM_RETURN_IF_ERROR(CheckAddress(where + ".app.host", listener.app.host));
+      if (listener.app.port == 0) {
+        return Invalid(where + ".app.port: missing; give the port the app listens on");
+      }
+    }
+    if (listener.tls && listener.tls->mode != TlsMode::kDisabled &&
+        listener.tls->certificate_secret.empty()) {
+      return Invalid(fmt::format("{}.tls.certificate_secret: missing; TLS mode {} needs one", where,
+                                 TlsModeName(listener.tls->mode)));
+    }
+  }
+  return Status::Ok();
+}
+
+// Envoy's range is [start, end): start >= end matches nothing, which is a mistake, not a rule.
+Status CheckMatch(const RouteMatch& match, const std::string& where) {
+  for (size_t i = 0; i < match.headers.size(); ++i) {
+    const std::optional<IntRange>& range = match.headers[i].range;
+    if (range && range->start >= range->end) {
+      return Invalid(
+          fmt::format("{}.headers[{}].range: start {} is not below end {}; the range is "
+                      "[start, end), so end must be greater",
+                      where, i, range->start, range->end));
+    }
+  }
+  return Status::Ok();
+}
+
+// A prefix rewrite replaces what match.prefix matched, so it needs one; a path rewrite
+// replaces the whole path, so the two together are ambiguous.
+Status CheckRoute(const Route& route, const std::string& where) {
+  CM_RETURN_IF_ERROR(CheckMatch(route.match, where + ".match"));
+  if (route.rewritten_match) {
+    CM_RETURN_IF_ERROR(CheckMatch(*route.rewritten_match, where + ".rewritten_match"));
+  }
+  if (!route.rewrite) return Status::Ok();
+  if (route.rewrite->prefix && route.rewrite->path) {
+    return Invalid(where + ".rewrite: has both a prefix and a path; give one");
+  }
+  if (route.rewrite->prefix && !route.match.prefix) {
+    return Invalid(where +
+                   ".rewrite.prefix: replaces match.prefix, which the route lacks; add "
+                   "match.prefix or rewrite the path instead");
+  }
+  return Status::Ok();
+}
+
+Status ValidateServices(const ProxyConfig& config, const std::set<std::string>& clusters,
+                        std::set<std::string>& services) {
+  for (size_t i = 0; i < config.virtual_services.size(); ++i) {
+    const VirtualService& service = config.virtual_services[i];
+    CM_RETURN_IF_ERROR(CheckUnique(services, At("virtual_services", i), service.name));
+    for (size_t r = 0; r < service.routes.size(); ++r) {
+      const Route& route = service.routes[r];
+      const std::string where = At(At("virtual_services", i) + ".routes", r);
+      CM_RETURN_IF_ERROR(CheckRoute(route, where));
+      for (size_t t = 0; t < route.targets.size(); ++t) {
+        if (clusters.count(route.targets[t].cluster) == 0) {
+          return Invalid(fmt::format(
+              "{}.targets[{}].cluster: unknown cluster '{}'; add it to clusters or name "
+              "one that is there",
+              where, t, route.targets[t].cluster));
+        }
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status ValidateRouting(const ProxyConfig& config) {
+  std::set<std::string> clusters;
+  for (size_t i = 0; i < config.clusters.size(); ++i) {
+    const Cluster& cluster = config.clusters[i];
+    CM_RETURN_IF_ERROR(CheckUnique(clusters, At("clusters", i), cluster.name));
+    for (size_t e = 0; e < cluster.endpoints.size(); ++e) {
+      CM_RETURN_IF_ERROR(CheckAddress(At(At("clusters", i) + ".endpoints", e) + ".host",
+                                      cluster.endpoints[e].host));
+    }
+  }
+  std::set<std::string> services;
+  CM_RETURN_IF_ERROR(ValidateServices(config, clusters, services));
+  std::set<std::string> outbounds;
+  for (size_t i = 0; i < config.outbounds.size(); ++i) {
+    const Outbound& outbound = config.outbounds[i];
+    const std::string where = At("outbounds", i);
+    CM_RETURN_IF_ERROR(CheckUnique(outbounds, where, outbound.name));
+    CM_RETURN_IF_ERROR(CheckAddress(where + ".address", outbound.address));
+    if (outbound.kind == OutboundKind::kBackend && services.count(outbound.virtual_service) == 0) {
+      return Invalid(
+          fmt::format("{}.virtual_service: unknown virtual service '{}'; add it to "
+                      "virtual_services or name one that is there",
+                      where, outbound.virtual_service));
+    }
+  }
+  return Status::Ok();
+}
+
+Status ValidateFileSecrets(const ProxyConfig& config) {
+  std::set<std::string> names;
+  for (size_t i = 0; i < config.file_secrets.size(); ++i) {
+    const FileSecret& file = config.file_secrets[i];
+    const std::string where = At("file_secrets", i);
+    if (file.secret_name.empty()) return Invalid(where + ".secret_name: missing; give a name");
+    if (!names.insert(file.secret_name).second) {
+      return Invalid(fmt::format("{}.secret_name: '{}' appears twice; names must be unique", where,
+                                 file.secret_name));
+    }
+    const bool certificate = !file.certificate_chain_path.empty() && !file.private_key_path.empty();
+    const bool bundle = !file.trusted_ca_path.empty();
+    if (certificate == bundle) {
+      return Invalid(
+          fmt::format("{} ('{}'): give either certificate_chain_path and "
+                      "private_key_path, or trusted_ca_path",
+                      where, file.secret_name));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ValidateConfig(const ProxyConfig& config) {
+  if (config.name.empty()) return Invalid("name: missing; give the proxy the virtual node's name");
+  CM_RETURN_IF_ERROR(ValidateListeners(config));
+  CM_RETURN_IF_ERROR(ValidateRouting(config));
+  CM_RETURN_IF_ERROR(ValidateFileSecrets(config));
+  if (config.admin.enabled) CM_RETURN_IF_ERROR(CheckAddress("admin.address", config.admin.address));
+  return Status::Ok();
+}
+
+}  // namespace crossmesh::proxy
