@@ -32,8 +32,9 @@ int OpenSslVersion(TlsVersion version) {
   return version == TlsVersion::kTls12 ? TLS1_2_VERSION : TLS1_3_VERSION;
 }
 
-// TLS 1.3 sessions kept per upstream endpoint: each connection uses one and receives one or
-// two, so a few cover the connections that handshake at the same time.
+// TLS 1.3 sessions kept per upstream endpoint: each connection uses one and receives one (our
+// server sends one ticket; other servers may send more), so a few cover the connections that
+// handshake at the same time.
 constexpr size_t kSessionsPerKey = 64;
 
 // Server-side sessions kept per context; each holds the client's certificate.
@@ -142,6 +143,10 @@ Result<std::shared_ptr<TlsContext>> TlsContext::CreateServer(const ServerContext
     // every 255 handshakes, which showed in profiles of new connections.
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER | SSL_SESS_CACHE_NO_AUTO_CLEAR);
     SSL_CTX_sess_set_cache_size(ctx, kServerSessions);
+    // One TLS 1.3 ticket per handshake instead of OpenSSL's two: a client uses each ticket
+    // once (RFC 8446 C.4) and each connection brings a new one, so one keeps its supply
+    // level, and the second only cost a cached session and a ticket message each time.
+    SSL_CTX_set_num_tickets(ctx, 1);
   } else {
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_num_tickets(ctx, 0);

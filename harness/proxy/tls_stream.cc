@@ -2,28 +2,120 @@
 
 #include <openssl/err.h>
 
-#include <boost/asio/redirect_error.hpp>
+#include <algorithm>
+#include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
+#include <boost/system/system_error.hpp>
+#include <climits>
 
 #include "emulator/pki/asn1_time.h"
+#include "harness/proxy/tls_transport.h"
 #include "harness/proxy/watchdog.h"
 
 namespace crossmesh::proxy {
 
+namespace {
+
+int Clamp(size_t size) { return static_cast<int>(std::min<size_t>(size, INT_MAX)); }
+
+// The error of an SSL call that failed with `ssl_error`, in the codes Asio's SSL stream used
+// (the rest of the proxy and ClassifyHandshakeError read these): the first queued OpenSSL
+// error in the ssl category, eof for a close_notify, or the socket's own error.
+ErrorCode CallError(int ssl_error, TlsTransport& transport) {
+  if (ssl_error == SSL_ERROR_SSL) {
+    return {static_cast<int>(ERR_get_error()), asio::error::get_ssl_category()};
+  }
+  if (ssl_error == SSL_ERROR_SYSCALL) {
+    if (ErrorCode sent = transport.TakeSendError()) return sent;
+    if (const unsigned long queued = ERR_get_error(); queued != 0) {
+      return {static_cast<int>(queued), asio::error::get_ssl_category()};
+    }
+    return asio::ssl::error::unspecified_system_error;
+  }
+  if (ssl_error == SSL_ERROR_ZERO_RETURN) return asio::error::eof;
+  return asio::ssl::error::unexpected_result;
+}
+
+// The socket ended: a clean end of stream only after the peer's close_notify, a truncation
+// otherwise (as Asio's SSL stream reports it).
+ErrorCode ReadError(const ErrorCode& ec, SSL* ssl) {
+  if (ec == asio::error::eof && (SSL_get_shutdown(ssl) & SSL_RECEIVED_SHUTDOWN) == 0) {
+    return asio::ssl::error::stream_truncated;
+  }
+  return ec;
+}
+
+}  // namespace
+
 struct TlsStream::Impl {
-  Impl(tcp::socket socket, TlsContext& context) : stream(std::move(socket), context.asio()) {}
-  asio::ssl::stream<tcp::socket> stream;
+  struct SslFree {
+    void operator()(SSL* ssl) const { SSL_free(ssl); }
+  };
+
+  Impl(tcp::socket socket, SSL_CTX* context) : transport(std::move(socket)), ssl(SSL_new(context)) {
+    if (!ssl) Throw("SSL_new");
+    BIO* bio = transport.NewBio();
+    if (bio == nullptr) Throw("BIO_new");
+    SSL_set_bio(ssl.get(), bio, bio);  // one reference, owned by the SSL object
+    // Write keeps its buffer in place across retries, but an SSL_write of a large buffer
+    // should return after each record so that Write can apply the socket's back-pressure.
+    SSL_set_mode(ssl.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    // Take whole runs of records from the input buffer instead of a header, then a body.
+    SSL_set_read_ahead(ssl.get(), 1);
+  }
+
+  [[noreturn]] static void Throw(const char* what) {
+    throw boost::system::system_error(
+        ErrorCode(static_cast<int>(ERR_get_error()), asio::error::get_ssl_category()), what);
+  }
+
+  // Repeats `call` (one SSL call) until it completes, filling the input buffer when OpenSSL
+  // wants to read and sending what it wrote. Returns the call's result, or 0 with `ec` set.
+  // `drain`: wait until the socket has taken everything queued (a writer's back-pressure).
+  template <typename Call>
+  asio::awaitable<int> Drive(Call call, bool drain, ErrorCode& ec) {
+    for (;;) {
+      ERR_clear_error();
+      const int result = call();
+      const int ssl_error = result > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl.get(), result);
+      ErrorCode failure;
+      if (ssl_error != SSL_ERROR_NONE && ssl_error != SSL_ERROR_WANT_READ &&
+          ssl_error != SSL_ERROR_WANT_WRITE) {
+        failure = CallError(ssl_error, transport);  // now: the error queue is per thread
+      }
+
+      // What the call wrote goes out first, an alert before its failure included.
+      if (transport.has_output() || ssl_error == SSL_ERROR_WANT_WRITE) {
+        ErrorCode sent;
+        co_await transport.Flush(sent, drain || ssl_error == SSL_ERROR_WANT_WRITE);
+        if (!failure) failure = sent;
+      }
+      if (failure) {
+        ec = failure;
+        co_return 0;
+      }
+      if (ssl_error == SSL_ERROR_NONE) co_return result;
+
+      if (ssl_error == SSL_ERROR_WANT_READ) {
+        co_await transport.Fill(ec);
+        if (ec) {
+          ec = ReadError(ec, ssl.get());
+          co_return 0;
+        }
+      }
+    }
+  }
+
+  TlsTransport transport;  // declared first: outlives the SSL object, whose BIO points at it
+  std::unique_ptr<SSL, SslFree> ssl;
 };
 
 TlsStream::TlsStream(tcp::socket socket, std::shared_ptr<TlsContext> context, TlsRole role)
     : context_(std::move(context)),
       role_(role),
-      impl_(std::make_unique<Impl>(std::move(socket), *context_)) {
-  AttachState(impl_->stream.native_handle(), &state_);
+      impl_(std::make_unique<Impl>(std::move(socket), context_->native())) {
+  AttachState(ssl(), &state_);
 }
 
 TlsStream::~TlsStream() {
@@ -35,9 +127,9 @@ TlsStream::~TlsStream() {
   }
 }
 
-SSL* TlsStream::ssl() const { return impl_->stream.native_handle(); }
+SSL* TlsStream::ssl() const { return impl_->ssl.get(); }
 
-tcp::socket& TlsStream::socket() { return impl_->stream.next_layer(); }
+tcp::socket& TlsStream::socket() { return impl_->transport.socket(); }
 
 asio::awaitable<TransportFailure> TlsStream::Handshake(std::chrono::milliseconds timeout,
                                                        std::string session_key) {
@@ -48,10 +140,17 @@ asio::awaitable<TransportFailure> TlsStream::Handshake(std::chrono::milliseconds
   Watchdog watchdog(co_await asio::this_coro::executor);
   watchdog.Arm(timeout, [this] { Close(); });
 
+  if (role_ == TlsRole::kServer) {
+    SSL_set_accept_state(ssl());
+  } else {
+    SSL_set_connect_state(ssl());
+  }
+  // Each flight leaves in one send rather than one per record.
+  impl_->transport.set_corked(true);
   ErrorCode ec;
-  const auto type =
-      role_ == TlsRole::kServer ? asio::ssl::stream_base::server : asio::ssl::stream_base::client;
-  co_await impl_->stream.async_handshake(type, asio::redirect_error(asio::use_awaitable, ec));
+  SSL* handle = ssl();
+  co_await impl_->Drive([handle] { return SSL_do_handshake(handle); }, true, ec);
+  impl_->transport.set_corked(false);
   watchdog.Disarm();
   if (!ec) {
     TransportFailure none;
@@ -61,12 +160,29 @@ asio::awaitable<TransportFailure> TlsStream::Handshake(std::chrono::milliseconds
 }
 
 asio::awaitable<size_t> TlsStream::ReadSome(asio::mutable_buffer buffer, ErrorCode& ec) {
-  co_return co_await impl_->stream.async_read_some(buffer,
-                                                   asio::redirect_error(asio::use_awaitable, ec));
+  ec.clear();
+  if (buffer.size() == 0) co_return 0;
+  SSL* handle = ssl();
+  // No drain: a read must not wait behind the other direction's writes (a spliced peer that
+  // stops reading while it writes would deadlock both).
+  const int n = co_await impl_->Drive(
+      [handle, buffer] { return SSL_read(handle, buffer.data(), Clamp(buffer.size())); }, false,
+      ec);
+  co_return n > 0 ? static_cast<size_t>(n) : 0;
 }
 
 asio::awaitable<void> TlsStream::Write(asio::const_buffer buffer, ErrorCode& ec) {
-  co_await asio::async_write(impl_->stream, buffer, asio::redirect_error(asio::use_awaitable, ec));
+  ec.clear();
+  SSL* handle = ssl();
+  const auto* data = static_cast<const char*>(buffer.data());
+  size_t left = buffer.size();
+  while (left > 0) {
+    const int n = co_await impl_->Drive(
+        [handle, data, left] { return SSL_write(handle, data, Clamp(left)); }, true, ec);
+    if (ec) co_return;
+    data += n;
+    left -= static_cast<size_t>(n);
+  }
 }
 
 void TlsStream::ShutdownSend() {

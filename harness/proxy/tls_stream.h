@@ -1,6 +1,9 @@
-// TlsStream: a ByteStream over TLS (asio::ssl::stream) holding the TlsContext it was made from,
-// so a rotated context stays alive for as long as connections opened on it. Handshake() turns
-// any failure into Envoy's terms (TransportFailure).
+// TlsStream: a ByteStream over TLS holding the TlsContext it was made from, so a rotated context
+// stays alive for as long as connections opened on it. Handshake() turns any failure into
+// Envoy's terms (TransportFailure). OpenSSL works on the socket through a TlsTransport (records
+// sent straight to the socket, read from one input buffer) and the stream drives SSL_read,
+// SSL_write and SSL_do_handshake itself; errors keep the codes of Asio's SSL stream (ssl
+// category OpenSSL errors, eof, stream_truncated for an end without close_notify).
 #pragma once
 
 #include <openssl/ssl.h>

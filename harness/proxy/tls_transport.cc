@@ -1,0 +1,182 @@
+#include "harness/proxy/tls_transport.h"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+namespace crossmesh::proxy {
+namespace {
+
+// Enough for two full TLS records, so a bulk transfer refills about once per 32 KiB.
+constexpr size_t kInputSize = size_t{32} * 1024;
+
+}  // namespace
+
+TlsTransport::TlsTransport(tcp::socket socket)
+    : socket_(std::move(socket)),
+      input_(kInputSize),
+      fill_done_(socket_.get_executor(), asio::steady_timer::time_point::max()),
+      flush_done_(socket_.get_executor(), asio::steady_timer::time_point::max()) {
+  // Fill tries a plain read first when more input is likely; it must not block.
+  ErrorCode ignored;
+  socket_.non_blocking(true, ignored);
+}
+
+TlsTransport::~TlsTransport() = default;
+
+BIO_METHOD* TlsTransport::Method() {
+  static BIO_METHOD* const method = [] {
+    BIO_METHOD* made = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "crossmesh tls");
+    BIO_meth_set_write_ex(made, &TlsTransport::Write);
+    BIO_meth_set_read_ex(made, &TlsTransport::Read);
+    BIO_meth_set_ctrl(made, &TlsTransport::Control);
+    return made;
+  }();
+  return method;
+}
+
+BIO* TlsTransport::NewBio() {
+  BIO* bio = BIO_new(Method());
+  if (bio == nullptr) return nullptr;
+  BIO_set_data(bio, this);
+  BIO_set_init(bio, 1);
+  return bio;
+}
+
+int TlsTransport::Write(BIO* bio, const char* data, size_t size, size_t* written) {
+  auto* self = static_cast<TlsTransport*>(BIO_get_data(bio));
+  BIO_clear_retry_flags(bio);
+  size_t sent = 0;
+  // Anything already queued goes first, so new bytes queue behind it.
+  if (!self->corked_ && !self->flushing_ && self->queue_.empty()) {
+    const ssize_t n = self->SendNow(data, size);
+    if (n < 0) return 0;  // no retry flag: SSL_ERROR_SYSCALL, the error in send_error_
+    sent = static_cast<size_t>(n);
+  }
+  self->queue_.insert(self->queue_.end(), data + sent, data + size);
+  *written = size;
+  return 1;
+}
+
+int TlsTransport::Read(BIO* bio, char* data, size_t size, size_t* read) {
+  auto* self = static_cast<TlsTransport*>(BIO_get_data(bio));
+  BIO_clear_retry_flags(bio);
+  const size_t available = self->input_end_ - self->input_begin_;
+  if (available == 0) {
+    BIO_set_retry_read(bio);  // SSL_ERROR_WANT_READ: the stream calls Fill and retries
+    return 0;
+  }
+  const size_t n = std::min(size, available);
+  std::memcpy(data, self->input_.data() + self->input_begin_, n);
+  self->input_begin_ += n;
+  *read = n;
+  return 1;
+}
+
+long TlsTransport::Control(BIO* bio, int command, long /*number*/, void* /*pointer*/) {
+  auto* self = static_cast<TlsTransport*>(BIO_get_data(bio));
+  switch (command) {
+    case BIO_CTRL_FLUSH:
+      return 1;  // the stream flushes after each SSL call
+    case BIO_CTRL_PENDING:
+      return static_cast<long>(self->input_end_ - self->input_begin_);
+    case BIO_CTRL_WPENDING:
+      return static_cast<long>(self->queue_.size() + self->sending_.size());
+    default:
+      // BIO_CTRL_EOF included: the end of the socket reaches the stream through Fill, never
+      // OpenSSL, so that it reads as a truncation without OpenSSL failing the connection.
+      return 0;
+  }
+}
+
+ssize_t TlsTransport::SendNow(const char* data, size_t size) {
+  if (!socket_.is_open()) {
+    send_error_ = asio::error::bad_descriptor;
+    return -1;
+  }
+  for (;;) {
+    // MSG_NOSIGNAL: a peer that is gone is an EPIPE error here, not a SIGPIPE.
+    const ssize_t n = ::send(socket_.native_handle(), data, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n >= 0) return n;
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+    send_error_ = ErrorCode(errno, asio::error::get_system_category());
+    return -1;
+  }
+}
+
+ErrorCode TlsTransport::TakeSendError() { return std::exchange(send_error_, ErrorCode()); }
+
+asio::awaitable<void> TlsTransport::WaitFor(asio::steady_timer& done) {
+  ErrorCode ignored;  // the timer never expires: only a cancel ends the wait
+  co_await done.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+}
+
+asio::awaitable<void> TlsTransport::Fill(ErrorCode& ec) {
+  if (filling_) {
+    co_await WaitFor(fill_done_);  // the other caller's input is ours too
+    co_return;
+  }
+  if (input_begin_ < input_end_) co_return;
+  filling_ = true;
+  input_begin_ = 0;
+  input_end_ = 0;
+
+  size_t n = 0;
+  bool wait = true;
+  if (input_was_full_) {
+    n = socket_.read_some(asio::buffer(input_), ec);
+    wait = ec == asio::error::would_block;
+  }
+  if (wait) {
+    ec.clear();
+    n = co_await socket_.async_read_some(asio::buffer(input_),
+                                         asio::redirect_error(asio::use_awaitable, ec));
+  }
+  input_end_ = n;
+  input_was_full_ = n == input_.size();
+  filling_ = false;
+  fill_done_.cancel();
+}
+
+asio::awaitable<void> TlsTransport::Flush(ErrorCode& ec, bool drain) {
+  for (;;) {
+    if (flushing_) {
+      if (!drain) co_return;  // the running flush sends what we queued
+      co_await WaitFor(flush_done_);
+      if (flush_error_) {
+        ec = flush_error_;
+        co_return;
+      }
+      continue;
+    }
+    if (queue_.empty()) co_return;
+    co_await SendQueue(ec);
+    if (ec || !drain) co_return;
+  }
+}
+
+asio::awaitable<void> TlsTransport::SendQueue(ErrorCode& ec) {
+  flushing_ = true;
+  sending_.swap(queue_);  // records written meanwhile queue behind, in queue_
+
+  const ssize_t n = SendNow(sending_.data(), sending_.size());
+  if (n < 0) {
+    ec = TakeSendError();
+  } else if (static_cast<size_t>(n) < sending_.size()) {
+    const auto rest = asio::buffer(sending_.data() + n, sending_.size() - static_cast<size_t>(n));
+    co_await asio::async_write(socket_, rest, asio::redirect_error(asio::use_awaitable, ec));
+  }
+  sending_.clear();
+  flushing_ = false;
+  if (ec) flush_error_ = ec;
+  flush_done_.cancel();
+}
+
+}  // namespace crossmesh::proxy
