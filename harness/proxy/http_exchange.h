@@ -3,13 +3,32 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
+#include <optional>
 
 #include "harness/proxy/byte_stream.h"
+#include "harness/proxy/connection_registry.h"
 #include "harness/proxy/envoy_errors.h"
 #include "harness/proxy/http_codec.h"
 #include "harness/proxy/http_message.h"
 
 namespace crossmesh::proxy {
+
+// An upstream connection kept while the downstream connection lives, for one exchange after
+// another: to the local app (inbound) or to a cluster (outbound ports and gateways).
+struct UpstreamLink {
+  std::shared_ptr<ByteStream> stream;
+  std::optional<HttpReader> reader;
+  ConnectionRegistry::Token token;
+  bool reused = false;
+
+  void Drop() {
+    if (stream) stream->Close();
+    stream.reset();
+    reader.reset();
+    token = {};
+  }
+};
 
 struct ExchangeResult {
   enum class Outcome { kResponse, kReset, kTimeout };

@@ -14,21 +14,6 @@ namespace crossmesh::proxy {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
-
-// An upstream connection to one cluster, kept while the downstream connection lives.
-struct UpstreamLink {
-  std::shared_ptr<ByteStream> stream;
-  std::optional<HttpReader> reader;
-  ConnectionRegistry::Token token;
-  bool reused = false;
-
-  void Drop() {
-    if (stream) stream->Close();
-    stream.reset();
-    reader.reset();
-    token = {};
-  }
-};
 using Links = std::map<std::string, UpstreamLink>;
 
 bool HasEvent(const RetryPolicy& retry, HttpRetryEvent event) {

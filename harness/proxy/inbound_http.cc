@@ -13,22 +13,7 @@ namespace {
 
 constexpr std::chrono::seconds kAppConnectTimeout{5};
 
-// The connection to the local app, kept while the downstream connection lives.
-struct AppLink {
-  std::shared_ptr<ByteStream> stream;
-  std::optional<HttpReader> reader;
-  ConnectionRegistry::Token token;
-  bool reused = false;
-
-  void Drop() {
-    if (stream) stream->Close();
-    stream.reset();
-    reader.reset();
-    token = {};
-  }
-};
-
-asio::awaitable<TransportFailure> ConnectApp(const InboundContext& context, AppLink& app) {
+asio::awaitable<TransportFailure> ConnectApp(const InboundContext& context, UpstreamLink& app) {
   InboundState& state = *context.state;
   TransportFailure failure;
   state.app->cx_total.Inc();
@@ -56,7 +41,7 @@ HttpResponse FailureReply(const InboundContext& context, const ExchangeResult& r
 
 // Forwards one request; a keep-alive app connection that turns out to be closed already is
 // replaced once, since the request never reached the app.
-asio::awaitable<HttpResponse> ForwardToApp(const InboundContext& context, AppLink& app,
+asio::awaitable<HttpResponse> ForwardToApp(const InboundContext& context, UpstreamLink& app,
                                            const HttpRequest& request) {
   InboundState& state = *context.state;
   const ErrorStyle style = context.snapshot->config.error_style;
@@ -97,7 +82,7 @@ asio::awaitable<void> ServeInboundHttp(const InboundContext& context,
   InboundState& state = *context.state;
   const HttpLimits& limits = context.snapshot->config.http;
   HttpReader reader(limits);
-  AppLink app;
+  UpstreamLink app;
   for (;;) {
     HttpRequest request;
     if (!co_await NextRequest(*down, reader, state.http, limits.idle_timeout, request)) break;
