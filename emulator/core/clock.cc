@@ -57,6 +57,8 @@ Result<std::chrono::milliseconds> ParseDurationMs(std::string_view text) {
   };
 
   double total = 0;
+  int terms = 0;
+  bool bare_number = false;  // seconds, but only alone: in "1y2" the 2 is a typo, not 2 s
   size_t i = 0;
   skip_spaces(i);
   if (i == text.size()) return invalid("it is empty");
@@ -78,7 +80,12 @@ Result<std::chrono::milliseconds> ParseDurationMs(std::string_view text) {
       return invalid(fmt::format("unknown unit '{}'", text.substr(unit_start, i - unit_start)));
     }
     total += std::stod(number) * unit->second;
+    bare_number |= unit->first.empty();
+    ++terms;
     skip_spaces(i);
+  }
+  if (bare_number && terms > 1) {
+    return invalid("a number without its unit in a combined duration; give every part a unit");
   }
   if (total > 1e15) return invalid("number too large");
   return std::chrono::milliseconds(static_cast<int64_t>(total));

@@ -28,9 +28,11 @@ TEST_CASE("ParseDuration reads short and long units, decimals and combined terms
   }
 }
 
-TEST_CASE("ParseDuration rejects malformed durations with a hint") {
+TEST_CASE(
+    "ParseDuration rejects malformed durations, and a unitless number inside a combined one, "
+    "with a hint") {
   for (const char* bad :
-       {"", "d", "10x", "-5d", "1..5d", ".5d", "9999999999999d", "12 fortnights"}) {
+       {"", "d", "10x", "-5d", "1..5d", ".5d", "9999999999999d", "12 fortnights", "1y2", "2 1d"}) {
     INFO(bad);
     auto parsed = ParseDuration(bad);
     REQUIRE_FALSE(parsed.ok());
