@@ -87,7 +87,13 @@ int RenderFromState(const ProxyFlags& flags) {
   auto emulator = Emulator::Create(std::move(options));
   if (!emulator.ok()) return Fail(emulator.status().message());
   auto document = control::RenderStandaloneProxyFile(**emulator, workload);
-  if (!document.ok()) return Fail(document.status().ToString(), 1);
+  if (!document.ok()) {
+    std::string message = document.status().ToString();
+    if (document.status().code() == "NotFoundException" && flags.mesh_owner.empty()) {
+      message += "; a mesh shared by another account needs --mesh-owner ACCOUNT_ID";
+    }
+    return Fail(message, 1);
+  }
 
   std::string text = document->dump(2) + "\n";
   if (flags.out.empty()) {

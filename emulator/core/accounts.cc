@@ -3,12 +3,15 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "emulator/core/arn.h"
 #include "emulator/core/ids.h"
+#include "emulator/core/text_file.h"
 
 namespace crossmesh {
 namespace {
@@ -46,6 +49,16 @@ AccountRegistry AccountRegistry::Defaults() {
 Status AccountRegistry::Add(Account account) {
   if (account.name.empty()) {
     return Error("InvalidConfiguration", "an account needs a name (it becomes the profile name)");
+  }
+  // The name becomes an AWS CLI profile name and a scenario's `as:`: keep it one plain word.
+  const bool plain = std::all_of(account.name.begin(), account.name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+  if (!plain) {
+    return Error("InvalidConfiguration",
+                 fmt::format("account name '{}' may hold only letters, digits, '-', '_' and '.' "
+                             "(it becomes an AWS CLI profile name); e.g. ops-team",
+                             account.name));
   }
   if (!IsAccountId(account.id)) {
     return Error("InvalidConfiguration",
@@ -144,13 +157,15 @@ Result<AccountRegistry> AccountRegistry::LoadYaml(std::string_view text,
 }
 
 Result<AccountRegistry> AccountRegistry::LoadFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return Error("InvalidConfiguration", "cannot read accounts file '" + path + "'");
+  auto text = ReadTextFile(path, "accounts file", "InvalidConfiguration");
+  if (!text.ok()) return text.status();
+  if (text->find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Error("InvalidConfiguration",
+                 fmt::format("{}: the file is empty; give a top-level 'accounts:' list of "
+                             "{{name, id, region}}",
+                             path));
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  return LoadYaml(text.str(), path);
+  return LoadYaml(*text, path);
 }
 
 const Account* AccountRegistry::FindByAccessKey(std::string_view access_key_id) const {

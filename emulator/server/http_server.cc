@@ -181,8 +181,9 @@ Result<uint16_t> HttpServer::Listen() {
   auto address = asio::ip::make_address(impl_->options.address, ec);
   if (ec || !address.is_loopback()) {
     return Error("InvalidConfiguration",
-                 fmt::format("'{}' is not a loopback address; crossmesh serves on 127.0.0.0/8 or "
-                             "::1 only",
+                 fmt::format("'{}' is not a loopback IP address; crossmesh serves on "
+                             "127.0.0.0/8 or ::1 only (give an address such as 127.0.0.1; names "
+                             "like localhost are not resolved)",
                              impl_->options.address));
   }
   tcp::endpoint endpoint(address, impl_->options.port);

@@ -275,6 +275,8 @@ void DataPlane::Impl::FillEndpoints(WorkloadState& w, RenderedNode& rendered) {
                                     .listen_address = s.info.node_address,
                                     .target_host = server_endpoint.host,
                                     .target_port = server_endpoint.port,
+                                    // the client's clusters bind it (SetClusterSources)
+                                    .client_source_address = w.info.node_address,
                                     .plaintext_markers = options.plaintext_markers});
         if (!tap.ok()) {
           spdlog::warn("control: no tap for {} -> {}: {}", w.info.node, s.info.node,

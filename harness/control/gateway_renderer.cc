@@ -121,6 +121,7 @@ Result<RenderedNode> RenderGateway(const MeshView& mesh, std::string_view gatewa
   Result<RenderedNode> out = RenderProxyBase(mesh, *gateway, options);
   if (!out.ok()) return out;
   RenderRouting(mesh, *gateway, *out);
+  SetClusterSources(options, *out);
   return out;
 }
 

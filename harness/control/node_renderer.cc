@@ -394,6 +394,10 @@ Result<RenderedNode> RenderProxyBase(const MeshView& mesh, const appmesh::Resour
   return out;
 }
 
+void SetClusterSources(const RenderOptions& options, RenderedNode& out) {
+  for (proxy::Cluster& cluster : out.config.clusters) cluster.source_address = options.node_address;
+}
+
 Result<RenderedNode> RenderNode(const MeshView& mesh, std::string_view node_name,
                                 const RenderOptions& options) {
   const appmesh::Resource* node = mesh.Node(node_name);
@@ -406,6 +410,7 @@ Result<RenderedNode> RenderNode(const MeshView& mesh, std::string_view node_name
   Result<RenderedNode> out = RenderProxyBase(mesh, *node, options);
   if (!out.ok()) return out;
   RenderBackends(mesh, *node, options, *out);
+  SetClusterSources(options, *out);
   return out;
 }
 

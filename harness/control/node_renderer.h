@@ -118,6 +118,10 @@ Result<RenderedNode> RenderNode(const MeshView& mesh, std::string_view node_name
 Result<RenderedNode> RenderProxyBase(const MeshView& mesh, const appmesh::Resource& resource,
                                      const RenderOptions& options);
 
+// Every cluster's connections leave from `options.node_address`, as a pod's leave from its IP,
+// so the tap on each hop can tell the sidecar's connections from any other local process's.
+void SetClusterSources(const RenderOptions& options, RenderedNode& out);
+
 // The listeners of a virtual node or gateway (their specs have one shape), with their TLS.
 Status RenderListeners(const appmesh::Resource& node, const std::string& mesh,
                        const RenderOptions& options, RenderedNode& out);

@@ -1,6 +1,7 @@
 #include "harness/manifests/apply_runner.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <array>
 #include <cstdlib>
@@ -161,11 +162,25 @@ int RunApply(const ApplyOptions& options, std::FILE* out, std::FILE* err) {
     PrintPlan(*plan, out);
     return 0;
   }
-  for (const auto& step : plan->steps) {
+  for (size_t i = 0; i < plan->steps.size(); ++i) {
+    const auto& step = plan->steps[i];
     auto done = Execute(*client, step, state.account);
     if (!done.ok()) {
       fmt::print(err, "crossmesh apply: {} ({}): {}\n", step.object,
                  step.resource.empty() ? "store" : step.resource, done.status().ToString());
+      // The steps before this one stay applied: say which, so nobody assumes a clean slate.
+      std::vector<std::string> applied_before;
+      for (size_t j = 0; j < i; ++j) {
+        const auto& earlier = plan->steps[j];
+        applied_before.push_back(fmt::format(
+            "{} ({})", earlier.object, earlier.resource.empty() ? "store" : earlier.resource));
+      }
+      fmt::print(
+          err,
+          "crossmesh apply: stopped at step {} of {}; applied before it: {}; fix the "
+          "error and apply the same files again (what was applied is updated in place)\n",
+          i + 1, plan->steps.size(),
+          applied_before.empty() ? "nothing" : fmt::format("{}", fmt::join(applied_before, ", ")));
       return 1;
     }
     if (!done->empty()) fmt::print(out, "{}\n", *done);

@@ -1,12 +1,6 @@
 #include "harness/manifests/source_file.h"
 
-#include <fmt/format.h>
-
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include "emulator/core/text_file.h"
 
 namespace crossmesh::manifests {
 
@@ -17,17 +11,9 @@ SourceFile ParseSource(std::string path, std::string text) {
 }
 
 Result<SourceFile> ReadSourceFile(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    return Error("InvalidInput", fmt::format("'{}' is a directory; name the files in it", path));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Error("InvalidInput", fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseSource(path, text.str());
+  auto text = ReadTextFile(path, "manifest", "InvalidInput");
+  if (!text.ok()) return text.status();
+  return ParseSource(path, *text);
 }
 
 }  // namespace crossmesh::manifests

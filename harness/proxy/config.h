@@ -242,7 +242,10 @@ struct Cluster {
   // Envoy style: "cds_egress_<mesh>_<virtualNode>_<protocol>_<port>".
   std::string name;
   std::vector<Endpoint> endpoints;  // round robin; loopback addresses
-  uint16_t mesh_port = 0;           // the target listener's port as the mesh sees it (for `ports`)
+  // Bound before connecting, as a pod's connections leave from its IP; empty: the kernel picks.
+  // Lets a hop's tap tell the sidecar's connections from anyone else's. Loopback only.
+  std::string source_address;
+  uint16_t mesh_port = 0;  // the target listener's port as the mesh sees it (for `ports`)
   std::optional<ClientTlsPolicy> tls_policy;
   TargetTls target_tls;
   Milliseconds connect_timeout{5000};

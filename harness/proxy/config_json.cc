@@ -106,6 +106,7 @@ json ClusterJson(const Cluster& cluster) {
   for (const Endpoint& endpoint : cluster.endpoints) {
     out["endpoints"].push_back(EndpointJson(endpoint));
   }
+  if (!cluster.source_address.empty()) out["source_address"] = cluster.source_address;
   if (const auto& policy = cluster.tls_policy) {
     json p = {{"enforce", policy->enforce},
               {"ports", policy->ports},

@@ -157,6 +157,7 @@ void ReadClientPolicy(JsonReader& in, ClientTlsPolicy& policy) {
 void ReadCluster(JsonReader& in, Cluster& cluster) {
   in.String("name", cluster.name);
   in.Array<Endpoint>("endpoints", cluster.endpoints, ReadEndpoint);
+  in.String("source_address", cluster.source_address);
   Port(in, "mesh_port", cluster.mesh_port);
   in.Object<ClientTlsPolicy>("tls_policy", cluster.tls_policy, ReadClientPolicy);
   std::optional<TargetTls> target;

@@ -149,6 +149,10 @@ Status ValidateRouting(const ProxyConfig& config) {
       CM_RETURN_IF_ERROR(CheckAddress(At(At("clusters", i) + ".endpoints", e) + ".host",
                                       cluster.endpoints[e].host));
     }
+    if (!cluster.source_address.empty()) {
+      CM_RETURN_IF_ERROR(
+          CheckAddress(At("clusters", i) + ".source_address", cluster.source_address));
+    }
   }
   std::set<std::string> services;
   CM_RETURN_IF_ERROR(ValidateServices(config, clusters, services));
@@ -198,6 +202,13 @@ Status ValidateConfig(const ProxyConfig& config) {
   CM_RETURN_IF_ERROR(ValidateRouting(config));
   CM_RETURN_IF_ERROR(ValidateFileSecrets(config));
   if (config.admin.enabled) CM_RETURN_IF_ERROR(CheckAddress("admin.address", config.admin.address));
+  // Without a deadline a client that stops mid-handshake holds its connection for good.
+  if (config.tls.handshake_timeout.count() <= 0) {
+    return Invalid(
+        fmt::format("tls.handshake_timeout_ms: {} turns the handshake deadline off; "
+                    "give at least 1 (Envoy's default is 10000)",
+                    config.tls.handshake_timeout.count()));
+  }
   return Status::Ok();
 }
 

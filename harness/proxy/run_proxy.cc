@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "emulator/core/text_file.h"
 #include "harness/proxy/config_json.h"
 #include "harness/proxy/json_reader.h"
 #include "harness/proxy/secret_references.h"
@@ -20,11 +21,7 @@ namespace crossmesh::proxy {
 namespace {
 
 Result<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error("InvalidConfiguration", "cannot read " + path);
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
+  return ReadTextFile(path, "file", kInvalidConfiguration);
 }
 
 void ReadSecret(JsonReader& in, InlineSecret& secret) {

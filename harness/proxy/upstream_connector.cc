@@ -53,10 +53,20 @@ asio::awaitable<UpstreamConnection> HandshakeCluster(ProxyCore& core, ClusterSta
   co_return Connection(std::move(stream), std::move(endpoint), TransportFailure());
 }
 
+// Opens `socket` for `target`'s family and binds it to `source` with an ephemeral port.
+void BindSource(tcp::socket& socket, const asio::ip::address& target, const std::string& source,
+                ErrorCode& ec) {
+  auto address = asio::ip::make_address(source, ec);
+  if (ec) return;
+  socket.open(target.is_v4() ? tcp::v4() : tcp::v6(), ec);
+  if (!ec) socket.bind(tcp::endpoint(address, 0), ec);
+}
+
 }  // namespace
 
 asio::awaitable<tcp::socket> ConnectTcp(const Endpoint& endpoint, std::chrono::milliseconds timeout,
-                                        TransportFailure& failure) {
+                                        TransportFailure& failure,
+                                        const std::string& source_address) {
   auto executor = co_await asio::this_coro::executor;
   tcp::socket socket(executor);
   ErrorCode ec;
@@ -65,6 +75,18 @@ asio::awaitable<tcp::socket> ConnectTcp(const Endpoint& endpoint, std::chrono::m
     failure = ConnectFailure(EINVAL);
     co_return socket;
   }
+
+  // A pod's connections leave from its own IP: the tap on the hop knows the sidecar by it.
+  if (!source_address.empty()) {
+    BindSource(socket, address, source_address, ec);
+    if (ec) {
+      failure = ConnectFailure(ec.value());
+      ErrorCode ignored;
+      socket.close(ignored);
+      co_return socket;
+    }
+  }
+
   Watchdog watchdog(executor);
   watchdog.Arm(timeout, [&socket] {
     ErrorCode ignored;
@@ -110,7 +132,8 @@ asio::awaitable<UpstreamConnection> ConnectCluster(ProxyCore& core, ClusterState
 
   cluster.upstream.cx_total.Inc();
   TransportFailure failure;
-  tcp::socket socket = co_await ConnectTcp(*endpoint, cluster.config.connect_timeout, failure);
+  tcp::socket socket = co_await ConnectTcp(*endpoint, cluster.config.connect_timeout, failure,
+                                           cluster.config.source_address);
   if (failure.failed()) {
     cluster.upstream.cx_connect_fail.Inc();
     co_return Connection(nullptr, *endpoint, std::move(failure));

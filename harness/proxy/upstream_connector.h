@@ -19,10 +19,12 @@ struct UpstreamConnection {
   TransportFailure failure;
 };
 
-// A TCP connection to `endpoint` on the calling coroutine's executor. On failure the socket is
-// closed and `failure` says why (kConnect with the errno, or kTimeout).
+// A TCP connection to `endpoint` on the calling coroutine's executor, from `source_address`
+// (any port) when not empty. On failure the socket is closed and `failure` says why (kConnect
+// with the errno, or kTimeout).
 asio::awaitable<tcp::socket> ConnectTcp(const Endpoint& endpoint, std::chrono::milliseconds timeout,
-                                        TransportFailure& failure);
+                                        TransportFailure& failure,
+                                        const std::string& source_address = {});
 
 asio::awaitable<UpstreamConnection> ConnectCluster(ProxyCore& core, ClusterState& cluster,
                                                    const ProxySnapshot& snapshot);

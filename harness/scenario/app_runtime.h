@@ -36,7 +36,8 @@ struct HopFacts {
   std::string server_issuer;  // RFC 2253; empty under TLS 1.3 (the tap cannot see it)
   std::string server_serial;  // hex, of the newest connection whose certificates crossed
   bool client_certificate = false;
-  int64_t connections = 0;
+  int64_t connections = 0;          // the client proxy's, the ones judged
+  int64_t foreign_connections = 0;  // other local processes that dialled the tap: not judged
   std::vector<std::string> problems;
   // "encrypted", "PLAINTEXT", "no traffic", "problems"
   std::string Verdict() const;

@@ -34,13 +34,14 @@ std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; 
 
 void PrintHops(const std::vector<HopFacts>& hops) {
   if (hops.empty()) return;
-  fmt::print("  {:<22} {:<22} {:<8} {:<6} {:<8} {:<30} {:<22} {}\n", "from", "to", "accounts",
-             "proto", "tls", "cipher", "issuer", "verdict");
+  // "foreign": connections to the tap from other local processes, relayed but not judged.
+  fmt::print("  {:<22} {:<22} {:<8} {:<6} {:<8} {:<30} {:<22} {:<7} {}\n", "from", "to", "accounts",
+             "proto", "tls", "cipher", "issuer", "foreign", "verdict");
   for (const auto& hop : hops) {
-    fmt::print("  {:<22} {:<22} {:<8} {:<6} {:<8} {:<30} {:<22} {}\n", hop.from, hop.to,
+    fmt::print("  {:<22} {:<22} {:<8} {:<6} {:<8} {:<30} {:<22} {:<7} {}\n", hop.from, hop.to,
                hop.crosses_accounts ? "cross" : "same", OrDash(hop.protocol),
                OrDash(hop.tls_version), OrDash(hop.cipher), ShortIssuer(hop.server_issuer),
-               hop.Verdict());
+               hop.foreign_connections, hop.Verdict());
   }
 }
 
@@ -58,6 +59,7 @@ json HopJson(const HopFacts& hop) {
           {"server_serial", hop.server_serial},
           {"client_certificate", hop.client_certificate},
           {"connections", hop.connections},
+          {"foreign_connections", hop.foreign_connections},
           {"verdict", hop.Verdict()},
           {"problems", hop.problems}};
 }

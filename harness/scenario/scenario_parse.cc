@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "emulator/core/clock.h"
+#include "emulator/core/text_file.h"
 #include "harness/scenario/scenario.h"
 #include "harness/scenario/variables.h"
 
@@ -33,9 +34,12 @@ const std::set<std::string> kRestServices = {"ram", "appmesh", "crossmesh-k8s"};
 
 class Reader {
  public:
-  Reader(std::string file, std::string fixtures) : file_(std::move(file)), fixtures_(fixtures) {}
+  // `base`: the file is read as the base another scenario extends, which may not extend again.
+  Reader(std::string file, std::string fixtures, bool base)
+      : file_(std::move(file)), fixtures_(std::move(fixtures)), base_(base) {}
 
   const std::string& fixtures() const { return fixtures_; }
+  bool base() const { return base_; }
 
   Place At(const YAML::Node& node) const {
     YAML::Mark mark = node.Mark();
@@ -72,15 +76,21 @@ class Reader {
       Fail(node, fmt::format("{} must be a mapping of fields, not {}", what, Kind(node)));
     }
     std::map<std::string, YAML::Node> fields;
+    // A wrong key is recorded and skipped, so the fields after it are still read and checked.
     for (const auto& entry : node) {
-      if (!entry.first.IsScalar()) Fail(entry.first, fmt::format("{}: keys must be names", what));
+      if (!entry.first.IsScalar()) {
+        Record({At(entry.first), fmt::format("{}: keys must be names", what)});
+        continue;
+      }
       std::string key = entry.first.Scalar();
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        Fail(entry.first, fmt::format("unknown field '{}' in {}; allowed fields: {}", key, what,
-                                      fmt::join(allowed, ", ")));
+        Record({At(entry.first), fmt::format("unknown field '{}' in {}; allowed fields: {}", key,
+                                             what, fmt::join(allowed, ", "))});
+        continue;
       }
       if (fields.count(key)) {
-        Fail(entry.first, fmt::format("'{}' is given twice in {}; keep one", key, what));
+        Record({At(entry.first), fmt::format("'{}' is given twice in {}; keep one", key, what)});
+        continue;
       }
       fields[key] = entry.second;
       keys_[key] = entry.first;
@@ -239,6 +249,7 @@ class Reader {
 
   std::string file_;
   std::string fixtures_;
+  bool base_ = false;
   mutable std::map<std::string, YAML::Node> keys_;
   mutable std::vector<Reference> references_;
   mutable std::vector<ParseError> errors_;
@@ -815,6 +826,14 @@ void CheckNames(const Reader& r, const Scenario& s) {
         r.Record({a.place, fmt::format("two steps are named '{}'", a.step->name)});
       }
     }
+    const bool proxy_action =
+        a.kind == ActionKind::kKillProxy || a.kind == ActionKind::kRestartProxy;
+    if (proxy_action && (!s.yelb || !s.yelb->mesh)) {
+      r.Record({a.place,
+                fmt::format("'{}' needs Yelb on the mesh, whose sidecars it stops and "
+                            "starts: add 'yelb: {{mesh: true}}'",
+                            a.kind == ActionKind::kKillProxy ? "kill_proxy" : "restart_proxy")});
+    }
     if ((a.kind == ActionKind::kTraffic || a.kind == ActionKind::kWait) &&
         !traffic.count(a.target)) {
       r.Record({a.place, fmt::format("no traffic block is named '{}'; define it under "
@@ -848,16 +867,21 @@ void CheckNames(const Reader& r, const Scenario& s) {
 // steps, manifests, Yelb and traffic blocks come first; this file's own are added after them
 // (its variables win), and the timeline and the expectations are this file's alone. One level
 // only, so a chain of files never hides where a step came from.
+Result<Scenario> LoadScenario(const std::string& path, const std::string& fixtures_dir, bool base);
+
 void Extend(const Reader& r, const YAML::Node& node, Scenario& s) {
-  std::string path = r.Path(s.dir, r.Text(node, "extends"));
-  auto base = LoadScenarioFile(path, r.fixtures());
+  std::string text = r.Text(node, "extends");
+  if (r.base()) {
+    // Checked before the base's base is read: a loop of files would otherwise never end.
+    r.Fail(node, fmt::format("this file is the base of another scenario and extends '{}' itself; "
+                             "one level of 'extends' only: extend '{}' directly, or copy what "
+                             "you need",
+                             text, text));
+  }
+  std::string path = r.Path(s.dir, text);
+  auto base = LoadScenario(path, r.fixtures(), true);
   if (!base.ok()) {
     r.Fail(node, fmt::format("cannot extend '{}': {}", path, base.status().message()));
-  }
-  if (!base->extends.empty()) {
-    r.Fail(node, fmt::format("'{}' extends '{}' itself; extend that one, or copy what you need "
-                             "(one level of 'extends' only)",
-                             path, base->extends));
   }
   s.extends = path;
   s.accounts = base->accounts;
@@ -929,14 +953,12 @@ Status Invalid(std::vector<ParseError> errors) {
   return Error("InvalidScenario", message);
 }
 
-}  // namespace
-
-Result<Scenario> LoadScenarioText(const std::string& text, const std::string& file,
-                                  const std::string& fixtures_dir) {
+Result<Scenario> ParseScenario(const std::string& text, const std::string& file,
+                               const std::string& fixtures_dir, bool base) {
   Scenario s;
   s.file = file;
   s.dir = std::filesystem::absolute(std::filesystem::path(file)).parent_path().string();
-  Reader reader(file, fixtures_dir);
+  Reader reader(file, fixtures_dir, base);
   try {
     YAML::Node root = YAML::Load(text);
     if (!root.IsDefined() || root.IsNull()) {
@@ -953,15 +975,21 @@ Result<Scenario> LoadScenarioText(const std::string& text, const std::string& fi
   }
 }
 
+Result<Scenario> LoadScenario(const std::string& path, const std::string& fixtures_dir, bool base) {
+  auto text = ReadTextFile(path, "scenario file", "InvalidScenario");
+  if (!text.ok()) return text.status();
+  return ParseScenario(*text, path, fixtures_dir, base);
+}
+
+}  // namespace
+
+Result<Scenario> LoadScenarioText(const std::string& text, const std::string& file,
+                                  const std::string& fixtures_dir) {
+  return ParseScenario(text, file, fixtures_dir, false);
+}
+
 Result<Scenario> LoadScenarioFile(const std::string& path, const std::string& fixtures_dir) {
-  std::ifstream in(path);
-  if (!in) {
-    return Error("InvalidScenario",
-                 fmt::format("cannot read scenario file '{}': check the path", path));
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  return LoadScenarioText(text.str(), path, fixtures_dir);
+  return LoadScenario(path, fixtures_dir, false);
 }
 
 }  // namespace crossmesh::scenario

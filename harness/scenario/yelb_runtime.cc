@@ -228,6 +228,7 @@ class MeshYelb : public AppRuntime {
       f.server_serial = hop.report.server_cert_serial;
       f.client_certificate = hop.report.client_cert_present;
       f.connections = static_cast<int64_t>(hop.report.connections.size());
+      f.foreign_connections = static_cast<int64_t>(hop.report.foreign_connections);
       f.problems = hop.report.problems;
       hops.push_back(std::move(f));
     }

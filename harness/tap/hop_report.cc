@@ -2,12 +2,21 @@
 
 #include <fmt/format.h>
 
+#include <vector>
+
 namespace crossmesh::tap {
 
 HopReport Summarize(std::string from, std::string to, std::vector<TapConnection> connections) {
   HopReport report;
   report.from = std::move(from);
   report.to = std::move(to);
+
+  // Anyone on the host can dial the tap; only the client proxy's connections are the hop's.
+  std::erase_if(connections, [&report](const TapConnection& connection) {
+    if (connection.foreign) ++report.foreign_connections;
+    return connection.foreign;
+  });
+
   report.encrypted = !connections.empty();
   for (const TapConnection& connection : connections) {
     report.encrypted = report.encrypted && connection.encrypted();
@@ -48,6 +57,9 @@ std::string HopReport::Summary() const {
                                 : std::string("; no client cert");
   }
   if (plaintext_marker_seen) text += "; PLAINTEXT MARKER SEEN";
+  if (foreign_connections > 0) {
+    text += fmt::format("; {} foreign connections not judged", foreign_connections);
+  }
   for (const std::string& problem : problems) text += "; " + problem;
   return text;
 }

@@ -1,6 +1,7 @@
 // What a tap proves about a hop, from the bytes alone: per connection (TapConnection) and for
-// the hop as a whole (HopReport). A hop is "encrypted" when every connection on it carried TLS
-// records from its first byte in both directions and no plaintext marker crossed it.
+// the hop as a whole (HopReport). A hop is "encrypted" when every connection of its client
+// proxy carried TLS records from its first byte in both directions and no plaintext marker
+// crossed it; foreign connections (from other addresses) are only counted.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +24,9 @@ struct TapConnection {
   TimePoint started;                   // wall clock, when the tap accepted it
   std::string client_address;          // the client proxy's end, as the tap saw it
   std::string upstream_local_address;  // the tap's end toward the server proxy
+  // Not from the hop's client proxy (another local process dialled the tap): relayed, but no
+  // part of the hop's verdict or facts.
+  bool foreign = false;
 
   bool tls_from_first_byte = false;  // both directions, once bytes flowed
   bool server_hello_seen = false;
@@ -62,14 +66,16 @@ struct HopReport {
   bool client_cert_present = false;
   std::string client_cert_issuer;
   bool plaintext_marker_seen = false;
-  std::vector<std::string> problems;  // "connection 3: ..."
-  std::vector<TapConnection> connections;
+  std::vector<std::string> problems;       // "connection 3: ..."
+  std::vector<TapConnection> connections;  // the client proxy's only
+  uint64_t foreign_connections = 0;        // from other addresses: counted, not judged
 
   // One line for logs: "yelb-ui -> yelb-appserver: encrypted TLSv1.2 ECDHE-... server cert
   // serial ... issuer ...; client cert issuer ...".
   std::string Summary() const;
 };
 
+// The hop's facts from its connections, foreign ones counted and otherwise left out.
 HopReport Summarize(std::string from, std::string to, std::vector<TapConnection> connections);
 
 }  // namespace crossmesh::tap

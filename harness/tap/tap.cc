@@ -16,6 +16,7 @@
 #include <boost/asio/write.hpp>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "harness/tap/connection_analyzer.h"
@@ -57,6 +58,7 @@ struct Tap::Impl {
   asio::awaitable<void> Serve(std::shared_ptr<Relay> relay);
   asio::awaitable<void> Pump(std::shared_ptr<Relay> relay, Direction direction);
   void Record(Relay& relay, Direction direction, const uint8_t* data, size_t n);
+  bool IsForeign(const tcp::socket& socket) const;
 
   TapOptions options;
   asio::io_context ioc{1};
@@ -64,6 +66,7 @@ struct Tap::Impl {
   std::thread thread;
   uint16_t port = 0;
   bool stopped = false;
+  std::optional<asio::ip::address> client_source;  // nullopt: every connection is the hop's
 
   mutable std::mutex mutex;  // guards relays' analyzers and captures against Report()
   uint64_t next_index = 1;
@@ -134,6 +137,13 @@ asio::awaitable<void> Tap::Impl::Serve(std::shared_ptr<Relay> relay) {
   asio::co_spawn(ioc, Pump(relay, Direction::kServerToClient), asio::detached);
 }
 
+bool Tap::Impl::IsForeign(const tcp::socket& socket) const {
+  if (!client_source) return false;
+  ErrorCode ec;
+  tcp::endpoint peer = socket.remote_endpoint(ec);
+  return ec || peer.address() != *client_source;
+}
+
 asio::awaitable<void> Tap::Impl::Accept() {
   for (;;) {
     ErrorCode ec;
@@ -145,6 +155,7 @@ asio::awaitable<void> Tap::Impl::Accept() {
     {
       std::lock_guard lock(mutex);
       relay = std::make_shared<Relay>(next_index, options.plaintext_markers, std::move(socket));
+      relay->analyzer.result().foreign = IsForeign(relay->client);
       relays[next_index++] = relay;
     }
     asio::co_spawn(ioc, Serve(relay), asio::detached);
@@ -163,6 +174,15 @@ Result<std::unique_ptr<Tap>> Tap::Start(TapOptions options) {
     return Error("InvalidConfiguration",
                  "a tap listens on loopback only, not '" + impl->options.listen_address + "'");
   }
+  if (!impl->options.client_source_address.empty()) {
+    auto source = asio::ip::make_address(impl->options.client_source_address, ec);
+    if (ec || !source.is_loopback()) {
+      return Error("InvalidConfiguration", "a tap's client source address is loopback only, not '" +
+                                               impl->options.client_source_address + "'");
+    }
+    impl->client_source = source;
+  }
+
   tcp::endpoint endpoint(address, impl->options.listen_port);
   impl->acceptor.open(endpoint.protocol(), ec);
   if (!ec) impl->acceptor.set_option(asio::socket_base::reuse_address(true), ec);

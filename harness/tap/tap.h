@@ -22,6 +22,10 @@ struct TapOptions {
   uint16_t listen_port = 0;
   std::string target_host = "127.0.0.1";  // the server proxy's listener
   uint16_t target_port = 0;
+  // The client proxy's source address (its cluster's source_address). Connections from any
+  // other address are relayed but foreign: left out of the verdict and the facts, and counted.
+  // Empty: every connection is the hop's.
+  std::string client_source_address;
   // Strings that must never cross in the clear (a request body, a header value).
   std::vector<std::string> plaintext_markers;
   size_t capture_bytes = 64 * 1024;  // raw bytes kept per direction per connection
@@ -29,8 +33,8 @@ struct TapOptions {
 
 class Tap {
  public:
-  // Binds and starts relaying. InvalidConfiguration for a non-loopback address or a port
-  // that cannot be bound.
+  // Binds and starts relaying. InvalidConfiguration for a non-loopback address (listen or
+  // client source) or a port that cannot be bound.
   static Result<std::unique_ptr<Tap>> Start(TapOptions options);
   ~Tap();  // Stop()
   Tap(const Tap&) = delete;
@@ -42,7 +46,7 @@ class Tap {
   // Stops accepting, closes relayed connections and joins the thread. Idempotent.
   void Stop();
 
-  // Connections so far (ones still open included, as far as they got).
+  // Connections so far (ones still open included, as far as they got), foreign ones included.
   std::vector<TapConnection> Connections() const;
   HopReport Report() const;
   // The first capture_bytes of each direction of connection `index` (from 1).

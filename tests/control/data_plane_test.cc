@@ -136,6 +136,21 @@ TEST_CASE("A cross-account call runs over mutual TLS 1.2 from the shared CA, pro
   CHECK(h.report.client_cert_issuer == CaIssuer(m));
   CHECK(hop.plane->Problems().empty());
 
+  // Regression: another local process dialling the tap is relayed but only counted, and the
+  // ui's connections are told apart by its node's address.
+  HttpCall(h.tap, "GET", "/api/getvotes", kAppserverService);
+  hops = hop.plane->HopsBetween("yelb-ui", "yelb-appserver");
+  REQUIRE(hops.size() == 1);
+  const tap::HopReport& after = hops[0].report;
+  INFO(after.Summary());
+  CHECK(after.foreign_connections == 1);
+  CHECK(after.encrypted);
+  CHECK(after.problems.empty());
+  REQUIRE_FALSE(after.connections.empty());
+  for (const tap::TapConnection& connection : after.connections) {
+    CHECK(connection.client_address.rfind(hop.ui.node_address + ":", 0) == 0);
+  }
+
   auto server = hop.plane->FindProxy("yelb-appserver");
   REQUIRE(server);
   CHECK(server->StatValue(fmt::format("listener.{}_{}.ssl.handshake",

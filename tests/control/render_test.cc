@@ -104,6 +104,7 @@ TEST_CASE("The walkthrough's ui renders its cross-account backend through the ro
   const proxy::Cluster* cluster = FindCluster(config, cluster_name);
   REQUIRE(cluster);
   CHECK(cluster->mesh_port == 4567);
+  CHECK(cluster->source_address == "127.0.1.10");  // as a pod's connections leave from its IP
   REQUIRE(cluster->tls_policy);
   CHECK(cluster->tls_policy->enforce);
   REQUIRE(cluster->tls_policy->validation);
@@ -417,6 +418,7 @@ TEST_CASE("Gateway route pairs match as received, then their service route as re
 
   // The gateway's backendDefaults is every cluster's client policy, trust fetched as its owner.
   for (const proxy::Cluster& cluster : config.clusters) {
+    CHECK(cluster.source_address == "127.0.1.10");
     REQUIRE(cluster.tls_policy);
     CHECK(cluster.tls_policy->validation->trust_secret ==
           control::AcmTrustSecretName(kFrontendId, {kCa}));

@@ -1,6 +1,10 @@
 #include "emulator/core/accounts.h"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 
 using namespace crossmesh;
 
@@ -53,6 +57,7 @@ TEST_CASE("Bad accounts files name the file, line and column and say how to fix 
       {"accounts:\n  - {name: a, id: \"333333333333\", region: Mars}\n", "not a region name"},
       {"users: []\n", "expected a top-level 'accounts:' list"},
       {"accounts: []\n", "list is empty"},
+      {"accounts:\n  - {name: has space, id: \"333333333333\"}\n", "may hold only letters, digits"},
   };
   for (const auto& c : cases) {
     INFO(c.yaml);
@@ -72,4 +77,25 @@ TEST_CASE("An --account flag reads NAME=ID[:REGION]") {
   REQUIRE(regional.ok());
   CHECK(regional->default_region == "eu-west-1");
   CHECK_FALSE(AccountRegistry::ParseFlag("333333333333").ok());
+}
+
+TEST_CASE("An accounts file that is missing, unreadable or empty says why") {
+  auto missing = AccountRegistry::LoadFile("/nonexistent/accounts.yaml");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().message() ==
+        "cannot read accounts file '/nonexistent/accounts.yaml': No such file or directory");
+
+  auto folder = AccountRegistry::LoadFile("/");
+  REQUIRE_FALSE(folder.ok());
+  CHECK_THAT(folder.status().message(), Catch::StartsWith("cannot read accounts file '/': "));
+
+  const std::string empty = std::filesystem::temp_directory_path() /
+                            ("crossmesh-empty-accounts-" + std::to_string(getpid()) + ".yaml");
+  std::ofstream(empty) << "\n";
+  auto blank = AccountRegistry::LoadFile(empty);
+  std::filesystem::remove(empty);
+  REQUIRE_FALSE(blank.ok());
+  CHECK_THAT(blank.status().message(),
+             Catch::EndsWith("the file is empty; give a top-level 'accounts:' list "
+                             "of {name, id, region}"));
 }

@@ -224,7 +224,9 @@ TEST_CASE("apply refuses files with lint errors and sends nothing") {
   CHECK(t.RestCall("frontend", "appmesh", "GET", kMesh).status == 404);
 }
 
-TEST_CASE("A shared mesh cannot be adopted before the invitation is accepted, and apply says so") {
+TEST_CASE(
+    "A shared mesh cannot be adopted before the invitation is accepted, and apply says so and "
+    "what it applied before stopping") {
   TestEmulator t;
   RequireApplied(Apply(t, "frontend", {ManifestFixture("mesh-frontend.yaml")}));
   auto result = Apply(t, "backend", {ManifestFixture("mesh-backend.yaml")});
@@ -232,6 +234,8 @@ TEST_CASE("A shared mesh cannot be adopted before the invitation is accepted, an
   CHECK_THAT(result.err, Catch::Contains("mesh am-multi-account-mesh is not visible to account "
                                          "222222222222") &&
                              Catch::Contains("accept the invitation first"));
+  CHECK_THAT(result.err,
+             Catch::Contains("stopped at step ") && Catch::Contains("; applied before it: "));
 }
 
 TEST_CASE("The --namespace-mesh flag gives a namespace that no document labels its mesh") {

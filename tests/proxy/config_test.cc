@@ -1,4 +1,5 @@
 // The configuration contract: JSON round trips, strict parsing, validation messages.
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -131,6 +132,40 @@ TEST_CASE("Validation refuses non-loopback addresses and dangling references") {
   CHECK(ValidateConfig(no_service).message() ==
         "outbounds[0].virtual_service: unknown virtual service 'missing.local'; add it to "
         "virtual_services or name one that is there");
+
+  ProxyConfig no_deadline = config;
+  no_deadline.tls.handshake_timeout = Milliseconds(0);
+  CHECK_THAT(ValidateConfig(no_deadline).message(),
+             Catch::StartsWith("tls.handshake_timeout_ms: 0 turns the handshake deadline off"));
+}
+
+TEST_CASE("A cluster's source_address survives JSON and must be loopback when set") {
+  ProxyConfig config = SampleConfig();
+  config.clusters[0].source_address = "127.0.1.7";
+  nlohmann::json json = ConfigToJson(config);
+  CHECK(json["clusters"][0]["source_address"] == "127.0.1.7");
+  CHECK_FALSE(ConfigToJson(SampleConfig())["clusters"][0].contains("source_address"));
+  Result<ProxyConfig> parsed = ConfigFromJson(json);
+  INFO(parsed.status().ToString());
+  REQUIRE(parsed.ok());
+  CHECK(parsed->clusters[0].source_address == "127.0.1.7");
+  CHECK(parsed->clusters == config.clusters);
+  FillDefaults(config);
+  CHECK(ValidateConfig(config).ok());
+
+  for (const char* bad : {"192.168.1.4", "pod-ip"}) {
+    ProxyConfig remote = config;
+    remote.clusters[0].source_address = bad;
+    INFO(bad);
+    CHECK(ValidateConfig(remote).message().find(
+              fmt::format("clusters[0].source_address: '{}' is not a loopback address", bad)) !=
+          std::string::npos);
+  }
+
+  json["clusters"][0]["source_address"] = 7;
+  parsed = ConfigFromJson(json);
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.status().message().find("clusters[0].source_address") != std::string::npos);
 }
 
 // A virtual gateway's listener: it routes by a virtual service instead of forwarding to an app.

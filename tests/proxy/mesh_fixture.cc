@@ -78,6 +78,7 @@ ProxyConfig ClientConfig(const std::string& name, uint16_t endpoint_port, const 
   Cluster cluster;
   cluster.name = ClusterName(options.protocol);
   cluster.endpoints = {Endpoint{"127.0.0.1", endpoint_port}};
+  cluster.source_address = options.client_source;
   cluster.mesh_port = kMeshPort;
   cluster.tls_policy = options.policy;
   if (options.target) {
@@ -121,6 +122,7 @@ Hop::Hop(ProxyRuntime& runtime, const MeshPki& pki, HopOptions options)
     tap_options.to = "yelb-appserver";
     tap_options.target_port = endpoint;
     tap_options.plaintext_markers = options_.markers;
+    tap_options.client_source_address = options_.client_source;
     auto tap = tap::Tap::Start(tap_options);
     REQUIRE(tap.ok());
     tap_ = std::move(tap).value();

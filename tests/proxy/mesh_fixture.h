@@ -62,6 +62,8 @@ struct HopOptions {
   std::optional<TargetTls> target;
   bool via_tap = false;
   std::vector<std::string> markers;
+  // The client cluster's source_address, and the tap's client_source_address; empty: neither.
+  std::string client_source;
   TlsSettings tls;
   ErrorStyle error_style = ErrorStyle::kClassic;
   std::optional<RetryPolicy> retry;

@@ -2,7 +2,11 @@
 // and column where it was written, what is wrong and how to fix it, and nothing is run.
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 
 #include "harness/scenario/scenario.h"
 
@@ -97,6 +101,8 @@ TEST_CASE("Each kind of mistake in a scenario file is reported at its line and c
        "    count: 1\nexpect:\n  - traffic: t\n    statuses: {\"5xx\": 0}\n",
        9, 15, "(\"0\": no answer)"},
       {"extending a missing file", "name: x\nextends: no-such-base.yaml\n", 2, 10, "cannot extend"},
+      {"proxy fault without the mesh", "name: x\ntimeline:\n  - kill_proxy: yelb-ui\n", 3, 5,
+       "'kill_proxy' needs Yelb on the mesh"},
       {"missing manifest file",
        "name: x\nmanifests:\n  - as: frontend\n    files: [no-such-file.yaml]\n", 4, 12,
        "manifest 'no-such-file.yaml' does not exist"},
@@ -116,6 +122,7 @@ TEST_CASE("Each kind of mistake in a scenario file is reported at its line and c
 TEST_CASE("Every mistake in a scenario file is reported at once, in file order") {
   auto parsed = Parse(
       "name: x\n"
+      "descriptoin: typo\n"
       "yelb: {mesh: maybe}\n"
       "steps:\n"
       "  - name: a\n"
@@ -131,13 +138,14 @@ TEST_CASE("Every mistake in a scenario file is reported at once, in file order")
   CHECK(parsed.status().code() == "InvalidScenario");
   const std::string& message = parsed.status().message();
   INFO(message);
-  CHECK(message.rfind("test.yaml:2:14: 'mesh' must be true or false", 0) == 0);
-  CHECK_THAT(message, Catch::Contains("\ntest.yaml:6:11: ") &&
+  CHECK(message.rfind("test.yaml:2:1: unknown field 'descriptoin' in the scenario", 0) == 0);
+  CHECK_THAT(message, Catch::Contains("\ntest.yaml:3:14: 'mesh' must be true or false"));
+  CHECK_THAT(message, Catch::Contains("\ntest.yaml:7:11: ") &&
                           Catch::Contains("does not emulate service 's3'"));
-  CHECK_THAT(message, Catch::Contains("\ntest.yaml:10:5: unknown field 'captrue' in a step"));
+  CHECK_THAT(message, Catch::Contains("\ntest.yaml:11:5: unknown field 'captrue' in a step"));
   CHECK_THAT(message,
-             Catch::Contains("\ntest.yaml:12:20: ") && Catch::Contains("invalid duration 'soon'"));
-  CHECK_THAT(message, Catch::EndsWith("(4 problems)"));
+             Catch::Contains("\ntest.yaml:13:20: ") && Catch::Contains("invalid duration 'soon'"));
+  CHECK_THAT(message, Catch::EndsWith("(5 problems)"));
 }
 
 TEST_CASE("A name used by a broken step is not reported a second time as missing") {
@@ -158,11 +166,16 @@ TEST_CASE("A name used by a broken step is not reported a second time as missing
   CHECK_THAT(message, !Catch::Contains("problems)"));
 }
 
-TEST_CASE("A missing scenario file is an InvalidScenario error naming the path") {
+TEST_CASE("A missing scenario file or a folder is an InvalidScenario error saying why") {
   auto parsed = LoadScenarioFile("/nonexistent/scenario.yaml", "");
   REQUIRE_FALSE(parsed.ok());
   CHECK(parsed.status().code() == "InvalidScenario");
-  CHECK(parsed.status().message().find("/nonexistent/scenario.yaml") != std::string::npos);
+  CHECK(parsed.status().message() ==
+        "cannot read scenario file '/nonexistent/scenario.yaml': No such file or directory");
+
+  auto folder = LoadScenarioFile(CROSSMESH_SOURCE_DIR "/scenarios", "");
+  REQUIRE_FALSE(folder.ok());
+  CHECK_THAT(folder.status().message(), Catch::EndsWith("it is a folder; give a file"));
 }
 
 TEST_CASE("A complete scenario file is read into steps, traffic, timeline and expectations") {
@@ -272,6 +285,28 @@ expect:
   auto without_metric = Parse("name: stats\nexpect:\n  - {stat: yelb-ui, value: 1}\n");
   REQUIRE_FALSE(without_metric.ok());
   CHECK_THAT(without_metric.status().message(), Catch::Contains("checks nothing; add a check"));
+}
+
+TEST_CASE("Scenario files that extend each other in a loop are refused, not followed") {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / fmt::format("crossmesh-parse-{}", getpid());
+  std::filesystem::create_directories(dir);
+  struct Cleanup {
+    std::filesystem::path dir;
+    ~Cleanup() { std::filesystem::remove_all(dir); }
+  } cleanup{dir};
+  std::ofstream(dir / "self.yaml") << "name: self\nextends: self.yaml\n";
+  std::ofstream(dir / "a.yaml") << "name: a\nextends: b.yaml\n";
+  std::ofstream(dir / "b.yaml") << "name: b\nextends: a.yaml\n";
+
+  for (const char* file : {"self.yaml", "a.yaml"}) {
+    INFO(file);
+    auto parsed = LoadScenarioFile((dir / file).string(), CROSSMESH_SOURCE_DIR "/fixtures");
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.status().code() == "InvalidScenario");
+    CHECK_THAT(parsed.status().message(),
+               Catch::Contains("cannot extend") && Catch::Contains("one level of 'extends' only"));
+  }
 }
 
 TEST_CASE("A scenario that extends another runs the base's setup, then its own timeline") {

@@ -183,7 +183,7 @@ TEST_CASE("crossmesh serve refuses a non-loopback address and a bad accounts fla
   std::string binary = std::string(CROSSMESH_BINARY_DIR) + "/cli/crossmesh";
   auto public_address = RunCommand({binary, "serve", "--address", "0.0.0.0", "--port", "0"});
   CHECK(public_address.exit_code == 2);
-  CHECK_THAT(public_address.err, Catch::Contains("not a loopback address"));
+  CHECK_THAT(public_address.err, Catch::Contains("not a loopback IP address"));
   auto bad_account = RunCommand({binary, "serve", "--port", "0", "--account", "ops=12"});
   CHECK(bad_account.exit_code == 2);
   CHECK_THAT(bad_account.err, Catch::Contains("is not 12 digits"));

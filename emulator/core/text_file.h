@@ -1,0 +1,17 @@
+// Reading a whole file a user named (a scenario, an accounts file, a proxy config, a manifest):
+// one place that says which file could not be read and why, in the system's words, or that the
+// path is a folder.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "emulator/core/status.h"
+
+namespace crossmesh {
+
+// The file's bytes, or `code` with "cannot read <what> '<path>': <reason>".
+Result<std::string> ReadTextFile(const std::string& path, std::string_view what,
+                                 std::string_view code);
+
+}  // namespace crossmesh
