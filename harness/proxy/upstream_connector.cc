@@ -1,5 +1,7 @@
 #include "harness/proxy/upstream_connector.h"
 
+#include <netinet/in.h>
+
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -53,12 +55,19 @@ asio::awaitable<UpstreamConnection> HandshakeCluster(ProxyCore& core, ClusterSta
   co_return Connection(std::move(stream), std::move(endpoint), TransportFailure());
 }
 
-// Opens `socket` for `target`'s family and binds it to `source` with an ephemeral port.
+// Opens `socket` for `target`'s family and binds it to `source`; the port is chosen at connect.
+// The node address is also where apps listen on ports picked ahead of time: SO_REUSEADDR lets
+// such a listener (which sets it too) still bind a port an outgoing connection happens to use,
+// and IP_BIND_ADDRESS_NO_PORT keeps the bind from reserving a port of its own.
 void BindSource(tcp::socket& socket, const asio::ip::address& target, const std::string& source,
                 ErrorCode& ec) {
+  using BindAddressNoPort =
+      asio::detail::socket_option::boolean<IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT>;
   auto address = asio::ip::make_address(source, ec);
   if (ec) return;
   socket.open(target.is_v4() ? tcp::v4() : tcp::v6(), ec);
+  if (!ec) socket.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) socket.set_option(BindAddressNoPort(true), ec);
   if (!ec) socket.bind(tcp::endpoint(address, 0), ec);
 }
 

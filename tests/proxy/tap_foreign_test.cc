@@ -6,6 +6,11 @@
 
 #include <algorithm>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "harness/proxy/upstream_connector.h"
 #include "tests/proxy/mesh_fixture.h"
 
 namespace crossmesh::proxy::testing {
@@ -91,4 +96,41 @@ TEST_CASE("A tap refuses a client source address that is not loopback") {
 }
 
 }  // namespace
+}  // namespace crossmesh::proxy::testing
+
+namespace crossmesh::proxy::testing {
+
+// Apps listen on their node's address on ports picked ahead of time, and sidecars' outgoing
+// connections leave from the same address: the port one of those connections uses must not
+// keep an app from listening on it (scenarios running side by side hit this).
+TEST_CASE("A sidecar's outgoing connection from its node address leaves that port to listeners") {
+  asio::io_context io;
+  tcp::acceptor server(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  const Endpoint target{"127.0.0.1", server.local_endpoint().port()};
+
+  std::optional<tcp::socket> connected;
+  TransportFailure failure;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        connected.emplace(
+            co_await ConnectTcp(target, std::chrono::seconds(5), failure, kSidecarAddress));
+      },
+      asio::detached);
+  io.run();
+  REQUIRE(failure.kind == FailureKind::kNone);
+  REQUIRE(connected.has_value());
+  const tcp::endpoint local = connected->local_endpoint();
+  CHECK(local.address().to_string() == kSidecarAddress);
+
+  tcp::acceptor app(io);
+  app.open(tcp::v4());
+  app.set_option(asio::socket_base::reuse_address(true));
+  ErrorCode ec;
+  app.bind(local, ec);
+  CHECK_FALSE(ec);
+  if (!ec) app.listen(asio::socket_base::max_listen_connections, ec);
+  CHECK_FALSE(ec);
+}
+
 }  // namespace crossmesh::proxy::testing
