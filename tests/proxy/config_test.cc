@@ -429,6 +429,17 @@ nlohmann::json RoutingProxyDocument(uint16_t app_port) {
   return {{"proxy", ConfigToJson(config)}, {"threads", 1}};
 }
 
+// The proxy a standalone file describes, started on `runtime` (which must outlive it).
+std::shared_ptr<Proxy> StartDocument(ProxyRuntime& runtime, const nlohmann::json& document) {
+  Result<ProxyFile> file = ParseProxyFile(document);
+  INFO(file.status().ToString());
+  REQUIRE(file.ok());
+  Result<std::shared_ptr<Proxy>> proxy = StartProxyFile(runtime, file.value());
+  INFO(proxy.status().ToString());
+  REQUIRE(proxy.ok());
+  return proxy.value();
+}
+
 std::optional<RawHttpMessage> Get(uint16_t port, const std::string& target) {
   std::optional<RawSocket> socket = RawSocket::Connect(port);
   if (!socket || !socket->WriteAll(BuildRequest("GET", target, "", "gw.example.com", false))) {
@@ -439,14 +450,9 @@ std::optional<RawHttpMessage> Get(uint16_t port, const std::string& target) {
 
 TEST_CASE("A proxy file's routing listener routes to a cluster and counts each request once") {
   TestApp app(TestApp::Kind::kHttp, "routed-app");
-  Result<ProxyFile> file = ParseProxyFile(RoutingProxyDocument(app.port()));
-  INFO(file.status().ToString());
-  REQUIRE(file.ok());
   ProxyRuntime runtime(ProxyRuntime::Options{1});
-  Result<std::shared_ptr<Proxy>> proxy = StartProxyFile(runtime, file.value());
-  INFO(proxy.status().ToString());
-  REQUIRE(proxy.ok());
-  const uint16_t port = proxy.value()->ListenerPort("ingress_80");
+  std::shared_ptr<Proxy> proxy = StartDocument(runtime, RoutingProxyDocument(app.port()));
+  const uint16_t port = proxy->ListenerPort("ingress_80");
 
   std::optional<RawHttpMessage> routed = Get(port, "/api/votes?x=1");
   REQUIRE(routed.has_value());
@@ -457,12 +463,12 @@ TEST_CASE("A proxy file's routing listener routes to a cluster and counts each r
   REQUIRE(unrouted.has_value());
   CHECK(unrouted->status == 404);
 
-  const Proxy& p = *proxy.value();
+  const Proxy& p = *proxy;
   CHECK(p.StatValue("http.ingress.downstream_rq_total") == 2);
   CHECK(p.StatValue("http.ingress.no_route") == 1);
   CHECK(p.StatValue("cluster.cds_egress_m_app_http_80.upstream_rq_total") == 1);
   CHECK(p.StatValue("cluster.cds_egress_m_app_http_80.upstream_rq_2xx") == 1);
-  CHECK(proxy.value()->stats().RenderText("cds_ingress").empty());  // no app cluster
+  CHECK(proxy->stats().RenderText("cds_ingress").empty());  // no app cluster
 }
 
 TEST_CASE("A proxy file whose routing listener names an unknown virtual service does not start") {
@@ -483,25 +489,20 @@ TEST_CASE("A proxy whose certificate is a declared SDS secret starts and waits f
       {"proxy", ConfigToJson(ServerConfig("waiting", app.port(), options, nullptr))},
       {"sds_secrets", {"server-cert"}},
       {"threads", 1}};
-  Result<ProxyFile> file = ParseProxyFile(document);
-  INFO(file.status().ToString());
-  REQUIRE(file.ok());
   ProxyRuntime runtime(ProxyRuntime::Options{1});
-  Result<std::shared_ptr<Proxy>> proxy = StartProxyFile(runtime, file.value());
-  INFO(proxy.status().ToString());
-  REQUIRE(proxy.ok());
+  std::shared_ptr<Proxy> proxy = StartDocument(runtime, document);
 
   // Not pushed yet: the handshake fails. Pushed: the next one succeeds.
   MeshPki pki;
   SSL_CTX* context = MakeClientContext({pki.ca.certificate}, std::nullopt);
-  std::optional<RawSocket> early = RawSocket::Connect(proxy.value()->ListenerPort("ingress"));
+  std::optional<RawSocket> early = RawSocket::Connect(proxy->ListenerPort("ingress"));
   REQUIRE(early.has_value());
   CHECK_FALSE(early->StartTls(context).empty());
   REQUIRE(runtime.secrets()
               .PushCertificate("server-cert", pki.server.chain[0].ToPem().value(),
                                pki.server.key->ToPem().value())
               .ok());
-  std::optional<RawSocket> late = RawSocket::Connect(proxy.value()->ListenerPort("ingress"));
+  std::optional<RawSocket> late = RawSocket::Connect(proxy->ListenerPort("ingress"));
   REQUIRE(late.has_value());
   CHECK(late->StartTls(context).empty());
   SSL_CTX_free(context);

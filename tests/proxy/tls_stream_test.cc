@@ -85,6 +85,14 @@ bool IsPattern(const std::string& data) {
   return true;
 }
 
+// A server and a client TlsStream over one connected loopback socket pair.
+std::pair<std::shared_ptr<TlsStream>, std::shared_ptr<TlsStream>> StreamPair(
+    asio::io_context& ioc, const Contexts& contexts) {
+  auto [accepted, connecting] = ConnectedPair(ioc);
+  return {std::make_shared<TlsStream>(std::move(accepted), contexts.server, TlsRole::kServer),
+          std::make_shared<TlsStream>(std::move(connecting), contexts.client, TlsRole::kClient)};
+}
+
 asio::awaitable<void> Handshake(std::shared_ptr<TlsStream> stream, TransportFailure* failure) {
   *failure = co_await stream->Handshake(std::chrono::seconds(10));
 }
@@ -95,10 +103,7 @@ TEST_CASE(
   const TlsVersion version = GENERATE(TlsVersion::kTls12, TlsVersion::kTls13);
   const Contexts contexts = MakeContexts(version);
   asio::io_context ioc(1);
-  auto [accepted, connecting] = ConnectedPair(ioc);
-  auto server = std::make_shared<TlsStream>(std::move(accepted), contexts.server, TlsRole::kServer);
-  auto client =
-      std::make_shared<TlsStream>(std::move(connecting), contexts.client, TlsRole::kClient);
+  auto [server, client] = StreamPair(ioc, contexts);
 
   std::string server_got;
   std::string client_got;
@@ -142,10 +147,7 @@ TEST_CASE("Concurrent reads and writes on each TlsStream carry 3 MiB both ways i
   const TlsVersion version = GENERATE(TlsVersion::kTls12, TlsVersion::kTls13);
   const Contexts contexts = MakeContexts(version);
   asio::io_context ioc(1);
-  auto [accepted, connecting] = ConnectedPair(ioc);
-  auto server = std::make_shared<TlsStream>(std::move(accepted), contexts.server, TlsRole::kServer);
-  auto client =
-      std::make_shared<TlsStream>(std::move(connecting), contexts.client, TlsRole::kClient);
+  auto [server, client] = StreamPair(ioc, contexts);
   constexpr size_t kTotal = size_t{3} * 1024 * 1024;
 
   // Each side writes its whole transfer while reading the other's, as a splice's two pumps do:
