@@ -6,25 +6,16 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+
+#include "emulator/core/ids.h"
 
 namespace crossmesh::yelb {
 namespace {
 
 namespace fs = std::filesystem;
-
-// FNV-1a: stable across builds and runs, unlike std::hash.
-uint64_t Fnv1a(std::string_view text) {
-  uint64_t hash = 14695981039346656037ULL;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  return hash;
-}
 
 Status ChownTree(const std::string& root, const RunAs& owner) {
   std::error_code ec;
@@ -52,7 +43,7 @@ std::string ClusterTemplatePath(std::string_view recipe) {
   } else {
     return {};
   }
-  return fmt::format("{}/crossmesh/postgres-{:016x}", base, Fnv1a(recipe));
+  return fmt::format("{}/crossmesh/postgres-{}", base, Sha256Hex(recipe).substr(0, 16));
 }
 
 bool CopyClusterTemplate(const std::string& template_dir, const std::string& pgdata,
