@@ -1,6 +1,9 @@
 #include "emulator/pki/csr.h"
 
+#include <openssl/objects.h>
 #include <openssl/pem.h>
+
+#include <span>
 
 #include "emulator/pki/bio.h"
 #include "emulator/pki/errors.h"
@@ -87,12 +90,33 @@ Result<Csr> Csr::FromDer(const unsigned char* der, long length) {
                           "GetCertificateAuthorityCsr");
   }
 
+  const CsrKeyInfo* info = parts->info->key_info;
+  if (const int curve = NamedCurveOf(info->algorithm); curve != NID_undef) {
+    Result<EcPublicKey> point = EcPublicKey::Decode(
+        curve,
+        {ASN1_STRING_get0_data(info->key), static_cast<size_t>(ASN1_STRING_length(info->key))},
+        kMalformedCsr);
+    if (!point.ok()) {
+      return Error(kMalformedCsr,
+                   "the CSR's public key cannot be decoded: " + point.status().message());
+    }
+    return Csr(std::move(parts), std::move(*point), std::nullopt);
+  }
+  Csr csr(std::move(parts), std::nullopt, std::nullopt);
+  Result<PublicKey> key = csr.DecodeKey();
+  if (!key.ok()) return key.status();
+  csr.key_ = std::move(*key);
+  return csr;
+}
+
+Result<PublicKey> Csr::DecodeKey() const {
+  if (key_) return *key_;
+  const CsrKeyInfo* info = parts_->info->key_info;
   unsigned char* key_info = nullptr;
-  const int key_length = ASN1_item_i2d(reinterpret_cast<ASN1_VALUE*>(parts->info->key_info),
-                                       &key_info, CsrKeyInfoItem());
+  const int key_length =
+      ASN1_item_i2d(reinterpret_cast<const ASN1_VALUE*>(info), &key_info, CsrKeyInfoItem());
   OpenSslBufferPtr key_der(key_info);
   if (key_length <= 0) return OpenSslFailure(kMalformedCsr, "the CSR's public key is unreadable");
-  const CsrKeyInfo* info = parts->info->key_info;
   Result<PublicKey> key = DecodeSubjectPublicKeyInfo(
       {key_der.get(), static_cast<size_t>(key_length)}, info->algorithm,
       {ASN1_STRING_get0_data(info->key), static_cast<size_t>(ASN1_STRING_length(info->key))},
@@ -101,7 +125,18 @@ Result<Csr> Csr::FromDer(const unsigned char* der, long length) {
     return Error(kMalformedCsr,
                  "the CSR's public key cannot be decoded: " + key.status().message());
   }
-  return Csr(std::move(parts), std::move(*key));
+  return key;
+}
+
+Result<PublicKey> Csr::public_key() const { return DecodeKey(); }
+
+Result<KeyAlgorithm> Csr::key_algorithm() const {
+  if (ec_key_) {
+    if (auto algorithm = KeyAlgorithmOfCurve(ec_key_->curve_nid())) return *algorithm;
+  }
+  Result<PublicKey> key = DecodeKey();
+  if (!key.ok()) return key.status();
+  return key->Algorithm();
 }
 
 Result<std::string> Csr::ToPem() const {
@@ -117,15 +152,45 @@ Result<std::string> Csr::ToPem() const {
   return BioContents(bio.get());
 }
 
+std::optional<bool> Csr::VerifiesAsEcdsa() const {
+  const CsrInfo* info = parts_->info;
+  int digest = NID_undef;
+  int key_type = NID_undef;
+  const bool ecdsa = OBJ_find_sigid_algs(OBJ_obj2nid(parts_->signature_algorithm->algorithm),
+                                         &digest, &key_type) == 1 &&
+                     key_type == NID_X9_62_id_ecPublicKey;
+  // The signature covers the request info exactly as received; a signature BIT STRING with
+  // unused bits is malformed (OpenSSL's own check refuses it too).
+  if (!ec_key_ || !ecdsa || info->encoding.enc == nullptr || info->encoding.modified != 0 ||
+      (parts_->signature->flags & 0x7) != 0) {
+    return std::nullopt;
+  }
+  const std::span<const uint8_t> message(info->encoding.enc,
+                                         static_cast<size_t>(info->encoding.len));
+  const std::span<const uint8_t> signature(
+      ASN1_STRING_get0_data(parts_->signature),
+      static_cast<size_t>(ASN1_STRING_length(parts_->signature)));
+  if (digest != NID_sha256 && digest != NID_sha384 && digest != NID_sha512) return std::nullopt;
+  return ec_key_->Verifies(digest, message, signature);
+}
+
 Status Csr::VerifySignature() const {
+  const Status refused =
+      Error(kMalformedCsr,
+            "the CSR signature does not verify with the CSR's own public key; sign the CSR with "
+            "the private key it names");
   // RFC 2986 knows version 0 (v1) only.
   const CsrInfo* info = parts_->info;
-  if (ASN1_INTEGER_get(info->version) != 0 ||
-      ASN1_item_verify_ex(CsrInfoItem(), parts_->signature_algorithm, parts_->signature,
-                          parts_->info, nullptr, key_.get(), nullptr, nullptr) != 1) {
-    return OpenSslFailure(kMalformedCsr,
-                          "the CSR signature does not verify with the CSR's own public key; "
-                          "sign the CSR with the private key it names");
+  if (ASN1_INTEGER_get(info->version) != 0) return refused;
+  if (std::optional<bool> verified = VerifiesAsEcdsa()) {
+    return *verified ? Status::Ok() : refused;
+  }
+
+  Result<PublicKey> key = DecodeKey();
+  if (!key.ok()) return key.status();
+  if (ASN1_item_verify_ex(CsrInfoItem(), parts_->signature_algorithm, parts_->signature,
+                          parts_->info, nullptr, key->get(), nullptr, nullptr) != 1) {
+    return OpenSslFailure(kMalformedCsr, refused.message());
   }
   return Status::Ok();
 }

@@ -2,6 +2,7 @@
 // checking its self-signature and reading what it asks for.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "emulator/core/status.h"
 #include "emulator/pki/algorithms.h"
 #include "emulator/pki/csr_asn1.h"
+#include "emulator/pki/ec_public_key.h"
 #include "emulator/pki/keys.h"
 #include "emulator/pki/openssl_handles.h"
 #include "emulator/pki/subject.h"
@@ -33,21 +35,28 @@ class Csr {
 
   Subject subject() const;
   std::string subject_string() const;  // RFC 2253 form
-  PublicKey public_key() const { return key_; }
+  // The requested key. A named-curve EC key is kept as its point until asked for, since issuing
+  // an end-entity certificate needs only its bytes.
+  Result<PublicKey> public_key() const;
   // The SubjectPublicKeyInfo exactly as requested, for copying into a certificate unchanged.
   const X509_ALGOR* key_algorithm_identifier() const;
   const ASN1_BIT_STRING* key_bits() const;
   // The requested key's algorithm; InvalidArgsException for keys this emulator cannot issue for.
-  Result<KeyAlgorithm> key_algorithm() const { return public_key().Algorithm(); }
+  Result<KeyAlgorithm> key_algorithm() const;
   // dNSName entries of a requested subjectAltName extension, in order; empty when none.
   std::vector<std::string> dns_names() const;
 
  private:
-  Csr(CsrPartsPtr parts, PublicKey key) : parts_(std::move(parts)), key_(std::move(key)) {}
+  Csr(CsrPartsPtr parts, std::optional<EcPublicKey> ec_key, std::optional<PublicKey> key)
+      : parts_(std::move(parts)), ec_key_(std::move(ec_key)), key_(std::move(key)) {}
   static Result<Csr> FromDer(const unsigned char* der, long length);
+  Result<PublicKey> DecodeKey() const;
+  // The EC fast path of VerifySignature; nullopt when the CSR's algorithms are not for it.
+  std::optional<bool> VerifiesAsEcdsa() const;
 
   CsrPartsPtr parts_;
-  PublicKey key_;  // decoded once from parts_'s key info
+  std::optional<EcPublicKey> ec_key_;  // a key on a named curve, checked on its curve at parse
+  std::optional<PublicKey> key_;       // any other key, decoded at parse
 };
 
 }  // namespace crossmesh::pki

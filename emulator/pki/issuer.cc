@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <mutex>
@@ -18,10 +19,10 @@ namespace crossmesh::pki {
 namespace {
 
 // The checks that depend on the CA: who may sign what, and for how long.
-Status CheckCa(const PublicKey& subject_key, const SigningCa& ca, const IssueOptions& options) {
+Status CheckCa(const PublicKey* subject_key, const SigningCa& ca, const IssueOptions& options) {
   const std::string template_name(TemplateName(options.certificate_template));
   if (options.certificate_template == CertificateTemplate::kRootCaV1) {
-    if (ca.key->Matches(subject_key)) return Status::Ok();
+    if (subject_key != nullptr && ca.key->Matches(*subject_key)) return Status::Ok();
     return Error(kInvalidArgs,
                  "RootCACertificate/V1 issues the CA's own self-signed certificate, but the "
                  "request's public key is not the CA's key; sign the CSR from "
@@ -65,7 +66,7 @@ Status CheckCa(const PublicKey& subject_key, const SigningCa& ca, const IssueOpt
   return Status::Ok();
 }
 
-Status CheckRequest(const PublicKey& subject_key, const Subject& subject, const SigningCa& ca,
+Status CheckRequest(const PublicKey* subject_key, const Subject& subject, const SigningCa& ca,
                     const IssueOptions& options, const std::vector<std::string>& dns_names) {
   if (ca.key == nullptr) return Error(kInvalidArgs, "no CA private key was given to sign with");
   CM_RETURN_IF_ERROR(CheckSigningAlgorithmFitsKey(options.signing_algorithm, ca.key->algorithm()));
@@ -82,9 +83,13 @@ Status CheckRequest(const PublicKey& subject_key, const Subject& subject, const 
   return CheckCa(subject_key, ca, options);
 }
 
-Status SetSerial(X509* certificate) {
-  Result<std::vector<uint8_t>> bytes = RandomSerial();
+Status SetSerial(X509* certificate, const std::vector<uint8_t>& chosen) {
+  Result<std::vector<uint8_t>> bytes = chosen.empty() ? RandomSerial() : chosen;
   if (!bytes.ok()) return bytes.status();
+  if (bytes->size() > 20 ||
+      std::all_of(bytes->begin(), bytes->end(), [](uint8_t b) { return b == 0; })) {
+    return Error(kInvalidArgs, "a certificate serial must be positive and at most 20 bytes");
+  }
   BignumPtr number(BN_bin2bn(bytes->data(), static_cast<int>(bytes->size()), nullptr));
   Asn1IntegerPtr serial(number ? BN_to_ASN1_INTEGER(number.get(), nullptr) : nullptr);
   if (serial == nullptr || X509_set_serialNumber(certificate, serial.get()) != 1) {
@@ -188,9 +193,10 @@ Status AddTemplateExtensions(X509* certificate, X509* issuer, CertificateTemplat
   return Status::Ok();
 }
 
-// The subject's key: decoded for the checks, and, from a CSR, also as the requester encoded it.
+// The subject's key: decoded (always for a CA template), and, from a CSR, also as the requester
+// encoded it.
 struct SubjectKey {
-  const PublicKey* key = nullptr;
+  const PublicKey* key = nullptr;  // may be null only with `bits`, for an end-entity template
   const X509_ALGOR* algorithm = nullptr;
   const ASN1_BIT_STRING* bits = nullptr;
 };
@@ -240,7 +246,7 @@ Status AddDnsNames(X509* certificate, const std::vector<std::string>& dns_names,
 Result<Certificate> Issue(const SubjectKey& subject_key, const Subject& subject,
                           const SigningCa& ca, const IssueOptions& options) {
   const std::vector<std::string> dns_names = options.dns_names.value_or(std::vector<std::string>{});
-  CM_RETURN_IF_ERROR(CheckRequest(*subject_key.key, subject, ca, options, dns_names));
+  CM_RETURN_IF_ERROR(CheckRequest(subject_key.key, subject, ca, options, dns_names));
   Result<EvpMdCtxPtr> signer = ca.prepared != nullptr
                                    ? ca.prepared->NewSigningContext(options.signing_algorithm)
                                    : NewSigningContext(*ca.key, options.signing_algorithm);
@@ -258,7 +264,7 @@ Result<Certificate> Issue(const SubjectKey& subject_key, const Subject& subject,
     return OpenSslFailure(kRequestFailed, "cannot fill in the certificate");
   }
   CM_RETURN_IF_ERROR(SetSubjectKey(certificate.get(), subject_key, options.certificate_template));
-  CM_RETURN_IF_ERROR(SetSerial(certificate.get()));
+  CM_RETURN_IF_ERROR(SetSerial(certificate.get(), options.serial));
   CM_RETURN_IF_ERROR(SetAsn1Time(X509_getm_notBefore(certificate.get()), options.not_before));
   CM_RETURN_IF_ERROR(SetAsn1Time(X509_getm_notAfter(certificate.get()), options.not_after));
 
@@ -296,8 +302,16 @@ Result<Certificate> IssueFromCsr(const Csr& csr, const SigningCa& ca, const Issu
 
   IssueOptions resolved = options;
   if (!resolved.dns_names.has_value()) resolved.dns_names = csr.dns_names();
-  const PublicKey key = csr.public_key();
-  return Issue({&key, csr.key_algorithm_identifier(), csr.key_bits()}, csr.subject(), ca, resolved);
+  // An end-entity certificate copies the requested key's bytes; only a CA certificate (whose key
+  // is compared with the CA's and goes on to verify) needs it decoded.
+  std::optional<PublicKey> key;
+  if (IsCaTemplate(options.certificate_template)) {
+    Result<PublicKey> decoded = csr.public_key();
+    if (!decoded.ok()) return decoded.status();
+    key = std::move(*decoded);
+  }
+  return Issue({key ? &*key : nullptr, csr.key_algorithm_identifier(), csr.key_bits()},
+               csr.subject(), ca, resolved);
 }
 
 Result<Certificate> IssueForPublicKey(const PublicKey& subject_key, const Subject& subject,

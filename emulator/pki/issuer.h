@@ -38,6 +38,10 @@ struct IssueOptions {
   TimePoint not_after;
   // nullopt: copy the DNS names the CSR requests. A value, even empty, replaces them.
   std::optional<std::vector<std::string>> dns_names;
+  // The serial's big-endian magnitude; empty: RandomSerial(). A caller that stores certificates
+  // by serial picks it (see acmpca's certificate rows); it must be positive and at most 20
+  // bytes (RFC 5280 4.1.2.2), and carry the 64 random bits CAs put in serials.
+  std::vector<uint8_t> serial;
 };
 
 // Issues a certificate for the CSR's key and subject. The CSR's self-signature must verify
@@ -45,8 +49,8 @@ struct IssueOptions {
 // The rules of IssueForPublicKey apply.
 Result<Certificate> IssueFromCsr(const Csr& csr, const SigningCa& ca, const IssueOptions& options);
 
-// Issues a certificate for `subject_key` naming `subject`, with a random positive 16-byte serial
-// and the template's extensions:
+// Issues a certificate for `subject_key` naming `subject`, with `options.serial` (by default a
+// random positive 16-byte serial) and the template's extensions:
 //   EndEntityCertificate/V1    basicConstraints critical CA:FALSE; keyUsage critical
 //                              digitalSignature, keyEncipherment; EKU serverAuth, clientAuth;
 //                              SKI; AKI

@@ -33,6 +33,18 @@ int CurveNid(const std::string& curve) {
 
 }  // namespace
 
+std::optional<KeyAlgorithm> KeyAlgorithmOfCurve(int curve_nid) {
+  switch (curve_nid) {
+    case NID_X9_62_prime256v1:
+      return KeyAlgorithm::kEcPrime256v1;
+    case NID_secp384r1:
+      return KeyAlgorithm::kEcSecp384r1;
+    case NID_secp521r1:
+      return KeyAlgorithm::kEcSecp521r1;
+  }
+  return std::nullopt;
+}
+
 Result<KeyAlgorithm> KeyAlgorithmOf(const EVP_PKEY* key) {
   if (key == nullptr) return Error(kInvalidArgs, "no key given");
   switch (EVP_PKEY_get_base_id(key)) {
@@ -47,14 +59,7 @@ Result<KeyAlgorithm> KeyAlgorithmOf(const EVP_PKEY* key) {
       }
       break;
     case EVP_PKEY_EC:
-      switch (CurveNid(CurveName(key))) {
-        case NID_X9_62_prime256v1:
-          return KeyAlgorithm::kEcPrime256v1;
-        case NID_secp384r1:
-          return KeyAlgorithm::kEcSecp384r1;
-        case NID_secp521r1:
-          return KeyAlgorithm::kEcSecp521r1;
-      }
+      if (auto algorithm = KeyAlgorithmOfCurve(CurveNid(CurveName(key)))) return *algorithm;
       break;
   }
   return Error(kInvalidArgs, "a " + DescribeKey(key) +

@@ -2,6 +2,7 @@
 // for private keys, SubjectPublicKeyInfo for public keys) and comparison.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,8 @@ namespace crossmesh::pki {
 
 // The KeyAlgorithm of `key`; InvalidArgsException for keys outside the supported list
 // (RSA-1024, secp256k1, Ed25519, ...), with a message that describes the key.
+// The EC KeyAlgorithm on the curve `curve_nid`; nullopt for curves not supported.
+std::optional<KeyAlgorithm> KeyAlgorithmOfCurve(int curve_nid);
 Result<KeyAlgorithm> KeyAlgorithmOf(const EVP_PKEY* key);
 
 // A short human description of any key, for messages: "RSA 1024-bit", "EC secp256k1".

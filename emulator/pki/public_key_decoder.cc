@@ -48,21 +48,6 @@ CachedDecoder* DecoderFor(const ASN1_OBJECT* algorithm) {
   return decoders.emplace(nid, std::move(decoder)).first->second.get();
 }
 
-// The named curve of an id-ecPublicKey algorithm, when it is one of the curves kept here.
-int NamedCurveOf(const X509_ALGOR* algorithm) {
-  const ASN1_OBJECT* oid = nullptr;
-  int parameter_type = V_ASN1_UNDEF;
-  const void* parameter = nullptr;
-  X509_ALGOR_get0(&oid, &parameter_type, &parameter, algorithm);
-  if (OBJ_obj2nid(oid) != NID_X9_62_id_ecPublicKey || parameter_type != V_ASN1_OBJECT) {
-    return NID_undef;
-  }
-  const int curve = OBJ_obj2nid(static_cast<const ASN1_OBJECT*>(parameter));
-  const bool kept =
-      curve == NID_X9_62_prime256v1 || curve == NID_secp384r1 || curve == NID_secp521r1;
-  return kept ? curve : NID_undef;
-}
-
 // A parameters-only key for `curve`, made once per thread.
 const EVP_PKEY* CurveParameters(int curve) {
   thread_local std::map<int, EvpPkeyPtr> parameters;
@@ -93,6 +78,20 @@ Result<PublicKey> DecodeNamedCurveKey(int curve, std::span<const uint8_t> point,
 }
 
 }  // namespace
+
+int NamedCurveOf(const X509_ALGOR* algorithm) {
+  const ASN1_OBJECT* oid = nullptr;
+  int parameter_type = V_ASN1_UNDEF;
+  const void* parameter = nullptr;
+  X509_ALGOR_get0(&oid, &parameter_type, &parameter, algorithm);
+  if (OBJ_obj2nid(oid) != NID_X9_62_id_ecPublicKey || parameter_type != V_ASN1_OBJECT) {
+    return NID_undef;
+  }
+  const int curve = OBJ_obj2nid(static_cast<const ASN1_OBJECT*>(parameter));
+  const bool kept =
+      curve == NID_X9_62_prime256v1 || curve == NID_secp384r1 || curve == NID_secp521r1;
+  return kept ? curve : NID_undef;
+}
 
 Result<PublicKey> DecodeSubjectPublicKeyInfo(std::span<const uint8_t> der,
                                              const X509_ALGOR* algorithm,

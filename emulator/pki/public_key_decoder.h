@@ -24,4 +24,8 @@ Result<PublicKey> DecodeSubjectPublicKeyInfo(std::span<const uint8_t> der,
                                              std::span<const uint8_t> key_bits,
                                              const char* failure_code);
 
+// The named curve (NID) of an id-ecPublicKey algorithm when it is prime256v1, secp384r1 or
+// secp521r1; NID_undef for anything else.
+int NamedCurveOf(const X509_ALGOR* algorithm);
+
 }  // namespace crossmesh::pki

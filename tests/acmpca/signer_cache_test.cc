@@ -26,10 +26,12 @@ ExternalRoot MakeExternalRoot(TimePoint now) {
   pki::Subject subject;
   subject.common_name = "external root";
   pki::IssueOptions options{
-      pki::CertificateTemplate::kRootCaV1, pki::SigningAlgorithm::kSha256WithEcdsa,
+      pki::CertificateTemplate::kRootCaV1,
+      pki::SigningAlgorithm::kSha256WithEcdsa,
       std::chrono::time_point_cast<std::chrono::seconds>(now),
       std::chrono::time_point_cast<std::chrono::seconds>(now) + std::chrono::days(3650),
-      std::nullopt};
+      std::nullopt,
+      {}};
   auto certificate = pki::IssueForPublicKey(key->public_key(), subject, {&*key, nullptr}, options);
   REQUIRE(certificate.ok());
   return {std::move(*key), std::move(*certificate)};
@@ -42,10 +44,12 @@ std::string SignSubordinate(const ExternalRoot& root, const std::string& csr_pem
   auto csr = pki::Csr::FromPem(csr_pem);
   REQUIRE(csr.ok());
   pki::IssueOptions options{
-      pki::CertificateTemplate::kSubordinateCaPathLen0V1, pki::SigningAlgorithm::kSha256WithEcdsa,
+      pki::CertificateTemplate::kSubordinateCaPathLen0V1,
+      pki::SigningAlgorithm::kSha256WithEcdsa,
       std::chrono::time_point_cast<std::chrono::seconds>(now),
       std::chrono::time_point_cast<std::chrono::seconds>(now) + std::chrono::days(365 * 5),
-      std::nullopt};
+      std::nullopt,
+      {}};
   auto issued = pki::IssueFromCsr(*csr, {&root.key, &root.certificate}, options);
   REQUIRE(issued.ok());
   if (key_id.empty()) return *issued->ToPem();

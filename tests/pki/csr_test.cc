@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <openssl/err.h>
 #include <openssl/pem.h>
 
 #include <string>
@@ -41,6 +42,8 @@ TEST_CASE("A created CSR parses back with its subject, key, algorithm and DNS na
       {KeyAlgorithm::kRsa2048, SigningAlgorithm::kSha256WithRsa},
       {KeyAlgorithm::kRsa2048, SigningAlgorithm::kSha384WithRsaPss},
       {KeyAlgorithm::kEcPrime256v1, SigningAlgorithm::kSha256WithEcdsa},
+      {KeyAlgorithm::kEcPrime256v1, SigningAlgorithm::kSha512WithEcdsa},
+      {KeyAlgorithm::kEcSecp384r1, SigningAlgorithm::kSha384WithEcdsa},
       {KeyAlgorithm::kEcSecp521r1, SigningAlgorithm::kSha512WithEcdsa},
   };
   for (const Case& c : cases) {
@@ -56,7 +59,7 @@ TEST_CASE("A created CSR parses back with its subject, key, algorithm and DNS na
     RequireOk(parsed.VerifySignature());
     CHECK(parsed.subject() == subject);
     CHECK(parsed.subject_string() == "CN=svc.example.internal,O=Example");
-    CHECK(key.Matches(parsed.public_key()));
+    CHECK(key.Matches(Unwrap(parsed.public_key())));
     CHECK(Unwrap(parsed.key_algorithm()) == c.key);
     CHECK(parsed.dns_names() == names);
   }
@@ -120,6 +123,84 @@ TEST_CASE("A CSR signed by a key other than the one it names is MalformedCSRExce
   REQUIRE_FALSE(issued.ok());
   CHECK(issued.status().code() == kMalformedCsr);
   CHECK_THAT(issued.status().message(), Catch::Contains("signature"));
+}
+
+TEST_CASE("An EC CSR signed by another key is refused and leaves no OpenSSL error queued") {
+  for (KeyAlgorithm algorithm :
+       {KeyAlgorithm::kEcPrime256v1, KeyAlgorithm::kEcSecp384r1, KeyAlgorithm::kEcSecp521r1}) {
+    INFO(KeyAlgorithmName(algorithm));
+    PrivateKey named = Unwrap(PrivateKey::Generate(algorithm));
+    PrivateKey signer = Unwrap(PrivateKey::Generate(algorithm));
+    Csr csr = Unwrap(Csr::FromPem(CsrSignedByAnotherKey(named, signer)));
+
+    ERR_clear_error();
+    CHECK(csr.VerifySignature().code() == kMalformedCsr);
+    CHECK(ERR_peek_error() == 0);
+  }
+}
+
+TEST_CASE("An EC CSR whose signature is not DER is refused and leaves no OpenSSL error queued") {
+  PrivateKey key = Unwrap(PrivateKey::Generate(KeyAlgorithm::kEcPrime256v1));
+  Csr csr = Unwrap(Csr::Create(key, testing::Named("cn"), SigningAlgorithm::kSha256WithEcdsa));
+  std::string der = testing::PemToDer(Unwrap(csr.ToPem()));
+  // The signature is the request's last field: BIT STRING, length, no unused bits, SEQUENCE.
+  size_t at = std::string::npos;
+  for (size_t k = der.size() - 4; k > 0 && at == std::string::npos; --k) {
+    const bool last_field =
+        static_cast<uint8_t>(der[k]) == 0x03 &&
+        static_cast<size_t>(static_cast<uint8_t>(der[k + 1])) == der.size() - k - 2 &&
+        der[k + 2] == 0x00 && der[k + 3] == 0x30;
+    if (last_field) at = k + 3;
+  }
+  REQUIRE(at != std::string::npos);
+  der[at] = 0x04;  // an OCTET STRING where ECDSA-Sig-Value's SEQUENCE belongs
+
+  Csr parsed = Unwrap(Csr::FromPem(testing::DerToPem(der, "CERTIFICATE REQUEST")));
+  ERR_clear_error();
+  CHECK(parsed.VerifySignature().code() == kMalformedCsr);
+  CHECK(ERR_peek_error() == 0);
+}
+
+TEST_CASE("An EC CSR signed with an RSA algorithm is MalformedCSRException") {
+  PrivateKey named = Unwrap(PrivateKey::Generate(KeyAlgorithm::kEcPrime256v1));
+  PrivateKey signer = Unwrap(PrivateKey::Generate(KeyAlgorithm::kRsa2048));
+  Csr csr = Unwrap(Csr::FromPem(CsrSignedByAnotherKey(named, signer)));
+
+  Status verified = csr.VerifySignature();
+  CHECK(verified.code() == kMalformedCsr);
+  CHECK_THAT(verified.message(), Catch::Contains("signature"));
+}
+
+TEST_CASE("An EC CSR changed after signing is MalformedCSRException") {
+  PrivateKey key = Unwrap(PrivateKey::Generate(KeyAlgorithm::kEcPrime256v1));
+  Csr csr = Unwrap(
+      Csr::Create(key, testing::Named("signed.example"), SigningAlgorithm::kSha256WithEcdsa));
+  std::string changed = Unwrap(csr.ToPem());
+  // The subject travels base64-encoded; rewrite the CSR in DER instead.
+  std::string der = testing::PemToDer(changed);
+  size_t at = der.find("signed.example");
+  REQUIRE(at != std::string::npos);
+  der[at] = 'S';
+
+  Csr parsed = Unwrap(Csr::FromPem(testing::DerToPem(der, "CERTIFICATE REQUEST")));
+  CHECK(parsed.VerifySignature().code() == kMalformedCsr);
+}
+
+TEST_CASE("An EC CSR whose public key is not on its curve is MalformedCSRException") {
+  PrivateKey key = Unwrap(PrivateKey::Generate(KeyAlgorithm::kEcPrime256v1));
+  Csr csr = Unwrap(Csr::Create(key, testing::Named("cn"), SigningAlgorithm::kSha256WithEcdsa));
+  std::string der = testing::PemToDer(Unwrap(csr.ToPem()));
+  const ASN1_BIT_STRING* bits = csr.key_bits();
+  std::string point(reinterpret_cast<const char*>(ASN1_STRING_get0_data(bits)),
+                    static_cast<size_t>(ASN1_STRING_length(bits)));
+  size_t at = der.find(point);
+  REQUIRE(at != std::string::npos);
+  der[at + point.size() - 1] ^= 0x01;  // the last byte of Y: the point leaves the curve
+
+  Result<Csr> parsed = Csr::FromPem(testing::DerToPem(der, "CERTIFICATE REQUEST"));
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.status().code() == kMalformedCsr);
+  CHECK_THAT(parsed.status().message(), Catch::Contains("public key"));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "tests/pki/pki_test_util.h"
 
+#include <openssl/pem.h>
 #include <sys/wait.h>
 
 #include <array>
@@ -8,6 +9,7 @@
 #include <fstream>
 #include <memory>
 
+#include "emulator/pki/bio.h"
 #include "emulator/pki/csr.h"
 
 namespace crossmesh::pki::testing {
@@ -114,6 +116,28 @@ CommandResult OpensslVerify(const Certificate& leaf, const std::vector<Certifica
   }
   command += " " + dir.Write("leaf.pem", Unwrap(leaf.ToPem()));
   return RunCommand(command);
+}
+
+std::string PemToDer(const std::string& pem) {
+  BioPtr bio = ReadBio(pem);
+  char* name = nullptr;
+  char* header = nullptr;
+  unsigned char* data = nullptr;
+  long length = 0;
+  REQUIRE(PEM_read_bio(bio.get(), &name, &header, &data, &length) == 1);
+  std::string der(reinterpret_cast<const char*>(data), static_cast<size_t>(length));
+  OPENSSL_free(name);
+  OPENSSL_free(header);
+  OPENSSL_free(data);
+  return der;
+}
+
+std::string DerToPem(const std::string& der, const std::string& label) {
+  BioPtr bio = WriteBio();
+  REQUIRE(PEM_write_bio(bio.get(), label.c_str(), "",
+                        reinterpret_cast<const unsigned char*>(der.data()),
+                        static_cast<long>(der.size())) > 0);
+  return BioContents(bio.get());
 }
 
 }  // namespace crossmesh::pki::testing

@@ -58,6 +58,11 @@ TestCa MakeSubordinate(const TestCa& parent, KeyAlgorithm key_algorithm, Signing
                        TimePoint not_after = kNow + 1825 * kDay);
 
 // An end-entity certificate for a fresh key, issued by `ca`.
+// The DER inside one PEM block, and a PEM block of `label` around DER: for tests that change
+// encoded bytes.
+std::string PemToDer(const std::string& pem);
+std::string DerToPem(const std::string& der, const std::string& label);
+
 Certificate IssueLeaf(const TestCa& ca, SigningAlgorithm signing, const std::string& common_name,
                       TimePoint not_before = kNow - kDay, TimePoint not_after = kNow + 395 * kDay,
                       KeyAlgorithm key_algorithm = KeyAlgorithm::kEcPrime256v1);

@@ -20,8 +20,12 @@ std::string KeyIdOf(const ASN1_OCTET_STRING* id) {
 
 Certificate IssueWith(const SigningCa& ca, SigningAlgorithm signing) {
   auto key = Unwrap(PrivateKey::Generate(KeyAlgorithm::kEcPrime256v1));
-  IssueOptions options{CertificateTemplate::kEndEntityV1, signing, kNow - kDay, kNow + 30 * kDay,
-                       std::vector<std::string>{"leaf.example.com"}};
+  IssueOptions options{CertificateTemplate::kEndEntityV1,
+                       signing,
+                       kNow - kDay,
+                       kNow + 30 * kDay,
+                       std::vector<std::string>{"leaf.example.com"},
+                       {}};
   return Unwrap(IssueForPublicKey(key.public_key(), Named("leaf"), ca, options));
 }
 

@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "emulator/acmpca/model/certificate_rows.h"
 #include "emulator/core/arn.h"
 #include "emulator/core/ids.h"
 
@@ -51,6 +52,7 @@ const std::vector<std::string> kMigrations = {
     " PRIMARY KEY (account, region, ca_id, key),"
     " FOREIGN KEY (account, region, ca_id) REFERENCES acmpca_cas(account, region, id)"
     "   ON DELETE CASCADE);",
+    CertificateRowsMigration(),
 };
 
 constexpr std::string_view kCaColumns =

@@ -7,6 +7,7 @@
 #include "emulator/acmpca/model/acmpca_model.h"
 #include "emulator/acmpca/model/authorize.h"
 #include "emulator/acmpca/model/ca_store.h"
+#include "emulator/acmpca/model/certificate_rows.h"
 #include "emulator/acmpca/model/rules.h"
 #include "emulator/acmpca/model/signer.h"
 #include "emulator/acmpca/model/validity.h"
@@ -190,15 +191,20 @@ Result<CertificateAndChain> GetCertificate(Store& store, const CallContext& ctx,
       *ca, "GetCertificate",
       {CaStatus::kPendingCertificate, CaStatus::kActive, CaStatus::kDisabled, CaStatus::kExpired}));
 
-  auto stmt = store.Prepare(
-      "SELECT certificate_pem, template, requester_account FROM acmpca_certificates"
-      " WHERE account = ? AND region = ? AND ca_id = ? AND id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, ca->account).Bind(2, ca->region).Bind(3, ca->id).Bind(4, certificate->id);
-  if (!stmt->Step()) {
-    CM_RETURN_IF_ERROR(stmt->status());
+  auto row = FindCertificateRow(store, *ca, certificate->id);
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) {
     return Error("ResourceNotFoundException",
                  fmt::format("Could not find certificate {}", certificate_arn));
+  }
+  auto stmt = store.Prepare(
+      "SELECT certificate_pem, template, requester_account FROM acmpca_certificates"
+      " WHERE row = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, **row);
+  if (!stmt->Step()) {
+    CM_RETURN_IF_ERROR(stmt->status());
+    return Error("InternalFailure", "the row of " + std::string(certificate_arn) + " vanished");
   }
   // Through a share an account reads back what it issued, never the owner's or a third
   // account's certificates (issue 4: "GetCertificate for certificates it issued").
@@ -228,15 +234,18 @@ Status RevokeCertificate(Store& store, const CallContext& ctx, std::string_view 
                              serial));
   }
 
-  auto stmt = store.Prepare(
-      "SELECT revoked_ms FROM acmpca_certificates"
-      " WHERE account = ? AND region = ? AND ca_id = ? AND id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, ca->account).Bind(2, ca->region).Bind(3, ca->id).Bind(4, id);
-  if (!stmt->Step()) {
-    CM_RETURN_IF_ERROR(stmt->status());
+  auto row = FindCertificateRow(store, *ca, id);
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) {
     return Error("ResourceNotFoundException",
                  fmt::format("{} has not issued a certificate with serial {}", ca->arn, serial));
+  }
+  auto stmt = store.Prepare("SELECT revoked_ms FROM acmpca_certificates WHERE row = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, **row);
+  if (!stmt->Step()) {
+    CM_RETURN_IF_ERROR(stmt->status());
+    return Error("InternalFailure", fmt::format("the row of serial {} vanished", serial));
   }
   if (!stmt->IsNull(0)) {
     return Error("RequestAlreadyProcessedException",
@@ -244,11 +253,10 @@ Status RevokeCertificate(Store& store, const CallContext& ctx, std::string_view 
   }
 
   auto update = store.Prepare(
-      "UPDATE acmpca_certificates SET revoked_ms = ?, revocation_reason = ?"
-      " WHERE account = ? AND region = ? AND ca_id = ? AND id = ?");
+      "UPDATE acmpca_certificates SET revoked_ms = ?, revocation_reason = ? WHERE row = ?");
   if (!update.ok()) return update.status();
   update->Bind(1, ToMillis(ctx.now)).Bind(2, NameOf(kRevocationReasonNames, reason));
-  update->Bind(3, ca->account).Bind(4, ca->region).Bind(5, ca->id).Bind(6, id);
+  update->Bind(3, **row);
   CM_RETURN_IF_ERROR(update->Run());
   spdlog::info("certificate revoked ca={} serial={} reason={}", ca->arn, serial,
                NameOf(kRevocationReasonNames, reason));

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "emulator/acmpca/model/ca_store.h"
+#include "emulator/acmpca/model/certificate_rows.h"
 #include "emulator/pki/certificate_template.h"
 
 namespace crossmesh::acmpca {
@@ -73,26 +74,6 @@ Result<std::shared_ptr<const CaSigner>> ParseSigner(const CaRecord& ca,
   return std::shared_ptr<const CaSigner>(std::move(signer));
 }
 
-Status InsertCertificate(Store& store, const CaRecord& ca, const IssueAndStoreInput& input,
-                         const StoredCertificate& issued, TimePoint now) {
-  auto stmt = store.Prepare(
-      "INSERT INTO acmpca_certificates (account, region, ca_id, id, serial, certificate_pem,"
-      " template, requester_account, issued_ms, not_after_ms, idempotency_token, request_hash)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, ca.account).Bind(2, ca.region).Bind(3, ca.id);
-  stmt->Bind(4, issued.certificate.serial_hex()).Bind(5, issued.certificate.serial_colon_hex());
-  stmt->Bind(6, issued.pem).Bind(7, pki::TemplateName(input.options.certificate_template));
-  stmt->Bind(8, input.requester_account).Bind(9, ToMillis(now));
-  stmt->Bind(10, ToMillis(issued.certificate.not_after()));
-  if (input.idempotency_token.empty()) {
-    stmt->BindNull(11).BindNull(12);
-  } else {
-    stmt->Bind(11, input.idempotency_token).Bind(12, input.request_hash);
-  }
-  return stmt->Run();
-}
-
 }  // namespace
 
 Result<std::shared_ptr<const CaSigner>> LoadSigner(Store& store, const CaRecord& ca) {
@@ -114,14 +95,31 @@ Result<StoredCertificate> IssueAndStore(Store& store, const CaRecord& ca,
   pki::SigningCa signing_ca{&material.key, material.certificate ? &*material.certificate : nullptr,
                             material.prepared.get()};
 
-  auto certificate = pki::IssueFromCsr(*input.csr, signing_ca, input.options);
+  auto slot = NextSerialSlot(store);
+  if (!slot.ok()) return slot.status();
+  pki::IssueOptions options = input.options;
+  options.serial = std::move(slot->serial);
+  auto certificate = pki::IssueFromCsr(*input.csr, signing_ca, options);
   if (!certificate.ok()) return certificate.status();
   auto pem = certificate->ToPem();
   if (!pem.ok()) return pem.status();
 
-  StoredCertificate issued{MakeCertificateArn(ca.arn, certificate->serial_hex()),
-                           std::move(*certificate), std::move(*pem)};
-  CM_RETURN_IF_ERROR(InsertCertificate(store, ca, input, issued, now));
+  const std::string id = certificate->serial_hex();
+  const std::string colon_serial = certificate->serial_colon_hex();
+  StoredCertificate issued{MakeCertificateArn(ca.arn, id), std::move(*certificate),
+                           std::move(*pem)};
+  CertificateRow row{&ca,
+                     slot->row,
+                     id,
+                     colon_serial,
+                     issued.pem,
+                     pki::TemplateName(options.certificate_template),
+                     input.requester_account,
+                     now,
+                     issued.certificate.not_after(),
+                     input.idempotency_token,
+                     input.request_hash};
+  CM_RETURN_IF_ERROR(InsertCertificateRow(store, row));
   spdlog::debug("certificate issued arn={} template={} requester={}", issued.arn,
                 pki::TemplateName(input.options.certificate_template), input.requester_account);
   return issued;
