@@ -3,6 +3,9 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <array>
 #include <stdexcept>
 #include <vector>
@@ -12,14 +15,45 @@ namespace {
 
 std::vector<unsigned char> RandomBytes(size_t n) {
   std::vector<unsigned char> out(n);
-  if (RAND_bytes(out.data(), static_cast<int>(n)) != 1) {
-    // Without randomness no identifier or key is safe to hand out; this is not recoverable.
-    throw std::runtime_error("OpenSSL RAND_bytes failed");
-  }
+  FillRandom(out);
   return out;
 }
 
+// One block per thread, handed out once each; a forked child starts a block of its own rather
+// than repeat its parent's bytes.
+struct RandomBlock {
+  std::array<uint8_t, 512> bytes{};
+  size_t used = 512;
+  pid_t owner = 0;
+};
+
 }  // namespace
+
+void FillRandom(std::span<uint8_t> out) {
+  thread_local RandomBlock block;
+  const pid_t pid = getpid();
+  if (block.owner != pid) {
+    block.used = block.bytes.size();
+    block.owner = pid;
+  }
+  size_t filled = 0;
+  while (filled < out.size()) {
+    if (block.used == block.bytes.size()) {
+      if (RAND_bytes(block.bytes.data(), static_cast<int>(block.bytes.size())) != 1) {
+        // Without randomness no identifier or key is safe to hand out; this is not recoverable.
+        throw std::runtime_error("OpenSSL RAND_bytes failed");
+      }
+      block.used = 0;
+    }
+    const size_t take = std::min(out.size() - filled, block.bytes.size() - block.used);
+    std::copy_n(block.bytes.begin() + static_cast<std::ptrdiff_t>(block.used), take,
+                out.begin() + static_cast<std::ptrdiff_t>(filled));
+    // Handed-out bytes are not kept where a later reader of this memory could find them.
+    std::fill_n(block.bytes.begin() + static_cast<std::ptrdiff_t>(block.used), take, 0);
+    block.used += take;
+    filled += take;
+  }
+}
 
 std::string HexEncode(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";

@@ -1,9 +1,10 @@
 #include "emulator/acmpca/model/certificate_rows.h"
 
 #include <fmt/format.h>
-#include <openssl/rand.h>
 
 #include <charconv>
+
+#include "emulator/core/ids.h"
 
 namespace crossmesh::acmpca {
 namespace {
@@ -43,9 +44,7 @@ Result<SerialSlot> NextSerialSlot(Store& store) {
   for (int i = 0; i < 8; ++i) {
     slot.serial[i] = static_cast<uint8_t>(static_cast<uint64_t>(slot.row) >> (56 - 8 * i));
   }
-  if (RAND_bytes(slot.serial.data() + 8, static_cast<int>(kRandomSerialBytes)) != 1) {
-    return Error("InternalFailure", "the random generator failed to produce a serial");
-  }
+  FillRandom(std::span<uint8_t>(slot.serial).subspan(8));
   return slot;
 }
 
