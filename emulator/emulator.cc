@@ -63,7 +63,7 @@ void Emulator::AddService(std::unique_ptr<Service> service) {
   services_.push_back(std::move(service));
 }
 
-Service* Emulator::FindService(std::string_view signing_name) {
+Service* Emulator::FindService(std::string_view signing_name) const {
   for (auto& service : services_) {
     if (service->signing_name() == signing_name) return service.get();
   }
@@ -78,6 +78,22 @@ Protocol Emulator::DetectProtocol(const WireRequest& request) const {
     return Protocol::kQuery;
   }
   return Protocol::kRestJson;
+}
+
+WireResponse Emulator::RenderTransportError(const WireRequest& head, const Status& status) const {
+  std::string request_id = NewUuid();
+  if (const Service* service = FindService(ScopeService(head))) {
+    return RenderError(service->protocol(), status, request_id, service->xml_namespace());
+  }
+  return RenderError(DetectProtocol(head), status, request_id);
+}
+
+std::map<std::string, std::vector<std::string>> Emulator::OperationTable() const {
+  std::map<std::string, std::vector<std::string>> table;
+  for (const auto& service : services_) {
+    table[std::string(service->signing_name())] = service->operations();
+  }
+  return table;
 }
 
 Result<CallContext> Emulator::Authenticate(const WireRequest& request, Protocol protocol,

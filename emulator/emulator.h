@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -41,6 +42,14 @@ class Emulator {
 
   WireResponse Handle(const WireRequest& request);
 
+  // Renders an error the HTTP layer raises before a request is whole (its body too large or too
+  // slow), from the request line and headers alone: the service the SigV4 scope names decides
+  // the protocol; without a readable scope, X-Amz-Target, the Content-Type or the path do.
+  WireResponse RenderTransportError(const WireRequest& head, const Status& status) const;
+
+  // Every service's operations (Service::operations()) by signing name ("acm-pca").
+  std::map<std::string, std::vector<std::string>> OperationTable() const;
+
   // Runs `fn(ctx)` as `account_name` in `region` inside one transaction, committed when fn
   // succeeds. fn returns Status or Result<T>.
   template <typename Fn>
@@ -71,7 +80,7 @@ class Emulator {
   Result<CallContext> Authenticate(const WireRequest& request, Protocol protocol,
                                    std::string_view request_id, std::string* service_name);
   Protocol DetectProtocol(const WireRequest& request) const;
-  Service* FindService(std::string_view signing_name);
+  Service* FindService(std::string_view signing_name) const;
   Status RunDueEventsLocked(TimePoint until);
   Status SaveClockLocked();
   Status LoadClock();

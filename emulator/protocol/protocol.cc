@@ -18,6 +18,7 @@ int CommonStatus(std::string_view code) {
       {"InvalidSignatureException", 403},
       {"UnrecognizedClientException", 403},
       {"IncompleteSignatureException", 403},
+      {"RequestTimeoutException", 408},
       {"RequestEntityTooLargeException", 413},
       {"InternalFailure", 500},
       {"ServiceUnavailable", 503},

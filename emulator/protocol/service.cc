@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 namespace crossmesh {
 namespace {
 
@@ -41,7 +43,25 @@ std::vector<std::string> SplitPath(std::string_view path) {
   return out;
 }
 
+template <typename Map>
+std::vector<std::string> Keys(const Map& handlers) {
+  std::vector<std::string> out;
+  out.reserve(handlers.size());
+  for (const auto& entry : handlers) out.push_back(entry.first);
+  return out;
+}
+
 }  // namespace
+
+std::vector<std::string> JsonRpcService::operations() const { return Keys(handlers_); }
+
+std::vector<std::string> QueryService::operations() const { return Keys(handlers_); }
+
+std::vector<std::string> RestJsonService::operations() const {
+  std::set<std::string> names;
+  for (const auto& route : routes_) names.insert(route.operation);
+  return {names.begin(), names.end()};
+}
 
 WireResponse JsonRpcService::Handle(const CallContext& ctx, const WireRequest& request) {
   const std::string* target = request.Header("X-Amz-Target");

@@ -23,8 +23,12 @@ class Service {
   virtual ~Service() = default;
   virtual std::string_view signing_name() const = 0;  // credential-scope service: "acm-pca"
   virtual Protocol protocol() const = 0;
+  // The namespace of XML answers (query protocol); empty for the JSON protocols.
+  virtual std::string_view xml_namespace() const { return {}; }
   // Always answers: unknown operations get UnknownOperationException in the protocol's shape.
   virtual WireResponse Handle(const CallContext& ctx, const WireRequest& request) = 0;
+  // The operations Handle() dispatches, by AWS name, sorted; a REST name once for all its routes.
+  virtual std::vector<std::string> operations() const = 0;
 };
 
 // JSON 1.1: POST / with X-Amz-Target "<prefix>.<Operation>".
@@ -42,6 +46,7 @@ class JsonRpcService : public Service {
   std::string_view signing_name() const override { return signing_name_; }
   Protocol protocol() const override { return Protocol::kJson11; }
   WireResponse Handle(const CallContext& ctx, const WireRequest& request) override;
+  std::vector<std::string> operations() const override;
 
  private:
   std::string signing_name_;
@@ -71,6 +76,7 @@ class RestJsonService : public Service {
   std::string_view signing_name() const override { return signing_name_; }
   Protocol protocol() const override { return Protocol::kRestJson; }
   WireResponse Handle(const CallContext& ctx, const WireRequest& request) override;
+  std::vector<std::string> operations() const override;
 
  private:
   struct Route {
@@ -100,7 +106,9 @@ class QueryService : public Service {
 
   std::string_view signing_name() const override { return signing_name_; }
   Protocol protocol() const override { return Protocol::kQuery; }
+  std::string_view xml_namespace() const override { return xml_namespace_; }
   WireResponse Handle(const CallContext& ctx, const WireRequest& request) override;
+  std::vector<std::string> operations() const override;
 
  private:
   std::string signing_name_;

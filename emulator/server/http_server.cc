@@ -8,6 +8,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -40,8 +43,21 @@ struct HttpServer::Impl {
 
   asio::awaitable<void> Accept();
   asio::awaitable<void> Serve(tcp::socket socket);
+  asio::awaitable<beast::error_code> ReadRequest(beast::tcp_stream& stream,
+                                                 beast::flat_buffer& buffer,
+                                                 http::request_parser<http::string_body>& parser,
+                                                 bool& body_stalled);
   http::response<http::string_body> Respond(const http::request<http::string_body>& request,
                                             const std::string& remote);
+  // Answers for requests whose body was not read, in the protocol their headers name.
+  http::response<http::string_body> StalledBodyAnswer(
+      const http::request<http::string_body>& request) const;
+  http::response<http::string_body> OversizedBodyAnswer(
+      const http::request<http::string_body>& request) const;
+  // The answer to a request that could not be read (`ec`): its body too large, or its headers
+  // too large or malformed, answered in JSON as nothing names a protocol then.
+  http::response<http::string_body> BadRequestAnswer(
+      beast::error_code ec, const http::request<http::string_body>& request) const;
   static http::response<http::string_body> TransportError(int status, std::string_view code,
                                                           std::string message);
 };
@@ -63,6 +79,29 @@ WireRequest ToWire(const http::request<http::string_body>& request, const std::s
   return wire;
 }
 
+// The request line and headers of a request whose body was not read, for error rendering.
+WireRequest HeadToWire(const http::request<http::string_body>& request) {
+  http::request<http::string_body> head(request.base());
+  return ToWire(head, {});
+}
+
+http::response<http::string_body> ToBeast(WireResponse wire, unsigned version, bool keep_alive) {
+  http::response<http::string_body> response{static_cast<http::status>(wire.status), version};
+  response.set(http::field::server, "crossmesh");
+  for (auto& [name, value] : wire.headers) response.set(name, value);
+  response.body() = std::move(wire.body);
+  response.keep_alive(keep_alive);
+  response.prepare_payload();
+  return response;
+}
+
+// The read deadline of one body, shared with the timer's handler, which may run after the read
+// has ended (both run on the connection's strand, so no lock).
+struct BodyDeadline {
+  bool read_done = false;
+  bool fired = false;
+};
+
 }  // namespace
 
 http::response<http::string_body> HttpServer::Impl::TransportError(int status,
@@ -80,14 +119,73 @@ http::response<http::string_body> HttpServer::Impl::TransportError(int status,
 http::response<http::string_body> HttpServer::Impl::Respond(
     const http::request<http::string_body>& request, const std::string& remote) {
   WireResponse wire = emulator.Handle(ToWire(request, remote));
-  http::response<http::string_body> response{static_cast<http::status>(wire.status),
-                                             request.version()};
-  response.set(http::field::server, "crossmesh");
-  for (auto& [name, value] : wire.headers) response.set(name, value);
-  response.body() = std::move(wire.body);
-  response.keep_alive(request.keep_alive() && !stopping);
-  response.prepare_payload();
-  return response;
+  return ToBeast(std::move(wire), request.version(), request.keep_alive() && !stopping);
+}
+
+http::response<http::string_body> HttpServer::Impl::StalledBodyAnswer(
+    const http::request<http::string_body>& request) const {
+  Status timed_out = Error("RequestTimeoutException",
+                           fmt::format("the request body did not arrive within {} s of its "
+                                       "headers; send the whole body without pausing",
+                                       options.idle_timeout_seconds));
+  WireResponse wire = emulator.RenderTransportError(HeadToWire(request), timed_out);
+  return ToBeast(std::move(wire), request.version(), false);
+}
+
+http::response<http::string_body> HttpServer::Impl::OversizedBodyAnswer(
+    const http::request<http::string_body>& request) const {
+  Status too_large = Error("RequestEntityTooLargeException",
+                           fmt::format("the request body exceeds the {}-byte limit; send a "
+                                       "smaller body or raise crossmesh serve --max-body-bytes",
+                                       options.max_body_bytes));
+  WireResponse wire = emulator.RenderTransportError(HeadToWire(request), too_large);
+  return ToBeast(std::move(wire), request.version(), false);
+}
+
+http::response<http::string_body> HttpServer::Impl::BadRequestAnswer(
+    beast::error_code ec, const http::request<http::string_body>& request) const {
+  if (ec == http::error::body_limit) return OversizedBodyAnswer(request);
+  if (ec == http::error::header_limit) {
+    return TransportError(
+        431, "RequestHeaderFieldsTooLarge",
+        fmt::format("the request headers exceed the {}-byte limit", options.max_header_bytes));
+  }
+  return TransportError(400, "BadRequestException",
+                        fmt::format("malformed HTTP request ({}); crossmesh expects HTTP/1.1 "
+                                    "requests from an AWS client",
+                                    ec.message()));
+}
+
+asio::awaitable<beast::error_code> HttpServer::Impl::ReadRequest(
+    beast::tcp_stream& stream, beast::flat_buffer& buffer,
+    http::request_parser<http::string_body>& parser, bool& body_stalled) {
+  const auto idle = std::chrono::seconds(options.idle_timeout_seconds);
+  beast::error_code ec;
+
+  // The headers under the stream's own timeout: a peer that sent nothing or half a header has
+  // made no request to answer, and tcp_stream closes its socket.
+  stream.expires_after(idle);
+  co_await http::async_read_header(stream, buffer, parser,
+                                   asio::redirect_error(asio::use_awaitable, ec));
+  if (ec || parser.is_done()) co_return ec;
+
+  // The body under a timer of our own that only cancels the read: tcp_stream's timer would close
+  // the socket, leaving no way to send the 408 a request that stalls mid-body is owed.
+  stream.expires_never();
+  auto deadline = std::make_shared<BodyDeadline>();
+  asio::steady_timer timer(co_await asio::this_coro::executor, idle);
+  timer.async_wait([deadline, &stream](beast::error_code timer_ec) {
+    if (timer_ec || deadline->read_done) return;
+    deadline->fired = true;
+    stream.socket().cancel(timer_ec);
+  });
+  co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+  deadline->read_done = true;
+  timer.cancel();
+
+  body_stalled = deadline->fired;
+  stream.expires_after(idle);  // bounds the write of the answer, as for the headers
+  co_return ec;
 }
 
 asio::awaitable<void> HttpServer::Impl::Serve(tcp::socket socket) {
@@ -101,32 +199,24 @@ asio::awaitable<void> HttpServer::Impl::Serve(tcp::socket socket) {
     http::request_parser<http::string_body> parser;
     parser.body_limit(options.max_body_bytes);
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
-    stream.expires_after(std::chrono::seconds(options.idle_timeout_seconds));
-    co_await http::async_read(stream, buffer, parser,
-                              asio::redirect_error(asio::use_awaitable, ec));
+    bool body_stalled = false;
+    ec = co_await ReadRequest(stream, buffer, parser, body_stalled);
 
+    if (body_stalled) {
+      auto response = StalledBodyAnswer(parser.get());
+      spdlog::info("request body timed out from {}: {} {}", remote,
+                   std::string(parser.get().method_string()), std::string(parser.get().target()));
+      co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+      break;
+    }
     if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
         ec == asio::error::operation_aborted || ec == http::error::partial_message) {
-      // The peer went away or stalled mid-request: there is nobody left to answer.
+      // The peer went away, or stalled before its headers were whole: there is nobody to answer.
       spdlog::debug("connection from {} closed: {}", remote, ec.message());
       break;
     }
     if (ec) {
-      auto response =
-          ec == http::error::body_limit
-              ? TransportError(413, "RequestEntityTooLargeException",
-                               fmt::format("the request body exceeds the {}-byte limit; send a "
-                                           "smaller body or raise crossmesh serve "
-                                           "--max-body-bytes",
-                                           options.max_body_bytes))
-          : ec == http::error::header_limit
-              ? TransportError(431, "RequestHeaderFieldsTooLarge",
-                               fmt::format("the request headers exceed the {}-byte limit",
-                                           options.max_header_bytes))
-              : TransportError(400, "BadRequestException",
-                               fmt::format("malformed HTTP request ({}); crossmesh expects "
-                                           "HTTP/1.1 requests from an AWS client",
-                                           ec.message()));
+      auto response = BadRequestAnswer(ec, parser.get());
       spdlog::info("bad request from {}: {}", remote, ec.message());
       co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
       break;
@@ -164,7 +254,8 @@ asio::awaitable<void> HttpServer::Impl::Accept() {
       spdlog::warn("accept failed: {}", ec.message());
       continue;
     }
-    asio::co_spawn(ioc, Serve(std::move(socket)), asio::detached);
+    // A strand per connection: the body timer's handler and the coroutine share the socket.
+    asio::co_spawn(asio::make_strand(ioc), Serve(std::move(socket)), asio::detached);
   }
 }
 

@@ -1,7 +1,9 @@
 // HttpServer: the emulator's HTTP/1.1 endpoint (Boost.Beast), loopback only.
 //
 // Keep-alive, concurrent connections on a small thread pool, a body-size limit, a header-size
-// limit and an idle timeout per connection. Stop() is graceful: no new connections, requests in
+// limit and an idle timeout per connection. A connection idle before its headers are whole is
+// closed without an answer; a body that stalls gets a 408, and one too large a 413, each in the
+// error shape of the protocol the headers name. Stop() is graceful: no new connections, requests in
 // flight finish and are answered with "Connection: close".
 #pragma once
 

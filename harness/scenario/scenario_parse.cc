@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -15,6 +16,7 @@
 
 #include "emulator/core/clock.h"
 #include "emulator/core/text_file.h"
+#include "harness/scenario/operation_names.h"
 #include "harness/scenario/scenario.h"
 #include "harness/scenario/variables.h"
 
@@ -257,6 +259,29 @@ class Reader {
 
 // ---- steps ----
 
+// The operation must be one the emulator dispatches, or the run would fail at this step only
+// after every step before it had run. Recorded, not thrown: the step's other fields are read too.
+void CheckOperation(const Reader& r, const YAML::Node& node, const std::string& text,
+                    const Step& step) {
+  const std::vector<std::string>& known = KnownOperations(step.service);
+  bool templated = step.operation.find("${") != std::string::npos;
+  if (known.empty() || templated ||
+      std::binary_search(known.begin(), known.end(), step.operation)) {
+    return;
+  }
+
+  Place place = r.At(node);
+  if (node.Tag() == "?") {  // a plain scalar: point at the operation word itself
+    size_t after_service = text.find(step.service) + step.service.size();
+    place.column += static_cast<int>(text.find(step.operation, after_service));
+  }
+  std::string nearest = NearestName(step.operation, known);
+  std::string hint = nearest.empty() ? fmt::format("its operations are {}", fmt::join(known, ", "))
+                                     : fmt::format("did you mean '{}'?", nearest);
+  r.Record({place,
+            fmt::format("'{}' is not an operation of {}; {}", step.operation, step.service, hint)});
+}
+
 void ReadCall(const Reader& r, const YAML::Node& node, const std::string& text, Step& step) {
   std::istringstream words(text);
   std::string extra;
@@ -270,6 +295,7 @@ void ReadCall(const Reader& r, const YAML::Node& node, const std::string& text, 
     r.Fail(node, fmt::format("crossmesh does not emulate service '{}'; use one of: {}",
                              step.service, fmt::join(kServices, ", ")));
   }
+  CheckOperation(r, node, text, step);
 }
 
 void CheckCallShape(const Reader& r, const YAML::Node& map, Step& step) {

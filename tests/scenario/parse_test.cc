@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "emulator/emulator.h"
 #include "harness/scenario/scenario.h"
 
 using namespace crossmesh;
@@ -56,6 +57,9 @@ TEST_CASE("Each kind of mistake in a scenario file is reported at its line and c
       {"unknown service",
        "name: x\nsteps:\n  - name: a\n    as: frontend\n    call: s3 ListBuckets\n", 5, 11,
        "does not emulate service 's3'"},
+      {"misspelt operation",
+       "name: x\nsteps:\n  - name: a\n    as: frontend\n    call: acm-pca IssueCertficate\n", 5, 19,
+       "'IssueCertficate' is not an operation of acm-pca; did you mean 'IssueCertificate'?"},
       {"REST call without a path",
        "name: x\nsteps:\n  - name: a\n    as: frontend\n    call: appmesh ListMeshes\n", 3, 5,
        "give 'method' and 'path'"},
@@ -358,4 +362,64 @@ expect:
       CROSSMESH_SOURCE_DIR "/scenarios/z.yaml", CROSSMESH_SOURCE_DIR "/fixtures");
   REQUIRE_FALSE(clash.ok());
   CHECK_THAT(clash.status().message(), Catch::Contains("create the root CA"));
+}
+
+TEST_CASE(
+    "An unknown operation is reported when the file is read, with the file's other mistakes") {
+  auto parsed = Parse(
+      "name: x\n"
+      "steps:\n"
+      "  - name: a\n"
+      "    as: frontend\n"
+      "    call: sts GetCallerIdentity\n"
+      "  - name: b\n"
+      "    as: frontend\n"
+      "    call: acm requestcertificate\n"
+      "    captrue: {a: b}\n"
+      "  - name: c\n"
+      "    as: frontend\n"
+      "    call: ram CreateResourceShares\n"
+      "  - name: d\n"
+      "    as: frontend\n"
+      "    call: \"sts Frobnicate\"\n"
+      "timeline:\n"
+      "  - step: {name: e, as: frontend, call: appmesh ListMesh, method: GET, path: /x}\n");
+  REQUIRE_FALSE(parsed.ok());
+  const std::string& message = parsed.status().message();
+  INFO(message);
+  CHECK_THAT(message, Catch::StartsWith("test.yaml:8:15: 'requestcertificate' is not an operation "
+                                        "of acm; did you mean 'RequestCertificate'?"));
+  CHECK_THAT(message, Catch::Contains("\ntest.yaml:9:5: unknown field 'captrue' in a step"));
+  CHECK_THAT(message, Catch::Contains("\ntest.yaml:12:15: 'CreateResourceShares' is not an "
+                                      "operation of ram; did you mean 'CreateResourceShare'?"));
+  // Nothing close: the service's operations are listed instead.
+  CHECK_THAT(message, Catch::Contains("\ntest.yaml:15:11: 'Frobnicate' is not an operation of "
+                                      "sts; its operations are ") &&
+                          Catch::Contains("GetCallerIdentity"));
+  CHECK_THAT(message, Catch::Contains("\ntest.yaml:17:49: 'ListMesh' is not an operation of "
+                                      "appmesh; did you mean 'ListMeshes'?"));
+  CHECK_THAT(message, Catch::EndsWith("(5 problems)"));
+}
+
+TEST_CASE("Every operation the emulator dispatches is accepted in a call step") {
+  auto emulator = Emulator::Create({});
+  REQUIRE(emulator.ok());
+  for (const auto& [service, operations] : (*emulator)->OperationTable()) {
+    if (service != "acm-pca" && service != "acm" && service != "sts") continue;  // no path needed
+    for (const std::string& operation : operations) {
+      INFO(service << " " << operation);
+      auto parsed = Parse(fmt::format(
+          "name: x\nsteps:\n  - {{name: a, as: frontend, call: {} {}}}\n", service, operation));
+      CHECK(parsed.ok());
+    }
+  }
+}
+
+TEST_CASE("Every shipped scenario names only operations the emulator dispatches") {
+  for (const auto& entry : std::filesystem::directory_iterator(CROSSMESH_SOURCE_DIR "/scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    auto loaded = LoadScenarioFile(entry.path().string(), CROSSMESH_SOURCE_DIR "/fixtures");
+    INFO(entry.path().string() << ": " << (loaded.ok() ? "" : loaded.status().message()));
+    CHECK(loaded.ok());
+  }
 }

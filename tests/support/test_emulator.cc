@@ -114,12 +114,11 @@ std::string TempDir::Write(const std::string& name, const std::string& text) con
   return full;
 }
 
-TestEmulator::TestEmulator(EmulatorOptions options) {
+TestEmulator::TestEmulator(EmulatorOptions options, ServerOptions server_options) {
   auto emulator = Emulator::Create(std::move(options));
   REQUIRE(emulator.ok());
   emulator_ = std::move(*emulator);
 
-  ServerOptions server_options;
   server_options.port = 0;
   server_ = std::make_unique<HttpServer>(*emulator_, server_options);
   auto port = server_->Listen();

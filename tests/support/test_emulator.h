@@ -41,7 +41,8 @@ class TempDir {
 
 class TestEmulator {
  public:
-  explicit TestEmulator(EmulatorOptions options = {});
+  // The server listens on a free loopback port whatever server_options.port says.
+  explicit TestEmulator(EmulatorOptions options = {}, ServerOptions server_options = {});
   ~TestEmulator();
 
   Emulator& emulator() { return *emulator_; }
