@@ -6,6 +6,8 @@
 #include <optional>
 #include <vector>
 
+#include "harness/manifests/runaway_quote.h"
+
 namespace crossmesh::manifests {
 namespace {
 
@@ -115,6 +117,16 @@ std::optional<std::string> UnquotedColon(const std::vector<std::string_view>& li
   return fmt::format("the value of '{}' contains ': '; quote the whole value", kv->key);
 }
 
+// The fix for a quote left open (runaway_quote.h): close it on its own line.
+std::string CloseTheQuote(std::string_view line, const SyntaxError& error) {
+  auto open = static_cast<size_t>(error.pos.column - 1);
+  char quote = open < line.size() ? line[open] : '"';
+  return fmt::format(
+      "close the quote opened at line {} column {}: end the value with '{}' on that line; a quoted "
+      "value meant to span lines continues on lines indented deeper than its key",
+      error.pos.line, error.pos.column, quote);
+}
+
 }  // namespace
 
 std::string DescribeSyntaxError(const SyntaxError& error) {
@@ -137,6 +149,7 @@ std::string ExplainSyntaxError(std::string_view text, const SyntaxError& error) 
   auto lines = Lines(text);
   size_t at = error.pos.line > 0 ? static_cast<size_t>(error.pos.line - 1) : 0;
   if (at >= lines.size()) at = lines.empty() ? 0 : lines.size() - 1;
+  if (error.message.rfind(kRunawayQuoteMessage, 0) == 0) return CloseTheQuote(lines[at], error);
 
   std::vector<std::string> hints;
   auto add = [&](std::optional<std::string> hint) {

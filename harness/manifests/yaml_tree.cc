@@ -5,6 +5,8 @@
 #include <charconv>
 #include <regex>
 
+#include "harness/manifests/runaway_quote.h"
+
 namespace crossmesh::manifests {
 namespace {
 
@@ -65,20 +67,57 @@ bool HasContent(std::string_view chunk) {
   return false;
 }
 
+// The first quoted scalar in `node` that runs on over the keys after it (see runaway_quote.h).
+std::optional<RunawayQuote> FindRunaway(const YAML::Node& node, std::string_view chunk, int depth) {
+  if (depth > kMaxDepth) return std::nullopt;
+  if (node.IsScalar()) {
+    // Quoted scalars are tagged "!"; the mark is their opening quote.
+    size_t open = static_cast<size_t>(node.Mark().pos);
+    bool quoted = node.Tag() == "!" && open < chunk.size();
+    if (quoted && (chunk[open] == '"' || chunk[open] == '\'')) return RunawayAt(chunk, open);
+    return std::nullopt;
+  }
+  if (node.IsMap()) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (auto found = FindRunaway(it->first, chunk, depth + 1)) return found;
+      if (auto found = FindRunaway(it->second, chunk, depth + 1)) return found;
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) {
+      if (auto found = FindRunaway(item, chunk, depth + 1)) return found;
+    }
+  }
+  return std::nullopt;
+}
+
 // Parses one chunk. yaml-cpp may still find several documents in it (a file of plain text can
-// read as a run of scalar documents), so each becomes its own Document.
+// read as a run of scalar documents), so each becomes its own Document. A quote left open is
+// reported where it opened, whether the parser failed further down or read on without noticing.
 void ParseChunk(std::string_view chunk, int first_line, std::vector<Document>* out) {
   Document doc;
   doc.first_line = first_line;
   if (!HasContent(chunk)) return;
   try {
-    for (const auto& root : YAML::LoadAll(std::string(chunk))) {
+    std::vector<YAML::Node> roots = YAML::LoadAll(std::string(chunk));
+    for (const auto& root : roots) {
+      if (auto runaway = FindRunaway(root, chunk, 0)) {
+        doc.error = RunawayQuoteError(chunk, first_line, *runaway);
+        out->push_back(std::move(doc));
+        return;
+      }
+    }
+    for (const auto& root : roots) {
       Document part = doc;
       part.root = Convert(root, first_line, 0);
       if (!part.root->IsNull()) out->push_back(std::move(part));
     }
   } catch (const YAML::Exception& e) {
     doc.error = SyntaxError{At(e.mark, first_line), e.msg};
+    // Only a quote opened before the place the parser gave up can be what misled it.
+    auto runaway = ScanForRunawayQuote(chunk);
+    if (runaway && (e.mark.is_null() || runaway->open < static_cast<size_t>(e.mark.pos))) {
+      doc.error = RunawayQuoteError(chunk, first_line, *runaway);
+    }
     out->push_back(std::move(doc));
   }
 }
