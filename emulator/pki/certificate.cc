@@ -89,15 +89,21 @@ Result<std::string> Certificate::ToPem() const {
   const int length = i2d_X509(x509_.get(), &data);
   OpenSslBufferPtr der(data);
   if (length <= 0) return OpenSslFailure(kRequestFailed, "cannot write the certificate as PEM");
+  return CertificateDerToPem(
+      {reinterpret_cast<const char*>(der.get()), static_cast<size_t>(length)});
+}
 
+std::string CertificateDerToPem(std::string_view der) {
   // RFC 7468 text, as PEM_write_bio_X509 writes it (64 columns), without a BIO per call: a
   // certificate is written once per issuance.
-  constexpr int kBytesPerLine = 48;
+  constexpr size_t kBytesPerLine = 48;
   std::string pem = "-----BEGIN CERTIFICATE-----\n";
   std::array<unsigned char, 65> line{};
-  for (int offset = 0; offset < length; offset += kBytesPerLine) {
-    const int chunk = std::min(kBytesPerLine, length - offset);
-    const int written = EVP_EncodeBlock(line.data(), der.get() + offset, chunk);
+  for (size_t offset = 0; offset < der.size(); offset += kBytesPerLine) {
+    const size_t chunk = std::min(kBytesPerLine, der.size() - offset);
+    const int written =
+        EVP_EncodeBlock(line.data(), reinterpret_cast<const unsigned char*>(der.data()) + offset,
+                        static_cast<int>(chunk));
     pem.append(reinterpret_cast<const char*>(line.data()), static_cast<size_t>(written));
     pem += '\n';
   }

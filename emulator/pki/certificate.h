@@ -117,4 +117,7 @@ Result<std::vector<Certificate>> ParseCertificatesPem(std::string_view pem);
 // The PEM blocks of `certificates` concatenated, as GetCertificate's CertificateChain.
 Result<std::string> CertificatesToPem(const std::vector<Certificate>& certificates);
 
+// A "CERTIFICATE" PEM block around `der`, 64 columns as OpenSSL writes it.
+std::string CertificateDerToPem(std::string_view der);
+
 }  // namespace crossmesh::pki

@@ -112,13 +112,10 @@ Result<Csr> Csr::FromDer(const unsigned char* der, long length) {
 Result<PublicKey> Csr::DecodeKey() const {
   if (key_) return *key_;
   const CsrKeyInfo* info = parts_->info->key_info;
-  unsigned char* key_info = nullptr;
-  const int key_length =
-      ASN1_item_i2d(reinterpret_cast<const ASN1_VALUE*>(info), &key_info, CsrKeyInfoItem());
-  OpenSslBufferPtr key_der(key_info);
-  if (key_length <= 0) return OpenSslFailure(kMalformedCsr, "the CSR's public key is unreadable");
+  const std::string key_der = public_key_info_der();
+  if (key_der.empty()) return OpenSslFailure(kMalformedCsr, "the CSR's public key is unreadable");
   Result<PublicKey> key = DecodeSubjectPublicKeyInfo(
-      {key_der.get(), static_cast<size_t>(key_length)}, info->algorithm,
+      {reinterpret_cast<const uint8_t*>(key_der.data()), key_der.size()}, info->algorithm,
       {ASN1_STRING_get0_data(info->key), static_cast<size_t>(ASN1_STRING_length(info->key))},
       kMalformedCsr);
   if (!key.ok()) {
@@ -129,6 +126,15 @@ Result<PublicKey> Csr::DecodeKey() const {
 }
 
 Result<PublicKey> Csr::public_key() const { return DecodeKey(); }
+
+std::string Csr::public_key_info_der() const {
+  unsigned char* data = nullptr;
+  const int length = ASN1_item_i2d(reinterpret_cast<const ASN1_VALUE*>(parts_->info->key_info),
+                                   &data, CsrKeyInfoItem());
+  OpenSslBufferPtr der(data);
+  if (length <= 0) return {};
+  return {reinterpret_cast<const char*>(der.get()), static_cast<size_t>(length)};
+}
 
 Result<KeyAlgorithm> Csr::key_algorithm() const {
   if (ec_key_) {

@@ -41,6 +41,8 @@ class Csr {
   // The SubjectPublicKeyInfo exactly as requested, for copying into a certificate unchanged.
   const X509_ALGOR* key_algorithm_identifier() const;
   const ASN1_BIT_STRING* key_bits() const;
+  // The whole SubjectPublicKeyInfo as DER; empty when it cannot be encoded.
+  std::string public_key_info_der() const;
   // The requested key's algorithm; InvalidArgsException for keys this emulator cannot issue for.
   Result<KeyAlgorithm> key_algorithm() const;
   // dNSName entries of a requested subjectAltName extension, in order; empty when none.

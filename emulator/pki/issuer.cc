@@ -10,8 +10,10 @@
 #include <utility>
 #include <vector>
 
+#include "emulator/pki/der_writer.h"
 #include "emulator/pki/errors.h"
 #include "emulator/pki/general_names.h"
+#include "emulator/pki/leaf_encoder.h"
 #include "emulator/pki/openssl_error.h"
 #include "emulator/pki/signing.h"
 
@@ -83,13 +85,20 @@ Status CheckRequest(const PublicKey* subject_key, const Subject& subject, const 
   return CheckCa(subject_key, ca, options);
 }
 
-Status SetSerial(X509* certificate, const std::vector<uint8_t>& chosen) {
+// The caller's serial, or a random one; refused unless positive and at most 20 bytes.
+Result<std::vector<uint8_t>> SerialFor(const std::vector<uint8_t>& chosen) {
   Result<std::vector<uint8_t>> bytes = chosen.empty() ? RandomSerial() : chosen;
   if (!bytes.ok()) return bytes.status();
   if (bytes->size() > 20 ||
       std::all_of(bytes->begin(), bytes->end(), [](uint8_t b) { return b == 0; })) {
     return Error(kInvalidArgs, "a certificate serial must be positive and at most 20 bytes");
   }
+  return bytes;
+}
+
+Status SetSerial(X509* certificate, const std::vector<uint8_t>& chosen) {
+  Result<std::vector<uint8_t>> bytes = SerialFor(chosen);
+  if (!bytes.ok()) return bytes.status();
   BignumPtr number(BN_bin2bn(bytes->data(), static_cast<int>(bytes->size()), nullptr));
   Asn1IntegerPtr serial(number ? BN_to_ASN1_INTEGER(number.get(), nullptr) : nullptr);
   if (serial == nullptr || X509_set_serialNumber(certificate, serial.get()) != 1) {
@@ -143,6 +152,24 @@ Result<const std::vector<X509ExtensionPtr>*> FixedExtensions(CertificateTemplate
     }
   }
   return &encoded.emplace(kind, std::move(made)).first->second;
+}
+
+// The same extensions encoded, one after another, for certificates assembled as DER.
+Result<std::string> FixedExtensionsDer(CertificateTemplate kind) {
+  static std::mutex mutex;
+  static std::map<CertificateTemplate, std::string> encoded;
+  Result<const std::vector<X509ExtensionPtr>*> fixed = FixedExtensions(kind);
+  if (!fixed.ok()) return fixed.status();
+  std::lock_guard lock(mutex);
+  auto found = encoded.find(kind);
+  if (found != encoded.end()) return found->second;
+  std::string joined;
+  for (const X509ExtensionPtr& extension : **fixed) {
+    std::string one = EncodeDer(extension.get(), i2d_X509_EXTENSION);
+    if (one.empty()) return OpenSslFailure(kRequestFailed, "cannot encode a template extension");
+    joined += one;
+  }
+  return encoded.emplace(kind, std::move(joined)).first->second;
 }
 
 // RFC 5280 4.2.1.2 method (1), what x509v3_config's "hash" computes: the SHA-1 of the
@@ -282,6 +309,31 @@ Result<Certificate> Issue(const SubjectKey& subject_key, const Subject& subject,
   return Certificate::Share(certificate.get());
 }
 
+// What a leaf takes from its CSR and options, but for the serial and DNS names.
+Result<LeafParts> LeafPartsFromCsr(const Csr& csr, const Subject& subject,
+                                   const IssueOptions& options) {
+  X509NamePtr subject_name(X509_NAME_new());
+  if (subject_name == nullptr) return OpenSslFailure(kRequestFailed, "cannot allocate a name");
+  CM_RETURN_IF_ERROR(AppendToX509Name(subject, subject_name.get()));
+  Result<std::string> fixed = FixedExtensionsDer(options.certificate_template);
+  if (!fixed.ok()) return fixed.status();
+
+  LeafParts parts;
+  parts.not_before = options.not_before;
+  parts.not_after = options.not_after;
+  parts.subject_name_der = EncodeDer(subject_name.get(), i2d_X509_NAME);
+  parts.public_key_info_der = csr.public_key_info_der();
+  parts.key_bits = {ASN1_STRING_get0_data(csr.key_bits()),
+                    static_cast<size_t>(ASN1_STRING_length(csr.key_bits()))};
+  parts.fixed_extensions_der = std::move(*fixed);
+  // RFC 5280 4.2.1.6: with an empty subject the names are the identity, so critical.
+  parts.dns_names_critical = subject.empty();
+  if (parts.subject_name_der.empty() || parts.public_key_info_der.empty()) {
+    return OpenSslFailure(kRequestFailed, "cannot encode the subject or its key");
+  }
+  return parts;
+}
+
 }  // namespace
 
 Result<std::vector<uint8_t>> RandomSerial() {
@@ -312,6 +364,37 @@ Result<Certificate> IssueFromCsr(const Csr& csr, const SigningCa& ca, const Issu
   }
   return Issue({key ? &*key : nullptr, csr.key_algorithm_identifier(), csr.key_bits()},
                csr.subject(), ca, resolved);
+}
+
+Result<std::string> IssueDerFromCsr(const Csr& csr, const SigningCa& ca,
+                                    const IssueOptions& options) {
+  if (IsCaTemplate(options.certificate_template) || ca.prepared == nullptr ||
+      ca.certificate == nullptr) {
+    Result<Certificate> certificate = IssueFromCsr(csr, ca, options);
+    if (!certificate.ok()) return certificate.status();
+    std::string der = EncodeDer(certificate->get(), i2d_X509);
+    if (der.empty()) return OpenSslFailure(kRequestFailed, "cannot encode the certificate");
+    return der;
+  }
+
+  // The checks of IssueFromCsr, in its order.
+  CM_RETURN_IF_ERROR(csr.VerifySignature());
+  Result<KeyAlgorithm> key_algorithm = csr.key_algorithm();
+  if (!key_algorithm.ok()) {
+    return Error(kMalformedCsr, "the CSR's key: " + key_algorithm.status().message());
+  }
+  const std::vector<std::string> dns_names =
+      options.dns_names.has_value() ? *options.dns_names : csr.dns_names();
+  const Subject subject = csr.subject();
+  CM_RETURN_IF_ERROR(CheckRequest(nullptr, subject, ca, options, dns_names));
+
+  Result<std::vector<uint8_t>> serial = SerialFor(options.serial);
+  if (!serial.ok()) return serial.status();
+  Result<LeafParts> parts = LeafPartsFromCsr(csr, subject, options);
+  if (!parts.ok()) return parts.status();
+  parts->serial = *serial;
+  parts->dns_names = dns_names;
+  return SignLeaf(*ca.prepared, options.signing_algorithm, *parts);
 }
 
 Result<Certificate> IssueForPublicKey(const PublicKey& subject_key, const Subject& subject,

@@ -75,9 +75,8 @@ Result<IssuedForAcm> IssueForAcm(Store& store, const CallContext& ctx, std::stri
   auto issued = IssueAndStore(store, *ca, issue, ctx.now);
   if (!issued.ok()) return issued.status();
 
-  const pki::Certificate& certificate = issued->certificate;
-  return IssuedForAcm{std::move(issued->pem), IssuedChainPem(*ca), certificate.serial_colon_hex(),
-                      certificate.not_before(), certificate.not_after()};
+  return IssuedForAcm{std::move(issued->pem), IssuedChainPem(*ca),
+                      std::move(issued->serial_colon_hex), issued->not_before, issued->not_after};
 }
 
 Status AcmMayRenew(Store& store, std::string_view ca_arn, std::string_view requester_account) {

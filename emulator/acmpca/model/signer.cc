@@ -9,6 +9,7 @@
 #include "emulator/acmpca/model/ca_store.h"
 #include "emulator/acmpca/model/certificate_rows.h"
 #include "emulator/pki/certificate_template.h"
+#include "emulator/pki/hex.h"
 
 namespace crossmesh::acmpca {
 namespace {
@@ -98,25 +99,25 @@ Result<StoredCertificate> IssueAndStore(Store& store, const CaRecord& ca,
   auto slot = NextSerialSlot(store);
   if (!slot.ok()) return slot.status();
   pki::IssueOptions options = input.options;
-  options.serial = std::move(slot->serial);
-  auto certificate = pki::IssueFromCsr(*input.csr, signing_ca, options);
-  if (!certificate.ok()) return certificate.status();
-  auto pem = certificate->ToPem();
-  if (!pem.ok()) return pem.status();
+  options.serial = slot->serial;
+  auto der = pki::IssueDerFromCsr(*input.csr, signing_ca, options);
+  if (!der.ok()) return der.status();
 
-  const std::string id = certificate->serial_hex();
-  const std::string colon_serial = certificate->serial_colon_hex();
-  StoredCertificate issued{MakeCertificateArn(ca.arn, id), std::move(*certificate),
-                           std::move(*pem)};
+  // Recorded as the certificate carries them: the serial chosen here, the window in whole
+  // seconds.
+  const std::string id = pki::HexLower(slot->serial);
+  StoredCertificate issued{MakeCertificateArn(ca.arn, id), pki::CertificateDerToPem(*der),
+                           pki::ColonHexLower(slot->serial), WholeSeconds(options.not_before),
+                           WholeSeconds(options.not_after)};
   CertificateRow row{&ca,
                      slot->row,
                      id,
-                     colon_serial,
+                     issued.serial_colon_hex,
                      issued.pem,
                      pki::TemplateName(options.certificate_template),
                      input.requester_account,
                      now,
-                     issued.certificate.not_after(),
+                     issued.not_after,
                      input.idempotency_token,
                      input.request_hash};
   CM_RETURN_IF_ERROR(InsertCertificateRow(store, row));

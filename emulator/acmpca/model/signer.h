@@ -34,8 +34,10 @@ Result<std::shared_ptr<const CaSigner>> LoadSigner(Store& store, const CaRecord&
 
 struct StoredCertificate {
   std::string arn;
-  pki::Certificate certificate;
   std::string pem;
+  std::string serial_colon_hex;
+  TimePoint not_before;
+  TimePoint not_after;
 };
 
 struct IssueAndStoreInput {
