@@ -163,16 +163,26 @@ WireResponse Emulator::Handle(const WireRequest& request) {
   return response;
 }
 
+std::optional<TimePoint> Emulator::NextDueLocked(TimedEvents& events) {
+  if (events.tables.empty()) return events.source->NextDue(*store_);
+  const uint64_t stamp = store_->ChangeStamp(events.tables);
+  if (events.stamp != stamp) {
+    events.due = events.source->NextDue(*store_);
+    events.stamp = stamp;
+  }
+  return events.due;
+}
+
 Status Emulator::RunDueEventsLocked(TimePoint until) {
   // Earliest first across every source, so events run in the order they would have happened.
   for (int guard = 0; guard < 100000; ++guard) {
     TimedEventSource* next_source = nullptr;
     std::optional<TimePoint> next_time;
-    for (auto* source : timed_events_) {
-      auto due = source->NextDue(*store_);
+    for (TimedEvents& events : timed_events_) {
+      auto due = NextDueLocked(events);
       if (due && *due <= until && (!next_time || *due < *next_time)) {
         next_time = due;
-        next_source = source;
+        next_source = events.source;
       }
     }
     if (!next_source) return Status::Ok();
@@ -200,8 +210,8 @@ Status Emulator::AdvanceClock(std::chrono::seconds by) {
   // Step through each due event at its own time, so a renewal sees the clock it was due at.
   for (int guard = 0; guard < 100000; ++guard) {
     std::optional<TimePoint> next_time;
-    for (auto* source : timed_events_) {
-      auto due = source->NextDue(*store_);
+    for (TimedEvents& events : timed_events_) {
+      auto due = NextDueLocked(events);
       if (due && *due <= target && (!next_time || *due < *next_time)) next_time = due;
     }
     if (!next_time) break;

@@ -68,9 +68,11 @@ class Emulator {
   ResourceCatalog& resources() { return resources_; }
 
   void AddService(std::unique_ptr<Service> service);
-  void AddTimedEvents(TimedEventSource* source) { timed_events_.push_back(source); }
+  void AddTimedEvents(TimedEventSource* source) {
+    timed_events_.push_back({source, source->DueTables(), std::nullopt, std::nullopt});
+  }
   void AddTimedEvents(std::unique_ptr<TimedEventSource> source) {
-    timed_events_.push_back(source.get());
+    AddTimedEvents(source.get());
     owned_timed_events_.push_back(std::move(source));
   }
 
@@ -82,6 +84,8 @@ class Emulator {
   Protocol DetectProtocol(const WireRequest& request) const;
   Service* FindService(std::string_view signing_name) const;
   Status RunDueEventsLocked(TimePoint until);
+  struct TimedEvents;
+  std::optional<TimePoint> NextDueLocked(TimedEvents& events);
   Status SaveClockLocked();
   Status LoadClock();
 
@@ -90,7 +94,15 @@ class Emulator {
   VirtualClock clock_;
   std::mutex mutex_;  // one API call at a time: SQLite has one connection
   std::vector<std::unique_ptr<Service>> services_;
-  std::vector<TimedEventSource*> timed_events_;
+  // A source with the answer of its last NextDue and the store's change stamp of its tables
+  // then: asking before every API call costs as much as a small API call.
+  struct TimedEvents {
+    TimedEventSource* source;
+    std::vector<std::string> tables;
+    std::optional<uint64_t> stamp;
+    std::optional<TimePoint> due;
+  };
+  std::vector<TimedEvents> timed_events_;
   std::vector<std::unique_ptr<TimedEventSource>> owned_timed_events_;
   ResourceCatalog resources_;
 };

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "emulator/core/clock.h"
 #include "emulator/core/status.h"
@@ -18,6 +20,9 @@ class TimedEventSource {
   virtual std::optional<TimePoint> NextDue(Store& store) = 0;
   // Runs every event due at or before `now`. Called inside a transaction.
   virtual Status RunDue(Store& store, TimePoint now) = 0;
+  // The tables NextDue reads (and nothing else): its answer is reused until a row of one of
+  // them changes (Store::ChangeStamp). Empty: asked before every call.
+  virtual std::vector<std::string> DueTables() const { return {}; }
 };
 
 }  // namespace crossmesh

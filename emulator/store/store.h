@@ -9,6 +9,8 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -86,17 +88,28 @@ class Store {
   // Drops every row of every table (schema kept): the admin API's reset.
   Status DeleteAllRows();
 
+  // A number that grows whenever this connection inserts, updates or deletes a row of one of
+  // `tables` (SQLite's update hook), rolls back, or empties every table: a value computed from
+  // those tables is still current while the stamp stays the same. Rowid tables only (SQLite does
+  // not report changes to WITHOUT ROWID tables).
+  uint64_t ChangeStamp(const std::vector<std::string>& tables) const;
+
   const std::string& path() const { return path_; }
 
  private:
   Store(std::unique_ptr<sqlite3, SqliteCloser> db, std::string path)
       : db_(std::move(db)), path_(std::move(path)) {}
+  static void OnRowChange(void* self, int operation, const char* database, const char* table,
+                          sqlite3_int64 rowid);
+  static void OnRollback(void* self);
   Status Check(int rc, std::string_view what) const;
   // Runs a statement without rows (BEGIN, COMMIT, ROLLBACK) through the cache.
   Status Run(std::string_view sql);
 
   std::unique_ptr<sqlite3, SqliteCloser> db_;
   std::string path_;
+  std::map<std::string, uint64_t, std::less<>> row_changes_;  // by table
+  uint64_t resets_ = 0;
   // Declared after db_, so idle statements are finalized before the connection closes.
   std::shared_ptr<StatementCache> statements_ = std::make_shared<StatementCache>();
 };

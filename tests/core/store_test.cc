@@ -127,3 +127,45 @@ TEST_CASE("A reused statement starts unbound and a nested use of the same SQL ge
   REQUIRE(again->Step());
   CHECK(again->Int(0) == 0);
 }
+
+TEST_CASE("A change stamp moves with every row change of its tables and with rollbacks") {
+  auto opened = Store::Open(":memory:");
+  REQUIRE(opened.ok());
+  Store& store = **opened;
+  REQUIRE(store.Exec("CREATE TABLE watched (x INTEGER); CREATE TABLE other (y INTEGER)").ok());
+  const std::vector<std::string> tables = {"watched"};
+
+  uint64_t stamp = store.ChangeStamp(tables);
+  auto moved = [&] {
+    const uint64_t now = store.ChangeStamp(tables);
+    const bool changed = now != stamp;
+    stamp = now;
+    return changed;
+  };
+
+  REQUIRE(store.Exec("INSERT INTO other VALUES (1)").ok());
+  CHECK_FALSE(moved());
+  REQUIRE(store.Exec("INSERT INTO watched VALUES (1)").ok());
+  CHECK(moved());
+  REQUIRE(store.Exec("UPDATE watched SET x = 2").ok());
+  CHECK(moved());
+  REQUIRE(store.Exec("UPDATE watched SET x = 3 WHERE x = 99").ok());  // no row: no change
+  CHECK_FALSE(moved());
+  REQUIRE(store.Exec("DELETE FROM watched WHERE x = 2").ok());
+  CHECK(moved());
+
+  // Rows a rolled-back transaction wrote are gone again: whatever was computed meanwhile is not
+  // current, even for tables the transaction never touched.
+  REQUIRE(store.Begin().ok());
+  REQUIRE(store.Exec("INSERT INTO other VALUES (2)").ok());
+  CHECK_FALSE(moved());
+  REQUIRE(store.Rollback().ok());
+  CHECK(moved());
+
+  // Emptying every table takes SQLite's truncate shortcut, which reports no row.
+  REQUIRE(store.Exec("INSERT INTO watched VALUES (5)").ok());
+  CHECK(moved());
+  REQUIRE(store.DeleteAllRows().ok());
+  CHECK(moved());
+  CHECK(CountRows(store, "watched") == 0);
+}

@@ -24,6 +24,7 @@ class AcmTimedEvents final : public TimedEventSource {
   }
 
   Status RunDue(Store&, TimePoint now) override { return manager_.RunDue(now); }
+  std::vector<std::string> DueTables() const override { return {"acm_certificates"}; }
 
  private:
   CertificateManager manager_;

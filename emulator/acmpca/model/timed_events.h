@@ -13,6 +13,7 @@ class CaTimedEvents : public TimedEventSource {
  public:
   std::optional<TimePoint> NextDue(Store& store) override;
   Status RunDue(Store& store, TimePoint now) override;
+  std::vector<std::string> DueTables() const override { return {"acmpca_cas"}; }
 };
 
 inline std::unique_ptr<TimedEventSource> MakeCaTimedEvents() {

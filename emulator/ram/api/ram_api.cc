@@ -353,6 +353,7 @@ class RamTimedEvents : public TimedEventSource {
   Status RunDue(Store& store, TimePoint now) override {
     return RamModel(store, catalog_).ExpireInvitations(now);
   }
+  std::vector<std::string> DueTables() const override { return {"ram_invitations"}; }
 
  private:
   const ResourceCatalog& catalog_;
