@@ -6,24 +6,10 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "emulator/core/edit_distance.h"
+
 namespace crossmesh::proxy {
 namespace {
-
-// Levenshtein distance, for "did you mean": keys are short, so the quadratic table is fine.
-size_t Distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 // "; did you mean 'x'?" for the closest known key when at most half of it differs ("hostname"
 // for "host"); then the keys accepted at this place, so a user can fix it without the README.
@@ -31,7 +17,7 @@ std::string Suggestion(const std::string& key, const std::set<std::string>& know
   std::string best;
   size_t best_distance = SIZE_MAX;
   for (const std::string& candidate : known) {
-    const size_t distance = Distance(key, candidate);
+    const size_t distance = EditDistance(key, candidate);
     if (distance * 2 <= std::max(key.size(), candidate.size()) && distance < best_distance) {
       best = candidate;
       best_distance = distance;

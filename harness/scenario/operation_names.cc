@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 
+#include "emulator/core/edit_distance.h"
 #include "emulator/emulator.h"
 
 namespace crossmesh::scenario {
@@ -27,22 +28,6 @@ std::string Lower(std::string text) {
   return text;
 }
 
-// Levenshtein distance; operation names are short, so the quadratic table is fine.
-size_t Distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 }  // namespace
 
 const std::vector<std::string>& KnownOperations(const std::string& service) {
@@ -57,7 +42,7 @@ std::string NearestName(const std::string& name, const std::vector<std::string>&
   std::string best;
   size_t best_distance = SIZE_MAX;
   for (const std::string& candidate : known) {
-    const size_t distance = Distance(lower, Lower(candidate));
+    const size_t distance = EditDistance(lower, Lower(candidate));
     if (distance * 2 <= std::max(name.size(), candidate.size()) && distance < best_distance) {
       best = candidate;
       best_distance = distance;
