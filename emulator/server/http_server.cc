@@ -54,6 +54,9 @@ struct HttpServer::Impl {
       const http::request<http::string_body>& request) const;
   http::response<http::string_body> OversizedBodyAnswer(
       const http::request<http::string_body>& request) const;
+  // `error` in the protocol the request's headers name; the connection closes after it.
+  http::response<http::string_body> UnreadBodyAnswer(
+      const http::request<http::string_body>& request, const Status& error) const;
   // The answer to a request that could not be read (`ec`): its body too large, or its headers
   // too large or malformed, answered in JSON as nothing names a protocol then.
   http::response<http::string_body> BadRequestAnswer(
@@ -124,21 +127,25 @@ http::response<http::string_body> HttpServer::Impl::Respond(
 
 http::response<http::string_body> HttpServer::Impl::StalledBodyAnswer(
     const http::request<http::string_body>& request) const {
-  Status timed_out = Error("RequestTimeoutException",
-                           fmt::format("the request body did not arrive within {} s of its "
-                                       "headers; send the whole body without pausing",
-                                       options.idle_timeout_seconds));
-  WireResponse wire = emulator.RenderTransportError(HeadToWire(request), timed_out);
-  return ToBeast(std::move(wire), request.version(), false);
+  return UnreadBodyAnswer(
+      request, Error("RequestTimeoutException",
+                     fmt::format("the request body did not arrive within {} s of its headers; "
+                                 "send the whole body without pausing",
+                                 options.idle_timeout_seconds)));
 }
 
 http::response<http::string_body> HttpServer::Impl::OversizedBodyAnswer(
     const http::request<http::string_body>& request) const {
-  Status too_large = Error("RequestEntityTooLargeException",
-                           fmt::format("the request body exceeds the {}-byte limit; send a "
-                                       "smaller body or raise crossmesh serve --max-body-bytes",
-                                       options.max_body_bytes));
-  WireResponse wire = emulator.RenderTransportError(HeadToWire(request), too_large);
+  return UnreadBodyAnswer(
+      request, Error("RequestEntityTooLargeException",
+                     fmt::format("the request body exceeds the {}-byte limit; send a smaller "
+                                 "body or raise crossmesh serve --max-body-bytes",
+                                 options.max_body_bytes)));
+}
+
+http::response<http::string_body> HttpServer::Impl::UnreadBodyAnswer(
+    const http::request<http::string_body>& request, const Status& error) const {
+  WireResponse wire = emulator.RenderTransportError(HeadToWire(request), error);
   return ToBeast(std::move(wire), request.version(), false);
 }
 
