@@ -201,6 +201,19 @@ Result<proxy::ListenerTls> ListenerTlsOf(const json& tls, const appmesh::Resourc
   return listener_tls;
 }
 
+// A listener's `timeout` names its protocol (`http`, `http2`, `grpc` or `tcp`): perRequest
+// bounds the app's answer, idle the connection's silence.
+void ApplyListenerTimeout(const json& spec, const std::string& protocol,
+                          proxy::Listener& listener) {
+  const json* timeout = Member(spec, "timeout");
+  const json* mine = timeout ? Member(*timeout, protocol) : nullptr;
+  if (!mine) return;
+  if (auto per_request = DurationOf(Member(*mine, "perRequest"))) {
+    listener.request_timeout = *per_request;
+  }
+  if (auto idle = DurationOf(Member(*mine, "idle"))) listener.idle_timeout = *idle;
+}
+
 }  // namespace
 
 Status RenderListeners(const appmesh::Resource& node, const std::string& mesh,
@@ -227,6 +240,7 @@ Status RenderListeners(const appmesh::Resource& node, const std::string& mesh,
     }
     listener.app_cluster =
         fmt::format("cds_ingress_{}_{}_{}_{}", mesh, node.id.name, protocol, mesh_port);
+    ApplyListenerTimeout(spec, protocol, listener);
 
     RenderedListener rendered{.mesh_port = mesh_port, .protocol = protocol, .tls_mode = ""};
     if (const json* tls = Member(spec, "tls")) {

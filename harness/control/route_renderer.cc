@@ -10,13 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-// App Mesh's Duration {unit: ms|s, value}.
-std::optional<proxy::Milliseconds> DurationOf(const json* duration) {
-  if (!duration) return std::nullopt;
-  int64_t value = duration->value("value", int64_t{0});
-  return proxy::Milliseconds(StringAt(*duration, "unit") == "s" ? value * 1000 : value);
-}
-
 // The first listener of a node: the port a target without an explicit port is reached on.
 std::pair<uint16_t, std::string> FirstListener(const appmesh::Resource& node) {
   const json* listeners = Member(node.spec, "listeners");

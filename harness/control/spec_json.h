@@ -3,6 +3,9 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,6 +22,13 @@ inline const nlohmann::json* Member(const nlohmann::json& object, std::string_vi
 inline std::string StringAt(const nlohmann::json& object, std::string_view key) {
   const nlohmann::json* value = Member(object, key);
   return value && value->is_string() ? value->get<std::string>() : std::string();
+}
+
+// App Mesh's Duration {unit: ms|s, value} in milliseconds; nullopt when absent.
+inline std::optional<std::chrono::milliseconds> DurationOf(const nlohmann::json* duration) {
+  if (!duration) return std::nullopt;
+  const int64_t value = duration->value("value", int64_t{0});
+  return std::chrono::milliseconds(StringAt(*duration, "unit") == "s" ? value * 1000 : value);
 }
 
 }  // namespace crossmesh::control

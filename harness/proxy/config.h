@@ -90,6 +90,12 @@ struct Listener {
   std::string virtual_service;
   std::string http_stat_prefix = "ingress";  // "http.<prefix>.downstream_rq_*"
   size_t max_connections = 4096;             // beyond: closed at once, downstream_cx_overflow
+  // The listener's `timeout` in App Mesh: how long the app has to answer a request (HTTP;
+  // 504 "upstream request timeout" after it; App Mesh's default 15 s), and how long a
+  // connection may stay idle before it is closed (0: HTTP uses the proxy's http.idle_timeout,
+  // TCP has none).
+  Milliseconds request_timeout{15000};
+  Milliseconds idle_timeout{0};
 
   bool operator==(const Listener&) const = default;
 };

@@ -25,7 +25,9 @@ json ListenerJson(const Listener& listener) {
               {"port", listener.port},
               {"protocol", ProtocolName(listener.protocol)},
               {"http_stat_prefix", listener.http_stat_prefix},
-              {"max_connections", listener.max_connections}};
+              {"max_connections", listener.max_connections},
+              {"request_timeout_ms", listener.request_timeout.count()},
+              {"idle_timeout_ms", listener.idle_timeout.count()}};
   if (listener.virtual_service.empty()) {
     out["app"] = EndpointJson(listener.app);
     out["app_cluster"] = listener.app_cluster;

@@ -54,6 +54,8 @@ void ReadListener(JsonReader& in, Listener& listener) {
   uint64_t max_connections = listener.max_connections;
   in.Uint("max_connections", 1'000'000, max_connections);
   listener.max_connections = max_connections;
+  in.Millis("request_timeout_ms", listener.request_timeout);
+  in.Millis("idle_timeout_ms", listener.idle_timeout);
 }
 
 void ReadHeaderMatch(JsonReader& in, HeaderMatch& header) {

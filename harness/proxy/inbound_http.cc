@@ -31,6 +31,12 @@ asio::awaitable<TransportFailure> ConnectApp(const InboundContext& context, Upst
   co_return failure;
 }
 
+// The listener's perRequest: how long the app has to answer; 0 turns it off, as in Envoy.
+std::chrono::milliseconds AppTimeout(const Listener& listener) {
+  if (listener.request_timeout.count() > 0) return listener.request_timeout;
+  return std::chrono::hours(24 * 365);
+}
+
 HttpResponse FailureReply(const InboundContext& context, const ExchangeResult& result) {
   if (result.outcome == ExchangeResult::Outcome::kTimeout) {
     return LocalReply(504, "upstream request timeout");
@@ -51,8 +57,8 @@ asio::awaitable<HttpResponse> ForwardToApp(const InboundContext& context, Upstre
       if (failure.failed()) co_return LocalReply(503, UpstreamFailureBody(failure, style, false));
     }
     state.app->rq_total.Inc();
-    ExchangeResult result = co_await Exchange(*app.stream, *app.reader, request,
-                                              context.snapshot->config.http.idle_timeout);
+    ExchangeResult result =
+        co_await Exchange(*app.stream, *app.reader, request, AppTimeout(state.config));
     if (result.outcome == ExchangeResult::Outcome::kResponse) {
       state.app->CountResponse(result.response.status);
       if (!result.response.keep_alive) {
@@ -81,11 +87,13 @@ asio::awaitable<void> ServeInboundHttp(const InboundContext& context,
                                        std::shared_ptr<ByteStream> down) {
   InboundState& state = *context.state;
   const HttpLimits& limits = context.snapshot->config.http;
+  const std::chrono::milliseconds idle =
+      state.config.idle_timeout.count() > 0 ? state.config.idle_timeout : limits.idle_timeout;
   HttpReader reader(limits);
   UpstreamLink app;
   for (;;) {
     HttpRequest request;
-    if (!co_await NextRequest(*down, reader, state.http, limits.idle_timeout, request)) break;
+    if (!co_await NextRequest(*down, reader, state.http, idle, request)) break;
     state.http.rq_total.Inc();
     HttpResponse response = co_await ForwardToApp(context, app, request);
     response.keep_alive = request.keep_alive && !context.core->stopping();

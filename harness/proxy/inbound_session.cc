@@ -93,7 +93,7 @@ asio::awaitable<void> ServeTcp(const InboundContext& context, std::shared_ptr<By
   auto token = context.core->connections().Add(app);
   // Named, not braced in the co_await: GCC 12 destroys braced temporaries there twice.
   const SpliceCounters counters{&state.app->cx_tx_bytes, &state.app->cx_rx_bytes};
-  co_await Splice(std::move(down), app, counters);
+  co_await Splice(std::move(down), app, counters, state.config.idle_timeout);
 }
 
 // A virtual gateway's listener: its requests are routed here, as an outbound port routes

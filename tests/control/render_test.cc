@@ -424,3 +424,39 @@ TEST_CASE("Gateway route pairs match as received, then their service route as re
           control::AcmTrustSecretName(kFrontendId, {kCa}));
   }
 }
+
+TEST_CASE("A listener's timeout for its own protocol bounds the app's answer and idle time") {
+  json http_listener = {{"portMapping", {{"port", 9080}, {"protocol", "http"}}},
+                        {"timeout",
+                         {{"http",
+                           {{"perRequest", {{"unit", "s"}, {"value", 3}}},
+                            {"idle", {{"unit", "ms"}, {"value", 500}}}}},
+                          // Another protocol's block is not this listener's.
+                          {"tcp", {{"idle", {{"unit", "s"}, {"value", 9}}}}}}}};
+  json tcp_listener = {{"portMapping", {{"port", 6379}, {"protocol", "tcp"}}},
+                       {"timeout", {{"tcp", {{"idle", {{"unit", "s"}, {"value", 60}}}}}}}};
+  json plain_listener = {{"portMapping", {{"port", 8080}, {"protocol", "http"}}}};
+
+  appmesh::MeshContents contents;
+  contents.mesh = MakeResource(appmesh::Kind::kMesh, "m", kFrontendId, json::object());
+  contents.virtual_nodes = {
+      MakeResource(appmesh::Kind::kVirtualNode, "node", kFrontendId,
+                   {{"listeners", {http_listener, tcp_listener, plain_listener}}})};
+
+  auto rendered = control::RenderNode(control::MeshView(contents), "node", {});
+  REQUIRE(rendered.ok());
+  CHECK(proxy::ValidateConfig(rendered->config).ok());
+  const auto& listeners = rendered->config.listeners;
+  REQUIRE(listeners.size() == 3);
+  CHECK(listeners[0].request_timeout == std::chrono::milliseconds(3000));
+  CHECK(listeners[0].idle_timeout == std::chrono::milliseconds(500));
+  CHECK(listeners[1].idle_timeout == std::chrono::milliseconds(60000));
+  // Without a timeout: App Mesh's 15 s per request, no idle timeout of the listener's own.
+  CHECK(listeners[2].request_timeout == std::chrono::milliseconds(15000));
+  CHECK(listeners[2].idle_timeout == std::chrono::milliseconds(0));
+
+  // The proxy file carries them.
+  const json written = proxy::ConfigToJson(rendered->config);
+  CHECK(written["listeners"][0]["request_timeout_ms"] == 3000);
+  CHECK(written["listeners"][0]["idle_timeout_ms"] == 500);
+}

@@ -63,6 +63,8 @@ ProxyConfig ServerConfig(const std::string& name, uint16_t app_port, const HopOp
   listener.protocol = options.protocol;
   listener.tls = options.server_tls;
   listener.app = Endpoint{"127.0.0.1", app_port};
+  listener.request_timeout = options.server_request_timeout;
+  listener.idle_timeout = options.server_idle_timeout;
   config.listeners.push_back(listener);
   config.tls = options.tls;
   config.error_style = options.error_style;

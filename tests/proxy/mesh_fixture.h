@@ -67,6 +67,9 @@ struct HopOptions {
   TlsSettings tls;
   ErrorStyle error_style = ErrorStyle::kClassic;
   std::optional<RetryPolicy> retry;
+  // The server listener's timeout (Listener::request_timeout, idle_timeout).
+  Milliseconds server_request_timeout{15000};
+  Milliseconds server_idle_timeout{0};
 };
 
 // The policy most rows use: enforce, trust "mesh-ca", SAN rule by discovery name.

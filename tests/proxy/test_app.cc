@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <stdexcept>
 
@@ -84,6 +85,9 @@ void TestApp::ServeHttp(int fd) {
     }
     int status = 200;
     if (request->target.rfind("/status/", 0) == 0) status = std::stoi(request->target.substr(8));
+    if (request->target.rfind("/sleep/", 0) == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(request->target.substr(7))));
+    }
     std::string body =
         name_ + " got " + request->method + " " + request->target + " body=" + request->body;
     const bool close = request->Header("connection") == "close";

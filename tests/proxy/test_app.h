@@ -1,7 +1,7 @@
 // The applications behind the sidecars in the proxy tests: a tiny HTTP/1.1 server (keep-alive,
 // Content-Length bodies) and a TCP echo server, on 127.0.0.1 port 0, one thread per
 // connection. The HTTP app answers 200 with "<name> got <METHOD> <target> body=<body>";
-// "/status/<code>" answers that code instead.
+// "/status/<code>" answers that code instead; "/sleep/<ms>" answers after that long.
 #pragma once
 
 #include <atomic>

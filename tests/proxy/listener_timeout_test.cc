@@ -1,0 +1,86 @@
+// A listener's App Mesh `timeout`: perRequest bounds how long the app behind the sidecar has to
+// answer (504 after it, as Envoy), idle closes a connection that stays silent.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include "tests/proxy/mesh_fixture.h"
+
+namespace crossmesh::proxy::testing {
+namespace {
+
+using std::chrono::milliseconds;
+
+// Waits up to `limit` for the peer to close, reading (and dropping) what arrives.
+bool ClosedWithin(RawSocket& socket, milliseconds limit) {
+  bool closed = false;
+  socket.ReadUntilClosed(limit, closed);
+  return closed;
+}
+
+}  // namespace
+
+TEST_CASE("An app slower than its listener's perRequest gets 504 upstream request timeout") {
+  Mesh mesh;
+  HopOptions options;
+  options.policy = TrustMeshCa();
+  options.server_request_timeout = milliseconds(300);
+  Hop hop(mesh.runtime, mesh.pki, options);
+
+  std::optional<RawHttpMessage> quick =
+      HttpRequestOnce(hop.client_port(), "GET", "/sleep/20", "", kService);
+  REQUIRE(quick.has_value());
+  CHECK(quick->status == 200);
+
+  std::optional<RawHttpMessage> slow =
+      HttpRequestOnce(hop.client_port(), "GET", "/sleep/1500", "", kService);
+  REQUIRE(slow.has_value());
+  CHECK(slow->status == 504);
+  CHECK(slow->body == "upstream request timeout");
+}
+
+TEST_CASE("A listener's idle timeout closes a silent HTTP connection, not a busy one") {
+  Mesh mesh;
+  HopOptions options;
+  options.server_tls.reset();  // plaintext, so the test speaks to the listener itself
+  options.server_idle_timeout = milliseconds(400);
+  Hop hop(mesh.runtime, mesh.pki, options);
+
+  std::optional<RawSocket> busy = RawSocket::Connect(hop.server_port());
+  REQUIRE(busy.has_value());
+  for (int i = 0; i < 6; ++i) {  // 6 requests 150 ms apart: never 400 ms of silence
+    REQUIRE(busy->WriteAll(BuildRequest("GET", "/busy", "", kService, true)));
+    std::optional<RawHttpMessage> answer = busy->ReadMessage(true);
+    REQUIRE(answer.has_value());
+    CHECK(answer->status == 200);
+    std::this_thread::sleep_for(milliseconds(150));
+  }
+
+  std::optional<RawSocket> silent = RawSocket::Connect(hop.server_port());
+  REQUIRE(silent.has_value());
+  REQUIRE(silent->WriteAll(BuildRequest("GET", "/once", "", kService, true)));
+  REQUIRE(silent->ReadMessage(true).has_value());
+  CHECK(ClosedWithin(*silent, milliseconds(3000)));
+}
+
+TEST_CASE("A TCP listener's idle timeout closes a connection after its silence") {
+  Mesh mesh;
+  HopOptions options;
+  options.protocol = Protocol::kTcp;
+  options.policy = TrustMeshCa();
+  options.server_idle_timeout = milliseconds(400);
+  Hop hop(mesh.runtime, mesh.pki, options);
+
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+  const auto opened = std::chrono::steady_clock::now();
+  for (int i = 0; i < 5; ++i) {  // echoes 150 ms apart keep it open past the timeout
+    REQUIRE(socket->WriteAll("PING\r\n"));
+    std::this_thread::sleep_for(milliseconds(150));
+  }
+  CHECK(std::chrono::steady_clock::now() - opened > milliseconds(600));
+  CHECK(ClosedWithin(*socket, milliseconds(3000)));
+}
+
+}  // namespace crossmesh::proxy::testing
