@@ -5,7 +5,9 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <string_view>
 
 #include "cli/commands.h"
 #include "emulator/client/http_client.h"
@@ -25,15 +27,30 @@ int RunAws(const std::string& endpoint_flag, const std::vector<std::string>& arg
   }
 
   std::vector<std::string> argv_text = {kAwsCli};
+  std::string endpoint = ResolveEndpointUrl(endpoint_flag);
   bool has_endpoint = false;
-  for (const auto& arg : args) {
-    if (arg == "--endpoint-url" || arg.rfind("--endpoint-url=", 0) == 0) has_endpoint = true;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg.rfind("--endpoint-url=", 0) == 0) {
+      endpoint = arg.substr(std::string_view("--endpoint-url=").size());
+      has_endpoint = true;
+    } else if (arg == "--endpoint-url" && i + 1 < args.size()) {
+      endpoint = args[i + 1];
+      has_endpoint = true;
+    }
     argv_text.push_back(arg);
+  }
+  // Whatever names the endpoint, the CLI only ever talks to the emulator on this machine.
+  if (auto checked = ParseEndpointUrl(endpoint); !checked.ok()) {
+    fmt::print(stderr, "crossmesh aws: {}\n", checked.status().message());
+    return 2;
   }
   if (!has_endpoint) {
     argv_text.emplace_back("--endpoint-url");
-    argv_text.push_back(ResolveEndpointUrl(endpoint_flag));
+    argv_text.push_back(endpoint);
   }
+  // Without credentials in the profile the CLI would ask the EC2 metadata service next.
+  setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
 
   std::vector<char*> argv;
   for (auto& a : argv_text) argv.push_back(a.data());

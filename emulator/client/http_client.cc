@@ -8,6 +8,8 @@
 #include <boost/beast/http.hpp>
 #include <cstdlib>
 
+#include "emulator/core/loopback.h"
+
 namespace crossmesh {
 
 namespace asio = boost::asio;
@@ -37,6 +39,13 @@ Result<Endpoint> ParseEndpointUrl(std::string_view url) {
     if (colon != std::string_view::npos) endpoint.port = std::string(rest.substr(colon + 1));
   }
   if (endpoint.host.empty()) return invalid("has no host");
+  // The emulator runs on this machine; a URL elsewhere is a typo that must not leave it.
+  if (!IsLoopbackHost(endpoint.host)) {
+    return invalid(
+        fmt::format("names host '{}', which is not loopback (127.0.0.0/8, ::1 or "
+                    "localhost)",
+                    endpoint.host));
+  }
   if (endpoint.port.empty()) endpoint.port = "80";
   return endpoint;
 }
