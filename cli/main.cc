@@ -29,6 +29,12 @@ int main(int argc, char** argv) {
   crossmesh::cli::AddProxyCommand(app, &run);
   crossmesh::cli::AddRunCommand(app, &run);
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 prints the reason; --help is a success, any refused command line exits 2 (CLI11's
+    // own codes, 105 and up, mean nothing to a caller).
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   return run ? run() : 2;
 }

@@ -1,4 +1,4 @@
-// crossmesh proxy --node NAME --config FILE: one sidecar alone, as its own process (benches,
+// crossmesh proxy --config FILE [--node NAME]: one sidecar alone, as its own process (benches,
 // debugging). crossmesh proxy --node NAME --state DB --mesh M --account A [--out FILE] [--run]:
 // render that node's configuration from an emulator state file first (the control plane's
 // rendering, with its ACM certificate and trust inlined as secrets). --gateway NAME instead of
@@ -7,10 +7,13 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 
 #include "cli/commands.h"
+#include "emulator/core/loopback.h"
 #include "emulator/emulator.h"
 #include "harness/control/data_plane.h"
 #include "harness/proxy/run_proxy.h"
@@ -55,7 +58,8 @@ const std::string& ProxyName(const ProxyFlags& flags) {
 int RunFromConfig(const ProxyFlags& flags) {
   auto file = proxy::LoadProxyFile(flags.config);
   if (!file.ok()) return Fail(file.status().message());
-  if (file->config.name != ProxyName(flags)) {
+  // The file names its proxy; --node or --gateway, when given, must agree with it.
+  if (!ProxyName(flags).empty() && file->config.name != ProxyName(flags)) {
     return Fail(fmt::format("{} configures proxy '{}', not '{}'", flags.config, file->config.name,
                             ProxyName(flags)));
   }
@@ -79,7 +83,31 @@ int RenderFromState(const ProxyFlags& flags) {
     if (colon == std::string::npos)
       return Fail(fmt::format("--app {} is not HOST:PORT", flags.app));
     workload.app_host = flags.app.substr(0, colon);
-    workload.app_port = static_cast<uint16_t>(std::stoi(flags.app.substr(colon + 1)));
+    const std::string port_text = flags.app.substr(colon + 1);
+    unsigned port = 0;
+    auto [end, error] =
+        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (error != std::errc() || end != port_text.data() + port_text.size() || port == 0 ||
+        port > 65535) {
+      return Fail(fmt::format("--app {}: '{}' is not a port (1-65535)", flags.app, port_text));
+    }
+    workload.app_port = static_cast<uint16_t>(port);
+    // The file it writes must be one the proxy runs: apps listen on loopback only.
+    if (!IsLoopbackHost(workload.app_host)) {
+      return Fail(
+          fmt::format("--app {}: '{}' is not a loopback address; the app behind a "
+                      "sidecar listens on 127.0.0.0/8",
+                      flags.app, workload.app_host));
+    }
+  }
+  // Opening a state file that is not there would make an empty one and then report a missing
+  // mesh; name the real mistake.
+  std::error_code missing;
+  if (!std::filesystem::is_regular_file(flags.state, missing)) {
+    return Fail(
+        fmt::format("--state {}: no such state file; give the file `crossmesh serve "
+                    "--state` writes",
+                    flags.state));
   }
 
   EmulatorOptions options;
@@ -132,7 +160,10 @@ void AddProxyCommand(CLI::App& app, RunFn* run) {
   cmd->add_flag("--run", flags->run, "With --state and --out: then run the proxy");
   cmd->callback([run, flags, config, state] {
     *run = [flags, config, state] {
-      if (flags->node.empty() == flags->gateway.empty()) {
+      if (!flags->node.empty() && !flags->gateway.empty()) {
+        return Fail("give one of --node and --gateway, not both");
+      }
+      if (state->count() > 0 && flags->node.empty() && flags->gateway.empty()) {
         return Fail(
             "give exactly one of --node NAME (a virtual node) or --gateway NAME (a "
             "virtual gateway)");

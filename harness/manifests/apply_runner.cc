@@ -153,6 +153,13 @@ int RunApply(const ApplyOptions& options, std::FILE* out, std::FILE* err) {
   for (const auto& file : *files) {
     for (auto& object : ObjectsFromFile(file)) applied.push_back(std::move(object));
   }
+  if (applied.empty()) {
+    fmt::print(err,
+               "crossmesh apply: no document in {} is of a kind crossmesh applies (see the "
+               "warnings above); nothing was applied\n",
+               fmt::join(options.files, ", "));
+    return 1;
+  }
   auto plan = PlanApply(applied, state);
   if (!plan.ok()) {
     fmt::print(err, "crossmesh apply: {}\n", plan.status().message());

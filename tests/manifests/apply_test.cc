@@ -224,6 +224,18 @@ TEST_CASE("apply refuses files with lint errors and sends nothing") {
   CHECK(t.RestCall("frontend", "appmesh", "GET", kMesh).status == 404);
 }
 
+TEST_CASE("apply fails when no document is of a kind it applies") {
+  TestEmulator t;
+  TempDir dir;
+  const std::string typo =
+      dir.Write("typo.yaml",
+                "apiVersion: appmesh.k8s.aws/v1beta2\nkind: VirtualNoed\nmetadata:\n  name: ui\n"
+                "  namespace: yelb\nspec: {}\n");
+  auto result = Apply(t, "frontend", {typo});
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.err, Catch::Contains("VirtualNoed") && Catch::Contains("nothing was applied"));
+}
+
 TEST_CASE(
     "A shared mesh cannot be adopted before the invitation is accepted, and apply says so and "
     "what it applied before stopping") {

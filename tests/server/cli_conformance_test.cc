@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <fstream>
 
 #include "tests/support/test_emulator.h"
@@ -187,4 +188,48 @@ TEST_CASE("crossmesh serve refuses a non-loopback address and a bad accounts fla
   auto bad_account = RunCommand({binary, "serve", "--port", "0", "--account", "ops=12"});
   CHECK(bad_account.exit_code == 2);
   CHECK_THAT(bad_account.err, Catch::Contains("is not 12 digits"));
+}
+
+TEST_CASE("A refused command line exits 2, --help exits 0") {
+  const std::string binary = std::string(CROSSMESH_BINARY_DIR) + "/cli/crossmesh";
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{binary, "run", "/nonexistent/scenario.yaml"},
+        std::vector<std::string>{binary, "clock", "rewind", "5d"},
+        std::vector<std::string>{binary, "no-such-command"}}) {
+    INFO(args[1]);
+    auto result = RunCommand(args);
+    CHECK(result.exit_code == 2);
+    CHECK_FALSE(result.err.empty());
+  }
+  CHECK(RunCommand({binary, "--help"}).exit_code == 0);
+}
+
+TEST_CASE("crossmesh clock and crossmesh aws refuse an endpoint off this machine before calling") {
+  const std::string binary = std::string(CROSSMESH_BINARY_DIR) + "/cli/crossmesh";
+  // 0.0.0.0 is not loopback by crossmesh's rule, yet a connection to it would stay on this
+  // machine: should the check ever regress, the test still sends nothing out.
+  auto clock = RunCommand({binary, "clock", "--endpoint-url", "http://0.0.0.0:4580"});
+  CHECK(clock.exit_code != 0);
+  CHECK_THAT(clock.err, Catch::Contains("not loopback"));
+  auto aws =
+      RunCommand({binary, "aws", "--crossmesh-endpoint", "ftp://x", "sts", "get-caller-identity"});
+  CHECK(aws.exit_code == 2);
+  CHECK_THAT(aws.err, Catch::Contains("does not start with http://"));
+}
+
+TEST_CASE(
+    "crossmesh proxy refuses a missing state file and an app off loopback, creating nothing") {
+  const std::string binary = std::string(CROSSMESH_BINARY_DIR) + "/cli/crossmesh";
+  TempDir dir;
+  const std::string missing = dir.path() + "/missing.db";
+  auto absent = RunCommand(
+      {binary, "proxy", "--state", missing, "--mesh", "m", "--account", "frontend", "--node", "x"});
+  CHECK(absent.exit_code == 2);
+  CHECK_THAT(absent.err, Catch::Contains("no such state file"));
+  CHECK_FALSE(std::filesystem::exists(missing));
+
+  auto remote_app = RunCommand({binary, "proxy", "--state", missing, "--mesh", "m", "--account",
+                                "frontend", "--node", "x", "--app", "10.0.0.1:80"});
+  CHECK(remote_app.exit_code == 2);
+  CHECK_THAT(remote_app.err, Catch::Contains("not a loopback address"));
 }
