@@ -17,6 +17,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The files without which PostgreSQL does not start from a folder: a cache damaged by hand or by
+// a full disk is rebuilt rather than failing every run with "could not find the database
+// system".
+bool LooksComplete(const std::string& template_dir) {
+  std::error_code ec;
+  for (const char* needed : {"PG_VERSION", "global/pg_control", "base"}) {
+    if (!fs::exists(template_dir + "/" + needed, ec)) return false;
+  }
+  return true;
+}
+
 Status ChownTree(const std::string& root, const RunAs& owner) {
   std::error_code ec;
   if (lchown(root.c_str(), owner.uid, owner.gid) != 0) {
@@ -49,7 +60,7 @@ std::string ClusterTemplatePath(std::string_view recipe) {
 bool CopyClusterTemplate(const std::string& template_dir, const std::string& pgdata,
                          const std::optional<RunAs>& owner) {
   std::error_code ec;
-  if (template_dir.empty() || !fs::exists(template_dir + "/PG_VERSION", ec)) return false;
+  if (template_dir.empty() || !LooksComplete(template_dir)) return false;
 
   // copy() gives each new folder and file the mode of its source, and PostgreSQL insists on
   // its 0700 data folder.
@@ -80,8 +91,8 @@ void SaveClusterTemplate(const std::string& pgdata, const std::string& template_
   }
   fs::copy(pgdata, staging + "/pgdata",
            fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
-  // A template without its version file is unusable (CopyClusterTemplate skips it): replace it.
-  if (!ec && !fs::exists(template_dir + "/PG_VERSION", ec)) fs::remove_all(template_dir, ec);
+  // An incomplete template is unusable (CopyClusterTemplate skips it): replace it.
+  if (!ec && !LooksComplete(template_dir)) fs::remove_all(template_dir, ec);
   if (!ec && std::rename((staging + "/pgdata").c_str(), template_dir.c_str()) == 0) {
     spdlog::debug("data tier: cluster kept as the template {}", template_dir);
   }

@@ -136,6 +136,12 @@ TEST_CASE(
   CHECK_FALSE(start_and_check("marker"));
   CHECK(std::filesystem::exists(templates[0] / "PG_VERSION"));
   CHECK_FALSE(std::filesystem::exists(templates[0] / "marker"));
+
+  // So is one that lost the control file PostgreSQL cannot start without.
+  std::ofstream(templates[0] / "marker") << "from the template\n";
+  std::filesystem::remove(templates[0] / "global" / "pg_control");
+  CHECK_FALSE(start_and_check("marker"));
+  CHECK(std::filesystem::exists(templates[0] / "global" / "pg_control"));
 }
 
 TEST_CASE("A missing redis-server or postgres binary fails with the apt-get install command") {
