@@ -155,13 +155,18 @@ TEST_CASE("A gateway's standalone proxy file routes by its gateway routes and de
   REQUIRE(loaded.ok());
   CHECK(loaded->config.listeners[0].virtual_service == "gateway_8080");
 
-  CommandResult neither = RunCommand({kCrossmesh, "proxy", "--config", out});
-  CHECK(neither.exit_code == 2);
-  CHECK_THAT(neither.err, Catch::Contains("give exactly one of --node NAME"));
+  // The file names its proxy; a --node that names another is refused before anything runs.
+  CommandResult other = RunCommand({kCrossmesh, "proxy", "--node", "yelb-ui", "--config", out});
+  CHECK(other.exit_code == 2);
+  CHECK_THAT(other.err, Catch::Contains("configures proxy 'yelb-gateway', not 'yelb-ui'"));
   CommandResult two = RunCommand(
       {kCrossmesh, "proxy", "--node", "yelb-ui", "--gateway", "yelb-gateway", "--config", out});
   CHECK(two.exit_code == 2);
-  CHECK_THAT(two.err, Catch::Contains("give exactly one of --node NAME"));
+  CHECK_THAT(two.err, Catch::Contains("not both"));
+  CommandResult nameless = RunCommand({kCrossmesh, "proxy", "--state", options.state_path, "--mesh",
+                                       kMesh, "--account", "frontend"});
+  CHECK(nameless.exit_code == 2);
+  CHECK_THAT(nameless.err, Catch::Contains("give exactly one of --node NAME"));
   CommandResult as_node =
       RunCommand({kCrossmesh, "proxy", "--node", "yelb-gateway", "--state", options.state_path,
                   "--mesh", kMesh, "--account", "frontend"});
