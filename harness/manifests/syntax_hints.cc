@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "harness/manifests/runaway_quote.h"
+#include "harness/manifests/yaml_budget.h"
 
 namespace crossmesh::manifests {
 namespace {
@@ -127,6 +128,10 @@ std::string CloseTheQuote(std::string_view line, const SyntaxError& error) {
       error.pos.line, error.pos.column, quote);
 }
 
+bool EndsWith(std::string_view text, std::string_view end) {
+  return text.size() >= end.size() && text.substr(text.size() - end.size()) == end;
+}
+
 }  // namespace
 
 std::string DescribeSyntaxError(const SyntaxError& error) {
@@ -140,6 +145,11 @@ std::string DescribeSyntaxError(const SyntaxError& error) {
       {"block sequence entries are not allowed in this context",
        "a '- ' list item where a value was expected"},
   };
+  // Not a syntax error: the text parsed, but expands past what crossmesh walks; the fix is
+  // the hint.
+  if (EndsWith(error.message, kExpandedTreeFix)) {
+    return error.message.substr(0, error.message.size() - kExpandedTreeFix.size() - 2);
+  }
   auto gloss = kGloss.find(error.message);
   if (gloss == kGloss.end()) return "YAML syntax error: " + error.message;
   return fmt::format("YAML syntax error: {} ({})", error.message, gloss->second);
@@ -150,6 +160,7 @@ std::string ExplainSyntaxError(std::string_view text, const SyntaxError& error) 
   size_t at = error.pos.line > 0 ? static_cast<size_t>(error.pos.line - 1) : 0;
   if (at >= lines.size()) at = lines.empty() ? 0 : lines.size() - 1;
   if (error.message.rfind(kRunawayQuoteMessage, 0) == 0) return CloseTheQuote(lines[at], error);
+  if (EndsWith(error.message, kExpandedTreeFix)) return std::string(kExpandedTreeFix);
 
   std::vector<std::string> hints;
   auto add = [&](std::optional<std::string> hint) {

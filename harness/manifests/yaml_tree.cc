@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "harness/manifests/runaway_quote.h"
+#include "harness/manifests/yaml_budget.h"
 
 namespace crossmesh::manifests {
 namespace {
@@ -99,6 +100,15 @@ void ParseChunk(std::string_view chunk, int first_line, std::vector<Document>* o
   if (!HasContent(chunk)) return;
   try {
     std::vector<YAML::Node> roots = YAML::LoadAll(std::string(chunk));
+    // Checked before any walk below: those follow aliases, and an alias bomb would keep them
+    // busy for hours (see yaml_budget.h).
+    for (const auto& root : roots) {
+      if (auto problem = ExpandedTreeProblem(root)) {
+        doc.error = SyntaxError{At(root.Mark(), first_line), *problem};
+        out->push_back(std::move(doc));
+        return;
+      }
+    }
     for (const auto& root : roots) {
       if (auto runaway = FindRunaway(root, chunk, 0)) {
         doc.error = RunawayQuoteError(chunk, first_line, *runaway);

@@ -16,6 +16,7 @@
 
 #include "emulator/core/clock.h"
 #include "emulator/core/text_file.h"
+#include "harness/manifests/yaml_budget.h"
 #include "harness/scenario/operation_names.h"
 #include "harness/scenario/scenario.h"
 #include "harness/scenario/variables.h"
@@ -33,6 +34,9 @@ struct ParseError {
 const std::set<std::string> kServices = {"acm-pca", "acm",     "sts",
                                          "ram",     "appmesh", "crossmesh-k8s"};
 const std::set<std::string> kRestServices = {"ram", "appmesh", "crossmesh-k8s"};
+// A step's command is stopped after a minute (StepContext::command_timeout); a longer wait
+// would only ever end that way.
+constexpr std::chrono::seconds kMaxStepTimeout{60};
 
 class Reader {
  public:
@@ -320,6 +324,31 @@ void CheckCallShape(const Reader& r, const YAML::Node& map, Step& step) {
   }
 }
 
+// A list only: a lone word would read as one code, and a number is no error code at all.
+std::vector<std::string> ReadRetryWhile(const Reader& r, const YAML::Node& node) {
+  if (!node.IsSequence()) {
+    r.Fail(node, fmt::format("'retry_while' must be a list of error codes, as in 'retry_while: "
+                             "[RequestInProgressException]', not {}",
+                             r.Kind(node)));
+  }
+  return r.Strings(node, "retry_while");
+}
+
+WaitUntil ReadWaitUntil(const Reader& r, const YAML::Node& node) {
+  auto w = r.Map(node, "wait_until", {"path", "equals", "timeout"});
+  WaitUntil wait;
+  wait.path = r.Required(w, node, "path", "wait_until", "Certificate.Status");
+  wait.equals = r.Required(w, node, "equals", "wait_until", "ISSUED");
+  if (w.count("timeout")) {
+    wait.timeout = r.Duration(w["timeout"], "timeout");
+    if (wait.timeout > kMaxStepTimeout) {
+      r.Fail(w["timeout"], fmt::format("'timeout' is at most {}s, the cap on a step; not '{}'",
+                                       kMaxStepTimeout.count(), w["timeout"].Scalar()));
+    }
+  }
+  return wait;
+}
+
 Step ReadStep(const Reader& r, const YAML::Node& node, const std::string& what) {
   static const std::vector<std::string> kFields = {
       "name",   "as",   "call",  "cli",     "shell",        "via",         "input",
@@ -376,15 +405,8 @@ Step ReadStep(const Reader& r, const YAML::Node& node, const std::string& what) 
 
   if (f.count("capture")) step.capture = r.StringMap(f["capture"], "capture");
   if (f.count("expect_error")) step.expect_error = r.Text(f["expect_error"], "expect_error");
-  if (f.count("retry_while")) step.retry_while = r.Strings(f["retry_while"], "retry_while");
-  if (f.count("wait_until")) {
-    auto w = r.Map(f["wait_until"], "wait_until", {"path", "equals", "timeout"});
-    WaitUntil wait;
-    wait.path = r.Required(w, f["wait_until"], "path", "wait_until", "Certificate.Status");
-    wait.equals = r.Required(w, f["wait_until"], "equals", "wait_until", "ISSUED");
-    if (w.count("timeout")) wait.timeout = r.Duration(w["timeout"], "timeout");
-    step.wait_until = wait;
-  }
+  if (f.count("retry_while")) step.retry_while = ReadRetryWhile(r, f["retry_while"]);
+  if (f.count("wait_until")) step.wait_until = ReadWaitUntil(r, f["wait_until"]);
   if (!step.expect_error.empty() && (!step.capture.empty() || step.wait_until)) {
     r.Fail(node, fmt::format("step '{}' expects an error, so it has no answer to capture from or "
                              "wait on; drop 'capture' and 'wait_until'",
@@ -638,6 +660,20 @@ const std::map<std::string, Subject>& Subjects() {
   return kSubjects;
 }
 
+// Compiled now, so a broken pattern is reported with the file's other mistakes rather than as a
+// failed check after the whole run. Variables are filled in at run time; a plain word stands in.
+void CheckRegex(const Reader& r, const YAML::Node& node) {
+  static const std::regex kVariable(R"(\$\{[^}]*\})");
+  std::string pattern = std::regex_replace(node.Scalar(), kVariable, "x");
+  try {
+    std::regex compiled(pattern);
+  } catch (const std::regex_error& e) {
+    r.Fail(node, fmt::format("'matches' is not a valid regular expression ({}): '{}'; escape "
+                             "special characters such as ( [ {{ with a backslash",
+                             e.what(), node.Scalar()));
+  }
+}
+
 void ReadCheck(const Reader& r, const YAML::Node& node, const std::string& key, CheckType type,
                Expectation& e) {
   switch (type) {
@@ -646,6 +682,7 @@ void ReadCheck(const Reader& r, const YAML::Node& node, const std::string& key, 
       break;
     case CheckType::kString:
       e.checks[key] = r.Text(node, key);
+      if (key == "matches") CheckRegex(r, node);
       break;
     case CheckType::kCompare: {
       std::string text = r.Text(node, key);
@@ -989,6 +1026,10 @@ Result<Scenario> ParseScenario(const std::string& text, const std::string& file,
     YAML::Node root = YAML::Load(text);
     if (!root.IsDefined() || root.IsNull()) {
       return Invalid({file, 1, 1}, "the file is empty; a scenario needs at least 'name:'");
+    }
+    // The reader follows aliases; an alias bomb would keep it busy for hours.
+    if (auto problem = manifests::ExpandedTreeProblem(root)) {
+      return Invalid(reader.At(root), *problem);
     }
     Scenario read = ReadScenario(reader, root, std::move(s));
     if (!reader.errors().empty()) return Invalid(reader.errors());

@@ -1,7 +1,9 @@
 // Each lint rule, broken once in an otherwise valid manifest of the project's own, gives exactly
 // that one finding, at the line of the break.
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <functional>
+#include <string>
 
 #include "tests/manifests/manifest_test_util.h"
 
@@ -235,4 +237,25 @@ TEST_CASE(
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].rule == broken.rule);
   }
+}
+
+TEST_CASE("Lint refuses an alias bomb quickly, saying to write the values out") {
+  std::string text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n";
+  text += "  a0: &a0 [x, x, x, x, x, x, x, x, x]\n";
+  for (int level = 1; level <= 8; ++level) {
+    std::string alias = "*a" + std::to_string(level - 1);
+    text += "  a" + std::to_string(level) + ": &a" + std::to_string(level) + " [";
+    for (int i = 0; i < 9; ++i) text += (i ? ", " : "") + alias;
+    text += "]\n";
+  }
+
+  auto start = std::chrono::steady_clock::now();
+  auto findings = LintText("bomb.yaml", text);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(500));
+
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].ToText() ==
+        "bomb.yaml:1:1: error: too many nodes after expanding aliases (more than 100000; each "
+        "alias repeats the whole value its anchor names, so aliases of aliases multiply); write "
+        "the values out or use fewer aliases");
 }

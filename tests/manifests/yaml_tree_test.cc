@@ -1,5 +1,7 @@
 // The position-keeping YAML tree: documents split at markers, positions, scalar types.
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <string>
 
 #include "harness/manifests/yaml_tree.h"
 
@@ -85,4 +87,59 @@ TEST_CASE("Plain text reads as scalar documents, which is why content decides wh
   REQUIRE(docs.size() == 1);
   REQUIRE(docs[0].root);
   CHECK(docs[0].root->IsScalar());
+}
+
+namespace {
+
+// The "billion laughs" alias bomb: level 0 is a list of nine scalars, each further level a list
+// of nine aliases to the level before, so level 8 expands to 9^9 scalars from about 1 KB.
+std::string AliasBomb() {
+  std::string text = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n";
+  for (int level = 1; level <= 8; ++level) {
+    std::string alias = "*a" + std::to_string(level - 1);
+    text += "a" + std::to_string(level) + ": &a" + std::to_string(level) + " [";
+    for (int i = 0; i < 9; ++i) text += (i ? ", " : "") + alias;
+    text += "]\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("An alias bomb is refused at its document's position, quickly, and spares the others") {
+  auto start = std::chrono::steady_clock::now();
+  auto docs = ParseDocuments("a: 1\n---\n" + AliasBomb() + "---\nb: 2\n");
+  auto took = std::chrono::steady_clock::now() - start;
+
+  CHECK(took < std::chrono::milliseconds(500));
+  REQUIRE(docs.size() == 3);
+  CHECK_FALSE(docs[1].root);
+  REQUIRE(docs[1].error);
+  CHECK(docs[1].error->pos.line == 3);
+  CHECK(docs[1].error->pos.column == 1);
+  CHECK_THAT(docs[1].error->message,
+             Catch::Contains("too many nodes after expanding aliases") &&
+                 Catch::Contains("write the values out or use fewer aliases"));
+  REQUIRE(docs[2].root);
+  CHECK(docs[2].root->Text("b") == "2");
+}
+
+TEST_CASE("An alias loop is refused, not followed 200 levels down") {
+  auto docs = ParseDocuments("a: &loop\n  b: *loop\n");
+  REQUIRE(docs.size() == 1);
+  REQUIRE(docs[0].error);
+  CHECK_THAT(docs[0].error->message, Catch::Contains("nested deeper than 200 levels"));
+}
+
+TEST_CASE("A few anchors and aliases still read, each alias as a copy of its anchor's value") {
+  auto docs = ParseDocuments(
+      "defaults: &defaults {port: 8080, protocol: http}\n"
+      "listeners:\n  - *defaults\n  - *defaults\n"
+      "names: &names [a, b]\nmore: [*names, *names]\n");
+  REQUIRE(docs.size() == 1);
+  REQUIRE(docs[0].root);
+  CHECK(docs[0].root->ToJson() ==
+        nlohmann::json::parse(R"({"defaults": {"port": 8080, "protocol": "http"},
+            "listeners": [{"port": 8080, "protocol": "http"}, {"port": 8080, "protocol": "http"}],
+            "names": ["a", "b"], "more": [["a", "b"], ["a", "b"]]})"));
 }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -110,6 +111,17 @@ TEST_CASE("Each kind of mistake in a scenario file is reported at its line and c
       {"missing manifest file",
        "name: x\nmanifests:\n  - as: frontend\n    files: [no-such-file.yaml]\n", 4, 12,
        "manifest 'no-such-file.yaml' does not exist"},
+      {"retry_while that is not a list",
+       "name: x\nsteps:\n  - name: a\n    as: frontend\n    call: sts GetCallerIdentity\n"
+       "    retry_while: 5\n",
+       6, 18, "'retry_while' must be a list of error codes"},
+      {"wait_until longer than a step may take",
+       "name: x\nsteps:\n  - name: a\n    as: frontend\n    call: sts GetCallerIdentity\n"
+       "    wait_until: {path: A, equals: B, timeout: 999h}\n",
+       6, 47, "'timeout' is at most 60s, the cap on a step"},
+      {"matches with a broken regular expression",
+       "name: x\nvariables: {v: a}\nexpect:\n  - variable: v\n    matches: \"([unclosed\"\n", 5, 14,
+       "'matches' is not a valid regular expression"},
   };
   for (const auto& c : cases) {
     INFO(c.what << "\n" << c.yaml);
@@ -422,4 +434,65 @@ TEST_CASE("Every shipped scenario names only operations the emulator dispatches"
     INFO(entry.path().string() << ": " << (loaded.ok() ? "" : loaded.status().message()));
     CHECK(loaded.ok());
   }
+}
+
+TEST_CASE("retry_while, wait_until and matches mistakes are reported together at load") {
+  auto parsed = Parse(
+      "name: x\nvariables: {v: a}\nsteps:\n  - name: a\n    as: frontend\n"
+      "    call: sts GetCallerIdentity\n    retry_while: RequestInProgressException\n"
+      "  - name: b\n    as: frontend\n    call: sts GetCallerIdentity\n"
+      "    wait_until: {path: A, equals: B, timeout: 61s}\n"
+      "expect:\n  - variable: v\n    matches: \"^${v}[a-\"\n");
+  REQUIRE_FALSE(parsed.ok());
+  const std::string& message = parsed.status().message();
+  INFO(message);
+  CHECK(message.find("test.yaml:7:18: 'retry_while' must be a list") != std::string::npos);
+  CHECK(message.find("test.yaml:11:47: 'timeout' is at most 60s") != std::string::npos);
+  CHECK(message.find("test.yaml:14:14: 'matches' is not a valid regular expression") !=
+        std::string::npos);
+  CHECK(message.find("(3 problems)") != std::string::npos);
+}
+
+TEST_CASE("A wait of exactly the step cap and a pattern holding a variable are accepted") {
+  auto parsed = Parse(
+      "name: x\nvariables: {v: a}\nsteps:\n  - name: a\n    as: frontend\n"
+      "    call: sts GetCallerIdentity\n    retry_while: [RequestInProgressException]\n"
+      "    wait_until: {path: A, equals: B, timeout: 60s}\n"
+      "expect:\n  - variable: v\n    matches: \"^${v}(-[0-9]+)?$\"\n");
+  INFO(parsed.status().message());
+  REQUIRE(parsed.ok());
+  CHECK(parsed->steps[0].retry_while == std::vector<std::string>{"RequestInProgressException"});
+  CHECK(parsed->steps[0].wait_until->timeout == std::chrono::seconds(60));
+}
+
+TEST_CASE("A scenario file that is an alias bomb is refused quickly at its first line") {
+  std::string text = "name: x\nvariables:\n  a0: &a0 [x, x, x, x, x, x, x, x, x]\n";
+  for (int level = 1; level <= 8; ++level) {
+    std::string alias = "*a" + std::to_string(level - 1);
+    text += "  a" + std::to_string(level) + ": &a" + std::to_string(level) + " [";
+    for (int i = 0; i < 9; ++i) text += (i ? ", " : "") + alias;
+    text += "]\n";
+  }
+
+  auto start = std::chrono::steady_clock::now();
+  auto parsed = Parse(text);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(500));
+
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.status().code() == "InvalidScenario");
+  CHECK_THAT(parsed.status().message(),
+             Catch::StartsWith("test.yaml:1:1: too many nodes after expanding aliases") &&
+                 Catch::EndsWith("write the values out or use fewer aliases"));
+}
+
+TEST_CASE("Anchors and aliases in a scenario file read as copies of the anchored value") {
+  auto parsed = Parse(
+      "name: x\nsteps:\n  - name: a\n    as: frontend\n"
+      "    call: sts GetCallerIdentity\n    input: &body {Tags: [{Key: k, Value: v}]}\n"
+      "  - name: b\n    as: frontend\n    call: sts GetCallerIdentity\n    input: *body\n");
+  INFO(parsed.status().message());
+  REQUIRE(parsed.ok());
+  REQUIRE(parsed->steps.size() == 2);
+  CHECK(parsed->steps[1].input == parsed->steps[0].input);
+  CHECK(parsed->steps[1].input["Tags"][0]["Key"] == "k");
 }
