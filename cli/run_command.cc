@@ -1,5 +1,6 @@
 // crossmesh run FILE... [--json FILE] [--junit FILE] [--quiet]: runs scenario files.
 #include "cli/commands.h"
+#include "cli/report_path.h"
 #include "harness/scenario/runner.h"
 #include "harness/yelb/leftovers.h"
 
@@ -14,8 +15,9 @@ void AddRunCommand(CLI::App& app, RunFn* run) {
   cmd->add_option("files", *files, "Scenario YAML files (scenarios/*.yaml)")
       ->required()
       ->check(CLI::ExistingFile);
-  cmd->add_option("--json", options->json_path, "Write a JSON report here");
-  cmd->add_option("--junit", options->junit_path, "Write a JUnit XML report here");
+  cmd->add_option("--json", options->json_path, "Write a JSON report here")->check(ReportPath());
+  cmd->add_option("--junit", options->junit_path, "Write a JUnit XML report here")
+      ->check(ReportPath());
   cmd->add_option("--fixtures", options->run.fixtures_dir,
                   "What ${fixtures} means in scenario files")
       ->capture_default_str();

@@ -1,6 +1,7 @@
 // crossmesh walkthrough: the cross-account TLS walkthrough, end to end, offline. It is the
 // shipped scenario scenarios/walkthrough.yaml, run the way `crossmesh run` runs any scenario.
 #include "cli/commands.h"
+#include "cli/report_path.h"
 #include "harness/scenario/runner.h"
 #include "harness/yelb/leftovers.h"
 
@@ -14,8 +15,9 @@ void AddWalkthroughCommand(CLI::App& app, RunFn* run) {
   CLI::App* cmd = app.add_subcommand(
       "walkthrough",
       "Run the walkthrough: shared CA and mesh, Yelb across two accounts, traffic over mTLS");
-  cmd->add_option("--json", options->json_path, "Write a JSON report here");
-  cmd->add_option("--junit", options->junit_path, "Write a JUnit XML report here");
+  cmd->add_option("--json", options->json_path, "Write a JSON report here")->check(ReportPath());
+  cmd->add_option("--junit", options->junit_path, "Write a JUnit XML report here")
+      ->check(ReportPath());
   cmd->add_option("--scenario", *scenario_file, "The walkthrough scenario file")
       ->capture_default_str()
       ->check(CLI::ExistingFile);

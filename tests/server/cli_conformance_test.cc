@@ -233,3 +233,19 @@ TEST_CASE(
   CHECK(remote_app.exit_code == 2);
   CHECK_THAT(remote_app.err, Catch::Contains("not a loopback address"));
 }
+
+TEST_CASE("A report path that cannot be written is refused before the scenario runs") {
+  const std::string binary = std::string(CROSSMESH_BINARY_DIR) + "/cli/crossmesh";
+  const std::string scenario = std::string(CROSSMESH_SOURCE_DIR) + "/scenarios/yelb-alone.yaml";
+  TempDir dir;
+  for (const std::string& flag : {std::string("--json"), std::string("--junit")}) {
+    INFO(flag);
+    auto missing_folder = RunCommand({binary, "run", scenario, flag, "/nonexistent/dir/r.out"});
+    CHECK(missing_folder.exit_code == 2);
+    CHECK_THAT(missing_folder.err, Catch::Contains("does not exist"));
+    CHECK_THAT(missing_folder.out + missing_folder.err, !Catch::Contains("PASSED"));
+    auto folder = RunCommand({binary, "walkthrough", flag, dir.path()});
+    CHECK(folder.exit_code == 2);
+    CHECK_THAT(folder.err, Catch::Contains("is a folder"));
+  }
+}
