@@ -279,8 +279,8 @@ void RenderBackends(const MeshView& mesh, const appmesh::Resource& node,
       rendered.emplace();
       rendered->name = name;
     }
-    std::string protocol = rendered->protocol == proxy::Protocol::kTcp ? "tcp" : "http";
-    any_http = any_http || rendered->protocol == proxy::Protocol::kHttp;
+    std::string protocol(proxy::ProtocolName(rendered->protocol));
+    any_http = any_http || proxy::IsHttp(rendered->protocol);
 
     out.config.outbounds.push_back({.name = name,
                                     .address = options.node_address,
@@ -374,6 +374,7 @@ std::string AddCluster(const MeshView& mesh, const appmesh::Resource& client,
   cluster.name =
       fmt::format("cds_egress_{}_{}_{}_{}", mesh.name(), target.id.name, protocol, mesh_port);
   cluster.mesh_port = mesh_port;
+  cluster.protocol = proxy::ParseProtocol(protocol).value_or(proxy::Protocol::kHttp);
   cluster.tls_policy = ClientPolicyOf(client_policy, client, target, node);
   cluster.target_tls = TargetTlsOf(target, mesh_port, node);
 

@@ -87,6 +87,14 @@ std::optional<proxy::RetryPolicy> RetryOf(const json* retry) {
       }
     }
   }
+  if (const json* events = Member(*retry, "grpcRetryEvents"); events && events->is_array()) {
+    for (const json& event : *events) {
+      if (!event.is_string()) continue;
+      if (auto status = proxy::ParseGrpcRetryEvent(event.get<std::string>())) {
+        out.grpc_statuses.push_back(*status);
+      }
+    }
+  }
   if (const json* events = Member(*retry, "tcpRetryEvents"); events && events->is_array()) {
     for (const json& event : *events) {
       out.tcp_connection_error = out.tcp_connection_error || event == "connection-error";

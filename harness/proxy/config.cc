@@ -24,7 +24,17 @@ std::string_view TlsModeName(TlsMode mode) {
 }
 
 std::string_view ProtocolName(Protocol protocol) {
-  return protocol == Protocol::kHttp ? "http" : "tcp";
+  switch (protocol) {
+    case Protocol::kHttp:
+      return "http";
+    case Protocol::kHttp2:
+      return "http2";
+    case Protocol::kGrpc:
+      return "grpc";
+    case Protocol::kTcp:
+      return "tcp";
+  }
+  return "http";
 }
 
 std::string_view TlsVersionName(TlsVersion version) {
@@ -53,9 +63,39 @@ std::optional<TlsMode> ParseTlsMode(std::string_view text) {
 }
 
 std::optional<Protocol> ParseProtocol(std::string_view text) {
-  if (text == "http" || text == "http2" || text == "grpc") return Protocol::kHttp;
+  if (text == "http") return Protocol::kHttp;
+  if (text == "http2") return Protocol::kHttp2;
+  if (text == "grpc") return Protocol::kGrpc;
   if (text == "tcp") return Protocol::kTcp;
   return std::nullopt;
+}
+
+namespace {
+
+struct GrpcEvent {
+  std::string_view name;
+  unsigned status;
+};
+constexpr GrpcEvent kGrpcEvents[] = {{"cancelled", 1},
+                                     {"deadline-exceeded", 4},
+                                     {"resource-exhausted", 8},
+                                     {"internal", 13},
+                                     {"unavailable", 14}};
+
+}  // namespace
+
+std::optional<unsigned> ParseGrpcRetryEvent(std::string_view text) {
+  for (const GrpcEvent& event : kGrpcEvents) {
+    if (event.name == text) return event.status;
+  }
+  return std::nullopt;
+}
+
+std::string_view GrpcRetryEventName(unsigned status) {
+  for (const GrpcEvent& event : kGrpcEvents) {
+    if (event.status == status) return event.name;
+  }
+  return "unknown";
 }
 
 std::optional<TlsVersion> ParseTlsVersion(std::string_view text) {

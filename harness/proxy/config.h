@@ -38,9 +38,16 @@ using Milliseconds = std::chrono::milliseconds;
 
 enum class TlsMode { kStrict, kPermissive, kDisabled };
 
-// http2 and grpc listeners are served as HTTP/1.1 for now (ParseProtocol maps them to kHttp):
-// the sidecar terminates and re-originates requests, so only the framing differs.
-enum class Protocol { kHttp, kTcp };
+// App Mesh's listener protocols. http2 and grpc are HTTP/2 towards the app and between proxies;
+// downstream, every HTTP port also takes the other framing (Envoy's codec AUTO).
+enum class Protocol { kHttp, kHttp2, kGrpc, kTcp };
+
+// True for every protocol but tcp: requests are routed and answered as HTTP.
+inline bool IsHttp(Protocol protocol) { return protocol != Protocol::kTcp; }
+// True when upstream connections speak HTTP/2 (with prior knowledge).
+inline bool UsesHttp2(Protocol protocol) {
+  return protocol == Protocol::kHttp2 || protocol == Protocol::kGrpc;
+}
 
 enum class TlsVersion { kTls12, kTls13 };
 
@@ -155,6 +162,9 @@ struct RetryPolicy {
   Milliseconds per_retry_timeout{15000};
   std::vector<HttpRetryEvent> http_events;
   bool tcp_connection_error = false;  // tcpRetryEvents: [connection-error]
+  // grpcRetryEvents as the gRPC status codes they name (unavailable = 14, ...): an answer
+  // whose grpc-status is one of them is retried.
+  std::vector<unsigned> grpc_statuses{};
 
   bool operator==(const RetryPolicy&) const = default;
 };
@@ -254,6 +264,7 @@ struct Cluster {
   uint16_t mesh_port = 0;  // the target listener's port as the mesh sees it (for `ports`)
   std::optional<ClientTlsPolicy> tls_policy;
   TargetTls target_tls;
+  Protocol protocol = Protocol::kHttp;  // the target listener's: http2 / grpc speak HTTP/2
   Milliseconds connect_timeout{5000};
 
   bool operator==(const Cluster&) const = default;
@@ -337,12 +348,16 @@ struct ProxyConfig {
 void AllowTls13BetweenProxies(ProxyConfig& config);
 
 std::string_view TlsModeName(TlsMode mode);                 // "STRICT", "PERMISSIVE", "DISABLED"
-std::string_view ProtocolName(Protocol protocol);           // "http", "tcp"
+std::string_view ProtocolName(Protocol protocol);           // "http", "http2", "grpc", "tcp"
 std::string_view TlsVersionName(TlsVersion version);        // "TLSv1.2", "TLSv1.3"
 std::string_view HttpRetryEventName(HttpRetryEvent event);  // "server-error", ...
 std::optional<TlsMode> ParseTlsMode(std::string_view text);
 // "http", "http2", "grpc" -> kHttp; "tcp" -> kTcp.
 std::optional<Protocol> ParseProtocol(std::string_view text);
+// App Mesh's grpcRetryEvents: cancelled, deadline-exceeded, internal, resource-exhausted,
+// unavailable, as gRPC status codes; and back.
+std::optional<unsigned> ParseGrpcRetryEvent(std::string_view text);
+std::string_view GrpcRetryEventName(unsigned status);
 std::optional<TlsVersion> ParseTlsVersion(std::string_view text);  // "TLSv1.2", "1.2"
 std::optional<HttpRetryEvent> ParseHttpRetryEvent(std::string_view text);
 

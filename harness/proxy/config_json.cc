@@ -92,10 +92,13 @@ json RouteJson(const Route& route) {
     for (HttpRetryEvent event : route.retry->http_events) {
       events.push_back(HttpRetryEventName(event));
     }
+    json grpc = json::array();
+    for (unsigned status : route.retry->grpc_statuses) grpc.push_back(GrpcRetryEventName(status));
     out["retry"] = {{"max_retries", route.retry->max_retries},
                     {"per_retry_timeout_ms", route.retry->per_retry_timeout.count()},
                     {"http_retry_events", std::move(events)},
-                    {"tcp_connection_error", route.retry->tcp_connection_error}};
+                    {"tcp_connection_error", route.retry->tcp_connection_error},
+                    {"grpc_retry_events", std::move(grpc)}};
   }
   return out;
 }
@@ -104,6 +107,7 @@ json ClusterJson(const Cluster& cluster) {
   json out = {{"name", cluster.name},
               {"endpoints", json::array()},
               {"mesh_port", cluster.mesh_port},
+              {"protocol", ProtocolName(cluster.protocol)},
               {"connect_timeout_ms", cluster.connect_timeout.count()}};
   for (const Endpoint& endpoint : cluster.endpoints) {
     out["endpoints"].push_back(EndpointJson(endpoint));

@@ -88,6 +88,18 @@ void ReadRetry(JsonReader& in, RetryPolicy& retry) {
     retry.http_events.push_back(*event);
   }
   in.Bool("tcp_connection_error", retry.tcp_connection_error);
+  std::vector<std::string> grpc_events;
+  in.Strings("grpc_retry_events", grpc_events);
+  for (const std::string& name : grpc_events) {
+    std::optional<unsigned> status = ParseGrpcRetryEvent(name);
+    if (!status) {
+      in.Fail(in.path() + ".grpc_retry_events: '" + name +
+              "' is not one of cancelled, deadline-exceeded, internal, resource-exhausted, "
+              "unavailable");
+      return;
+    }
+    retry.grpc_statuses.push_back(*status);
+  }
 }
 
 void ReadRouteMatch(JsonReader& in, RouteMatch& match) {
@@ -161,6 +173,7 @@ void ReadCluster(JsonReader& in, Cluster& cluster) {
   in.Array<Endpoint>("endpoints", cluster.endpoints, ReadEndpoint);
   in.String("source_address", cluster.source_address);
   Port(in, "mesh_port", cluster.mesh_port);
+  in.Enum<Protocol>("protocol", cluster.protocol, ParseProtocol, kProtocols);
   in.Object<ClientTlsPolicy>("tls_policy", cluster.tls_policy, ReadClientPolicy);
   std::optional<TargetTls> target;
   in.Object<TargetTls>("target_tls", target, [](JsonReader& t, TargetTls& out) {

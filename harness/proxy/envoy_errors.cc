@@ -130,9 +130,10 @@ std::string TransportFailureReason(const TransportFailure& failure, ErrorStyle s
 
 std::string UpstreamFailureBody(const TransportFailure& failure, ErrorStyle style, bool retried) {
   const bool modern = style == ErrorStyle::kModern;
-  std::string reset = failure.kind == FailureKind::kClosed && !modern ? "connection termination"
-                      : modern                                        ? "remote connection failure"
-                                                                      : "connection failure";
+  std::string reset = failure.kind == FailureKind::kRemoteReset         ? "remote reset"
+                      : failure.kind == FailureKind::kClosed && !modern ? "connection termination"
+                      : modern ? "remote connection failure"
+                               : "connection failure";
   std::string body = "upstream connect error or disconnect/reset before headers. ";
   body += modern && retried ? "retried and the latest reset reason: " : "reset reason: ";
   body += reset;

@@ -22,6 +22,7 @@ enum class FailureKind {
   kTls,                // any other TLS error (wrong version number, alerts, garbage)
   kTimeout,            // the handshake (or connect) did not finish in time
   kClosed,             // the peer closed the connection before the handshake finished
+  kRemoteReset,        // the peer reset the HTTP/2 stream (RST_STREAM, or GOAWAY past it)
 };
 
 struct TransportFailure {

@@ -34,6 +34,8 @@ class HttpReader {
   // `head_request`: the response to a HEAD has no body whatever its headers say.
   asio::awaitable<HttpReadResult> ReadResponse(ByteStream& stream, bool head_request,
                                                HttpResponse& response);
+  // Bytes already read from the stream (while telling HTTP/1.1 from HTTP/2): parsed first.
+  void Prime(std::string bytes) { pending_ = std::move(bytes) + pending_; }
   // True when bytes of a next message were already read.
   bool has_pending() const { return !pending_.empty(); }
 

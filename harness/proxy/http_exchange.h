@@ -14,6 +14,8 @@
 
 namespace crossmesh::proxy {
 
+class H2Connection;
+
 // An upstream connection kept while the downstream connection lives, for one exchange after
 // another: to the local app (inbound) or to a cluster (outbound ports and gateways).
 struct UpstreamLink {
@@ -21,8 +23,13 @@ struct UpstreamLink {
   std::optional<HttpReader> reader;
   ConnectionRegistry::Token token;
   bool reused = false;
+  // Set instead of `stream` for an HTTP/2 upstream: shared by concurrent requests, so a
+  // request's failure lets go of it without closing it (the pool replaces it once unusable).
+  std::shared_ptr<H2Connection> h2;
 
+  bool connected() const { return stream != nullptr || h2 != nullptr; }
   void Drop() {
+    h2.reset();
     if (stream) stream->Close();
     stream.reset();
     reader.reset();

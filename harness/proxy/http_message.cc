@@ -86,6 +86,7 @@ HttpResponse LocalReply(unsigned status, std::string body) {
   response.headers.push_back({"content-type", "text/plain"});
   response.headers.push_back({"server", "envoy"});
   response.body = std::move(body);
+  response.local = true;
   return response;
 }
 

@@ -37,7 +37,9 @@ struct HttpResponse {
   unsigned version = 11;
   std::vector<HttpHeader> headers;
   std::string body;
+  std::vector<HttpHeader> trailers;  // HTTP/2 only (gRPC's grpc-status); not sent over HTTP/1.1
   bool keep_alive = true;
+  bool local = false;  // made by this proxy (LocalReply), not by an upstream
 
   std::string_view Header(std::string_view name) const;
   void SetHeader(std::string_view name, std::string value);

@@ -6,15 +6,15 @@
 
 #include "harness/proxy/counting_stream.h"
 #include "harness/proxy/envoy_errors.h"
-#include "harness/proxy/http_downstream.h"
-#include "harness/proxy/http_exchange.h"
+#include "harness/proxy/grpc_reply.h"
+#include "harness/proxy/http_connection.h"
 #include "harness/proxy/upstream_connector.h"
+#include "harness/proxy/upstream_pool.h"
 
 namespace crossmesh::proxy {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
-using Links = std::map<std::string, UpstreamLink>;
 
 bool HasEvent(const RetryPolicy& retry, HttpRetryEvent event) {
   return std::find(retry.http_events.begin(), retry.http_events.end(), event) !=
@@ -28,6 +28,14 @@ bool RetriableStatus(const RetryPolicy& retry, unsigned status) {
   return HasEvent(retry, HttpRetryEvent::kClientError) && status == 409;
 }
 
+// App Mesh's gRPC events, on the grpc-status of the answer (trailers or trailers-only).
+bool RetriableGrpc(const RetryPolicy& retry, const HttpResponse& response) {
+  if (retry.grpc_statuses.empty()) return false;
+  const int status = GrpcStatusOf(response);
+  return status >= 0 && std::find(retry.grpc_statuses.begin(), retry.grpc_statuses.end(),
+                                  static_cast<unsigned>(status)) != retry.grpc_statuses.end();
+}
+
 // A connection that failed or reset before a response: Envoy retries it under 5xx and
 // gateway-error policies as well as connection-error and stream resets.
 bool RetriableReset(const RetryPolicy& retry) {
@@ -37,18 +45,41 @@ bool RetriableReset(const RetryPolicy& retry) {
 }
 
 asio::awaitable<bool> EnsureLink(const RouterContext& context, ClusterState& cluster,
-                                 UpstreamLink& link, TransportFailure& failure) {
-  if (link.stream) co_return true;
+                                 UpstreamPool& pool, UpstreamLink& link,
+                                 TransportFailure& failure) {
+  if (link.connected()) co_return true;
+  const std::string& key = cluster.config.name;
+  const bool http2 = UsesHttp2(cluster.config.protocol);
+  // GCC 12 evaluates a co_await on the right of && even when the left is false: keep the
+  // awaits out of compound conditions.
+  for (bool mine = !http2; !mine;) {
+    mine = co_await pool.BeginHttp2Connect(key);
+    if (mine) break;
+    link = pool.Take(key);
+    if (link.connected()) co_return true;
+  }
   UpstreamConnection upstream = co_await ConnectCluster(*context.core, cluster, *context.snapshot);
   if (!upstream.stream) {
+    if (http2) pool.EndHttp2Connect(key);
     failure = std::move(upstream.failure);
     co_return false;
   }
   link.token = context.core->connections().Add(upstream.stream);
-  link.stream = std::make_shared<CountingStream>(upstream.stream, cluster.upstream.cx_rx_bytes,
-                                                 cluster.upstream.cx_tx_bytes);
-  link.reader.emplace(context.snapshot->config.http);
+  auto counted = std::make_shared<CountingStream>(upstream.stream, cluster.upstream.cx_rx_bytes,
+                                                  cluster.upstream.cx_tx_bytes);
   link.reused = false;
+  if (http2) {
+    link.h2 = co_await H2Connection::StartClient(counted, context.snapshot->config.http);
+    if (!link.h2) {
+      pool.EndHttp2Connect(key);
+      failure.kind = FailureKind::kClosed;
+      co_return false;
+    }
+    link = pool.ShareHttp2(key, std::move(link));
+    co_return true;
+  }
+  link.stream = std::move(counted);
+  link.reader.emplace(context.snapshot->config.http);
   co_return true;
 }
 
@@ -71,8 +102,9 @@ struct Attempts {
                                            : SteadyClock::time_point::max()) {}
 
   bool MayRetryFailure() const { return retry && RetriableReset(*retry); }
-  bool MayRetryStatus(uint32_t attempt, unsigned status) const {
-    return retry && attempt + 1 < total && RetriableStatus(*retry, status);
+  bool MayRetryStatus(uint32_t attempt, const HttpResponse& response) const {
+    return retry && attempt + 1 < total &&
+           (RetriableStatus(*retry, response.status) || RetriableGrpc(*retry, response));
   }
   // The time this attempt may take: the route's remaining time, capped by perRetryTimeout.
   Milliseconds PerTry(SteadyClock::time_point now) const {
@@ -93,16 +125,15 @@ enum class Verdict { kAnswer, kRetry, kFreeRetry, kGiveUp };
 
 // One attempt. kAnswer leaves the response to pass on in `out`.
 asio::awaitable<Verdict> Attempt(const RouterContext& context, ClusterState& cluster,
-                                 UpstreamLink& link, const HttpRequest& request, uint32_t attempt,
-                                 Attempts& state, HttpResponse& out) {
-  if (!co_await EnsureLink(context, cluster, link, state.failure)) {
+                                 UpstreamPool& pool, UpstreamLink& link, const HttpRequest& request,
+                                 uint32_t attempt, Attempts& state, HttpResponse& out) {
+  if (!co_await EnsureLink(context, cluster, pool, link, state.failure)) {
     state.timed_out = false;
     co_return state.MayRetryFailure() ? Verdict::kRetry : Verdict::kGiveUp;
   }
   const bool reused = link.reused;
   cluster.upstream.rq_total.Inc();
-  ExchangeResult result =
-      co_await Exchange(*link.stream, *link.reader, request, state.PerTry(SteadyClock::now()));
+  ExchangeResult result = co_await ExchangeOn(link, request, state.PerTry(SteadyClock::now()));
 
   if (result.outcome == ExchangeResult::Outcome::kResponse) {
     const unsigned status = result.response.status;
@@ -112,7 +143,7 @@ asio::awaitable<Verdict> Attempt(const RouterContext& context, ClusterState& clu
     } else {
       link.Drop();
     }
-    if (state.MayRetryStatus(attempt, status)) {
+    if (state.MayRetryStatus(attempt, result.response)) {
       state.retried_response = std::move(result.response);
       co_return Verdict::kRetry;
     }
@@ -135,16 +166,18 @@ asio::awaitable<Verdict> Attempt(const RouterContext& context, ClusterState& clu
 }
 
 asio::awaitable<HttpResponse> SendWithRetries(const RouterContext& context, ClusterState& cluster,
-                                              const Route& route, Links& links,
+                                              const Route& route, UpstreamPool& pool,
                                               const HttpRequest& request) {
   Attempts state(route);
-  UpstreamLink& link = links[cluster.config.name];
+  const std::string& key = cluster.config.name;
   for (uint32_t attempt = 0; attempt < state.total; ++attempt) {
     if (attempt > 0) cluster.upstream.rq_retry.Inc();
     if (SteadyClock::now() >= state.deadline) break;
     HttpResponse response;
+    UpstreamLink link = pool.Take(key);
     const Verdict verdict =
-        co_await Attempt(context, cluster, link, request, attempt, state, response);
+        co_await Attempt(context, cluster, pool, link, request, attempt, state, response);
+    pool.Give(key, std::move(link));
     if (verdict == Verdict::kAnswer) co_return response;
     if (verdict == Verdict::kGiveUp) break;
     if (verdict == Verdict::kFreeRetry) --attempt;  // wraps to 0 and back: well defined
@@ -154,7 +187,7 @@ asio::awaitable<HttpResponse> SendWithRetries(const RouterContext& context, Clus
   co_return FinalFailure(context, cluster, state.failure, state.timed_out, state.total > 1);
 }
 
-asio::awaitable<HttpResponse> RouteRequest(const RouterContext& context, Links& links,
+asio::awaitable<HttpResponse> RouteRequest(const RouterContext& context, UpstreamPool& pool,
                                            const VirtualService* service, HttpRequest& request) {
   const ProxySnapshot& snapshot = *context.snapshot;
   const Route* route = service == nullptr ? nullptr : snapshot.routes->Match(*service, request);
@@ -168,7 +201,7 @@ asio::awaitable<HttpResponse> RouteRequest(const RouterContext& context, Links& 
   }
   request.keep_alive = true;  // towards the upstream; the caller kept the downstream's own wish
   RouteTable::ApplyRewrite(*route, request);
-  co_return co_await SendWithRetries(context, *cluster->second, *route, links, request);
+  co_return co_await SendWithRetries(context, *cluster->second, *route, pool, request);
 }
 
 }  // namespace
@@ -176,21 +209,12 @@ asio::awaitable<HttpResponse> RouteRequest(const RouterContext& context, Links& 
 asio::awaitable<void> ServeRoutedHttp(RouterContext context, ServiceResolver resolve,
                                       std::shared_ptr<ByteStream> down) {
   const HttpLimits& limits = context.snapshot->config.http;
-  HttpReader reader(limits);
-  Links links;
-  for (;;) {
-    HttpRequest request;
-    if (!co_await NextRequest(*down, reader, *context.http, limits.idle_timeout, request)) break;
-    context.http->rq_total.Inc();
-    const bool keep_alive = request.keep_alive;
-    const bool head = request.method == "HEAD";
-    const VirtualService* service = resolve(request);
-    HttpResponse response = co_await RouteRequest(context, links, service, request);
-    response.keep_alive = keep_alive && !context.core->stopping();
-    context.http->CountResponse(response.status);
-    if (!co_await SendResponse(*down, response, head)) break;
-  }
-  for (auto& [name, link] : links) link.Drop();
+  UpstreamPool pool;
+  RequestHandler handler = [&context, &resolve, &pool](HttpRequest& request) {
+    return RouteRequest(context, pool, resolve(request), request);
+  };
+  co_await ServeHttp(*context.core, std::move(down), limits, *context.http, limits.idle_timeout,
+                     std::move(handler));
 }
 
 }  // namespace crossmesh::proxy

@@ -4,30 +4,53 @@
 
 #include "harness/proxy/counting_stream.h"
 #include "harness/proxy/envoy_errors.h"
-#include "harness/proxy/http_downstream.h"
-#include "harness/proxy/http_exchange.h"
+#include "harness/proxy/http_connection.h"
 #include "harness/proxy/upstream_connector.h"
+#include "harness/proxy/upstream_pool.h"
 
 namespace crossmesh::proxy {
 namespace {
 
 constexpr std::chrono::seconds kAppConnectTimeout{5};
 
-asio::awaitable<TransportFailure> ConnectApp(const InboundContext& context, UpstreamLink& app) {
+// The app's connections are keyed by this in the pool (one upstream per listener connection).
+const std::string kAppKey = "app";
+
+asio::awaitable<TransportFailure> ConnectApp(const InboundContext& context, UpstreamPool& pool,
+                                             UpstreamLink& app) {
   InboundState& state = *context.state;
   TransportFailure failure;
+  const bool http2 = UsesHttp2(state.config.protocol);
+  for (bool mine = !http2; !mine;) {  // no co_await in && (see http_router.cc)
+    mine = co_await pool.BeginHttp2Connect(kAppKey);
+    if (mine) break;
+    app = pool.Take(kAppKey);
+    if (app.connected()) co_return failure;
+  }
   state.app->cx_total.Inc();
   tcp::socket socket = co_await ConnectTcp(state.config.app, kAppConnectTimeout, failure);
   if (failure.failed()) {
+    if (http2) pool.EndHttp2Connect(kAppKey);
     state.app->cx_connect_fail.Inc();
     co_return failure;
   }
   auto plain = std::make_shared<PlainStream>(std::move(socket));
   app.token = context.core->connections().Add(plain);
-  app.stream =
+  auto counted =
       std::make_shared<CountingStream>(plain, state.app->cx_rx_bytes, state.app->cx_tx_bytes);
-  app.reader.emplace(context.snapshot->config.http);
   app.reused = false;
+  if (http2) {  // h2c to the app, as Envoy's http2 local cluster
+    app.h2 = co_await H2Connection::StartClient(counted, context.snapshot->config.http);
+    if (!app.h2) {
+      pool.EndHttp2Connect(kAppKey);
+      failure.kind = FailureKind::kClosed;
+      co_return failure;
+    }
+    app = pool.ShareHttp2(kAppKey, std::move(app));
+    co_return failure;
+  }
+  app.stream = std::move(counted);
+  app.reader.emplace(context.snapshot->config.http);
   co_return failure;
 }
 
@@ -47,24 +70,25 @@ HttpResponse FailureReply(const InboundContext& context, const ExchangeResult& r
 
 // Forwards one request; a keep-alive app connection that turns out to be closed already is
 // replaced once, since the request never reached the app.
-asio::awaitable<HttpResponse> ForwardToApp(const InboundContext& context, UpstreamLink& app,
+asio::awaitable<HttpResponse> ForwardToApp(const InboundContext& context, UpstreamPool& pool,
                                            const HttpRequest& request) {
   InboundState& state = *context.state;
   const ErrorStyle style = context.snapshot->config.error_style;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    if (!app.stream) {
-      TransportFailure failure = co_await ConnectApp(context, app);
+    UpstreamLink app = pool.Take(kAppKey);
+    if (!app.connected()) {
+      TransportFailure failure = co_await ConnectApp(context, pool, app);
       if (failure.failed()) co_return LocalReply(503, UpstreamFailureBody(failure, style, false));
     }
     state.app->rq_total.Inc();
-    ExchangeResult result =
-        co_await Exchange(*app.stream, *app.reader, request, AppTimeout(state.config));
+    ExchangeResult result = co_await ExchangeOn(app, request, AppTimeout(state.config));
     if (result.outcome == ExchangeResult::Outcome::kResponse) {
       state.app->CountResponse(result.response.status);
       if (!result.response.keep_alive) {
         app.Drop();
       } else {
         app.reused = true;
+        pool.Give(kAppKey, std::move(app));
       }
       co_return std::move(result.response);
     }
@@ -89,18 +113,11 @@ asio::awaitable<void> ServeInboundHttp(const InboundContext& context,
   const HttpLimits& limits = context.snapshot->config.http;
   const std::chrono::milliseconds idle =
       state.config.idle_timeout.count() > 0 ? state.config.idle_timeout : limits.idle_timeout;
-  HttpReader reader(limits);
-  UpstreamLink app;
-  for (;;) {
-    HttpRequest request;
-    if (!co_await NextRequest(*down, reader, state.http, idle, request)) break;
-    state.http.rq_total.Inc();
-    HttpResponse response = co_await ForwardToApp(context, app, request);
-    response.keep_alive = request.keep_alive && !context.core->stopping();
-    state.http.CountResponse(response.status);
-    if (!co_await SendResponse(*down, response, request.method == "HEAD")) break;
-  }
-  app.Drop();
+  UpstreamPool pool;
+  RequestHandler handler = [&context, &pool](HttpRequest& request) {
+    return ForwardToApp(context, pool, request);
+  };
+  co_await ServeHttp(*context.core, std::move(down), limits, state.http, idle, std::move(handler));
 }
 
 }  // namespace crossmesh::proxy

@@ -103,12 +103,25 @@ TEST_CASE("A config file with a bad enum or type names the field and the choices
         "to 65535, not a number (70000)");
 }
 
-TEST_CASE("http2 and grpc listeners are served as http") {
-  nlohmann::json json = ConfigToJson(SampleConfig());
-  json["listeners"][0]["protocol"] = "grpc";
+TEST_CASE("http2 and grpc protocols and gRPC retry events survive the JSON round trip") {
+  ProxyConfig config = SampleConfig();
+  config.clusters[0].protocol = Protocol::kGrpc;
+  nlohmann::json json = ConfigToJson(config);
+  json["listeners"][0]["protocol"] = "http2";
+  json["virtual_services"][0]["routes"][0]["retry"]["grpc_retry_events"] = {"unavailable",
+                                                                            "cancelled"};
   Result<ProxyConfig> parsed = ConfigFromJson(json);
   REQUIRE(parsed.ok());
-  CHECK(parsed->listeners[0].protocol == Protocol::kHttp);
+  CHECK(parsed->listeners[0].protocol == Protocol::kHttp2);
+  CHECK(parsed->clusters[0].protocol == Protocol::kGrpc);
+  CHECK(parsed->virtual_services[0].routes[0].retry->grpc_statuses == std::vector<unsigned>{14, 1});
+  CHECK(ConfigToJson(*parsed)["virtual_services"][0]["routes"][0]["retry"]["grpc_retry_events"] ==
+        nlohmann::json{"unavailable", "cancelled"});
+
+  json["virtual_services"][0]["routes"][0]["retry"]["grpc_retry_events"] = {"aborted"};
+  Result<ProxyConfig> refused = ConfigFromJson(json);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().message().find("'aborted' is not one of cancelled") != std::string::npos);
 }
 
 TEST_CASE("Validation refuses non-loopback addresses and dangling references") {

@@ -82,6 +82,7 @@ ProxyConfig ClientConfig(const std::string& name, uint16_t endpoint_port, const 
   cluster.endpoints = {Endpoint{"127.0.0.1", endpoint_port}};
   cluster.source_address = options.client_source;
   cluster.mesh_port = kMeshPort;
+  cluster.protocol = options.protocol;
   cluster.tls_policy = options.policy;
   if (options.target) {
     cluster.target_tls = *options.target;
@@ -108,11 +109,14 @@ ProxyConfig ClientConfig(const std::string& name, uint16_t endpoint_port, const 
 
 Hop::Hop(ProxyRuntime& runtime, const MeshPki& pki, HopOptions options)
     : runtime_(runtime), options_(std::move(options)) {
-  app_ = std::make_unique<TestApp>(
-      options_.protocol == Protocol::kHttp ? TestApp::Kind::kHttp : TestApp::Kind::kEcho,
-      "yelb-appserver");
+  uint16_t app_port = options_.external_app_port;
+  if (app_port == 0) {
+    app_ = std::make_unique<TestApp>(
+        IsHttp(options_.protocol) ? TestApp::Kind::kHttp : TestApp::Kind::kEcho, "yelb-appserver");
+    app_port = app_->port();
+  }
   auto clock = pki.clock.Function();
-  auto server = runtime_.Start(ServerConfig("yelb-appserver", app_->port(), options_, clock));
+  auto server = runtime_.Start(ServerConfig("yelb-appserver", app_port, options_, clock));
   INFO(server.status().ToString());
   REQUIRE(server.ok());
   server_ = server.value();

@@ -70,6 +70,8 @@ struct HopOptions {
   // The server listener's timeout (Listener::request_timeout, idle_timeout).
   Milliseconds server_request_timeout{15000};
   Milliseconds server_idle_timeout{0};
+  // An app already listening on this port (a gRPC server) instead of a TestApp; 0: a TestApp.
+  uint16_t external_app_port = 0;
 };
 
 // The policy most rows use: enforce, trust "mesh-ca", SAN rule by discovery name.
@@ -92,7 +94,7 @@ class Hop {
   Proxy& client() { return *client_; }
   Proxy& server() { return *server_; }
   tap::Tap* tap() { return tap_.get(); }
-  TestApp& app() { return *app_; }
+  TestApp& app() { return *app_; }  // not with external_app_port
   std::string cluster() const { return ClusterName(options_.protocol); }
   std::string server_listener_prefix() const;  // "listener.127.0.0.1_<port>."
 

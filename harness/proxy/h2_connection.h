@@ -1,0 +1,106 @@
+// H2Connection: one HTTP/2 connection (nghttp2 framing over a ByteStream), either side.
+// As a server it assembles each request stream whole and answers it through a handler, many
+// streams at once; as a client it carries concurrent exchanges, one stream each. Messages are
+// whole, as on the HTTP/1.1 path: bodies are buffered (http.max_body_bytes), trailers kept.
+// Everything runs on the connection's strand, so nghttp2's session needs no lock.
+#pragma once
+
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "harness/proxy/byte_stream.h"
+#include "harness/proxy/cluster_state.h"
+#include "harness/proxy/config.h"
+#include "harness/proxy/http_exchange.h"
+#include "harness/proxy/http_message.h"
+#include "harness/proxy/watchdog.h"
+
+struct nghttp2_session;
+
+namespace crossmesh::proxy {
+
+// Answers one request; runs concurrently with the connection's other streams.
+using RequestHandler = std::function<asio::awaitable<HttpResponse>(HttpRequest& request)>;
+
+// The 24 bytes an HTTP/2 client opens with (RFC 9113 3.4).
+inline constexpr std::string_view kHttp2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+class H2Connection : public std::enable_shared_from_this<H2Connection> {
+ public:
+  struct Stream;
+
+  // Serves `stream` until the client goes away or stays idle for `idle_timeout` with no
+  // stream open, then waits for the handlers still running. `already_read`: bytes read from
+  // the stream before (the preface, whole or in part).
+  static asio::awaitable<void> Serve(std::shared_ptr<ByteStream> stream, std::string already_read,
+                                     const HttpLimits& limits, HttpStats& stats,
+                                     std::chrono::milliseconds idle_timeout,
+                                     RequestHandler handler);
+
+  // A client connection over `stream` (connected, TLS done); its reader runs on the calling
+  // coroutine's executor until the stream closes.
+  static asio::awaitable<std::shared_ptr<H2Connection>> StartClient(
+      std::shared_ptr<ByteStream> stream, const HttpLimits& limits);
+
+  // One request on a new stream. kTimeout after `timeout` (0: none; the stream is cancelled),
+  // kReset when the stream or the connection ended before a whole response.
+  asio::awaitable<ExchangeResult> Exchange(const HttpRequest& request,
+                                           std::chrono::milliseconds timeout);
+
+  // False once the connection failed, closed or was told to go away: open a new one.
+  bool usable() const;
+  void Close();
+
+  ~H2Connection();
+  H2Connection(const H2Connection&) = delete;
+  H2Connection& operator=(const H2Connection&) = delete;
+  H2Connection(H2Connection&&) = delete;
+  H2Connection& operator=(H2Connection&&) = delete;
+
+  // nghttp2's callbacks, in h2_callbacks.cc.
+  struct Callbacks;
+
+ private:
+  enum class Role { kServer, kClient };
+  H2Connection(Role role, std::shared_ptr<ByteStream> stream, const HttpLimits& limits,
+               const asio::any_io_executor& executor);
+
+  bool Open(std::string& error);
+  // Reads and feeds nghttp2 until the connection ends; its caller keeps it alive meanwhile.
+  asio::awaitable<void> ReadLoop(std::string already_read);
+  // Writes whatever nghttp2 has queued; one writer at a time, the others return at once
+  // (the running one picks their frames up).
+  asio::awaitable<void> Flush();
+  void Fail();
+
+  // Server side.
+  void Dispatch(const std::shared_ptr<Stream>& stream);
+  asio::awaitable<void> Answer(std::shared_ptr<Stream> stream);
+  void SubmitResponse(Stream& stream, HttpResponse response, bool head_request);
+  void RefuseTooLarge(Stream& stream);
+  void UpdateIdle();
+
+  Role role_;
+  std::shared_ptr<ByteStream> stream_;
+  HttpLimits limits_;
+  asio::any_io_executor executor_;
+  nghttp2_session* session_ = nullptr;
+  std::map<int32_t, std::shared_ptr<Stream>> streams_;
+  bool writing_ = false;
+  bool failed_ = false;
+  std::string out_;
+
+  // Server side.
+  HttpStats* stats_ = nullptr;
+  RequestHandler handler_;
+  std::chrono::milliseconds idle_timeout_{0};
+  std::unique_ptr<Watchdog> idle_;
+  size_t running_handlers_ = 0;
+  std::shared_ptr<asio::steady_timer> handlers_done_;
+};
+
+}  // namespace crossmesh::proxy

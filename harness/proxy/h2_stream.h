@@ -1,0 +1,45 @@
+// H2Connection::Stream: one HTTP/2 stream's message in the making and what is owed on it.
+// Private to the h2_*.cc files.
+#pragma once
+
+#include <nghttp2/nghttp2.h>
+
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/proxy/h2_connection.h"
+
+namespace crossmesh::proxy {
+
+struct H2Connection::Stream {
+  int32_t id = 0;
+  size_t header_bytes = 0;    // received, as HPACK counts them (name + value + 32 each)
+  bool headers_done = false;  // a later header block is the trailers
+
+  // Server side: the request as it arrives.
+  HttpRequest request;
+  bool too_large = false;  // its body passed max_body_bytes: answered 413, the rest dropped
+  bool closed = false;     // reset or finished: a late answer is not sent
+
+  // Client side: the response as it arrives, and the exchange waiting for it.
+  HttpResponse response;
+  std::unique_ptr<asio::steady_timer> wake;
+  bool done = false;             // a whole response, or the stream ended without one
+  bool reset = false;            // ended without a whole response
+  uint32_t reset_code = 0;       // the RST_STREAM / GOAWAY error code
+  bool connection_lost = false;  // reset because the whole connection ended
+
+  // What this side sends: a body served from memory, then trailers if any.
+  std::string out_body;
+  size_t out_offset = 0;
+  std::vector<HttpHeader> out_trailers;
+};
+
+// nghttp2's data source for Stream::out_body (source->ptr is the Stream); it submits
+// Stream::out_trailers after the last byte, if any.
+ssize_t ReadStreamBody(nghttp2_session* session, int32_t id, uint8_t* buffer, size_t length,
+                       uint32_t* flags, nghttp2_data_source* source, void* user_data);
+
+}  // namespace crossmesh::proxy

@@ -1,0 +1,80 @@
+#include "harness/proxy/http_connection.h"
+
+#include <array>
+#include <boost/asio/this_coro.hpp>
+
+#include "harness/proxy/grpc_reply.h"
+#include "harness/proxy/http_downstream.h"
+#include "harness/proxy/proxy_core.h"
+#include "harness/proxy/watchdog.h"
+
+namespace crossmesh::proxy {
+namespace {
+
+enum class Framing { kHttp1, kHttp2, kClosed };
+
+// Reads until the bytes read are the HTTP/2 preface or cannot become it; an HTTP/1.1
+// request differs at its first byte.
+asio::awaitable<Framing> DetectFraming(ByteStream& down, std::chrono::milliseconds idle_timeout,
+                                       std::string& read) {
+  Watchdog idle(co_await asio::this_coro::executor);
+  idle.Arm(idle_timeout, [&down] { down.Close(); });
+  std::array<char, 4096> chunk;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+  while (read.size() < kHttp2Preface.size() && kHttp2Preface.starts_with(read)) {
+    ErrorCode ec;
+    const size_t n = co_await down.ReadSome(asio::buffer(chunk), ec);
+    if (ec) co_return read.empty() ? Framing::kClosed : Framing::kHttp1;
+    read.append(chunk.data(), n);
+  }
+  idle.Disarm();
+  co_return std::string_view(read).starts_with(kHttp2Preface) ? Framing::kHttp2 : Framing::kHttp1;
+}
+
+// The handler as both framings call it: counted, and gRPC callers' local replies converted.
+asio::awaitable<HttpResponse> AnswerCounted(const RequestHandler& handler, HttpStats& stats,
+                                            HttpRequest& request) {
+  stats.rq_total.Inc();
+  const bool grpc = IsGrpcRequest(request);
+  HttpResponse response = co_await handler(request);
+  if (grpc && response.local) response = GrpcLocalReply(response);
+  stats.CountResponse(response.status);
+  co_return response;
+}
+
+asio::awaitable<void> ServeHttp1(ProxyCore& core, ByteStream& down, std::string already_read,
+                                 const HttpLimits& limits, HttpStats& stats,
+                                 std::chrono::milliseconds idle_timeout,
+                                 const RequestHandler& handler) {
+  HttpReader reader(limits);
+  reader.Prime(std::move(already_read));
+  for (;;) {
+    HttpRequest request;
+    if (!co_await NextRequest(down, reader, stats, idle_timeout, request)) break;
+    const bool keep_alive = request.keep_alive;
+    const bool head = request.method == "HEAD";
+    HttpResponse response = co_await AnswerCounted(handler, stats, request);
+    response.keep_alive = keep_alive && !core.stopping();
+    if (!co_await SendResponse(down, response, head)) break;
+  }
+}
+
+}  // namespace
+
+asio::awaitable<void> ServeHttp(ProxyCore& core, std::shared_ptr<ByteStream> down,
+                                const HttpLimits& limits, HttpStats& stats,
+                                std::chrono::milliseconds idle_timeout, RequestHandler handler) {
+  std::string read;
+  const Framing framing = co_await DetectFraming(*down, idle_timeout, read);
+  if (framing == Framing::kClosed) co_return;
+  if (framing == Framing::kHttp1) {
+    co_await ServeHttp1(core, *down, std::move(read), limits, stats, idle_timeout, handler);
+    co_return;
+  }
+  RequestHandler answer = [&handler, &stats](HttpRequest& request) {
+    return AnswerCounted(handler, stats, request);
+  };
+  co_await H2Connection::Serve(down, std::move(read), limits, stats, idle_timeout,
+                               std::move(answer));
+}
+
+}  // namespace crossmesh::proxy

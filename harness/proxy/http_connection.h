@@ -1,0 +1,23 @@
+// ServeHttp: one downstream HTTP connection, whichever framing the client speaks: HTTP/2 when
+// it opens with the connection preface (prior knowledge, as gRPC clients and Envoy's http2
+// clusters do), HTTP/1.1 otherwise (Envoy's codec AUTO). Requests are answered by `handler`
+// (one at a time under HTTP/1.1, concurrently under HTTP/2), counted in `stats`; a gRPC
+// caller gets the proxy's own replies as gRPC statuses.
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include "harness/proxy/byte_stream.h"
+#include "harness/proxy/cluster_state.h"
+#include "harness/proxy/h2_connection.h"
+
+namespace crossmesh::proxy {
+
+class ProxyCore;
+
+asio::awaitable<void> ServeHttp(ProxyCore& core, std::shared_ptr<ByteStream> down,
+                                const HttpLimits& limits, HttpStats& stats,
+                                std::chrono::milliseconds idle_timeout, RequestHandler handler);
+
+}  // namespace crossmesh::proxy

@@ -1,0 +1,82 @@
+#include "harness/proxy/upstream_pool.h"
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace crossmesh::proxy {
+
+UpstreamPool::~UpstreamPool() {
+  for (auto& [key, links] : idle_) {
+    for (UpstreamLink& link : links) link.Drop();
+  }
+  for (auto& [key, shared] : http2_) shared.connection->Close();
+  for (auto& [key, done] : connecting_) done->cancel();
+}
+
+UpstreamLink UpstreamPool::Take(const std::string& key) {
+  UpstreamLink link;
+  auto shared = http2_.find(key);
+  if (shared != http2_.end()) {
+    if (shared->second.connection->usable()) {
+      link.h2 = shared->second.connection;
+      link.reused = true;
+      return link;
+    }
+    shared->second.connection->Close();
+    http2_.erase(shared);
+  }
+  auto idle = idle_.find(key);
+  if (idle != idle_.end() && !idle->second.empty()) {
+    link = std::move(idle->second.back());
+    idle->second.pop_back();
+  }
+  return link;
+}
+
+asio::awaitable<bool> UpstreamPool::BeginHttp2Connect(const std::string& key) {
+  auto it = connecting_.find(key);
+  if (it == connecting_.end()) {
+    connecting_[key] = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor,
+                                                            asio::steady_timer::time_point::max());
+    co_return true;
+  }
+  std::shared_ptr<asio::steady_timer> done = it->second;
+  ErrorCode ec;
+  co_await done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  co_return false;
+}
+
+void UpstreamPool::EndHttp2Connect(const std::string& key) {
+  auto it = connecting_.find(key);
+  if (it == connecting_.end()) return;
+  it->second->cancel();
+  connecting_.erase(it);
+}
+
+UpstreamLink UpstreamPool::ShareHttp2(const std::string& key, UpstreamLink link) {
+  EndHttp2Connect(key);
+  auto shared = http2_.find(key);
+  if (shared != http2_.end() && shared->second.connection->usable()) {
+    link.h2->Close();
+  } else {
+    if (shared != http2_.end()) shared->second.connection->Close();
+    http2_[key] = Shared{link.h2, std::move(link.token)};
+  }
+  UpstreamLink out;
+  out.h2 = http2_[key].connection;
+  return out;
+}
+
+void UpstreamPool::Give(const std::string& key, UpstreamLink link) {
+  if (link.h2 || !link.stream) return;  // HTTP/2: the pool holds it already
+  idle_[key].push_back(std::move(link));
+}
+
+asio::awaitable<ExchangeResult> ExchangeOn(UpstreamLink& link, const HttpRequest& request,
+                                           std::chrono::milliseconds timeout) {
+  if (link.h2) co_return co_await link.h2->Exchange(request, timeout);
+  co_return co_await Exchange(*link.stream, *link.reader, request, timeout);
+}
+
+}  // namespace crossmesh::proxy

@@ -1,0 +1,56 @@
+// UpstreamPool: the upstream connections of one downstream connection, per upstream (a
+// cluster, or the local app). An HTTP/1.1 link carries one request at a time: a request takes
+// an idle one (or connects) and gives it back, so a downstream HTTP/2 connection's
+// concurrent requests get one link each. An HTTP/2 connection carries them all at once.
+// Everything stays on the downstream connection's strand; closed with the pool.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/proxy/h2_connection.h"
+#include "harness/proxy/http_exchange.h"
+
+namespace crossmesh::proxy {
+
+class UpstreamPool {
+ public:
+  UpstreamPool() = default;
+  ~UpstreamPool();
+  UpstreamPool(const UpstreamPool&) = delete;
+  UpstreamPool& operator=(const UpstreamPool&) = delete;
+  UpstreamPool(UpstreamPool&&) = delete;
+  UpstreamPool& operator=(UpstreamPool&&) = delete;
+
+  // A link to `key` ready to use (an idle HTTP/1.1 one, or the shared HTTP/2 connection), or
+  // an empty one (no stream, no h2) for the caller to connect.
+  UpstreamLink Take(const std::string& key);
+  // `link` freshly connected as HTTP/2: shared from now on. When another request connected
+  // one first, that one is used and `link`'s connection closed unused.
+  UpstreamLink ShareHttp2(const std::string& key, UpstreamLink link);
+  // Back after a request: kept when it is still open.
+  void Give(const std::string& key, UpstreamLink link);
+
+  // One HTTP/2 connection per upstream, as Envoy's pool: true when the caller should connect
+  // (then EndHttp2Connect, or ShareHttp2 on success); false after waiting for another
+  // request's connect to end, when the caller should Take again.
+  asio::awaitable<bool> BeginHttp2Connect(const std::string& key);
+  void EndHttp2Connect(const std::string& key);
+
+ private:
+  struct Shared {
+    std::shared_ptr<H2Connection> connection;
+    ConnectionRegistry::Token token;
+  };
+  std::map<std::string, std::vector<UpstreamLink>> idle_;
+  std::map<std::string, Shared> http2_;
+  std::map<std::string, std::shared_ptr<asio::steady_timer>> connecting_;
+};
+
+// Exchange on whichever framing `link` speaks.
+asio::awaitable<ExchangeResult> ExchangeOn(UpstreamLink& link, const HttpRequest& request,
+                                           std::chrono::milliseconds timeout);
+
+}  // namespace crossmesh::proxy

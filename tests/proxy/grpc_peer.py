@@ -1,0 +1,68 @@
+#!/usr/bin/python3
+"""A real gRPC peer (Debian's python3-grpcio) for the proxy's HTTP/2 tests.
+
+  grpc_peer.py server PORT_FILE [FAIL_FIRST]
+      An echo service, crossmesh.Echo/Say, on 127.0.0.1 (port written to PORT_FILE). The first
+      FAIL_FIRST calls fail with UNAVAILABLE, to exercise retry policies.
+  grpc_peer.py client TARGET COUNT [BODY_BYTES]
+      COUNT concurrent unary calls over one channel to TARGET (127.0.0.1:port), then one JSON
+      line: per call {"reply": ...} or {"code": ..., "details": ...}.
+"""
+import json
+import os
+import sys
+import threading
+from concurrent import futures
+
+import grpc
+
+METHOD = "/crossmesh.Echo/Say"
+# Loopback only: never go through an HTTP proxy from the environment.
+CHANNEL_OPTIONS = [("grpc.enable_http_proxy", 0)]
+
+
+def serve(port_file, fail_first):
+    lock = threading.Lock()
+    calls = [0]
+
+    def say(request, context):
+        with lock:
+            calls[0] += 1
+            n = calls[0]
+        if n <= fail_first:
+            context.abort(grpc.StatusCode.UNAVAILABLE, "warming up")
+        return b"echo:" + request
+
+    handler = grpc.method_handlers_generic_handler(
+        "crossmesh.Echo", {"Say": grpc.unary_unary_rpc_method_handler(say)})
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
+    server.add_generic_rpc_handlers((handler,))
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    with open(port_file + ".tmp", "w") as out:
+        out.write(str(port))
+    os.rename(port_file + ".tmp", port_file)
+    server.wait_for_termination()
+
+
+def call(target, count, body_bytes):
+    with grpc.insecure_channel(target, options=CHANNEL_OPTIONS) as channel:
+        say = channel.unary_unary(METHOD)
+        pending = [say.future(b"x" * body_bytes + b"#%d" % i, timeout=20) for i in range(count)]
+        results = []
+        for future in pending:
+            try:
+                reply = future.result()
+                tag = reply[reply.rfind(b"#"):]
+                results.append({"reply": (reply[:5] + tag).decode(errors="replace"),
+                                "bytes": len(reply)})
+            except grpc.RpcError as error:
+                results.append({"code": error.code().name, "details": error.details()})
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "server":
+        serve(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 0)
+    else:
+        call(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 16)

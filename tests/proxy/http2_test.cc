@@ -1,0 +1,202 @@
+// HTTP/2 and gRPC through two sidecars: real gRPC peers (Debian's python3-grpcio) and curl on
+// both ends, mutual TLS between the proxies, HTTP/2 on every leg of a grpc listener's path.
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "harness/proxy/h2_connection.h"
+#include "harness/yelb/child_process.h"
+#include "tests/proxy/mesh_fixture.h"
+#include "tests/support/test_emulator.h"
+
+namespace crossmesh::proxy::testing {
+namespace {
+
+using crossmesh::testing::CommandResult;
+using crossmesh::testing::RunCommand;
+using crossmesh::testing::TempDir;
+
+const std::string kPeer = std::string(CROSSMESH_SOURCE_DIR) + "/tests/proxy/grpc_peer.py";
+constexpr const char* kPython = "/usr/bin/python3";
+
+// The gRPC echo server of grpc_peer.py on a loopback port, stopped by its PID at the end.
+class GrpcServer {
+ public:
+  explicit GrpcServer(int fail_first = 0) {
+    const std::string port_file = dir_.path() + "/port";
+    yelb::ProcessSpec spec{.binary = kPython,
+                           .args = {kPeer, "server", port_file, std::to_string(fail_first)},
+                           .env = {"PATH=/usr/bin:/bin", "HOME=" + dir_.path()},
+                           .log_path = dir_.path() + "/server.log",
+                           .cwd = "/",
+                           .run_as = std::nullopt};
+    auto process = yelb::ChildProcess::Spawn(spec);
+    REQUIRE(process.ok());
+    process_ = std::move(process).value();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!std::filesystem::exists(port_file) && std::chrono::steady_clock::now() < deadline &&
+           process_.Running()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::ifstream in(port_file);
+    int port = 0;
+    in >> port;
+    INFO("the gRPC server did not start; see " << spec.log_path);
+    REQUIRE(port > 0);
+    port_ = static_cast<uint16_t>(port);
+  }
+  ~GrpcServer() { process_.Stop(SIGTERM, std::chrono::seconds(2)); }
+  GrpcServer(const GrpcServer&) = delete;
+  GrpcServer& operator=(const GrpcServer&) = delete;
+  GrpcServer(GrpcServer&&) = delete;
+  GrpcServer& operator=(GrpcServer&&) = delete;
+
+  uint16_t port() const { return port_; }
+
+ private:
+  TempDir dir_;
+  yelb::ChildProcess process_;
+  uint16_t port_ = 0;
+};
+
+// `count` concurrent unary calls over one channel to the app-facing port: one JSON object
+// per call, {"reply", "bytes"} or {"code", "details"}.
+nlohmann::json CallGrpc(uint16_t port, int count, size_t body_bytes = 16) {
+  CommandResult result = RunCommand({kPython, kPeer, "client", "127.0.0.1:" + std::to_string(port),
+                                     std::to_string(count), std::to_string(body_bytes)},
+                                    {"PATH=/usr/bin:/bin", "no_proxy=*"});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  return result.Json();
+}
+
+HopOptions GrpcHop(uint16_t app_port) {
+  HopOptions options = TappedMutual("grpc-plaintext-marker");
+  options.protocol = Protocol::kGrpc;
+  options.external_app_port = app_port;
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("gRPC calls cross two mutual-TLS sidecars as HTTP/2 on one multiplexed connection") {
+  GrpcServer app;
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, GrpcHop(app.port()));
+
+  nlohmann::json calls = CallGrpc(hop.client_port(), 24, 64 * 1024);
+
+  REQUIRE(calls.size() == 24);
+  for (size_t i = 0; i < calls.size(); ++i) {
+    INFO(calls[i].dump());
+    const std::string tag = "#" + std::to_string(i);
+    CHECK(calls[i].value("reply", "") == "echo:" + tag);
+    CHECK(calls[i].value("bytes", 0) == static_cast<int>(5 + 64 * 1024 + tag.size()));
+  }
+  const std::string cluster = "cluster." + hop.cluster() + ".";
+  CHECK(hop.client().StatValue(cluster + "upstream_rq_total") == 24);
+  CHECK(hop.client().StatValue(cluster + "upstream_rq_2xx") == 24);
+  // Concurrent calls share one HTTP/2 connection, so one mutual handshake.
+  CHECK(hop.server().StatValue(hop.server_listener_prefix() + "ssl.handshake") == 1);
+  CHECK(hop.server().StatValue("http.ingress.downstream_rq_total") == 24);
+  tap::HopReport report = hop.tap()->Report();
+  CHECK(report.encrypted);
+  CHECK(report.tls_version == "TLSv1.2");
+  CHECK_FALSE(report.plaintext_marker_seen);
+}
+
+TEST_CASE("A gRPC UNAVAILABLE answer is retried under grpcRetryEvents and the call succeeds") {
+  GrpcServer app(/*fail_first=*/2);
+  Mesh mesh;
+  HopOptions options = GrpcHop(app.port());
+  options.retry = RetryPolicy{.max_retries = 3,
+                              .per_retry_timeout = Milliseconds(5000),
+                              .http_events = {},
+                              .tcp_connection_error = false,
+                              .grpc_statuses = {14}};
+  Hop hop(mesh.runtime, mesh.pki, options);
+
+  nlohmann::json calls = CallGrpc(hop.client_port(), 1);
+
+  REQUIRE(calls.size() == 1);
+  CHECK(calls[0].value("reply", "") == "echo:#0");
+  CHECK(hop.client().StatValue("cluster." + hop.cluster() + ".upstream_rq_retry") == 2);
+}
+
+TEST_CASE("Without grpcRetryEvents a gRPC error status reaches the caller unchanged") {
+  GrpcServer app(/*fail_first=*/1);
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, GrpcHop(app.port()));
+
+  nlohmann::json calls = CallGrpc(hop.client_port(), 1);
+
+  REQUIRE(calls.size() == 1);
+  CHECK(calls[0].value("code", "") == "UNAVAILABLE");
+  CHECK(calls[0].value("details", "") == "warming up");
+}
+
+TEST_CASE("A gRPC caller gets a failed hop as UNAVAILABLE with Envoy's reset text") {
+  Mesh mesh;
+  HopOptions options = GrpcHop(1);  // replaced below by a port nothing listens on
+  {
+    GrpcServer gone;
+    options.external_app_port = gone.port();
+  }
+  SECTION("the app behind the server sidecar is down") {
+    Hop hop(mesh.runtime, mesh.pki, options);
+    nlohmann::json calls = CallGrpc(hop.client_port(), 1);
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].value("code", "") == "UNAVAILABLE");
+    CHECK(Contains(calls[0].value("details", ""),
+                   "upstream connect error or disconnect/reset before headers"));
+  }
+  SECTION("the server's certificate is from a CA the client does not trust") {
+    options.policy = TrustMeshCa();
+    options.policy->validation->trust_secret = "other-ca";
+    Hop hop(mesh.runtime, mesh.pki, options);
+    nlohmann::json calls = CallGrpc(hop.client_port(), 1);
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].value("code", "") == "UNAVAILABLE");
+    CHECK(Contains(calls[0].value("details", ""), "CERTIFICATE_VERIFY_FAILED"));
+  }
+}
+
+TEST_CASE("curl over HTTP/2 with prior knowledge is answered by an HTTP/1.1 app behind the mesh") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, TappedMutual("h2-marker"));
+
+  CommandResult result = RunCommand(
+      {"/usr/bin/curl", "-sS", "--http2-prior-knowledge", "--noproxy", "*", "-o", "/dev/null", "-w",
+       "%{http_version} %{http_code}", "-H", "Host: " + std::string(kService),
+       "http://127.0.0.1:" + std::to_string(hop.client_port()) + "/votes?n=1"});
+
+  INFO(result.err);
+  CHECK(result.out == "2 200");
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_2xx") == 1);
+}
+
+TEST_CASE("An HTTP/2 client that sends garbage after the preface is closed and counted") {
+  GrpcServer app;
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, GrpcHop(app.port()));
+
+  std::string garbage(kHttp2Preface);
+  garbage += std::string(64, '\xff');
+  std::optional<RawSocket> raw = RawSocket::Connect(hop.client_port());
+  REQUIRE(raw.has_value());
+  REQUIRE(raw->WriteAll(garbage));
+  bool closed = false;
+  raw->ReadUntilClosed(std::chrono::seconds(5), closed);
+  CHECK(closed);
+
+  CHECK(hop.client().StatValue("http.egress.downstream_cx_protocol_error") == 1);
+  nlohmann::json calls = CallGrpc(hop.client_port(), 2);
+  REQUIRE(calls.size() == 2);
+  CHECK(calls[1].value("reply", "") == "echo:#1");
+}
+
+}  // namespace crossmesh::proxy::testing
