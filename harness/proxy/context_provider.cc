@@ -65,7 +65,8 @@ std::unique_ptr<ContextProvider> MakeListenerContextProvider(
   std::vector<std::string> names = {tls.certificate_secret};
   if (tls.validation) names.push_back(tls.validation->trust_secret);
 
-  auto builder = [tls, settings, clock](
+  const bool http = IsHttp(listener.protocol);
+  auto builder = [tls, settings, clock, http](
                      const std::vector<SecretPtr>& secrets) -> Result<std::shared_ptr<TlsContext>> {
     ServerContextSpec spec;
     Result<TlsCertificate> certificate = CertificateOf(secrets[0]);
@@ -81,6 +82,7 @@ std::unique_ptr<ContextProvider> MakeListenerContextProvider(
     spec.versions = settings.downstream;
     spec.session_cache = settings.session_resumption;
     spec.clock = clock;
+    spec.alpn_http = http;
     return TlsContext::CreateServer(spec);
   };
   return std::make_unique<ContextProvider>(store, std::move(names), std::move(builder),
@@ -95,7 +97,8 @@ std::unique_ptr<ContextProvider> MakeClusterContextProvider(
   if (has_trust) names.push_back(plan.validation->trust_secret);
   if (!plan.client_certificate_secret.empty()) names.push_back(plan.client_certificate_secret);
 
-  auto builder = [plan, has_trust, settings, clock](
+  const bool h2 = UsesHttp2(cluster.protocol);
+  auto builder = [plan, has_trust, settings, clock, h2](
                      const std::vector<SecretPtr>& secrets) -> Result<std::shared_ptr<TlsContext>> {
     ClientContextSpec spec;
     size_t next = 0;
@@ -117,6 +120,7 @@ std::unique_ptr<ContextProvider> MakeClusterContextProvider(
     spec.versions = settings.upstream;
     spec.session_cache = settings.session_resumption;
     spec.clock = clock;
+    spec.alpn_h2 = h2;
     return TlsContext::CreateClient(spec);
   };
   return std::make_unique<ContextProvider>(store, std::move(names), std::move(builder),

@@ -132,6 +132,26 @@ void TlsContext::UseVerification(const std::optional<VerifySpec>& spec, bool ser
   SSL_CTX_set_verify(ctx, mode, nullptr);
 }
 
+namespace {
+
+// ALPN's wire form: each protocol name preceded by its length.
+constexpr unsigned char kAlpnHttp[] = {2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+constexpr unsigned char kAlpnH2[] = {2, 'h', '2'};
+
+int SelectAlpn(SSL* /*ssl*/, const unsigned char** out, unsigned char* out_length,
+               const unsigned char* offered, unsigned int offered_length, void* /*arg*/) {
+  unsigned char* chosen = nullptr;
+  // Our preference order wins: h2 when offered, else http/1.1.
+  if (SSL_select_next_proto(&chosen, out_length, kAlpnHttp, sizeof(kAlpnHttp), offered,
+                            offered_length) != OPENSSL_NPN_NEGOTIATED) {
+    return SSL_TLSEXT_ERR_NOACK;
+  }
+  *out = chosen;
+  return SSL_TLSEXT_ERR_OK;
+}
+
+}  // namespace
+
 Result<std::shared_ptr<TlsContext>> TlsContext::CreateServer(const ServerContextSpec& spec) {
   std::shared_ptr<TlsContext> context(new TlsContext());
   context->clock_ = spec.clock;
@@ -146,6 +166,7 @@ Result<std::shared_ptr<TlsContext>> TlsContext::CreateServer(const ServerContext
   // SSL_OP_NO_TICKET: TLS 1.2 resumes by session ID, and TLS 1.3 tickets name a session in
   // this cache instead of carrying it (spec.session_cache says why).
   SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+  if (spec.alpn_http) SSL_CTX_set_alpn_select_cb(ctx, SelectAlpn, nullptr);
   if (spec.session_cache) {
     // Bounded by size (the oldest go first) rather than by OpenSSL's sweep of the whole cache
     // every 255 handshakes, which showed in profiles of new connections.
@@ -173,6 +194,7 @@ Result<std::shared_ptr<TlsContext>> TlsContext::CreateClient(const ClientContext
 
   SSL_CTX* ctx = context->native();
   if (spec.client_certificate) SSL_CTX_set_msg_callback(ctx, OnHandshakeMessage);
+  if (spec.alpn_h2) SSL_CTX_set_alpn_protos(ctx, kAlpnH2, sizeof(kAlpnH2));
   if (spec.session_cache) {
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
     SSL_CTX_sess_set_new_cb(ctx, OnNewSession);

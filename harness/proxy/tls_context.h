@@ -48,6 +48,9 @@ struct ServerContextSpec {
   // decoding it again on every resumption cost more than a third of the server's CPU.
   bool session_cache = true;
   std::function<TimePoint()> clock;
+  // An HTTP listener answers ALPN: "h2" when the client offers it, else "http/1.1" (it
+  // serves both; gRPC clients over TLS insist on h2). Off for TCP listeners.
+  bool alpn_http = false;
 };
 
 struct ClientContextSpec {
@@ -56,6 +59,7 @@ struct ClientContextSpec {
   TlsVersionBounds versions{TlsVersion::kTls12, TlsVersion::kTls12};
   bool session_cache = true;
   std::function<TimePoint()> clock;
+  bool alpn_h2 = false;  // offer "h2" (an HTTP/2 cluster); nothing is offered otherwise
 };
 
 class TlsContext {

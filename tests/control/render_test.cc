@@ -323,6 +323,49 @@ TEST_CASE("Routes keep their matches, weights, priorities and timeouts") {
   CHECK_FALSE(rendered->config.clusters[0].tls_policy);
 }
 
+TEST_CASE("A grpc listener and its grpcRoute render as HTTP/2 with gRPC retry events") {
+  json grpc_node = {{"listeners", {{{"portMapping", {{"port", 50051}, {"protocol", "grpc"}}}}}}};
+  json route = {{"grpcRoute",
+                 {{"match", {{"serviceName", "crossmesh.Echo"}}},
+                  {"action", {{"weightedTargets", {{{"virtualNode", "echo"}, {"weight", 1}}}}}},
+                  {"retryPolicy",
+                   {{"maxRetries", 2},
+                    {"perRetryTimeout", {{"unit", "ms"}, {"value", 500}}},
+                    {"grpcRetryEvents", {"unavailable", "resource-exhausted"}}}}}}};
+  appmesh::MeshContents contents;
+  contents.mesh = MakeResource(appmesh::Kind::kMesh, "m", kFrontendId, json::object());
+  contents.virtual_nodes = {
+      MakeResource(appmesh::Kind::kVirtualNode, "client", kFrontendId,
+                   {{"backends", {{{"virtualService", {{"virtualServiceName", "echo"}}}}}}}),
+      MakeResource(appmesh::Kind::kVirtualNode, "echo", kFrontendId, grpc_node)};
+  contents.virtual_routers = {
+      MakeResource(appmesh::Kind::kVirtualRouter, "r", kFrontendId, grpc_node)};
+  contents.routes = {MakeResource(appmesh::Kind::kRoute, "g", kFrontendId, route, "r")};
+  contents.virtual_services = {
+      MakeResource(appmesh::Kind::kVirtualService, "echo", kFrontendId,
+                   {{"provider", {{"virtualRouter", {{"virtualRouterName", "r"}}}}}})};
+  control::MeshView mesh(contents);
+
+  auto client = control::RenderNode(mesh, "client", {});
+  auto server = control::RenderNode(mesh, "echo", {});
+
+  REQUIRE(client.ok());
+  REQUIRE(server.ok());
+  REQUIRE(server->config.listeners.size() == 1);
+  CHECK(server->config.listeners[0].protocol == proxy::Protocol::kGrpc);
+  CHECK(server->config.listeners[0].app_cluster == "cds_ingress_m_echo_grpc_50051");
+  const proxy::Cluster* cluster = FindCluster(client->config, "cds_egress_m_echo_grpc_50051");
+  REQUIRE(cluster != nullptr);
+  CHECK(cluster->protocol == proxy::Protocol::kGrpc);
+  const auto& routes = client->config.virtual_services.at(0).routes;
+  REQUIRE(routes.size() == 1);
+  REQUIRE(routes[0].retry.has_value());
+  CHECK(routes[0].retry->grpc_statuses == std::vector<unsigned>{14, 8});
+  CHECK(routes[0].retry->max_retries == 2);
+  REQUIRE(client->backends.size() == 1);
+  CHECK(client->backends[0].protocol == "grpc");
+}
+
 TEST_CASE("Gateway route pairs match as received, then their service route as rewritten") {
   json node_spec = {{"listeners", {{{"portMapping", {{"port", 9080}, {"protocol", "http"}}}}}}};
   json inner_api = {

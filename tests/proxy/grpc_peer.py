@@ -4,9 +4,10 @@
   grpc_peer.py server PORT_FILE [FAIL_FIRST]
       An echo service, crossmesh.Echo/Say, on 127.0.0.1 (port written to PORT_FILE). The first
       FAIL_FIRST calls fail with UNAVAILABLE, to exercise retry policies.
-  grpc_peer.py client TARGET COUNT [BODY_BYTES]
+  grpc_peer.py client TARGET COUNT [BODY_BYTES [CA_FILE SERVER_NAME]]
       COUNT concurrent unary calls over one channel to TARGET (127.0.0.1:port), then one JSON
-      line: per call {"reply": ...} or {"code": ..., "details": ...}.
+      line: per call {"reply": ...} or {"code": ..., "details": ...}. With CA_FILE the channel
+      is TLS (gRPC requires ALPN h2), trusting CA_FILE and expecting SERVER_NAME.
 """
 import json
 import os
@@ -45,8 +46,17 @@ def serve(port_file, fail_first):
     server.wait_for_termination()
 
 
-def call(target, count, body_bytes):
-    with grpc.insecure_channel(target, options=CHANNEL_OPTIONS) as channel:
+def open_channel(target, ca_file, server_name):
+    if not ca_file:
+        return grpc.insecure_channel(target, options=CHANNEL_OPTIONS)
+    with open(ca_file, "rb") as ca:
+        credentials = grpc.ssl_channel_credentials(root_certificates=ca.read())
+    options = CHANNEL_OPTIONS + [("grpc.ssl_target_name_override", server_name)]
+    return grpc.secure_channel(target, credentials, options=options)
+
+
+def call(target, count, body_bytes, ca_file=None, server_name=None):
+    with open_channel(target, ca_file, server_name) as channel:
         say = channel.unary_unary(METHOD)
         pending = [say.future(b"x" * body_bytes + b"#%d" % i, timeout=20) for i in range(count)]
         results = []
@@ -65,4 +75,5 @@ if __name__ == "__main__":
     if sys.argv[1] == "server":
         serve(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 0)
     else:
-        call(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 16)
+        call(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 16,
+             *sys.argv[5:7])

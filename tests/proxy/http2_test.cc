@@ -65,10 +65,20 @@ class GrpcServer {
 
 // `count` concurrent unary calls over one channel to the app-facing port: one JSON object
 // per call, {"reply", "bytes"} or {"code", "details"}.
-nlohmann::json CallGrpc(uint16_t port, int count, size_t body_bytes = 16) {
-  CommandResult result = RunCommand({kPython, kPeer, "client", "127.0.0.1:" + std::to_string(port),
-                                     std::to_string(count), std::to_string(body_bytes)},
-                                    {"PATH=/usr/bin:/bin", "no_proxy=*"});
+// With `ca_file`, over TLS trusting it, expecting `server_name`.
+nlohmann::json CallGrpc(uint16_t port, int count, size_t body_bytes = 16,
+                        const std::string& ca_file = "", const std::string& server_name = "") {
+  std::vector<std::string> argv = {kPython,
+                                   kPeer,
+                                   "client",
+                                   "127.0.0.1:" + std::to_string(port),
+                                   std::to_string(count),
+                                   std::to_string(body_bytes)};
+  if (!ca_file.empty()) {
+    argv.push_back(ca_file);
+    argv.push_back(server_name);
+  }
+  CommandResult result = RunCommand(argv, {"PATH=/usr/bin:/bin", "no_proxy=*"});
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
   return result.Json();
@@ -163,6 +173,25 @@ TEST_CASE("A gRPC caller gets a failed hop as UNAVAILABLE with Envoy's reset tex
     CHECK(calls[0].value("code", "") == "UNAVAILABLE");
     CHECK(Contains(calls[0].value("details", ""), "CERTIFICATE_VERIFY_FAILED"));
   }
+}
+
+TEST_CASE("A gRPC client over TLS gets h2 by ALPN from a sidecar listener and is answered") {
+  GrpcServer app;
+  Mesh mesh;
+  HopOptions options;  // STRICT, no client validation: the gRPC client has no certificate
+  options.protocol = Protocol::kGrpc;
+  options.external_app_port = app.port();
+  options.policy = TrustMeshCa();
+  Hop hop(mesh.runtime, mesh.pki, options);
+  TempDir dir;
+  const std::string ca_file = dir.path() + "/ca.pem";
+  std::ofstream(ca_file) << mesh.pki.ca.certificate.ToPem().value();
+
+  nlohmann::json calls = CallGrpc(hop.server_port(), 3, 16, ca_file, kService);
+
+  REQUIRE(calls.size() == 3);
+  CHECK(calls[2].value("reply", "") == "echo:#2");
+  CHECK(hop.server().StatValue(hop.server_listener_prefix() + "ssl.handshake") == 1);
 }
 
 TEST_CASE("curl over HTTP/2 with prior knowledge is answered by an HTTP/1.1 app behind the mesh") {
