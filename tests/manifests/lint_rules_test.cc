@@ -1,11 +1,11 @@
 // Each lint rule, broken once in an otherwise valid manifest of the project's own, gives exactly
 // that one finding, at the line of the break.
 #include <catch2/catch.hpp>
-#include <chrono>
 #include <functional>
 #include <string>
 
 #include "tests/manifests/manifest_test_util.h"
+#include "tests/support/yaml_alias_bomb.h"
 
 using namespace crossmesh;
 using namespace crossmesh::testing;
@@ -239,19 +239,12 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("Lint refuses an alias bomb quickly, saying to write the values out") {
+TEST_CASE("Lint refuses an alias bomb at its first line, naming the node budget and the fix") {
   std::string text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n";
-  text += "  a0: &a0 [x, x, x, x, x, x, x, x, x]\n";
-  for (int level = 1; level <= 8; ++level) {
-    std::string alias = "*a" + std::to_string(level - 1);
-    text += "  a" + std::to_string(level) + ": &a" + std::to_string(level) + " [";
-    for (int i = 0; i < 9; ++i) text += (i ? ", " : "") + alias;
-    text += "]\n";
-  }
+  text += AliasBombEntries("  ");
 
-  auto start = std::chrono::steady_clock::now();
+  // Without the budget the walk would run for hours; the CTest timeout catches that.
   auto findings = LintText("bomb.yaml", text);
-  CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(500));
 
   REQUIRE(findings.size() == 1);
   CHECK(findings[0].ToText() ==

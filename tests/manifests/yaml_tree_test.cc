@@ -1,9 +1,9 @@
 // The position-keeping YAML tree: documents split at markers, positions, scalar types.
 #include <catch2/catch.hpp>
-#include <chrono>
 #include <string>
 
 #include "harness/manifests/yaml_tree.h"
+#include "tests/support/yaml_alias_bomb.h"
 
 using namespace crossmesh::manifests;
 
@@ -89,37 +89,21 @@ TEST_CASE("Plain text reads as scalar documents, which is why content decides wh
   CHECK(docs[0].root->IsScalar());
 }
 
-namespace {
+TEST_CASE(
+    "An alias bomb is refused at its document's position, naming the budget, and spares "
+    "the others") {
+  // Without the budget the walk would run for hours; the CTest timeout catches that.
+  auto docs =
+      ParseDocuments("a: 1\n---\n" + crossmesh::testing::AliasBombEntries() + "---\nb: 2\n");
 
-// The "billion laughs" alias bomb: level 0 is a list of nine scalars, each further level a list
-// of nine aliases to the level before, so level 8 expands to 9^9 scalars from about 1 KB.
-std::string AliasBomb() {
-  std::string text = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n";
-  for (int level = 1; level <= 8; ++level) {
-    std::string alias = "*a" + std::to_string(level - 1);
-    text += "a" + std::to_string(level) + ": &a" + std::to_string(level) + " [";
-    for (int i = 0; i < 9; ++i) text += (i ? ", " : "") + alias;
-    text += "]\n";
-  }
-  return text;
-}
-
-}  // namespace
-
-TEST_CASE("An alias bomb is refused at its document's position, quickly, and spares the others") {
-  auto start = std::chrono::steady_clock::now();
-  auto docs = ParseDocuments("a: 1\n---\n" + AliasBomb() + "---\nb: 2\n");
-  auto took = std::chrono::steady_clock::now() - start;
-
-  CHECK(took < std::chrono::milliseconds(500));
   REQUIRE(docs.size() == 3);
   CHECK_FALSE(docs[1].root);
   REQUIRE(docs[1].error);
   CHECK(docs[1].error->pos.line == 3);
   CHECK(docs[1].error->pos.column == 1);
   CHECK_THAT(docs[1].error->message,
-             Catch::Contains("too many nodes after expanding aliases") &&
-                 Catch::Contains("write the values out or use fewer aliases"));
+             Catch::StartsWith("too many nodes after expanding aliases (more than 100000;") &&
+                 Catch::EndsWith("write the values out or use fewer aliases"));
   REQUIRE(docs[2].root);
   CHECK(docs[2].root->Text("b") == "2");
 }
