@@ -324,12 +324,31 @@ void CheckCallShape(const Reader& r, const YAML::Node& map, Step& step) {
   }
 }
 
-// A list only: a lone word would read as one code, and a number is no error code at all.
+// Whether `text`, written unquoted, reads as an AWS error code (ThrottlingException,
+// InvalidParameterValue.Format). `true` and `false` match the shape but read as booleans, as in
+// Reader::Json.
+bool PlausibleErrorCode(const std::string& text) {
+  static const std::regex kCode("[A-Za-z][A-Za-z0-9._]*");
+  return std::regex_match(text, kCode) && text != "true" && text != "false";
+}
+
+// A list only: a lone word would read as one code, and a number is no error code at all. Each
+// entry is compared with the error code a call answers, so an unquoted entry that cannot be one
+// (`[5]`) would silently never match; a quoted entry is taken as the author wrote it.
 std::vector<std::string> ReadRetryWhile(const Reader& r, const YAML::Node& node) {
   if (!node.IsSequence()) {
     r.Fail(node, fmt::format("'retry_while' must be a list of error codes, as in 'retry_while: "
                              "[RequestInProgressException]', not {}",
                              r.Kind(node)));
+  }
+  for (const auto& item : node) {
+    bool plain = item.IsScalar() && item.Tag() == "?";
+    if (plain && !PlausibleErrorCode(item.Scalar())) {
+      r.Fail(item, fmt::format("each retry_while entry must be an error code string such as "
+                               "ThrottlingException or ResourceNotFoundException (letters, "
+                               "digits, dots and underscores, starting with a letter), not {}",
+                               r.Kind(item)));
+    }
   }
   return r.Strings(node, "retry_while");
 }

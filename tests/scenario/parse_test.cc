@@ -116,6 +116,17 @@ TEST_CASE("Each kind of mistake in a scenario file is reported at its line and c
        "name: x\nsteps:\n  - name: a\n    as: frontend\n    call: sts GetCallerIdentity\n"
        "    retry_while: 5\n",
        6, 18, "'retry_while' must be a list of error codes"},
+      {"retry_while entry that is a number",
+       "name: x\nsteps:\n  - name: a\n    as: frontend\n    call: sts GetCallerIdentity\n"
+       "    retry_while: [RequestInProgressException, 5]\n",
+       6, 47,
+       "each retry_while entry must be an error code string such as ThrottlingException or "
+       "ResourceNotFoundException (letters, digits, dots and underscores, starting with a "
+       "letter), not the scalar '5'"},
+      {"retry_while entry that is a boolean",
+       "name: x\nsteps:\n  - name: a\n    as: frontend\n    call: sts GetCallerIdentity\n"
+       "    retry_while:\n      - true\n",
+       7, 9, "each retry_while entry must be an error code string"},
       {"wait_until longer than a step may take",
        "name: x\nsteps:\n  - name: a\n    as: frontend\n    call: sts GetCallerIdentity\n"
        "    wait_until: {path: A, equals: B, timeout: 999h}\n",
@@ -464,6 +475,18 @@ TEST_CASE("A wait of exactly the step cap and a pattern holding a variable are a
   REQUIRE(parsed.ok());
   CHECK(parsed->steps[0].retry_while == std::vector<std::string>{"RequestInProgressException"});
   CHECK(parsed->steps[0].wait_until->timeout == std::chrono::seconds(60));
+}
+
+TEST_CASE(
+    "retry_while takes error codes with dots and underscores, and quoted entries as written") {
+  auto parsed = Parse(
+      "name: x\nsteps:\n  - name: a\n    as: frontend\n    call: sts GetCallerIdentity\n"
+      "    retry_while: [ThrottlingException, InvalidParameterValue.Format_2, \"5\", '503']\n");
+  INFO(parsed.status().message());
+  REQUIRE(parsed.ok());
+  CHECK(parsed->steps[0].retry_while == std::vector<std::string>{"ThrottlingException",
+                                                                 "InvalidParameterValue.Format_2",
+                                                                 "5", "503"});
 }
 
 TEST_CASE("A scenario file that is an alias bomb is refused at its first line, naming the budget") {
