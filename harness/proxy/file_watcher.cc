@@ -49,8 +49,16 @@ bool FileWatcher::Load(const FileSecret& file) {
   Status pushed = file.trusted_ca_path.empty()
                       ? store_.PushCertificate(file.secret_name, *contents[0], *contents[1])
                       : store_.PushValidationContext(file.secret_name, *contents[0]);
-  if (!pushed.ok()) spdlog::warn("file secret not loaded: {}", pushed.message());
-  return pushed.ok();
+  if (!pushed.ok()) {
+    if (load_log_.Failed(file.secret_name, pushed.message())) {
+      spdlog::warn("file secret not loaded, retrying quietly: {}", pushed.message());
+    }
+    return false;
+  }
+  if (load_log_.Loaded(file.secret_name)) {
+    spdlog::info("file secret loaded after failing: {}", file.secret_name);
+  }
+  return true;
 }
 
 void FileWatcher::Poll() {

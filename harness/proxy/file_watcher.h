@@ -6,7 +6,8 @@
 //
 // Polls on the io_context (interval `poll`); Poll() checks at once. A set of files that does
 // not load (missing, or chain and key replaced one at a time and not yet matching) is retried
-// on the next poll, leaving the previous secret in place.
+// on the next poll, leaving the previous secret in place; its failure is logged when it starts
+// or its reason changes, not on every poll (LoadFailureLog).
 #pragma once
 
 #include <sys/types.h>
@@ -21,6 +22,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "harness/proxy/config.h"
+#include "harness/proxy/load_failure_log.h"
 #include "harness/proxy/secret_store.h"
 
 namespace crossmesh::proxy {
@@ -52,6 +54,7 @@ class FileWatcher : public std::enable_shared_from_this<FileWatcher> {
   std::mutex mutex_;
   bool stopped_ = false;
   std::map<std::string, std::vector<Identity>> loaded_;  // by secret name
+  LoadFailureLog load_log_;
 };
 
 }  // namespace crossmesh::proxy
