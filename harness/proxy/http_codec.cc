@@ -57,6 +57,31 @@ HttpReadResult Classify(const ErrorCode& ec) {
   return {HttpReadStatus::kMalformed, ec};
 }
 
+// Below this many body bytes left, going through the parser costs less than growing the body.
+constexpr size_t kDirectBodyBytes = size_t{4} * 1024;
+
+// The rest of a Content-Length body, read straight into the body: the parser would take it
+// from a read buffer and copy it in, which showed in profiles of 64 KiB bodies.
+asio::awaitable<HttpReadResult> ReadRestOfBody(ByteStream& stream, std::string& body,
+                                               size_t remaining) {
+  size_t offset = body.size();
+  body.resize(offset + remaining);
+  while (remaining > 0) {
+    ErrorCode ec;
+    const size_t n = co_await stream.ReadSome(asio::buffer(body.data() + offset, remaining), ec);
+    if (ec) {
+      body.resize(offset);
+      if (!IsPeerGone(ec) || ec == asio::error::operation_aborted) {
+        co_return Failed(HttpReadStatus::kTransportError, ec);
+      }
+      co_return Failed(HttpReadStatus::kMalformed, ec);  // cut short
+    }
+    offset += n;
+    remaining -= n;
+  }
+  co_return Done();
+}
+
 // Feeds `pending` and then freshly read bytes to `parser` until one whole message is parsed.
 // Beast needs the complete header in one buffer, hence the accumulation in `pending`.
 template <class Parser>
@@ -73,6 +98,13 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
       if (parser.is_done()) co_return Done();
       if (ec && ec != http::error::need_more) co_return Classify(ec);
       if (!ec && used > 0) continue;
+    }
+
+    if (pending.empty() && parser.is_header_done()) {
+      const boost::optional<std::uint64_t> left = parser.content_length_remaining();
+      if (left && *left >= kDirectBodyBytes) {
+        co_return co_await ReadRestOfBody(stream, parser.get().body(), static_cast<size_t>(*left));
+      }
     }
 
     ErrorCode ec;

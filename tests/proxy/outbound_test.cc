@@ -108,5 +108,20 @@ TEST_CASE("An update applies to new connections while open ones keep their confi
   CHECK(reply->status == 200);  // the open one finishes on what it started with
 }
 
+TEST_CASE("A 1 MiB body crosses two mutual-TLS hops intact both ways") {
+  Mesh mesh;
+  HopOptions options;
+  options.policy = TrustMeshCa();
+  Hop hop(mesh.runtime, mesh.pki, options);
+  std::string body;
+  for (int i = 0; body.size() < 1024 * 1024; ++i) body += std::to_string(i) + ",";
+
+  std::optional<RawHttpMessage> reply = hop.Get("/upload", body);
+
+  REQUIRE(reply.has_value());
+  CHECK(reply->status == 200);
+  CHECK(reply->body == "yelb-appserver got POST /upload body=" + body);
+}
+
 }  // namespace
 }  // namespace crossmesh::proxy::testing
