@@ -33,10 +33,12 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
 #include "bench/proxy_bench_load.h"
 #include "bench/proxy_bench_pairs.h"
 #include "bench/proxy_bench_report.h"
 #include "bench/proxy_bench_wrk.h"
+
 #include "harness/proxy/run_proxy.h"
 
 namespace crossmesh::bench {
@@ -56,16 +58,15 @@ struct Cell {
   LoadSpec spec;
 };
 
-Options ParseOptions(int argc, char** argv) {
-  Options options;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--seconds") == 0) options.seconds = std::atof(argv[i + 1]);
-    if (std::strcmp(argv[i], "--max-requests") == 0) options.max_requests = std::atoll(argv[i + 1]);
-    if (std::strcmp(argv[i], "--rounds") == 0) options.rounds = std::atoi(argv[i + 1]);
-    if (std::strcmp(argv[i], "--only") == 0) options.only = argv[i + 1];
-    if (std::strcmp(argv[i], "--markdown") == 0) options.markdown = std::atoi(argv[i + 1]) != 0;
-  }
-  return options;
+// Every run is bounded: these ranges keep a typo from starting a run of hours.
+void AddOptions(CLI::App& app, Options& options) {
+  app.add_option("--seconds", options.seconds, "length of each run")->check(CLI::Range(0.1, 60.0));
+  app.add_option("--max-requests", options.max_requests, "TCP runs stop after this many")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{100000000}));
+  app.add_option("--rounds", options.rounds, "rounds per cell (medians are reported)")
+      ->check(CLI::Range(1, 20));
+  app.add_option("--only", options.only, "run only the cells whose name contains this");
+  app.add_option("--markdown", options.markdown, "also print the README's table (0 or 1)");
 }
 
 std::vector<PairSpec> PairSpecs() {
@@ -157,7 +158,23 @@ Row RunCell(const Cell& cell, int round, const Backend& backend, std::vector<Pro
 }
 
 int Main(int argc, char** argv) {
-  const Options options = ParseOptions(argc, argv);
+  Options options;
+  CLI::App app("Two mutual-TLS proxy hops, ours against HAProxy's, against direct");
+  AddOptions(app, options);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);  // 0 for --help; a refused command line exits non-zero with why
+  }
+  const std::vector<Cell> cells = Cells(options);
+  if (std::none_of(cells.begin(), cells.end(), [&](const Cell& cell) {
+        return cell.name.find(options.only) != std::string::npos;
+      })) {
+    std::fprintf(stderr,
+                 "--only '%s' names no cell; cells are named like 'http 64KiB c16 TLS1.2'\n",
+                 options.only.c_str());
+    return 2;
+  }
   RequireTool("wrk");
   RequireTool("haproxy");
   const BenchPki pki = MakeBenchPki();
