@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstring>
+#include <utility>
 
 #include "harness/proxy/h2_headers.h"
 #include "harness/proxy/h2_stream.h"
@@ -18,7 +19,11 @@ constexpr size_t kH2WriteBatch = size_t{64} * 1024;
 // Windows larger than HTTP/2's 64 KiB default, so a 64 KiB body does not wait for an update.
 constexpr int32_t kStreamWindow = 1 << 20;
 constexpr int32_t kConnectionWindow = 16 << 20;
-constexpr uint32_t kMaxConcurrentStreams = 1024;
+// Streams a peer may have open at once; with bodies buffered whole, this and the connection's
+// body budget bound what one client can make the proxy hold.
+constexpr uint32_t kMaxConcurrentStreams = 128;
+// Request bodies one connection may have buffered at once, in max_body_bytes.
+constexpr size_t kConnectionBodies = 4;
 // HPACK's per-field overhead (RFC 7541 4.1), counted against max_header_bytes as Envoy does.
 constexpr size_t kHpackFieldOverhead = 32;
 
@@ -81,7 +86,10 @@ struct H2Connection::Callbacks {
     if (!stream) return 0;
     std::string& body = self.role_ == Role::kServer ? stream->request.body : stream->response.body;
     if (stream->too_large) return 0;
-    if (body.size() + length > self.limits_.max_body_bytes) {
+    const bool over_budget =
+        self.role_ == Role::kServer &&
+        self.buffered_ + length > self.limits_.max_body_bytes * kConnectionBodies;
+    if (body.size() + length > self.limits_.max_body_bytes || over_budget) {
       if (self.role_ == Role::kServer) {
         self.RefuseTooLarge(*stream);
       } else {
@@ -91,6 +99,8 @@ struct H2Connection::Callbacks {
       return 0;
     }
     body.append(reinterpret_cast<const char*>(data), length);
+    stream->buffered_bytes += length;
+    self.buffered_ += length;
     return 0;
   }
 
@@ -139,6 +149,7 @@ struct H2Connection::Callbacks {
     std::shared_ptr<Stream> stream = it->second;
     self.streams_.erase(it);
     stream->closed = true;
+    self.buffered_ -= std::exchange(stream->buffered_bytes, 0);
     if (self.role_ == Role::kClient && !stream->done) {
       stream->done = true;
       stream->reset = true;
@@ -267,6 +278,7 @@ void H2Connection::Fail() {
   stream_->Close();
   auto streams = std::move(streams_);
   streams_.clear();
+  buffered_ = 0;
   for (auto& [id, stream] : streams) {
     stream->closed = true;
     if (role_ == Role::kClient && !stream->done) {

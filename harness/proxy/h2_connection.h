@@ -90,6 +90,7 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   asio::any_io_executor executor_;
   nghttp2_session* session_ = nullptr;
   std::map<int32_t, std::shared_ptr<Stream>> streams_;
+  size_t buffered_ = 0;  // request body bytes held for streams still open (server side)
   bool writing_ = false;
   bool failed_ = false;
   std::string out_;

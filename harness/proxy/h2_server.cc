@@ -3,12 +3,15 @@
 #include <nghttp2/nghttp2.h>
 #include <spdlog/spdlog.h>
 
+#include <utility>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "harness/proxy/grpc_reply.h"
 #include "harness/proxy/h2_connection.h"
 #include "harness/proxy/h2_headers.h"
 #include "harness/proxy/h2_stream.h"
@@ -87,13 +90,17 @@ void H2Connection::SubmitResponse(Stream& stream, HttpResponse response, bool he
   }
 }
 
-// Envoy answers a request body over its buffer limit with 413; the rest of it is dropped.
+// Envoy answers a request body over its buffer limit with 413; the rest of it is dropped. So
+// does a stream whose body would take the connection past its budget.
 void H2Connection::RefuseTooLarge(Stream& stream) {
   stream.too_large = true;
   stream.request.body.clear();
+  buffered_ -= std::exchange(stream.buffered_bytes, 0);
   stats_->rq_too_large.Inc();
   stats_->CountResponse(413);
-  SubmitResponse(stream, LocalReply(413, "Payload Too Large"), false);
+  HttpResponse reply = LocalReply(413, "Payload Too Large");
+  if (IsGrpcRequest(stream.request)) reply = GrpcLocalReply(reply);
+  SubmitResponse(stream, std::move(reply), false);
 }
 
 // A server connection with no stream open and no handler running counts as idle.

@@ -20,8 +20,9 @@ struct H2Connection::Stream {
 
   // Server side: the request as it arrives.
   HttpRequest request;
-  bool too_large = false;  // its body passed max_body_bytes: answered 413, the rest dropped
-  bool closed = false;     // reset or finished: a late answer is not sent
+  bool too_large = false;     // its body passed max_body_bytes: answered 413, the rest dropped
+  size_t buffered_bytes = 0;  // of the body, counted in the connection's budget
+  bool closed = false;        // reset or finished: a late answer is not sent
 
   // Client side: the response as it arrives, and the exchange waiting for it.
   HttpResponse response;

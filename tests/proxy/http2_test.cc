@@ -208,6 +208,48 @@ TEST_CASE("curl over HTTP/2 with prior knowledge is answered by an HTTP/1.1 app 
   CHECK(hop.client().StatValue("http.egress.downstream_rq_2xx") == 1);
 }
 
+// curl over HTTP/2 with prior knowledge to `port`: "<http version> <status>", or curl's error.
+std::string CurlHttp2(uint16_t port, const std::vector<std::string>& extra) {
+  std::vector<std::string> argv = {"/usr/bin/curl",
+                                   "-sS",
+                                   "--http2-prior-knowledge",
+                                   "--noproxy",
+                                   "*",
+                                   "-o",
+                                   "/dev/null",
+                                   "-w",
+                                   "%{http_version} %{http_code}",
+                                   "-H",
+                                   "Host: " + std::string(kService)};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  argv.push_back("http://127.0.0.1:" + std::to_string(port) + "/h2");
+  CommandResult result = RunCommand(argv);
+  return result.exit_code == 0 ? result.out : "curl failed: " + result.err;
+}
+
+TEST_CASE("An HTTP/2 body over the limit gets 413 and the connection's other streams go on") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, TappedMutual("h2-limit-marker"));
+  TempDir dir;
+  const std::string big = dir.path() + "/big";
+  std::ofstream(big) << std::string(9 * 1024 * 1024, 'b');  // over http.max_body_bytes (8 MiB)
+
+  CHECK(CurlHttp2(hop.client_port(), {"--data-binary", "@" + big}) == "2 413");
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_too_large") == 1);
+  CHECK(CurlHttp2(hop.client_port(), {"--data-binary", "small"}) == "2 200");
+}
+
+TEST_CASE("An HTTP/2 header block over the limit resets that stream only") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, TappedMutual("h2-header-marker"));
+
+  // Over http.max_header_bytes (60 KiB), under what curl's HTTP/2 library will send.
+  const std::string huge = "x-padding: " + std::string(62 * 1024, 'a');
+  CHECK(Contains(CurlHttp2(hop.client_port(), {"-H", huge}), "curl failed"));
+  CHECK(hop.client().StatValue("http.egress.downstream_cx_protocol_error") == 1);
+  CHECK(CurlHttp2(hop.client_port(), {}) == "2 200");
+}
+
 TEST_CASE("An HTTP/2 client that sends garbage after the preface is closed and counted") {
   GrpcServer app;
   Mesh mesh;
