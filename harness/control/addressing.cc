@@ -1,10 +1,8 @@
 #include "harness/control/addressing.h"
 
-#include <arpa/inet.h>
 #include <fmt/format.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
+
+#include "emulator/core/loopback_port.h"
 
 namespace crossmesh::control {
 namespace {
@@ -49,24 +47,6 @@ Result<std::string> AddressBook::NodeAddress(std::string_view account_id, const 
 
 void AddressBook::Release(const std::string& node) { by_node_.erase(node); }
 
-Result<uint16_t> FreePort(const std::string& address) {
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  if (inet_pton(AF_INET, address.c_str(), &sa.sin_addr) != 1 ||
-      (ntohl(sa.sin_addr.s_addr) >> 24) != 127) {
-    return Error("InvalidConfiguration",
-                 fmt::format("{} is not an IPv4 loopback address", address));
-  }
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return Error("InvalidConfiguration", "cannot open a socket to find a free port");
-  socklen_t length = sizeof(sa);
-  bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) == 0 &&
-               ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &length) == 0;
-  ::close(fd);
-  if (!bound) {
-    return Error("InvalidConfiguration", fmt::format("no free port on {}", address));
-  }
-  return static_cast<uint16_t>(ntohs(sa.sin_port));
-}
+Result<uint16_t> FreePort(const std::string& address) { return PickLoopbackPort(address); }
 
 }  // namespace crossmesh::control

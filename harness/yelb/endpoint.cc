@@ -10,6 +10,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "emulator/core/loopback_port.h"
+
 namespace crossmesh::yelb {
 
 namespace {
@@ -58,20 +60,7 @@ Result<Endpoint> ParseEndpoint(std::string_view text) {
 
 Result<uint16_t> PickFreePort(const std::string& address) {
   CM_RETURN_IF_ERROR(RequireLoopback(address));
-  sockaddr_in addr{};
-  ToSockaddr(address, &addr);
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return Error("InternalFailure", fmt::format("socket(): {}", std::strerror(errno)));
-  socklen_t length = sizeof addr;
-  bool bound = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-               getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0;
-  int bind_errno = errno;
-  close(fd);
-  if (!bound) {
-    return Error("InvalidConfiguration", fmt::format("cannot find a free port on {}: {}", address,
-                                                     std::strerror(bind_errno)));
-  }
-  return static_cast<uint16_t>(ntohs(addr.sin_port));
+  return PickLoopbackPort(address);
 }
 
 }  // namespace crossmesh::yelb
