@@ -128,6 +128,7 @@ proxy::Route RenderRoute(const MeshView& mesh, const appmesh::Resource& client,
       if (auto per_request = DurationOf(Member(*timeout, "perRequest"))) {
         out.timeout = *per_request;
       }
+      if (auto idle = DurationOf(Member(*timeout, "idle"))) out.idle_timeout = *idle;
     }
     const json* action = Member(*body, "action");
     const json* targets = action ? Member(*action, "weightedTargets") : nullptr;

@@ -33,6 +33,7 @@ HttpStats::HttpStats(const StatScope& scope)
     : rq_total(scope.Get("downstream_rq_total")),
       protocol_error(scope.Get("downstream_cx_protocol_error")),
       rq_too_large(scope.Get("downstream_rq_too_large")),
+      rq_idle_timeout(scope.Get("downstream_rq_idle_timeout")),
       rq_2xx(scope.Get("downstream_rq_2xx")),
       rq_3xx(scope.Get("downstream_rq_3xx")),
       rq_4xx(scope.Get("downstream_rq_4xx")),

@@ -40,9 +40,10 @@ struct HttpStats {
   explicit HttpStats(const StatScope& scope);
   void CountResponse(unsigned status);
 
-  Counter& rq_total;        // downstream_rq_total
-  Counter& protocol_error;  // downstream_cx_protocol_error (400, 431)
-  Counter& rq_too_large;    // downstream_rq_too_large (413)
+  Counter& rq_total;         // downstream_rq_total
+  Counter& protocol_error;   // downstream_cx_protocol_error (400, 431)
+  Counter& rq_too_large;     // downstream_rq_too_large (413)
+  Counter& rq_idle_timeout;  // downstream_rq_idle_timeout (a route's idle timeout: 408)
   Counter& rq_2xx;
   Counter& rq_3xx;
   Counter& rq_4xx;

@@ -192,6 +192,10 @@ struct Route {
   std::vector<WeightedTarget> targets;
   std::optional<RetryPolicy> retry;
   Milliseconds timeout{15000};  // whole request including retries; 0 = none
+  // The route's `timeout.idle`: HTTP, how long the upstream may stay silent before the request
+  // ends with 408 "stream timeout" (Envoy's route idle_timeout); TCP, how long the spliced
+  // connection may stay silent. 0 = none.
+  Milliseconds idle_timeout{0};
 
   bool operator==(const Route&) const = default;
 };

@@ -75,6 +75,7 @@ json RouteJson(const Route& route) {
               {"priority", route.priority},
               {"match", MatchJson(route.match)},
               {"timeout_ms", route.timeout.count()},
+              {"idle_timeout_ms", route.idle_timeout.count()},
               {"targets", json::array()}};
   for (const WeightedTarget& target : route.targets) {
     out["targets"].push_back({{"cluster", target.cluster}, {"weight", target.weight}});

@@ -137,6 +137,7 @@ void ReadRoute(JsonReader& in, Route& route) {
   });
   in.Object<RetryPolicy>("retry", route.retry, ReadRetry);
   in.Millis("timeout_ms", route.timeout);
+  in.Millis("idle_timeout_ms", route.idle_timeout);
 }
 
 void ReadService(JsonReader& in, VirtualService& service) {

@@ -1,6 +1,8 @@
 // The client side of H2Connection: concurrent exchanges, one stream each.
 #include <nghttp2/nghttp2.h>
 
+#include <algorithm>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -42,7 +44,8 @@ asio::awaitable<std::shared_ptr<H2Connection>> H2Connection::StartClient(
 }
 
 asio::awaitable<ExchangeResult> H2Connection::Exchange(const HttpRequest& request,
-                                                       std::chrono::milliseconds timeout) {
+                                                       std::chrono::milliseconds timeout,
+                                                       std::chrono::milliseconds idle) {
   if (!usable()) co_return ResetResult("the HTTP/2 connection is closed");
   auto self = shared_from_this();
   auto stream = std::make_shared<Stream>();
@@ -62,16 +65,31 @@ asio::awaitable<ExchangeResult> H2Connection::Exchange(const HttpRequest& reques
   streams_[id] = stream;
   co_await Flush();
 
-  if (timeout.count() > 0) stream->wake->expires_after(timeout);
-  if (!stream->done) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point deadline =
+      timeout.count() > 0 ? Clock::now() + timeout : Clock::time_point::max();
+  stream->last_activity = Clock::now();
+  bool quiet = false;
+  while (!stream->done) {
+    Clock::time_point wake_at = deadline;
+    if (idle.count() > 0) wake_at = std::min(wake_at, stream->last_activity + idle);
+    stream->wake->expires_at(wake_at);
     ErrorCode ec;
     co_await stream->wake->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (stream->done) break;
+    const Clock::time_point now = Clock::now();
+    if (now >= deadline) break;
+    if (idle.count() > 0 && now >= stream->last_activity + idle) {
+      quiet = true;
+      break;
+    }
   }
   if (!stream->done) {
     nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, id, NGHTTP2_CANCEL);
     co_await Flush();
     ExchangeResult result;
-    result.outcome = ExchangeResult::Outcome::kTimeout;
+    result.outcome =
+        quiet ? ExchangeResult::Outcome::kIdleTimeout : ExchangeResult::Outcome::kTimeout;
     co_return result;
   }
   if (stream->reset) {

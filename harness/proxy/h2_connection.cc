@@ -62,6 +62,7 @@ struct H2Connection::Callbacks {
       if (self.stats_) self.stats_->protocol_error.Inc();
       return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;  // resets this stream only
     }
+    stream->last_activity = std::chrono::steady_clock::now();
     const std::string_view n(reinterpret_cast<const char*>(name), name_length);
     const std::string_view v(reinterpret_cast<const char*>(value), value_length);
     if (self.role_ == Role::kServer) {
@@ -99,6 +100,7 @@ struct H2Connection::Callbacks {
       return 0;
     }
     body.append(reinterpret_cast<const char*>(data), length);
+    stream->last_activity = std::chrono::steady_clock::now();
     stream->buffered_bytes += length;
     self.buffered_ += length;
     return 0;

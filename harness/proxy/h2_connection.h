@@ -47,9 +47,11 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
       std::shared_ptr<ByteStream> stream, const HttpLimits& limits);
 
   // One request on a new stream. kTimeout after `timeout` (0: none; the stream is cancelled),
-  // kReset when the stream or the connection ended before a whole response.
+  // kIdleTimeout after `idle` without response bytes (0: none), kReset when the stream or the
+  // connection ended before a whole response.
   asio::awaitable<ExchangeResult> Exchange(const HttpRequest& request,
-                                           std::chrono::milliseconds timeout);
+                                           std::chrono::milliseconds timeout,
+                                           std::chrono::milliseconds idle = {});
 
   // False once the connection failed, closed or was told to go away: open a new one.
   bool usable() const;

@@ -5,6 +5,7 @@
 #include <nghttp2/nghttp2.h>
 
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +32,7 @@ struct H2Connection::Stream {
   bool reset = false;            // ended without a whole response
   uint32_t reset_code = 0;       // the RST_STREAM / GOAWAY error code
   bool connection_lost = false;  // reset because the whole connection ended
+  std::chrono::steady_clock::time_point last_activity{};  // the last response bytes
 
   // What this side sends: a body served from memory, then trailers if any.
   std::string out_body;

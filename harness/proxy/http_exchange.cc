@@ -23,13 +23,48 @@ TransportFailure ResetFailure(const ErrorCode& ec) {
   return failure;
 }
 
+// The upstream as the response reader sees it: every read that brings bytes re-arms the idle
+// watchdog, so only silence ends the exchange.
+class ActivityStream final : public ByteStream {
+ public:
+  ActivityStream(ByteStream& inner, Watchdog& idle, std::chrono::milliseconds after)
+      : inner_(inner), idle_(idle), after_(after) {}
+
+  asio::awaitable<size_t> ReadSome(asio::mutable_buffer buffer, ErrorCode& ec) override {
+    const size_t n = co_await inner_.ReadSome(buffer, ec);
+    if (n > 0) Rearm();
+    co_return n;
+  }
+  asio::awaitable<void> Write(asio::const_buffer buffer, ErrorCode& ec) override {
+    co_await inner_.Write(buffer, ec);
+  }
+  void ShutdownSend() override { inner_.ShutdownSend(); }
+  void Close() override { inner_.Close(); }
+  tcp::socket& socket() override { return inner_.socket(); }
+  bool is_tls() const override { return inner_.is_tls(); }
+
+  void Rearm() {
+    ByteStream& inner = inner_;
+    idle_.Arm(after_, [&inner] { inner.Close(); });
+  }
+
+ private:
+  ByteStream& inner_;
+  Watchdog& idle_;
+  std::chrono::milliseconds after_;
+};
+
 }  // namespace
 
 asio::awaitable<ExchangeResult> Exchange(ByteStream& upstream, HttpReader& reader,
                                          const HttpRequest& request,
-                                         std::chrono::milliseconds timeout) {
-  Watchdog deadline(co_await asio::this_coro::executor);
+                                         std::chrono::milliseconds timeout,
+                                         std::chrono::milliseconds idle) {
+  auto executor = co_await asio::this_coro::executor;
+  Watchdog deadline(executor);
   deadline.Arm(timeout, [&upstream] { upstream.Close(); });
+  Watchdog quiet(executor);
+  ActivityStream watched(upstream, quiet, idle);
 
   ExchangeResult result;
   ErrorCode ec;
@@ -37,13 +72,18 @@ asio::awaitable<ExchangeResult> Exchange(ByteStream& upstream, HttpReader& reade
   co_await upstream.Write(asio::buffer(wire), ec);
   HttpReadResult read;
   if (!ec) {
-    read = co_await reader.ReadResponse(upstream, request.method == "HEAD", result.response);
+    ByteStream& from = idle.count() > 0 ? static_cast<ByteStream&>(watched) : upstream;
+    if (idle.count() > 0) watched.Rearm();
+    read = co_await reader.ReadResponse(from, request.method == "HEAD", result.response);
     ec = read.ec;
   }
   deadline.Disarm();
+  quiet.Disarm();
 
   if (deadline.expired()) {
     result.outcome = ExchangeResult::Outcome::kTimeout;
+  } else if (quiet.expired()) {
+    result.outcome = ExchangeResult::Outcome::kIdleTimeout;
   } else if (ec || !read.ok()) {
     result.outcome = ExchangeResult::Outcome::kReset;
     result.failure = ResetFailure(ec);

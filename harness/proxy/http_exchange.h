@@ -38,16 +38,19 @@ struct UpstreamLink {
 };
 
 struct ExchangeResult {
-  enum class Outcome { kResponse, kReset, kTimeout };
+  // kIdleTimeout: the upstream stayed silent for the idle time (a route's timeout.idle).
+  enum class Outcome { kResponse, kReset, kTimeout, kIdleTimeout };
   Outcome outcome = Outcome::kResponse;
   HttpResponse response;     // kResponse
   TransportFailure failure;  // kReset: why (a TLS alert, or the connection closed)
 };
 
 // Writes `request` and reads the response; closes `upstream` if `timeout` passes first
-// (0: no deadline).
+// (0: no deadline), or if `idle` passes with no byte from it after the request was sent
+// (0: no idle limit).
 asio::awaitable<ExchangeResult> Exchange(ByteStream& upstream, HttpReader& reader,
                                          const HttpRequest& request,
-                                         std::chrono::milliseconds timeout);
+                                         std::chrono::milliseconds timeout,
+                                         std::chrono::milliseconds idle = {});
 
 }  // namespace crossmesh::proxy

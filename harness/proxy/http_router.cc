@@ -97,6 +97,7 @@ HttpResponse FinalFailure(const RouterContext& context, ClusterState& cluster,
 struct Attempts {
   Attempts(const Route& route)  // NOLINT(google-explicit-constructor): internal helper
       : retry(route.retry),
+        idle(route.idle_timeout),
         total(1 + (route.retry ? route.retry->max_retries : 0)),
         deadline(route.timeout.count() > 0 ? SteadyClock::now() + route.timeout
                                            : SteadyClock::time_point::max()) {}
@@ -113,10 +114,12 @@ struct Attempts {
   }
 
   const std::optional<RetryPolicy>& retry;
+  const Milliseconds idle;
   const uint32_t total;
   const SteadyClock::time_point deadline;
   TransportFailure failure;
   bool timed_out = false;
+  bool went_quiet = false;  // the upstream stayed silent for the route's idle timeout
   bool stale_retry_used = false;
   std::optional<HttpResponse> retried_response;  // a retriable answer, kept in case it is last
 };
@@ -133,7 +136,8 @@ asio::awaitable<Verdict> Attempt(const RouterContext& context, ClusterState& clu
   }
   const bool reused = link.reused;
   cluster.upstream.rq_total.Inc();
-  ExchangeResult result = co_await ExchangeOn(link, request, state.PerTry(SteadyClock::now()));
+  ExchangeResult result =
+      co_await ExchangeOn(link, request, state.PerTry(SteadyClock::now()), state.idle);
 
   if (result.outcome == ExchangeResult::Outcome::kResponse) {
     const unsigned status = result.response.status;
@@ -153,6 +157,10 @@ asio::awaitable<Verdict> Attempt(const RouterContext& context, ClusterState& clu
 
   link.Drop();
   state.retried_response.reset();
+  if (result.outcome == ExchangeResult::Outcome::kIdleTimeout) {
+    state.went_quiet = true;  // Envoy ends the stream; no retry
+    co_return Verdict::kGiveUp;
+  }
   state.timed_out = result.outcome == ExchangeResult::Outcome::kTimeout;
   if (state.timed_out) cluster.upstream.rq_timeout.Inc();
   state.failure = std::move(result.failure);
@@ -181,6 +189,10 @@ asio::awaitable<HttpResponse> SendWithRetries(const RouterContext& context, Clus
     if (verdict == Verdict::kAnswer) co_return response;
     if (verdict == Verdict::kGiveUp) break;
     if (verdict == Verdict::kFreeRetry) --attempt;  // wraps to 0 and back: well defined
+  }
+  if (state.went_quiet) {
+    context.http->rq_idle_timeout.Inc();
+    co_return LocalReply(408, "stream timeout");  // Envoy's route idle_timeout, no response yet
   }
   if (state.retried_response) co_return std::move(*state.retried_response);
   if (SteadyClock::now() >= state.deadline) state.timed_out = true;

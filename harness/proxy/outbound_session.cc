@@ -43,7 +43,8 @@ asio::awaitable<void> ServeOutboundTcp(const OutboundContext& context,
     auto counted = std::make_shared<CountingStream>(upstream.stream, cluster->upstream.cx_rx_bytes,
                                                     cluster->upstream.cx_tx_bytes);
     const SpliceCounters counters;  // named: GCC 12 and braced temporaries in co_await
-    co_await Splice(std::move(down), std::move(counted), counters);
+    const Milliseconds idle = route != nullptr ? route->idle_timeout : Milliseconds(0);
+    co_await Splice(std::move(down), std::move(counted), counters, idle);
     co_return;
   }
 }

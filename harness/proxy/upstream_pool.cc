@@ -74,9 +74,10 @@ void UpstreamPool::Give(const std::string& key, UpstreamLink link) {
 }
 
 asio::awaitable<ExchangeResult> ExchangeOn(UpstreamLink& link, const HttpRequest& request,
-                                           std::chrono::milliseconds timeout) {
-  if (link.h2) co_return co_await link.h2->Exchange(request, timeout);
-  co_return co_await Exchange(*link.stream, *link.reader, request, timeout);
+                                           std::chrono::milliseconds timeout,
+                                           std::chrono::milliseconds idle) {
+  if (link.h2) co_return co_await link.h2->Exchange(request, timeout, idle);
+  co_return co_await Exchange(*link.stream, *link.reader, request, timeout, idle);
 }
 
 }  // namespace crossmesh::proxy

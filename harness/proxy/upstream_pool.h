@@ -51,6 +51,7 @@ class UpstreamPool {
 
 // Exchange on whichever framing `link` speaks.
 asio::awaitable<ExchangeResult> ExchangeOn(UpstreamLink& link, const HttpRequest& request,
-                                           std::chrono::milliseconds timeout);
+                                           std::chrono::milliseconds timeout,
+                                           std::chrono::milliseconds idle = {});
 
 }  // namespace crossmesh::proxy

@@ -269,7 +269,9 @@ TEST_CASE("Routes keep their matches, weights, priorities and timeouts") {
         {"action",
          {{"weightedTargets",
            {{{"virtualNode", "v1"}, {"weight", 3}}, {{"virtualNode", "v2"}, {"weight", 1}}}}}},
-        {"timeout", {{"perRequest", {{"unit", "s"}, {"value", 3}}}}}}}};
+        {"timeout",
+         {{"perRequest", {{"unit", "s"}, {"value", 3}}},
+          {"idle", {{"unit", "ms"}, {"value", 750}}}}}}}};
   json route_b = {
       {"httpRoute",
        {{"match",
@@ -307,6 +309,7 @@ TEST_CASE("Routes keep their matches, weights, priorities and timeouts") {
   REQUIRE(routes[0].match.headers.size() == 1);
   CHECK(routes[0].match.headers[0].exact == "1");
   CHECK(routes[0].timeout == std::chrono::milliseconds(3000));
+  CHECK(routes[0].idle_timeout == std::chrono::milliseconds(750));
   REQUIRE(routes[0].targets.size() == 2);
   CHECK(routes[0].targets[0].cluster == "cds_egress_m_v1_http_9080");
   CHECK(routes[0].targets[0].weight == 3);

@@ -3,16 +3,19 @@
 
   grpc_peer.py server PORT_FILE [FAIL_FIRST]
       An echo service, crossmesh.Echo/Say, on 127.0.0.1 (port written to PORT_FILE). The first
-      FAIL_FIRST calls fail with UNAVAILABLE, to exercise retry policies.
+      FAIL_FIRST calls fail with UNAVAILABLE, to exercise retry policies; a message that starts
+      with "sleep:<ms>;" is answered after that many milliseconds.
   grpc_peer.py client TARGET COUNT [BODY_BYTES [CA_FILE SERVER_NAME]]
       COUNT concurrent unary calls over one channel to TARGET (127.0.0.1:port), then one JSON
       line: per call {"reply": ...} or {"code": ..., "details": ...}. With CA_FILE the channel
-      is TLS (gRPC requires ALPN h2), trusting CA_FILE and expecting SERVER_NAME.
+      is TLS (gRPC requires ALPN h2), trusting CA_FILE and expecting SERVER_NAME. Each message
+      starts with $GRPC_PEER_PREFIX (empty by default).
 """
 import json
 import os
 import sys
 import threading
+import time
 from concurrent import futures
 
 import grpc
@@ -32,6 +35,8 @@ def serve(port_file, fail_first):
             n = calls[0]
         if n <= fail_first:
             context.abort(grpc.StatusCode.UNAVAILABLE, "warming up")
+        if request.startswith(b"sleep:"):
+            time.sleep(int(request[6:request.index(b";")]) / 1000)
         return b"echo:" + request
 
     handler = grpc.method_handlers_generic_handler(
@@ -58,7 +63,9 @@ def open_channel(target, ca_file, server_name):
 def call(target, count, body_bytes, ca_file=None, server_name=None):
     with open_channel(target, ca_file, server_name) as channel:
         say = channel.unary_unary(METHOD)
-        pending = [say.future(b"x" * body_bytes + b"#%d" % i, timeout=20) for i in range(count)]
+        prefix = os.environ.get("GRPC_PEER_PREFIX", "").encode()
+        pending = [say.future(prefix + b"x" * body_bytes + b"#%d" % i, timeout=20)
+                   for i in range(count)]
         results = []
         for future in pending:
             try:

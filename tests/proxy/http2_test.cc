@@ -67,7 +67,8 @@ class GrpcServer {
 // per call, {"reply", "bytes"} or {"code", "details"}.
 // With `ca_file`, over TLS trusting it, expecting `server_name`.
 nlohmann::json CallGrpc(uint16_t port, int count, size_t body_bytes = 16,
-                        const std::string& ca_file = "", const std::string& server_name = "") {
+                        const std::string& ca_file = "", const std::string& server_name = "",
+                        const std::string& prefix = "") {
   std::vector<std::string> argv = {kPython,
                                    kPeer,
                                    "client",
@@ -78,7 +79,8 @@ nlohmann::json CallGrpc(uint16_t port, int count, size_t body_bytes = 16,
     argv.push_back(ca_file);
     argv.push_back(server_name);
   }
-  CommandResult result = RunCommand(argv, {"PATH=/usr/bin:/bin", "no_proxy=*"});
+  CommandResult result =
+      RunCommand(argv, {"PATH=/usr/bin:/bin", "no_proxy=*", "GRPC_PEER_PREFIX=" + prefix});
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
   return result.Json();
@@ -147,6 +149,24 @@ TEST_CASE("Without grpcRetryEvents a gRPC error status reaches the caller unchan
   REQUIRE(calls.size() == 1);
   CHECK(calls[0].value("code", "") == "UNAVAILABLE");
   CHECK(calls[0].value("details", "") == "warming up");
+}
+
+TEST_CASE("A gRPC call whose upstream stays silent past the route's idle timeout ends") {
+  GrpcServer app;
+  Mesh mesh;
+  HopOptions options = GrpcHop(app.port());
+  options.route_idle_timeout = Milliseconds(300);
+  Hop hop(mesh.runtime, mesh.pki, options);
+
+  nlohmann::json quick = CallGrpc(hop.client_port(), 1, 16, "", "", "sleep:20;");
+  nlohmann::json silent = CallGrpc(hop.client_port(), 1, 16, "", "", "sleep:1500;");
+
+  REQUIRE(quick.size() == 1);
+  CHECK(quick[0].value("reply", "") == "echo:#0");
+  REQUIRE(silent.size() == 1);
+  CHECK(silent[0].value("code", "") == "UNKNOWN");  // HTTP 408 as gRPC maps it
+  CHECK(silent[0].value("details", "") == "stream timeout");
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_idle_timeout") == 1);
 }
 
 TEST_CASE("A gRPC caller gets a failed hop as UNAVAILABLE with Envoy's reset text") {

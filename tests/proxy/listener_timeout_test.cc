@@ -1,5 +1,7 @@
-// A listener's App Mesh `timeout`: perRequest bounds how long the app behind the sidecar has to
-// answer (504 after it, as Envoy), idle closes a connection that stays silent.
+// App Mesh's timeouts. A listener's perRequest bounds how long the app behind the sidecar has
+// to answer (504 after it, as Envoy), its idle closes a connection that stays silent. A route's
+// idle ends a request whose upstream stays silent (408, as Envoy's route idle_timeout), or a
+// TCP connection that does.
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -70,6 +72,45 @@ TEST_CASE("A TCP listener's idle timeout closes a connection after its silence")
   options.protocol = Protocol::kTcp;
   options.policy = TrustMeshCa();
   options.server_idle_timeout = milliseconds(400);
+  Hop hop(mesh.runtime, mesh.pki, options);
+
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+  const auto opened = std::chrono::steady_clock::now();
+  for (int i = 0; i < 5; ++i) {  // echoes 150 ms apart keep it open past the timeout
+    REQUIRE(socket->WriteAll("PING\r\n"));
+    std::this_thread::sleep_for(milliseconds(150));
+  }
+  CHECK(std::chrono::steady_clock::now() - opened > milliseconds(600));
+  CHECK(ClosedWithin(*socket, milliseconds(3000)));
+}
+
+TEST_CASE("A route's idle timeout answers 408 stream timeout when the upstream stays silent") {
+  Mesh mesh;
+  HopOptions options;
+  options.policy = TrustMeshCa();
+  options.route_idle_timeout = milliseconds(300);
+  Hop hop(mesh.runtime, mesh.pki, options);
+
+  std::optional<RawHttpMessage> quick =
+      HttpRequestOnce(hop.client_port(), "GET", "/sleep/20", "", kService);
+  std::optional<RawHttpMessage> silent =
+      HttpRequestOnce(hop.client_port(), "GET", "/sleep/1500", "", kService);
+
+  REQUIRE(quick.has_value());
+  CHECK(quick->status == 200);
+  REQUIRE(silent.has_value());
+  CHECK(silent->status == 408);
+  CHECK(silent->body == "stream timeout");
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_idle_timeout") == 1);
+}
+
+TEST_CASE("A TCP route's idle timeout closes a spliced connection after its silence") {
+  Mesh mesh;
+  HopOptions options;
+  options.protocol = Protocol::kTcp;
+  options.policy = TrustMeshCa();
+  options.route_idle_timeout = milliseconds(400);
   Hop hop(mesh.runtime, mesh.pki, options);
 
   std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());

@@ -70,6 +70,8 @@ struct HopOptions {
   // The server listener's timeout (Listener::request_timeout, idle_timeout).
   Milliseconds server_request_timeout{15000};
   Milliseconds server_idle_timeout{0};
+  // The client's route `timeout.idle` (Route::idle_timeout).
+  Milliseconds route_idle_timeout{0};
   // An app already listening on this port (a gRPC server) instead of a TestApp; 0: a TestApp.
   uint16_t external_app_port = 0;
 };
