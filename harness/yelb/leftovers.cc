@@ -19,6 +19,9 @@ struct Tracked {
   std::mutex mutex;
   std::set<pid_t> groups;
   std::set<std::string> folders;
+  // Set once an interrupt is being handled: the run goes on meanwhile, and what it starts or
+  // creates from then on is stopped or removed at once instead of tracked too late.
+  bool refusing = false;
 };
 
 Tracked& tracked() {
@@ -31,8 +34,14 @@ bool GroupAlive(pid_t group) { return kill(-group, 0) == 0; }
 }  // namespace
 
 void TrackProcessGroup(pid_t group) {
-  std::lock_guard lock(tracked().mutex);
-  tracked().groups.insert(group);
+  {
+    std::lock_guard lock(tracked().mutex);
+    if (!tracked().refusing) {
+      tracked().groups.insert(group);
+      return;
+    }
+  }
+  kill(-group, SIGKILL);
 }
 
 void UntrackProcessGroup(pid_t group) {
@@ -41,8 +50,20 @@ void UntrackProcessGroup(pid_t group) {
 }
 
 void TrackFolder(const std::string& path) {
+  {
+    std::lock_guard lock(tracked().mutex);
+    if (!tracked().refusing) {
+      tracked().folders.insert(path);
+      return;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+}
+
+void RefuseNewLeftovers() {
   std::lock_guard lock(tracked().mutex);
-  tracked().folders.insert(path);
+  tracked().refusing = true;
 }
 
 void UntrackFolder(const std::string& path) {
@@ -89,6 +110,7 @@ void CleanUpOnInterrupt() {
     if (sigwait(&signals, &received) != 0) return;
     tracked().interrupt.lock();  // never unlocked: the process ends below
     spdlog::warn("interrupted by signal {}: stopping the servers this run started", received);
+    RefuseNewLeftovers();
     CleanupCount count = CleanUpLeftovers(std::chrono::seconds(5));
     spdlog::warn("stopped {} process group(s) and removed {} folder(s); exiting",
                  count.process_groups, count.folders);

@@ -16,6 +16,11 @@ void UntrackProcessGroup(pid_t group);
 void TrackFolder(const std::string& path);
 void UntrackFolder(const std::string& path);
 
+// From now on a group or folder handed to Track* is stopped (SIGKILL) or removed at once:
+// an interrupted run goes on until the process ends, and would otherwise leave what it made
+// after the cleanup took its list.
+void RefuseNewLeftovers();
+
 struct CleanupCount {
   size_t process_groups = 0;
   size_t folders = 0;
