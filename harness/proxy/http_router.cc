@@ -50,13 +50,9 @@ asio::awaitable<bool> EnsureLink(const RouterContext& context, ClusterState& clu
   if (link.connected()) co_return true;
   const std::string& key = cluster.config.name;
   const bool http2 = UsesHttp2(cluster.config.protocol);
-  // GCC 12 evaluates a co_await on the right of && even when the left is false: keep the
-  // awaits out of compound conditions.
-  for (bool mine = !http2; !mine;) {
-    mine = co_await pool.BeginHttp2Connect(key);
-    if (mine) break;
-    link = pool.Take(key);
-    if (link.connected()) co_return true;
+  if (http2) {
+    const bool joined = co_await pool.JoinHttp2Connect(key, link);
+    if (joined) co_return true;
   }
   UpstreamConnection upstream = co_await ConnectCluster(*context.core, cluster, *context.snapshot);
   if (!upstream.stream) {
@@ -67,20 +63,10 @@ asio::awaitable<bool> EnsureLink(const RouterContext& context, ClusterState& clu
   link.token = context.core->connections().Add(upstream.stream);
   auto counted = std::make_shared<CountingStream>(upstream.stream, cluster.upstream.cx_rx_bytes,
                                                   cluster.upstream.cx_tx_bytes);
-  link.reused = false;
-  if (http2) {
-    link.h2 = co_await H2Connection::StartClient(counted, context.snapshot->config.http);
-    if (!link.h2) {
-      pool.EndHttp2Connect(key);
-      failure.kind = FailureKind::kClosed;
-      co_return false;
-    }
-    link = pool.ShareHttp2(key, std::move(link));
-    co_return true;
-  }
-  link.stream = std::move(counted);
-  link.reader.emplace(context.snapshot->config.http);
-  co_return true;
+  const bool adopted =
+      co_await pool.Adopt(key, http2, std::move(counted), context.snapshot->config.http, link);
+  if (!adopted) failure.kind = FailureKind::kClosed;
+  co_return adopted;
 }
 
 HttpResponse FinalFailure(const RouterContext& context, ClusterState& cluster,

@@ -21,11 +21,9 @@ asio::awaitable<TransportFailure> ConnectApp(const InboundContext& context, Upst
   InboundState& state = *context.state;
   TransportFailure failure;
   const bool http2 = UsesHttp2(state.config.protocol);
-  for (bool mine = !http2; !mine;) {  // no co_await in && (see http_router.cc)
-    mine = co_await pool.BeginHttp2Connect(kAppKey);
-    if (mine) break;
-    app = pool.Take(kAppKey);
-    if (app.connected()) co_return failure;
+  if (http2) {
+    const bool joined = co_await pool.JoinHttp2Connect(kAppKey, app);
+    if (joined) co_return failure;
   }
   state.app->cx_total.Inc();
   tcp::socket socket = co_await ConnectTcp(state.config.app, kAppConnectTimeout, failure);
@@ -38,19 +36,10 @@ asio::awaitable<TransportFailure> ConnectApp(const InboundContext& context, Upst
   app.token = context.core->connections().Add(plain);
   auto counted =
       std::make_shared<CountingStream>(plain, state.app->cx_rx_bytes, state.app->cx_tx_bytes);
-  app.reused = false;
-  if (http2) {  // h2c to the app, as Envoy's http2 local cluster
-    app.h2 = co_await H2Connection::StartClient(counted, context.snapshot->config.http);
-    if (!app.h2) {
-      pool.EndHttp2Connect(kAppKey);
-      failure.kind = FailureKind::kClosed;
-      co_return failure;
-    }
-    app = pool.ShareHttp2(kAppKey, std::move(app));
-    co_return failure;
-  }
-  app.stream = std::move(counted);
-  app.reader.emplace(context.snapshot->config.http);
+  // http2 / grpc listeners reach their app with h2c, as Envoy's http2 local cluster.
+  const bool adopted =
+      co_await pool.Adopt(kAppKey, http2, std::move(counted), context.snapshot->config.http, app);
+  if (!adopted) failure.kind = FailureKind::kClosed;
   co_return failure;
 }
 

@@ -47,6 +47,33 @@ asio::awaitable<bool> UpstreamPool::BeginHttp2Connect(const std::string& key) {
   co_return false;
 }
 
+asio::awaitable<bool> UpstreamPool::JoinHttp2Connect(const std::string& key, UpstreamLink& link) {
+  for (;;) {
+    const bool mine = co_await BeginHttp2Connect(key);
+    if (mine) co_return false;
+    link = Take(key);
+    if (link.connected()) co_return true;
+  }
+}
+
+asio::awaitable<bool> UpstreamPool::Adopt(const std::string& key, bool http2,
+                                          std::shared_ptr<ByteStream> stream,
+                                          const HttpLimits& limits, UpstreamLink& link) {
+  link.reused = false;
+  if (!http2) {
+    link.stream = std::move(stream);
+    link.reader.emplace(limits);
+    co_return true;
+  }
+  link.h2 = co_await H2Connection::StartClient(std::move(stream), limits);
+  if (!link.h2) {
+    EndHttp2Connect(key);
+    co_return false;
+  }
+  link = ShareHttp2(key, std::move(link));
+  co_return true;
+}
+
 void UpstreamPool::EndHttp2Connect(const std::string& key) {
   auto it = connecting_.find(key);
   if (it == connecting_.end()) return;

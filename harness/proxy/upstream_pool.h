@@ -33,13 +33,21 @@ class UpstreamPool {
   // Back after a request: kept when it is still open.
   void Give(const std::string& key, UpstreamLink link);
 
-  // One HTTP/2 connection per upstream, as Envoy's pool: true when the caller should connect
-  // (then EndHttp2Connect, or ShareHttp2 on success); false after waiting for another
-  // request's connect to end, when the caller should Take again.
-  asio::awaitable<bool> BeginHttp2Connect(const std::string& key);
+  // One HTTP/2 connection per upstream, as Envoy's pool. True when another request's connect
+  // gave `link` a usable connection; false when the caller should connect (then Adopt the
+  // stream, or EndHttp2Connect when connecting failed).
+  asio::awaitable<bool> JoinHttp2Connect(const std::string& key, UpstreamLink& link);
   void EndHttp2Connect(const std::string& key);
 
+  // A freshly connected `stream` as `link`: HTTP/1.1 (a reader over it) or HTTP/2 (a client
+  // connection shared from now on). False when HTTP/2 could not start.
+  asio::awaitable<bool> Adopt(const std::string& key, bool http2,
+                              std::shared_ptr<ByteStream> stream, const HttpLimits& limits,
+                              UpstreamLink& link);
+
  private:
+  asio::awaitable<bool> BeginHttp2Connect(const std::string& key);
+
   struct Shared {
     std::shared_ptr<H2Connection> connection;
     ConnectionRegistry::Token token;

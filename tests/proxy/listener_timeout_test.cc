@@ -21,6 +21,20 @@ bool ClosedWithin(RawSocket& socket, milliseconds limit) {
   return closed;
 }
 
+// A TCP connection with a 400 ms idle limit: echoes 150 ms apart keep it open past the limit,
+// then silence closes it.
+void CheckEchoesKeepItOpenThenSilenceClosesIt(uint16_t port) {
+  std::optional<RawSocket> socket = RawSocket::Connect(port);
+  REQUIRE(socket.has_value());
+  const auto opened = std::chrono::steady_clock::now();
+  for (int i = 0; i < 5; ++i) {
+    REQUIRE(socket->WriteAll("PING\r\n"));
+    std::this_thread::sleep_for(milliseconds(150));
+  }
+  CHECK(std::chrono::steady_clock::now() - opened > milliseconds(600));
+  CHECK(ClosedWithin(*socket, milliseconds(3000)));
+}
+
 }  // namespace
 
 TEST_CASE("An app slower than its listener's perRequest gets 504 upstream request timeout") {
@@ -74,15 +88,7 @@ TEST_CASE("A TCP listener's idle timeout closes a connection after its silence")
   options.server_idle_timeout = milliseconds(400);
   Hop hop(mesh.runtime, mesh.pki, options);
 
-  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
-  REQUIRE(socket.has_value());
-  const auto opened = std::chrono::steady_clock::now();
-  for (int i = 0; i < 5; ++i) {  // echoes 150 ms apart keep it open past the timeout
-    REQUIRE(socket->WriteAll("PING\r\n"));
-    std::this_thread::sleep_for(milliseconds(150));
-  }
-  CHECK(std::chrono::steady_clock::now() - opened > milliseconds(600));
-  CHECK(ClosedWithin(*socket, milliseconds(3000)));
+  CheckEchoesKeepItOpenThenSilenceClosesIt(hop.client_port());
 }
 
 TEST_CASE("A route's idle timeout answers 408 stream timeout when the upstream stays silent") {
@@ -113,15 +119,7 @@ TEST_CASE("A TCP route's idle timeout closes a spliced connection after its sile
   options.route_idle_timeout = milliseconds(400);
   Hop hop(mesh.runtime, mesh.pki, options);
 
-  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
-  REQUIRE(socket.has_value());
-  const auto opened = std::chrono::steady_clock::now();
-  for (int i = 0; i < 5; ++i) {  // echoes 150 ms apart keep it open past the timeout
-    REQUIRE(socket->WriteAll("PING\r\n"));
-    std::this_thread::sleep_for(milliseconds(150));
-  }
-  CHECK(std::chrono::steady_clock::now() - opened > milliseconds(600));
-  CHECK(ClosedWithin(*socket, milliseconds(3000)));
+  CheckEchoesKeepItOpenThenSilenceClosesIt(hop.client_port());
 }
 
 }  // namespace crossmesh::proxy::testing
