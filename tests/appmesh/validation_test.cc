@@ -97,6 +97,11 @@ std::vector<Case> Cases() {
          {{"serviceName", "s"},
           {"metadata", {{{"name", "x-n"}, {"match", {{"range", {{"start", 9}, {"end", 2}}}}}}}}}},
         {"action", {{"weightedTargets", {{{"virtualNode", "n1"}, {"weight", 1}}}}}}}}};
+  json grpc_retry = grpc_range;
+  grpc_retry["grpcRoute"]["match"].erase("metadata");
+  grpc_retry["grpcRoute"]["retryPolicy"] = {{"maxRetries", 1},
+                                            {"perRetryTimeout", {{"unit", "ms"}, {"value", 100}}},
+                                            {"grpcRetryEvents", {"unavailable", "aborted"}}};
   json tls = json::parse(R"({"tls": {"mode": "STRICT", "protocol": "TLSv1.2",
       "certificate": {"file": {"certificateChain": "/c", "privateKey": "/k"}}}})");
   json timeout = json::parse(R"({"timeout": {"http2": {"idle": {"unit": "s", "value": 5}}}})");
@@ -203,6 +208,10 @@ std::vector<Case> Cases() {
       {"a gRPC metadata range that is reversed", "PUT", "/virtualRouter/r-two/routes",
        Route(grpc_range), 400, "BadRequestException",
        "spec.grpcRoute.match.metadata[0].match.range: start must be below end"},
+      {"a gRPC retry event App Mesh does not know (the known ones pass)", "PUT",
+       "/virtualRouter/r-two/routes", Route(grpc_retry), 400, "BadRequestException",
+       "spec.grpcRoute.retryPolicy.grpcRetryEvents[1] is 'aborted'; it must be one of "
+       "cancelled, deadline-exceeded, internal, resource-exhausted, unavailable"},
       {"a prefix without a slash", "PUT", "/virtualRouter/r-http/routes", Route(no_slash), 400,
        "BadRequestException", "it must start with /"},
       {"no port match on a router with two listeners", "PUT", "/virtualRouter/r-two/routes",

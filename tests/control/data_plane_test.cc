@@ -13,6 +13,7 @@
 #include "harness/control/node_renderer.h"
 #include "harness/control/secret_delivery.h"
 #include "tests/control/control_fixture.h"
+#include "tests/proxy/grpc_peer.h"
 #include "tests/proxy/test_app.h"
 
 using namespace crossmesh;
@@ -156,6 +157,54 @@ TEST_CASE("A cross-account call runs over mutual TLS 1.2 from the shared CA, pro
   CHECK(server->StatValue(fmt::format("listener.{}_{}.ssl.handshake",
                                       hop.appserver.listeners.at(0).proxy.host,
                                       hop.appserver.listeners.at(0).proxy.port)) >= 1);
+}
+
+TEST_CASE("A grpc service across accounts is served over HTTP/2 and mutual TLS with retries") {
+  TwoAccountMesh m;
+  json appserver = m.AppserverSpec();
+  appserver["listeners"][0]["portMapping"]["protocol"] = "grpc";
+  CreateNode(m.t, "backend", kMesh, "yelb-appserver", appserver, kFrontendId);
+  MeshOk(m.t, "backend", "PUT", MeshPath(kMesh, "/virtualRouters"),
+         {{"virtualRouterName", "echo-router"}, {"spec", RouterSpec(4567, "grpc")}}, kOwnerQuery);
+  json route = {
+      {"grpcRoute",
+       {{"match", {{"serviceName", "crossmesh.Echo"}}},
+        {"action", {{"weightedTargets", {{{"virtualNode", "yelb-appserver"}, {"weight", 1}}}}}},
+        {"retryPolicy",
+         {{"maxRetries", 2},
+          {"perRetryTimeout", {{"unit", "ms"}, {"value", 2000}}},
+          {"grpcRetryEvents", {"unavailable"}}}}}}};
+  MeshOk(m.t, "backend", "PUT", MeshPath(kMesh, "/virtualRouter/echo-router/routes"),
+         {{"routeName", "echo"}, {"spec", route}}, kOwnerQuery);
+  MeshOk(m.t, "backend", "PUT", MeshPath(kMesh, "/virtualServices"),
+         {{"virtualServiceName", kAppserverService},
+          {"spec", {{"provider", {{"virtualRouter", {{"virtualRouterName", "echo-router"}}}}}}}},
+         kOwnerQuery);
+  CreateNode(m.t, "frontend", kMesh, "yelb-ui", m.UiSpec());
+  proxy::testing::GrpcServer echo(/*fail_first=*/1);
+  RunningHop hop(m);
+  hop.appserver = hop.Add("backend", "yelb-appserver", echo.port());
+  hop.ui = hop.Add("frontend", "yelb-ui", hop.ui_app.port());
+
+  const proxy::Endpoint backend = *hop.ui.Backend(kAppserverService);
+  json calls = proxy::testing::CallGrpcAt(backend.ToString(), 4);
+
+  REQUIRE(calls.size() == 4);
+  for (size_t i = 0; i < calls.size(); ++i) {
+    INFO(calls[i].dump());
+    CHECK(calls[i].value("reply", "") == "echo:#" + std::to_string(i));
+  }
+  std::vector<control::Hop> hops = hop.plane->HopsBetween("yelb-ui", "yelb-appserver");
+  REQUIRE(hops.size() == 1);
+  INFO(hops[0].report.Summary());
+  CHECK(hops[0].protocol == "grpc");
+  CHECK(hops[0].cluster == "cds_egress_am-multi-account-mesh_yelb-appserver_grpc_4567");
+  CHECK(hops[0].report.encrypted);
+  CHECK(hops[0].report.tls_version == "TLSv1.2");
+  CHECK(HexOnly(hops[0].report.server_cert_serial) == m.SerialOf("backend", m.backend_certificate));
+  auto ui = hop.plane->FindProxy("yelb-ui");
+  REQUIRE(ui);
+  CHECK(ui->StatValue("cluster." + hops[0].cluster + ".upstream_rq_retry") == 1);
 }
 
 TEST_CASE("A renewed certificate reaches the proxies with no failed request") {

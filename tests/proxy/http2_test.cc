@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "harness/proxy/h2_connection.h"
-#include "harness/yelb/child_process.h"
+#include "tests/proxy/grpc_peer.h"
 #include "tests/proxy/mesh_fixture.h"
 #include "tests/support/test_emulator.h"
 
@@ -20,70 +20,12 @@ using crossmesh::testing::CommandResult;
 using crossmesh::testing::RunCommand;
 using crossmesh::testing::TempDir;
 
-const std::string kPeer = std::string(CROSSMESH_SOURCE_DIR) + "/tests/proxy/grpc_peer.py";
-constexpr const char* kPython = "/usr/bin/python3";
-
-// The gRPC echo server of grpc_peer.py on a loopback port, stopped by its PID at the end.
-class GrpcServer {
- public:
-  explicit GrpcServer(int fail_first = 0) {
-    const std::string port_file = dir_.path() + "/port";
-    yelb::ProcessSpec spec{.binary = kPython,
-                           .args = {kPeer, "server", port_file, std::to_string(fail_first)},
-                           .env = {"PATH=/usr/bin:/bin", "HOME=" + dir_.path()},
-                           .log_path = dir_.path() + "/server.log",
-                           .cwd = "/",
-                           .run_as = std::nullopt};
-    auto process = yelb::ChildProcess::Spawn(spec);
-    REQUIRE(process.ok());
-    process_ = std::move(process).value();
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (!std::filesystem::exists(port_file) && std::chrono::steady_clock::now() < deadline &&
-           process_.Running()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    std::ifstream in(port_file);
-    int port = 0;
-    in >> port;
-    INFO("the gRPC server did not start; see " << spec.log_path);
-    REQUIRE(port > 0);
-    port_ = static_cast<uint16_t>(port);
-  }
-  ~GrpcServer() { process_.Stop(SIGTERM, std::chrono::seconds(2)); }
-  GrpcServer(const GrpcServer&) = delete;
-  GrpcServer& operator=(const GrpcServer&) = delete;
-  GrpcServer(GrpcServer&&) = delete;
-  GrpcServer& operator=(GrpcServer&&) = delete;
-
-  uint16_t port() const { return port_; }
-
- private:
-  TempDir dir_;
-  yelb::ChildProcess process_;
-  uint16_t port_ = 0;
-};
-
-// `count` concurrent unary calls over one channel to the app-facing port: one JSON object
-// per call, {"reply", "bytes"} or {"code", "details"}.
-// With `ca_file`, over TLS trusting it, expecting `server_name`.
+// `count` concurrent unary calls to the app-facing port on 127.0.0.1 (see grpc_peer.h).
 nlohmann::json CallGrpc(uint16_t port, int count, size_t body_bytes = 16,
                         const std::string& ca_file = "", const std::string& server_name = "",
                         const std::string& prefix = "") {
-  std::vector<std::string> argv = {kPython,
-                                   kPeer,
-                                   "client",
-                                   "127.0.0.1:" + std::to_string(port),
-                                   std::to_string(count),
-                                   std::to_string(body_bytes)};
-  if (!ca_file.empty()) {
-    argv.push_back(ca_file);
-    argv.push_back(server_name);
-  }
-  CommandResult result =
-      RunCommand(argv, {"PATH=/usr/bin:/bin", "no_proxy=*", "GRPC_PEER_PREFIX=" + prefix});
-  INFO(result.err);
-  REQUIRE(result.exit_code == 0);
-  return result.Json();
+  return CallGrpcAt("127.0.0.1:" + std::to_string(port), count, body_bytes, ca_file, server_name,
+                    prefix);
 }
 
 HopOptions GrpcHop(uint16_t app_port) {

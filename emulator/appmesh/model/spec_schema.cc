@@ -75,21 +75,32 @@ Shape::Type TypeNamed(const std::string& type) {
   return kTypes.at(type);
 }
 
-std::map<std::string, Shape, std::less<>> ParseTable() {
-  std::map<std::string, Shape, std::less<>> shapes;
-  std::istringstream lines{std::string(SpecShapeTable())};
+// The table's lines with each continuation (a line that starts with a space) joined onto the
+// line it continues, so a long structure, or an enum whose values wrap ("enum" at the end of
+// one line, "a|b|c" on the next), reads as one line.
+std::vector<std::string> LogicalLines(std::string_view table) {
+  std::vector<std::string> out;
+  std::istringstream lines{std::string(table)};
   std::string line;
-  Shape* current = nullptr;
   while (std::getline(lines, line)) {
     if (line.empty()) continue;
-    std::istringstream words(line);
-    if (line[0] == ' ') {  // continuation of a long structure
-      AddMembers(words, *current);
+    if (line[0] == ' ' && !out.empty()) {
+      const size_t text = line.find_first_not_of(' ');
+      out.back() += ' ' + line.substr(text);
       continue;
     }
+    out.push_back(line);
+  }
+  return out;
+}
+
+std::map<std::string, Shape, std::less<>> ParseTable() {
+  std::map<std::string, Shape, std::less<>> shapes;
+  for (const std::string& line : LogicalLines(SpecShapeTable())) {
+    std::istringstream words(line);
     std::string name, type;
     words >> name >> type;
-    current = &shapes[name];
+    Shape* current = &shapes[name];
     current->name = name;
     current->type = TypeNamed(type);
     if (current->type == Shape::Type::kStructure || current->type == Shape::Type::kUnion) {
