@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <spdlog/spdlog.h>
+
 #include "emulator/admin_api.h"
 #include "emulator/auth/sigv4.h"
 
@@ -12,6 +14,11 @@ namespace {
 const std::vector<std::string> kClockMigrations = {
     "CREATE TABLE clock (id INTEGER PRIMARY KEY CHECK (id = 1),"
     " offset_seconds INTEGER NOT NULL)",
+};
+
+// The accounts each run served, so that a later run without some of them can say so.
+const std::vector<std::string> kServedAccountMigrations = {
+    "CREATE TABLE served_accounts (account_id TEXT PRIMARY KEY, name TEXT NOT NULL)",
 };
 
 // The scope's service, read leniently, only to choose the error shape before SigV4 has run.
@@ -47,9 +54,11 @@ Result<std::unique_ptr<Emulator>> Emulator::Create(EmulatorOptions options) {
   auto store = Store::Open(options.state_path);
   if (!store.ok()) return store.status();
   CM_RETURN_IF_ERROR((*store)->Migrate("clock", kClockMigrations));
+  CM_RETURN_IF_ERROR((*store)->Migrate("served_accounts", kServedAccountMigrations));
 
   std::unique_ptr<Emulator> emulator(new Emulator(std::move(options), std::move(*store)));
   CM_RETURN_IF_ERROR(emulator->LoadClock());
+  CM_RETURN_IF_ERROR(emulator->RecordServedAccounts());
   CM_RETURN_IF_ERROR(RegisterServices(*emulator));
   return emulator;
 }
@@ -243,6 +252,37 @@ Status Emulator::SaveClockLocked() {
       "ON CONFLICT(id) DO UPDATE SET offset_seconds = excluded.offset_seconds");
   if (!stmt.ok()) return stmt.status();
   return stmt->Bind(1, static_cast<int64_t>(clock_.Offset().count())).Run();
+}
+
+Status Emulator::RecordServedAccounts() {
+  auto earlier = store_->Prepare("SELECT account_id, name FROM served_accounts ORDER BY name");
+  if (!earlier.ok()) return earlier.status();
+  while (earlier->Step()) {
+    std::string id = earlier->Text(0);
+    if (options_.accounts.FindById(id) == nullptr) {
+      absent_accounts_.push_back(fmt::format("{} ({})", earlier->Text(1), id));
+    }
+  }
+  CM_RETURN_IF_ERROR(earlier->status());
+  if (!absent_accounts_.empty()) {
+    spdlog::warn(
+        "the state file {} holds what account(s) {} made, and this run does not serve them: "
+        "their resources stay in the file, unchanged, and come back when a run serves those "
+        "accounts again (add them with --account NAME=ID or to the --accounts file)",
+        store_->path(), fmt::join(absent_accounts_, ", "));
+  }
+
+  for (const Account& account : options_.accounts.all()) {
+    auto record = store_->Prepare(
+        "INSERT INTO served_accounts (account_id, name) VALUES (?, ?)"
+        " ON CONFLICT (account_id) DO UPDATE SET name = excluded.name");
+    if (!record.ok()) return record.status();
+    record->Bind(1, account.id).Bind(2, account.name);
+    while (record->Step()) {
+    }
+    CM_RETURN_IF_ERROR(record->status());
+  }
+  return Status::Ok();
 }
 
 Status Emulator::LoadClock() {

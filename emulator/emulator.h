@@ -63,6 +63,9 @@ class Emulator {
 
   VirtualClock& clock() { return clock_; }
   const AccountRegistry& accounts() const { return options_.accounts; }
+  // Accounts an earlier run on this state file served and this one does not ("name (id)"):
+  // their resources are in the file but no credentials reach them.
+  const std::vector<std::string>& absent_accounts() const { return absent_accounts_; }
   Store& store() { return *store_; }
 
   ResourceCatalog& resources() { return resources_; }
@@ -88,9 +91,11 @@ class Emulator {
   std::optional<TimePoint> NextDueLocked(TimedEvents& events);
   Status SaveClockLocked();
   Status LoadClock();
+  Status RecordServedAccounts();
 
   EmulatorOptions options_;
   std::unique_ptr<Store> store_;
+  std::vector<std::string> absent_accounts_;
   VirtualClock clock_;
   std::mutex mutex_;  // one API call at a time: SQLite has one connection
   std::vector<std::unique_ptr<Service>> services_;

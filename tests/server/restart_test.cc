@@ -29,3 +29,26 @@ TEST_CASE("Without a state file every start is fresh") {
   REQUIRE(second.ok());
   CHECK((*second)->clock().Offset().count() == 0);
 }
+
+TEST_CASE("A restart without an account that made state names that account and keeps its data") {
+  TempDir dir;
+  EmulatorOptions options;
+  options.state_path = dir.path() + "/state.db";
+  { REQUIRE(Emulator::Create(options).ok()); }  // frontend and backend served
+
+  EmulatorOptions backend_only = options;
+  backend_only.accounts = AccountRegistry();
+  Account backend;
+  backend.name = "backend";
+  backend.id = "222222222222";
+  REQUIRE(backend_only.accounts.Add(backend).ok());
+  auto without_frontend = Emulator::Create(backend_only);
+  REQUIRE(without_frontend.ok());
+  CHECK((*without_frontend)->absent_accounts() ==
+        std::vector<std::string>{"frontend (111111111111)"});
+  without_frontend->reset();
+
+  auto both_again = Emulator::Create(options);
+  REQUIRE(both_again.ok());
+  CHECK((*both_again)->absent_accounts().empty());
+}
