@@ -1,6 +1,7 @@
 #include "harness/proxy/http_codec.h"
 
 #include <array>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 
@@ -84,8 +85,19 @@ asio::awaitable<HttpReadResult> ReadRestOfBody(ByteStream& stream, std::string& 
 
 // Feeds `pending` and then freshly read bytes to `parser` until one whole message is parsed.
 // Beast needs the complete header in one buffer, hence the accumulation in `pending`.
+// "Expect: 100-continue" (ASCII case-insensitive), as a client that waits before its body sends.
+template <class Message>
+bool ExpectsContinue(const Message& message) {
+  const auto expect = message[http::field::expect];
+  return boost::beast::iequals(expect, "100-continue");
+}
+
+// `answer_continue` (requests): a client that sent "Expect: 100-continue" is told to go on
+// before its body is read, as Envoy does by default, instead of making it wait for a timeout
+// (curl waits a second).
 template <class Parser>
-asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, Parser& parser) {
+asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, Parser& parser,
+                                      bool answer_continue) {
   // Not value-initialised: zeroing 16 KiB per message showed up in profiles; only the bytes
   // a read returns are used.
   std::array<char, kReadChunk> chunk;  // NOLINT(cppcoreguidelines-pro-type-member-init)
@@ -100,6 +112,15 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
       if (!ec && used > 0) continue;
     }
 
+    if (answer_continue && parser.is_header_done()) {
+      answer_continue = false;
+      if (ExpectsContinue(parser.get())) {
+        constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        ErrorCode write_ec;
+        co_await stream.Write(asio::buffer(kContinue), write_ec);
+        if (write_ec) co_return Failed(HttpReadStatus::kTransportError, write_ec);
+      }
+    }
     if (pending.empty() && parser.is_header_done()) {
       const boost::optional<std::uint64_t> left = parser.content_length_remaining();
       if (left && *left >= kDirectBodyBytes) {
@@ -153,10 +174,12 @@ asio::awaitable<HttpReadResult> HttpReader::ReadRequest(ByteStream& stream, Http
   parser.eager(true);
   parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
   parser.body_limit(limits_.max_body_bytes);
-  HttpReadResult result = co_await Parse(stream, pending_, parser);
+  HttpReadResult result = co_await Parse(stream, pending_, parser, /*answer_continue=*/true);
   if (!result.ok()) co_return result;
 
   auto& message = parser.get();
+  // Answered here (Parse): the upstream gets the body without being asked to wait for it.
+  if (ExpectsContinue(message)) message.erase(http::field::expect);
   request.method = std::string(message.method_string());
   request.target = std::string(message.target());
   request.version = message.version();
@@ -173,7 +196,7 @@ asio::awaitable<HttpReadResult> HttpReader::ReadResponse(ByteStream& stream, boo
   parser.skip(head_request);
   parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
   parser.body_limit(limits_.max_body_bytes);
-  HttpReadResult result = co_await Parse(stream, pending_, parser);
+  HttpReadResult result = co_await Parse(stream, pending_, parser, /*answer_continue=*/false);
   if (!result.ok()) co_return result;
 
   auto& message = parser.get();

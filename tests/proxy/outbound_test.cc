@@ -123,5 +123,26 @@ TEST_CASE("A 1 MiB body crosses two mutual-TLS hops intact both ways") {
   CHECK(reply->body == "yelb-appserver got POST /upload body=" + body);
 }
 
+TEST_CASE("A client that expects 100-continue is told to go on and its body goes through") {
+  Mesh mesh;
+  HopOptions options;
+  options.policy = TrustMeshCa();
+  Hop hop(mesh.runtime, mesh.pki, options);
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+
+  REQUIRE(socket->WriteAll(std::string("POST /upload HTTP/1.1\r\nHost: ") + kService +
+                           "\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"));
+  std::optional<RawHttpMessage> go_on = socket->ReadMessage(true);
+  REQUIRE(go_on.has_value());
+  CHECK(go_on->status == 100);
+
+  REQUIRE(socket->WriteAll("hello"));
+  std::optional<RawHttpMessage> reply = socket->ReadMessage(true);
+  REQUIRE(reply.has_value());
+  CHECK(reply->status == 200);
+  CHECK(reply->body == "yelb-appserver got POST /upload body=hello");
+}
+
 }  // namespace
 }  // namespace crossmesh::proxy::testing
