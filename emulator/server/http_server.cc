@@ -35,6 +35,7 @@ struct HttpServer::Impl {
   tcp::acceptor acceptor{ioc};
   std::atomic<bool> stopping{false};
   std::atomic<int> open_connections{0};
+  std::atomic<bool> drained{false};
   std::vector<std::thread> threads;
   std::thread stopper;
   uint16_t port = 0;
@@ -42,6 +43,8 @@ struct HttpServer::Impl {
   Impl(Emulator& e, ServerOptions o) : emulator(e), options(std::move(o)) {}
 
   asio::awaitable<void> Accept();
+  void Start(tcp::socket socket);
+  void DrainAcceptQueue();
   asio::awaitable<void> Serve(tcp::socket socket);
   asio::awaitable<beast::error_code> ReadRequest(beast::tcp_stream& stream,
                                                  beast::flat_buffer& buffer,
@@ -196,7 +199,6 @@ asio::awaitable<beast::error_code> HttpServer::Impl::ReadRequest(
 }
 
 asio::awaitable<void> HttpServer::Impl::Serve(tcp::socket socket) {
-  ++open_connections;
   beast::error_code ec;
   std::string remote = socket.remote_endpoint(ec).address().to_string();
   beast::tcp_stream stream(std::move(socket));
@@ -261,9 +263,28 @@ asio::awaitable<void> HttpServer::Impl::Accept() {
       spdlog::warn("accept failed: {}", ec.message());
       continue;
     }
-    // A strand per connection: the body timer's handler and the coroutine share the socket.
-    asio::co_spawn(asio::make_strand(ioc), Serve(std::move(socket)), asio::detached);
+    Start(std::move(socket));
   }
+}
+
+void HttpServer::Impl::Start(tcp::socket socket) {
+  ++open_connections;  // counted here, not when Serve first runs: Stop waits on the count
+  // A strand per connection: the body timer's handler and the coroutine share the socket.
+  asio::co_spawn(asio::make_strand(ioc), Serve(std::move(socket)), asio::detached);
+}
+
+// Connections the kernel completed but nobody accepted yet would be reset when the acceptor
+// closes: accept and serve them too.
+void HttpServer::Impl::DrainAcceptQueue() {
+  beast::error_code ec;
+  acceptor.non_blocking(true, ec);
+  while (!ec) {
+    tcp::socket socket(ioc);
+    acceptor.accept(socket, ec);
+    if (!ec) Start(std::move(socket));
+  }
+  acceptor.close(ec);
+  drained = true;
 }
 
 HttpServer::HttpServer(Emulator& emulator, ServerOptions options)
@@ -323,12 +344,12 @@ void HttpServer::RunInBackground() {
 
 void HttpServer::Stop() {
   if (impl_->stopping.exchange(true)) return;
-  asio::post(impl_->ioc, [this] {
-    beast::error_code ec;
-    impl_->acceptor.close(ec);
-  });
+  asio::post(impl_->ioc, [this] { impl_->DrainAcceptQueue(); });
   // Let requests in flight finish, then end the loop even if idle keep-alive peers linger.
   impl_->stopper = std::thread([this] {
+    for (int i = 0; i < 50 && !impl_->drained; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
     for (int i = 0; i < 50 && impl_->open_connections > 0; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
