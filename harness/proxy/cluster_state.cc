@@ -34,6 +34,8 @@ HttpStats::HttpStats(const StatScope& scope)
       protocol_error(scope.Get("downstream_cx_protocol_error")),
       rq_too_large(scope.Get("downstream_rq_too_large")),
       rq_idle_timeout(scope.Get("downstream_rq_idle_timeout")),
+      rq_timeout(scope.Get("downstream_rq_timeout")),
+      rq_rx_reset(scope.Get("downstream_rq_rx_reset")),
       rq_2xx(scope.Get("downstream_rq_2xx")),
       rq_3xx(scope.Get("downstream_rq_3xx")),
       rq_4xx(scope.Get("downstream_rq_4xx")),

@@ -44,6 +44,8 @@ struct HttpStats {
   Counter& protocol_error;   // downstream_cx_protocol_error (400, 431)
   Counter& rq_too_large;     // downstream_rq_too_large (413)
   Counter& rq_idle_timeout;  // downstream_rq_idle_timeout (a route's idle timeout: 408)
+  Counter& rq_timeout;       // downstream_rq_timeout (an HTTP/2 request not whole in time: 408)
+  Counter& rq_rx_reset;      // downstream_rq_rx_reset (the client reset a stream before its answer)
   Counter& rq_2xx;
   Counter& rq_3xx;
   Counter& rq_4xx;

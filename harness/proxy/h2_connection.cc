@@ -21,9 +21,7 @@ constexpr int32_t kStreamWindow = 1 << 20;
 constexpr int32_t kConnectionWindow = 16 << 20;
 // Streams a peer may have open at once; with bodies buffered whole, this and the connection's
 // body budget bound what one client can make the proxy hold.
-constexpr uint32_t kMaxConcurrentStreams = 128;
-// Request bodies one connection may have buffered at once, in max_body_bytes.
-constexpr size_t kConnectionBodies = 4;
+constexpr uint32_t kMaxConcurrentStreams = 100;
 // HPACK's per-field overhead (RFC 7541 4.1), counted against max_header_bytes as Envoy does.
 constexpr size_t kHpackFieldOverhead = 32;
 
@@ -44,10 +42,19 @@ struct H2Connection::Callbacks {
         frame->headers.cat != NGHTTP2_HCAT_REQUEST) {
       return 0;
     }
+    // A stream the client reset keeps its handler (and its upstream) until the answer comes:
+    // those count against the limit too, or resets would open upstreams without bound.
+    size_t busy = self.running_handlers_;
+    for (const auto& [id, open] : self.streams_) busy += open->dispatched ? 0 : 1;
+    if (busy >= kMaxConcurrentStreams) {
+      nghttp2_submit_rst_stream(self.session_, NGHTTP2_FLAG_NONE, frame->hd.stream_id,
+                                NGHTTP2_REFUSED_STREAM);
+      return 0;
+    }
     auto stream = std::make_shared<Stream>();
     stream->id = frame->hd.stream_id;
     self.streams_[stream->id] = stream;
-    self.UpdateIdle();
+    self.StartRequestDeadline(stream);
     return 0;
   }
 
@@ -86,10 +93,10 @@ struct H2Connection::Callbacks {
     std::shared_ptr<Stream> stream = Find(self, id);
     if (!stream) return 0;
     std::string& body = self.role_ == Role::kServer ? stream->request.body : stream->response.body;
-    if (stream->too_large) return 0;
+    if (stream->refused) return 0;
     const bool over_budget =
         self.role_ == Role::kServer &&
-        self.buffered_ + length > self.limits_.max_body_bytes * kConnectionBodies;
+        self.buffered_ + length > self.limits_.max_body_bytes * kH2ConnectionBodies;
     if (body.size() + length > self.limits_.max_body_bytes || over_budget) {
       if (self.role_ == Role::kServer) {
         self.RefuseTooLarge(*stream);
@@ -124,7 +131,7 @@ struct H2Connection::Callbacks {
     }
     if ((frame->hd.flags & NGHTTP2_FLAG_END_STREAM) == 0) return 0;
     if (self.role_ == Role::kServer) {
-      if (!stream->too_large) self.Dispatch(stream);
+      if (!stream->refused) self.Dispatch(stream);
     } else if (!stream->reset) {
       stream->done = true;
       stream->wake->cancel();
@@ -150,26 +157,28 @@ struct H2Connection::Callbacks {
     if (it == self.streams_.end()) return 0;
     std::shared_ptr<Stream> stream = it->second;
     self.streams_.erase(it);
-    stream->closed = true;
-    self.buffered_ -= std::exchange(stream->buffered_bytes, 0);
+    self.Release(*stream);
+    if (self.role_ == Role::kServer && !stream->answered && error_code != NGHTTP2_NO_ERROR) {
+      self.stats_->rq_rx_reset.Inc();
+    }
     if (self.role_ == Role::kClient && !stream->done) {
       stream->done = true;
       stream->reset = true;
       stream->reset_code = error_code;
       stream->wake->cancel();
     }
-    self.UpdateIdle();
     return 0;
   }
 };
 
 // The body of a message this side sends, from Stream::out_body; trailers after it if any.
 ssize_t ReadStreamBody(nghttp2_session* session, int32_t id, uint8_t* buffer, size_t length,
-                       uint32_t* flags, nghttp2_data_source* source, void* /*user_data*/) {
+                       uint32_t* flags, nghttp2_data_source* source, void* user_data) {
   auto& stream = *static_cast<H2Connection::Stream*>(source->ptr);
   const size_t n = std::min(length, stream.out_body.size() - stream.out_offset);
   std::memcpy(buffer, stream.out_body.data() + stream.out_offset, n);
   stream.out_offset += n;
+  H2Connection::Framed(user_data, stream, n);
   if (stream.out_offset == stream.out_body.size()) {
     *flags |= NGHTTP2_DATA_FLAG_EOF;
     if (!stream.out_trailers.empty()) {
@@ -224,15 +233,20 @@ bool H2Connection::Open(std::string& error) {
 asio::awaitable<void> H2Connection::ReadLoop(std::string already_read) {
   std::array<uint8_t, kH2ReadChunk> chunk;  // NOLINT(cppcoreguidelines-pro-type-member-init)
   std::string first = std::move(already_read);
+  bool half_closed = false;  // the peer sent all it will: its answers may still go out
   while (!failed_) {
     const uint8_t* data = reinterpret_cast<const uint8_t*>(first.data());
     size_t n = first.size();
     if (n == 0) {
       ErrorCode ec;
       n = co_await stream_->ReadSome(asio::buffer(chunk), ec);
-      if (ec) break;
+      if (ec) {
+        half_closed = IsPeerGone(ec) && ec != asio::error::operation_aborted;
+        break;
+      }
       data = chunk.data();
     }
+    NoteActivity();
     const ssize_t used = nghttp2_session_mem_recv(session_, data, n);
     first.clear();
     if (used < 0) {
@@ -247,7 +261,8 @@ asio::awaitable<void> H2Connection::ReadLoop(std::string already_read) {
       break;
     }
   }
-  Fail();
+  // A server keeps a half-closed connection for the answers still owed (Serve ends it).
+  if (!(half_closed && role_ == Role::kServer)) Fail();
 }
 
 asio::awaitable<void> H2Connection::Flush() {
@@ -269,6 +284,7 @@ asio::awaitable<void> H2Connection::Flush() {
       Fail();
       break;
     }
+    NoteActivity();
   }
   writing_ = false;
 }
@@ -280,9 +296,9 @@ void H2Connection::Fail() {
   stream_->Close();
   auto streams = std::move(streams_);
   streams_.clear();
-  buffered_ = 0;
+
   for (auto& [id, stream] : streams) {
-    stream->closed = true;
+    Release(*stream);
     if (role_ == Role::kClient && !stream->done) {
       stream->done = true;
       stream->reset = true;
@@ -290,7 +306,22 @@ void H2Connection::Fail() {
       stream->wake->cancel();
     }
   }
-  UpdateIdle();
+  if (idle_) idle_->Disarm();
+}
+
+// What a stream held of the connection's budgets, given back when it closes.
+void H2Connection::Release(Stream& stream) {
+  stream.closed = true;
+  buffered_ -= std::exchange(stream.buffered_bytes, 0);
+  unsent_response_bytes_ -= std::exchange(stream.unsent_counted, 0);
+  if (stream.request_timer) stream.request_timer->cancel();
+}
+
+void H2Connection::Framed(void* user_data, Stream& stream, size_t bytes) {
+  auto& self = *static_cast<H2Connection*>(user_data);
+  const size_t counted = std::min(bytes, stream.unsent_counted);
+  stream.unsent_counted -= counted;
+  self.unsent_response_bytes_ -= counted;
 }
 
 bool H2Connection::usable() const {

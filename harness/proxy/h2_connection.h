@@ -33,9 +33,11 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
  public:
   struct Stream;
 
-  // Serves `stream` until the client goes away or stays idle for `idle_timeout` with no
-  // stream open, then waits for the handlers still running. `already_read`: bytes read from
-  // the stream before (the preface, whole or in part).
+  // Serves `stream` until the client goes away, or nothing crosses it for `idle_timeout`
+  // (open streams or not: a client that stops reading or sending is dropped, as by Envoy's
+  // stream idle timeout), then waits for the handlers still running. Each request must arrive
+  // whole within `idle_timeout` of its first header (408 otherwise). `already_read`: bytes
+  // read from the stream before (the preface, whole or in part).
   static asio::awaitable<void> Serve(std::shared_ptr<ByteStream> stream, std::string already_read,
                                      const HttpLimits& limits, HttpStats& stats,
                                      std::chrono::milliseconds idle_timeout,
@@ -63,8 +65,10 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   H2Connection(H2Connection&&) = delete;
   H2Connection& operator=(H2Connection&&) = delete;
 
-  // nghttp2's callbacks, in h2_callbacks.cc.
+  // nghttp2's callbacks, in h2_connection.cc.
   struct Callbacks;
+  // `bytes` of `stream`'s body were framed (ReadStreamBody): no longer unsent.
+  static void Framed(void* user_data, Stream& stream, size_t bytes);
 
  private:
   enum class Role { kServer, kClient };
@@ -78,13 +82,19 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   // (the running one picks their frames up).
   asio::awaitable<void> Flush();
   void Fail();
+  void Release(Stream& stream);
 
   // Server side.
   void Dispatch(const std::shared_ptr<Stream>& stream);
   asio::awaitable<void> Answer(std::shared_ptr<Stream> stream);
   void SubmitResponse(Stream& stream, HttpResponse response, bool head_request);
   void RefuseTooLarge(Stream& stream);
-  void UpdateIdle();
+  // Answers `stream` before its request is whole (`reply`) and drops the rest of it.
+  void Refuse(Stream& stream, HttpResponse reply);
+  void StartRequestDeadline(const std::shared_ptr<Stream>& stream);
+  asio::awaitable<void> RequestDeadline(std::shared_ptr<Stream> stream);
+  // Something crossed the connection: the idle watchdog starts over.
+  void NoteActivity();
 
   Role role_;
   std::shared_ptr<ByteStream> stream_;
@@ -103,6 +113,7 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   std::chrono::milliseconds idle_timeout_{0};
   std::unique_ptr<Watchdog> idle_;
   size_t running_handlers_ = 0;
+  size_t unsent_response_bytes_ = 0;  // response bodies submitted and not yet framed
   std::shared_ptr<asio::steady_timer> handlers_done_;
 };
 

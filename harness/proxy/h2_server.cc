@@ -1,5 +1,6 @@
 // The server side of H2Connection: each request stream is answered by the handler, on its own
 // coroutine, while the connection goes on reading.
+#include <fmt/format.h>
 #include <nghttp2/nghttp2.h>
 #include <spdlog/spdlog.h>
 
@@ -36,22 +37,26 @@ asio::awaitable<void> H2Connection::Serve(std::shared_ptr<ByteStream> stream,
     spdlog::warn("http2: cannot serve a connection: {}", error);
     co_return;
   }
-  self->UpdateIdle();
+  self->NoteActivity();
 
   co_await self->ReadLoop(std::move(already_read));
 
-  // The handlers use what the caller owns (its upstream connections): wait for them.
+  // The handlers use what the caller owns (its upstream connections): wait for them. Their
+  // answers still go out to a client that only half-closed.
   while (self->running_handlers_ > 0) {
     ErrorCode ec;
     co_await self->handlers_done_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
+  co_await self->Flush();
+  self->Fail();
   self->idle_.reset();
   self->handler_ = nullptr;
 }
 
 void H2Connection::Dispatch(const std::shared_ptr<Stream>& stream) {
+  stream->dispatched = true;
+  if (stream->request_timer) stream->request_timer->cancel();
   ++running_handlers_;
-  UpdateIdle();
   asio::co_spawn(executor_, Answer(stream), asio::detached);
 }
 
@@ -70,15 +75,24 @@ asio::awaitable<void> H2Connection::Answer(std::shared_ptr<Stream> stream) {
     co_await Flush();
   }
   if (--running_handlers_ == 0) handlers_done_->cancel();
-  UpdateIdle();
 }
 
 void H2Connection::SubmitResponse(Stream& stream, HttpResponse response, bool head_request) {
+  const size_t body = head_request ? 0 : response.body.size();
+  // Responses the client has not read yet are held here: past the budget, a new one is not.
+  if (body > 0 && unsent_response_bytes_ + body > limits_.max_body_bytes * kH2ConnectionBodies) {
+    response = LocalReply(503, fmt::format("response not sent: this connection already holds {} "
+                                           "bytes of responses its client has not read",
+                                           unsent_response_bytes_));
+  }
   H2HeaderBlock block = ResponseBlock(response);
   std::vector<nghttp2_nv> view = block.View();
   stream.out_body = head_request ? std::string() : std::move(response.body);
   stream.out_offset = 0;
   stream.out_trailers = std::move(response.trailers);
+  stream.unsent_counted = stream.out_body.size();
+  unsent_response_bytes_ += stream.unsent_counted;
+  stream.answered = true;
   nghttp2_data_provider provider{};
   provider.source.ptr = &stream;
   provider.read_callback = ReadStreamBody;
@@ -90,27 +104,57 @@ void H2Connection::SubmitResponse(Stream& stream, HttpResponse response, bool he
   }
 }
 
-// Envoy answers a request body over its buffer limit with 413; the rest of it is dropped. So
-// does a stream whose body would take the connection past its budget.
-void H2Connection::RefuseTooLarge(Stream& stream) {
-  stream.too_large = true;
+void H2Connection::Refuse(Stream& stream, HttpResponse reply) {
+  stream.refused = true;
   stream.request.body.clear();
   buffered_ -= std::exchange(stream.buffered_bytes, 0);
-  stats_->rq_too_large.Inc();
-  stats_->CountResponse(413);
-  HttpResponse reply = LocalReply(413, "Payload Too Large");
+  if (stream.request_timer) stream.request_timer->cancel();
+  stats_->rq_total.Inc();
+  stats_->CountResponse(reply.status);
   if (IsGrpcRequest(stream.request)) reply = GrpcLocalReply(reply);
   SubmitResponse(stream, std::move(reply), false);
 }
 
-// A server connection with no stream open and no handler running counts as idle.
-void H2Connection::UpdateIdle() {
-  if (!idle_ || idle_timeout_.count() <= 0) return;
-  if (!streams_.empty() || running_handlers_ > 0 || failed_) {
-    idle_->Disarm();
-    return;
-  }
-  idle_->Arm(idle_timeout_, [stream = stream_] { stream->Close(); });
+// Envoy answers a request body over its buffer limit with 413; the rest of it is dropped. So
+// does a stream whose body would take the connection past its budget.
+void H2Connection::RefuseTooLarge(Stream& stream) {
+  stats_->rq_too_large.Inc();
+  Refuse(stream, LocalReply(413, "Payload Too Large"));
+}
+
+void H2Connection::StartRequestDeadline(const std::shared_ptr<Stream>& stream) {
+  if (idle_timeout_.count() <= 0) return;
+  stream->request_timer = std::make_unique<asio::steady_timer>(executor_, idle_timeout_);
+  // The spawned function holds the connection: the deadline may outlive the read loop.
+  asio::co_spawn(
+      executor_, [self = shared_from_this(), stream] { return self->RequestDeadline(stream); },
+      asio::detached);
+}
+
+// A request that does not arrive whole in time (a client trickling it, or stopping halfway)
+// gets 408, as an HTTP/1.1 request gets its connection closed after the idle timeout.
+asio::awaitable<void> H2Connection::RequestDeadline(std::shared_ptr<Stream> stream) {
+  ErrorCode ec;
+  co_await stream->request_timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  if (ec || stream->dispatched || stream->closed || stream->refused || failed_) co_return;
+  stats_->rq_timeout.Inc();
+  Refuse(*stream, LocalReply(408, "request timeout"));
+  co_await Flush();
+}
+
+// Anything read or written starts the idle time over; open streams do not stop it, so a client
+// that neither sends nor reads is dropped (Envoy's stream idle timeout does the same).
+void H2Connection::NoteActivity() {
+  if (!idle_ || idle_timeout_.count() <= 0 || failed_) return;
+  idle_->Arm(idle_timeout_, [weak = weak_from_this()] {
+    std::shared_ptr<H2Connection> self = weak.lock();
+    if (!self) return;
+    // A request still arriving gets its 408 at its own deadline (which is activity again).
+    for (const auto& [id, stream] : self->streams_) {
+      if (!stream->dispatched && !stream->refused) return self->NoteActivity();
+    }
+    self->stream_->Close();
+  });
 }
 
 }  // namespace crossmesh::proxy

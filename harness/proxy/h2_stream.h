@@ -14,6 +14,9 @@
 
 namespace crossmesh::proxy {
 
+// Request bodies, and unread responses, one connection may hold at once, in max_body_bytes.
+inline constexpr size_t kH2ConnectionBodies = 4;
+
 struct H2Connection::Stream {
   int32_t id = 0;
   size_t header_bytes = 0;    // received, as HPACK counts them (name + value + 32 each)
@@ -21,7 +24,10 @@ struct H2Connection::Stream {
 
   // Server side: the request as it arrives.
   HttpRequest request;
-  bool too_large = false;     // its body passed max_body_bytes: answered 413, the rest dropped
+  bool refused = false;     // answered before its request was whole (413, 408): the rest dropped
+  bool dispatched = false;  // the request was whole and went to the handler
+  bool answered = false;    // a response was submitted
+  std::unique_ptr<asio::steady_timer> request_timer;  // the request's time to arrive whole
   size_t buffered_bytes = 0;  // of the body, counted in the connection's budget
   bool closed = false;        // reset or finished: a late answer is not sent
 
@@ -38,6 +44,7 @@ struct H2Connection::Stream {
   std::string out_body;
   size_t out_offset = 0;
   std::vector<HttpHeader> out_trailers;
+  size_t unsent_counted = 0;  // of out_body, in the connection's unsent-response count
 };
 
 // nghttp2's data source for Stream::out_body (source->ptr is the Stream); it submits

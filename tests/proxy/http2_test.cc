@@ -10,6 +10,7 @@
 
 #include "harness/proxy/h2_connection.h"
 #include "tests/proxy/grpc_peer.h"
+#include "tests/proxy/h2_test_client.h"
 #include "tests/proxy/mesh_fixture.h"
 #include "tests/support/test_emulator.h"
 
@@ -230,6 +231,63 @@ TEST_CASE("An HTTP/2 client that sends garbage after the preface is closed and c
   nlohmann::json calls = CallGrpc(hop.client_port(), 2);
   REQUIRE(calls.size() == 2);
   CHECK(calls[1].value("reply", "") == "echo:#1");
+}
+
+TEST_CASE("An HTTP/2 request that stops halfway gets 408 once the idle time has passed") {
+  Mesh mesh;
+  HopOptions options = TappedMutual("h2-halfway-marker");
+  options.http_idle_timeout = Milliseconds(500);
+  Hop hop(mesh.runtime, mesh.pki, options);
+  H2TestClient client(hop.client_port());
+
+  const int32_t halfway = client.Request("/halfway", kService, /*end_stream=*/false);
+
+  REQUIRE(client.ReadUntil([&] { return client.stream(halfway).status != 0; }, Milliseconds(5000)));
+  CHECK(client.stream(halfway).status == 408);
+  CHECK(client.stream(halfway).body == "request timeout");
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_timeout") == 1);
+}
+
+TEST_CASE("An HTTP/2 client that never reads is dropped after the idle time, streams open") {
+  Mesh mesh;
+  HopOptions options = TappedMutual("h2-unread-marker");
+  options.http_idle_timeout = Milliseconds(500);
+  Hop hop(mesh.runtime, mesh.pki, options);
+  H2TestClient client(hop.client_port(), /*initial_window=*/0);  // no DATA may come
+
+  client.Request("/unread", kService);
+
+  CHECK(client.ClosedWithin(Milliseconds(5000)));
+}
+
+TEST_CASE("An HTTP/2 client that half-closes after its request still gets the answer") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, TappedMutual("h2-half-close-marker"));
+  H2TestClient client(hop.client_port());
+
+  const int32_t id = client.Request("/then-fin", kService);
+  client.HalfClose();
+
+  REQUIRE(client.ReadUntil([&] { return client.stream(id).closed; }, Milliseconds(5000)));
+  CHECK(client.stream(id).status == 200);
+  CHECK(client.stream(id).body == "yelb-appserver got GET /then-fin body=");
+}
+
+TEST_CASE("HTTP/2 streams the client reset count against the limit while their upstream works") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, TappedMutual("h2-reset-marker"));
+  H2TestClient client(hop.client_port());
+
+  for (int i = 0; i < 100; ++i) client.Reset(client.Request("/sleep/1500", kService));
+  const int32_t refused = client.Request("/while-busy", kService);
+  REQUIRE(client.ReadUntil([&] { return client.stream(refused).closed; }, Milliseconds(5000)));
+  CHECK(client.stream(refused).reset_code == 7);  // REFUSED_STREAM
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_rx_reset") == 100);
+
+  client.ReadUntil([] { return false; }, Milliseconds(2500));  // the upstream answers meanwhile
+  const int32_t later = client.Request("/after", kService);
+  REQUIRE(client.ReadUntil([&] { return client.stream(later).closed; }, Milliseconds(10000)));
+  CHECK(client.stream(later).status == 200);
 }
 
 }  // namespace crossmesh::proxy::testing

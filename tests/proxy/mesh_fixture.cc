@@ -67,6 +67,7 @@ ProxyConfig ServerConfig(const std::string& name, uint16_t app_port, const HopOp
   listener.idle_timeout = options.server_idle_timeout;
   config.listeners.push_back(listener);
   config.tls = options.tls;
+  config.http.idle_timeout = options.http_idle_timeout;
   config.error_style = options.error_style;
   config.clock = std::move(clock);
   return config;
@@ -103,6 +104,7 @@ ProxyConfig ClientConfig(const std::string& name, uint16_t endpoint_port, const 
   outbound.virtual_service = kServiceName;
   config.outbounds.push_back(outbound);
   config.tls = options.tls;
+  config.http.idle_timeout = options.http_idle_timeout;
   config.error_style = options.error_style;
   config.clock = std::move(clock);
   return config;

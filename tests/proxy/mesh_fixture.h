@@ -70,6 +70,8 @@ struct HopOptions {
   // The server listener's timeout (Listener::request_timeout, idle_timeout).
   Milliseconds server_request_timeout{15000};
   Milliseconds server_idle_timeout{0};
+  // Both proxies' http.idle_timeout (connections, and HTTP/2 requests arriving whole).
+  Milliseconds http_idle_timeout{300000};
   // The client's route `timeout.idle` (Route::idle_timeout).
   Milliseconds route_idle_timeout{0};
   // An app already listening on this port (a gRPC server) instead of a TestApp; 0: a TestApp.

@@ -1,0 +1,133 @@
+#include "tests/proxy/h2_test_client.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <nghttp2/nghttp2.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <vector>
+
+namespace crossmesh::proxy::testing {
+
+struct H2TestClient::Callbacks {
+  static H2TestClient& Self(void* user_data) { return *static_cast<H2TestClient*>(user_data); }
+
+  static int OnHeader(nghttp2_session* /*session*/, const nghttp2_frame* frame, const uint8_t* name,
+                      size_t name_length, const uint8_t* value, size_t value_length,
+                      uint8_t /*flags*/, void* user_data) {
+    if (std::string_view(reinterpret_cast<const char*>(name), name_length) == ":status") {
+      Self(user_data).streams_[frame->hd.stream_id].status =
+          std::stoi(std::string(reinterpret_cast<const char*>(value), value_length));
+    }
+    return 0;
+  }
+
+  static int OnData(nghttp2_session* /*session*/, uint8_t /*flags*/, int32_t id,
+                    const uint8_t* data, size_t length, void* user_data) {
+    Self(user_data).streams_[id].body.append(reinterpret_cast<const char*>(data), length);
+    return 0;
+  }
+
+  static int OnClose(nghttp2_session* /*session*/, int32_t id, uint32_t error_code,
+                     void* user_data) {
+    Stream& stream = Self(user_data).streams_[id];
+    stream.closed = true;
+    stream.reset_code = error_code;
+    return 0;
+  }
+};
+
+H2TestClient::H2TestClient(uint16_t port, uint32_t initial_window) {
+  fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd_ >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+
+  nghttp2_session_callbacks* callbacks = nullptr;
+  nghttp2_session_callbacks_new(&callbacks);
+  nghttp2_session_callbacks_set_on_header_callback(callbacks, Callbacks::OnHeader);
+  nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, Callbacks::OnData);
+  nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, Callbacks::OnClose);
+  nghttp2_session_client_new(&session_, callbacks, this);
+  nghttp2_session_callbacks_del(callbacks);
+  const nghttp2_settings_entry window{NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, initial_window};
+  nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, &window, 1);
+  Send();
+}
+
+H2TestClient::~H2TestClient() {
+  nghttp2_session_del(session_);
+  ::close(fd_);
+}
+
+int32_t H2TestClient::Request(const std::string& path, const std::string& host, bool end_stream) {
+  auto nv = [](const char* name, const std::string& value) {
+    return nghttp2_nv{reinterpret_cast<uint8_t*>(const_cast<char*>(name)),
+                      reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())),
+                      std::strlen(name), value.size(), NGHTTP2_NV_FLAG_NONE};
+  };
+  const std::string method = "GET", scheme = "http";
+  std::array<nghttp2_nv, 4> headers = {nv(":method", method), nv(":scheme", scheme),
+                                       nv(":authority", host), nv(":path", path)};
+  const int32_t id =
+      nghttp2_submit_headers(session_, end_stream ? NGHTTP2_FLAG_END_STREAM : NGHTTP2_FLAG_NONE, -1,
+                             nullptr, headers.data(), headers.size(), nullptr);
+  REQUIRE(id > 0);
+  Send();
+  return id;
+}
+
+void H2TestClient::Reset(int32_t stream) {
+  nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream, NGHTTP2_CANCEL);
+  Send();
+}
+
+void H2TestClient::HalfClose() {
+  Send();
+  ::shutdown(fd_, SHUT_WR);
+}
+
+void H2TestClient::Send() {
+  for (;;) {
+    const uint8_t* data = nullptr;
+    const ssize_t n = nghttp2_session_mem_send(session_, &data);
+    if (n <= 0) return;
+    if (::send(fd_, data, static_cast<size_t>(n), MSG_NOSIGNAL) != n) return;
+  }
+}
+
+void H2TestClient::ReadOnce(std::chrono::milliseconds wait) {
+  pollfd ready{fd_, POLLIN, 0};
+  if (::poll(&ready, 1, static_cast<int>(std::max<int64_t>(wait.count(), 1))) <= 0) return;
+  std::array<uint8_t, 16384> buffer{};
+  const ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
+  if (n <= 0) {
+    server_closed_ = true;
+    return;
+  }
+  nghttp2_session_mem_recv(session_, buffer.data(), static_cast<size_t>(n));
+  Send();
+}
+
+bool H2TestClient::ClosedWithin(std::chrono::milliseconds wait) {
+  // Without reading frames: drain the socket's bytes only, as a client that ignores them.
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd ready{fd_, POLLIN, 0};
+    if (::poll(&ready, 1, 50) <= 0) continue;
+    std::array<uint8_t, 16384> buffer{};
+    const ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
+    if (n <= 0) return true;
+  }
+  return false;
+}
+
+}  // namespace crossmesh::proxy::testing

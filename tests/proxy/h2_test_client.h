@@ -1,0 +1,71 @@
+// A blocking HTTP/2 client for the proxy tests (nghttp2 framing over a plain loopback socket)
+// that can misbehave on purpose: stop a request halfway, never read, reset streams,
+// half-close the connection.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+
+struct nghttp2_session;
+
+namespace crossmesh::proxy::testing {
+
+class H2TestClient {
+ public:
+  struct Stream {
+    int status = 0;
+    std::string body;
+    bool closed = false;
+    uint32_t reset_code = 0;  // RST_STREAM's code when the server reset it (7: REFUSED_STREAM)
+  };
+
+  // Connects to 127.0.0.1:`port` and sends the preface and SETTINGS with `initial_window`.
+  H2TestClient(uint16_t port, uint32_t initial_window = 65535);
+  ~H2TestClient();
+  H2TestClient(const H2TestClient&) = delete;
+  H2TestClient& operator=(const H2TestClient&) = delete;
+  H2TestClient(H2TestClient&&) = delete;
+  H2TestClient& operator=(H2TestClient&&) = delete;
+
+  // A request for `path` with Host `host`. `end_stream` false: the request stays open (no body
+  // follows), as from a client that stopped halfway.
+  int32_t Request(const std::string& path, const std::string& host, bool end_stream = true);
+  void Reset(int32_t stream);
+  // shutdown(SHUT_WR) after sending what is queued.
+  void HalfClose();
+
+  // Reads (and answers, as nghttp2 does) until `done` holds, the server closes, or `wait`
+  // passes. True when `done` held.
+  template <class Done>
+  bool ReadUntil(Done done, std::chrono::milliseconds wait) {
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    while (!done()) {
+      if (server_closed_ || std::chrono::steady_clock::now() >= deadline) return done();
+      ReadOnce(std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now()));
+    }
+    return true;
+  }
+
+  // True when the server closed the connection within `wait`. The bytes that arrive meanwhile
+  // are drained but not processed: no frame is answered, no window opened.
+  bool ClosedWithin(std::chrono::milliseconds wait);
+
+  const Stream& stream(int32_t id) { return streams_[id]; }
+  bool server_closed() const { return server_closed_; }
+
+  struct Callbacks;
+
+ private:
+  void Send();
+  void ReadOnce(std::chrono::milliseconds wait);
+
+  int fd_ = -1;
+  nghttp2_session* session_ = nullptr;
+  std::map<int32_t, Stream> streams_;
+  bool server_closed_ = false;
+};
+
+}  // namespace crossmesh::proxy::testing
