@@ -93,9 +93,10 @@ void ReadRetry(JsonReader& in, RetryPolicy& retry) {
   for (const std::string& name : grpc_events) {
     std::optional<unsigned> status = ParseGrpcRetryEvent(name);
     if (!status) {
-      in.Fail(in.path() + ".grpc_retry_events: '" + name +
-              "' is not one of cancelled, deadline-exceeded, internal, resource-exhausted, "
-              "unavailable");
+      constexpr const char* kGrpcEvents =
+          "cancelled, deadline-exceeded, internal, resource-exhausted, unavailable";
+      in.Fail(in.path() + ".grpc_retry_events: '" + name + "' is not one of " + kGrpcEvents +
+              DidYouMeanChoice(name, kGrpcEvents));
       return;
     }
     retry.grpc_statuses.push_back(*status);

@@ -2,6 +2,7 @@
 // path of the offending field ("listeners[1].virtual_service"), as ConfigFromJson's do, then
 // says what is wrong and what would fix it.
 #include <fmt/format.h>
+#include <algorithm>
 
 #include <boost/asio/ip/address.hpp>
 #include <set>
@@ -40,9 +41,9 @@ Status CheckUnique(std::set<std::string>& seen, const std::string& where, const 
 // A routing listener answers HTTP requests itself, so it needs HTTP and a route table.
 Status CheckRoutingListener(const ProxyConfig& config, const Listener& listener,
                             const std::string& where) {
-  if (listener.protocol != Protocol::kHttp) {
+  if (!IsHttp(listener.protocol)) {
     return Invalid(
-        fmt::format("{}.protocol: only an http listener can route (virtual_service "
+        fmt::format("{}.protocol: only an http, http2 or grpc listener can route (virtual_service "
                     "'{}'); a tcp listener forwards to its app",
                     where, listener.virtual_service));
   }
@@ -128,11 +129,21 @@ Status ValidateServices(const ProxyConfig& config, const std::set<std::string>& 
       const std::string where = At(At("virtual_services", i) + ".routes", r);
       CM_RETURN_IF_ERROR(CheckRoute(route, where));
       for (size_t t = 0; t < route.targets.size(); ++t) {
-        if (clusters.count(route.targets[t].cluster) == 0) {
+        const std::string& name = route.targets[t].cluster;
+        if (clusters.count(name) == 0) {
           return Invalid(fmt::format(
               "{}.targets[{}].cluster: unknown cluster '{}'; add it to clusters or name "
               "one that is there",
-              where, t, route.targets[t].cluster));
+              where, t, name));
+        }
+        const auto cluster = std::find_if(config.clusters.begin(), config.clusters.end(),
+                                          [&](const Cluster& c) { return c.name == name; });
+        if (IsHttp(service.protocol) && cluster->protocol == Protocol::kTcp) {
+          return Invalid(fmt::format(
+              "{}.targets[{}].cluster: '{}' is a tcp cluster, and virtual service '{}' speaks "
+              "{}: its requests cannot go there; give the cluster protocol http, http2 or grpc "
+              "(the target listener's)",
+              where, t, name, service.name, ProtocolName(service.protocol)));
         }
       }
     }
@@ -208,6 +219,12 @@ Status ValidateConfig(const ProxyConfig& config) {
         fmt::format("tls.handshake_timeout_ms: {} turns the handshake deadline off; "
                     "give at least 1 (Envoy's default is 10000)",
                     config.tls.handshake_timeout.count()));
+  }
+  if (config.http.max_body_bytes == 0 || config.http.max_header_bytes == 0) {
+    return Invalid(fmt::format(
+        "http.{}: 0 would refuse every request; give at least 1 (the defaults are 61440 for "
+        "headers and 8388608 for bodies)",
+        config.http.max_body_bytes == 0 ? "max_body_bytes" : "max_header_bytes"));
   }
   return Status::Ok();
 }

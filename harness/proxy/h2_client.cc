@@ -1,6 +1,8 @@
 // The client side of H2Connection: concurrent exchanges, one stream each.
 #include <nghttp2/nghttp2.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include <boost/asio/co_spawn.hpp>
@@ -93,6 +95,10 @@ asio::awaitable<ExchangeResult> H2Connection::Exchange(const HttpRequest& reques
     co_return result;
   }
   if (stream->reset) {
+    if (stream->response_too_large) {
+      co_return ResetResult(fmt::format("the response body is over http.max_body_bytes ({})",
+                                        limits_.max_body_bytes));
+    }
     if (stream->connection_lost) co_return ResetResult("");
     co_return ResetResult("", false);
   }

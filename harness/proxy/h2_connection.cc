@@ -102,6 +102,7 @@ struct H2Connection::Callbacks {
         self.RefuseTooLarge(*stream);
       } else {
         stream->reset = true;
+        stream->response_too_large = true;
         nghttp2_submit_rst_stream(self.session_, NGHTTP2_FLAG_NONE, id, NGHTTP2_CANCEL);
       }
       return 0;

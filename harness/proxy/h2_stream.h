@@ -34,10 +34,11 @@ struct H2Connection::Stream {
   // Client side: the response as it arrives, and the exchange waiting for it.
   HttpResponse response;
   std::unique_ptr<asio::steady_timer> wake;
-  bool done = false;             // a whole response, or the stream ended without one
-  bool reset = false;            // ended without a whole response
-  uint32_t reset_code = 0;       // the RST_STREAM / GOAWAY error code
-  bool connection_lost = false;  // reset because the whole connection ended
+  bool done = false;                // a whole response, or the stream ended without one
+  bool reset = false;               // ended without a whole response
+  uint32_t reset_code = 0;          // the RST_STREAM / GOAWAY error code
+  bool connection_lost = false;     // reset because the whole connection ended
+  bool response_too_large = false;  // reset by us: the body passed max_body_bytes
   std::chrono::steady_clock::time_point last_activity{};  // the last response bytes
 
   // What this side sends: a body served from memory, then trailers if any.

@@ -87,7 +87,11 @@ asio::awaitable<ExchangeResult> Exchange(ByteStream& upstream, HttpReader& reade
   } else if (ec || !read.ok()) {
     result.outcome = ExchangeResult::Outcome::kReset;
     result.failure = ResetFailure(ec);
-    if (!ec) result.failure.message = "the upstream sent a malformed response";
+    if (read.status == HttpReadStatus::kBodyTooLarge) {
+      result.failure.message = "the response body is over http.max_body_bytes";
+    } else if (!ec) {
+      result.failure.message = "the upstream sent a malformed response";
+    }
   }
   co_return result;
 }

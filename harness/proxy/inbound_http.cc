@@ -85,6 +85,7 @@ asio::awaitable<HttpResponse> ForwardToApp(const InboundContext& context, Upstre
     app.Drop();
     if (!stale) {
       HttpResponse reply = FailureReply(context, result);
+      if (result.outcome == ExchangeResult::Outcome::kTimeout) state.app->rq_timeout.Inc();
       state.app->CountResponse(reply.status);
       co_return reply;
     }

@@ -14,20 +14,42 @@ namespace {
 // "; did you mean 'x'?" for the closest known key when at most half of it differs ("hostname"
 // for "host"); then the keys accepted at this place, so a user can fix it without the README.
 std::string Suggestion(const std::string& key, const std::set<std::string>& known) {
+  return DidYouMean(key, {known.begin(), known.end()}) +
+         fmt::format(" (keys here: {})", fmt::join(known, ", "));
+}
+
+std::string Lowered(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+std::string DidYouMean(std::string_view text, const std::vector<std::string>& known) {
   std::string best;
   size_t best_distance = SIZE_MAX;
+  const std::string lowered = Lowered(text);
   for (const std::string& candidate : known) {
-    const size_t distance = EditDistance(key, candidate);
-    if (distance * 2 <= std::max(key.size(), candidate.size()) && distance < best_distance) {
+    const size_t distance = EditDistance(lowered, Lowered(candidate));
+    if (distance * 2 <= std::max(text.size(), candidate.size()) && distance < best_distance) {
       best = candidate;
       best_distance = distance;
     }
   }
-  std::string text = best.empty() ? "" : fmt::format("; did you mean '{}'?", best);
-  return text + fmt::format(" (keys here: {})", fmt::join(known, ", "));
+  return best.empty() ? "" : fmt::format("; did you mean '{}'?", best);
 }
 
-}  // namespace
+std::string DidYouMeanChoice(std::string_view text, std::string_view choices) {
+  std::vector<std::string> known;
+  for (size_t start = 0; start <= choices.size();) {
+    const size_t comma = choices.find(", ", start);
+    known.emplace_back(choices.substr(start, comma - start));
+    if (comma == std::string_view::npos) break;
+    start = comma + 2;
+  }
+  return DidYouMean(text, known);
+}
 
 std::string DescribeJson(const nlohmann::json& value) {
   if (value.is_string() || value.is_number() || value.is_boolean()) {

@@ -22,6 +22,11 @@ namespace crossmesh::proxy {
 // What a value is, for "must be X, not Y" messages: "a string (\"8080\")", "an array".
 std::string DescribeJson(const nlohmann::json& value);
 
+// "; did you mean 'x'?" for the closest of `known` (letter case aside) when at most half of it
+// differs, else "". DidYouMeanChoice takes the choices as a list "a, b, c".
+std::string DidYouMean(std::string_view text, const std::vector<std::string>& known);
+std::string DidYouMeanChoice(std::string_view text, std::string_view choices);
+
 class JsonReader {
  public:
   JsonReader(const nlohmann::json& node, std::string path);
@@ -76,7 +81,8 @@ void JsonReader::Enum(const char* key, E& out,
   if (!present || failed()) return;
   std::optional<E> value = parse(text);
   if (!value) {
-    Fail(PathOf(key) + ": '" + text + "' is not one of " + choices);
+    Fail(PathOf(key) + ": '" + text + "' is not one of " + choices +
+         DidYouMeanChoice(text, choices));
     return;
   }
   out = *value;

@@ -124,6 +124,37 @@ TEST_CASE("http2 and grpc protocols and gRPC retry events survive the JSON round
   CHECK(refused.status().message().find("'aborted' is not one of cancelled") != std::string::npos);
 }
 
+TEST_CASE("A misspelt protocol or gRPC retry event names the closest choice") {
+  nlohmann::json json = ConfigToJson(SampleConfig());
+  json["listeners"][0]["protocol"] = "GRPC";
+  Result<ProxyConfig> protocol = ConfigFromJson(json);
+  REQUIRE_FALSE(protocol.ok());
+  CHECK(protocol.status().message().find("'GRPC' is not one of http, http2, grpc, tcp; did you "
+                                         "mean 'grpc'?") != std::string::npos);
+
+  json = ConfigToJson(SampleConfig());
+  json["virtual_services"][0]["routes"][0]["retry"]["grpc_retry_events"] = {"unavailble"};
+  Result<ProxyConfig> event = ConfigFromJson(json);
+  REQUIRE_FALSE(event.ok());
+  CHECK(event.status().message().find("did you mean 'unavailable'?") != std::string::npos);
+}
+
+TEST_CASE("Validation refuses an HTTP route to a tcp cluster and a zero body limit") {
+  ProxyConfig config = SampleConfig();
+  FillDefaults(config);
+  config.clusters[0].protocol = Protocol::kTcp;
+  Status to_tcp = ValidateConfig(config);
+  REQUIRE_FALSE(to_tcp.ok());
+  CHECK(to_tcp.message().find("is a tcp cluster, and virtual service 'yelb-appserver.local' "
+                              "speaks http") != std::string::npos);
+
+  ProxyConfig no_body = SampleConfig();
+  FillDefaults(no_body);
+  no_body.http.max_body_bytes = 0;
+  CHECK(ValidateConfig(no_body).message().find("http.max_body_bytes: 0 would refuse every "
+                                               "request") != std::string::npos);
+}
+
 TEST_CASE("Validation refuses non-loopback addresses and dangling references") {
   ProxyConfig config = SampleConfig();
   FillDefaults(config);
@@ -223,7 +254,7 @@ TEST_CASE("A routing listener is refused with the reason when its virtual_servic
   ProxyConfig tcp = RoutingListenerConfig();
   tcp.listeners[0].protocol = Protocol::kTcp;
   CHECK(ValidateConfig(tcp).message() ==
-        "listeners[0].protocol: only an http listener can route (virtual_service "
+        "listeners[0].protocol: only an http, http2 or grpc listener can route (virtual_service "
         "'yelb-appserver.local'); a tcp listener forwards to its app");
 
   json = ConfigToJson(RoutingListenerConfig());
