@@ -45,6 +45,17 @@ asio::awaitable<std::shared_ptr<H2Connection>> H2Connection::StartClient(
   co_return self;
 }
 
+// The client that sent the request reset it: this stream is reset too, and the exchange ends.
+void H2Connection::Abandon(Stream& stream) {
+  if (stream.done || failed_) return;
+  nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream.id, NGHTTP2_CANCEL);
+  stream.done = true;
+  stream.reset = true;
+  stream.wake->cancel();
+  asio::co_spawn(
+      executor_, [self = shared_from_this()] { return self->Flush(); }, asio::detached);
+}
+
 asio::awaitable<ExchangeResult> H2Connection::Exchange(const HttpRequest& request,
                                                        std::chrono::milliseconds timeout,
                                                        std::chrono::milliseconds idle) {
@@ -65,6 +76,7 @@ asio::awaitable<ExchangeResult> H2Connection::Exchange(const HttpRequest& reques
   if (id < 0) co_return ResetResult(nghttp2_strerror(id));
   stream->id = id;
   streams_[id] = stream;
+  CancelHook hook(request, [this, stream] { Abandon(*stream); });
   co_await Flush();
 
   using Clock = std::chrono::steady_clock;

@@ -44,7 +44,7 @@ struct H2Connection::Callbacks {
     }
     // A stream the client reset keeps its handler (and its upstream) until the answer comes:
     // those count against the limit too, or resets would open upstreams without bound.
-    size_t busy = self.running_handlers_;
+    size_t busy = self.running_handlers_ - self.abandoned_handlers_;
     for (const auto& [id, open] : self.streams_) busy += open->dispatched ? 0 : 1;
     if (busy >= kMaxConcurrentStreams) {
       nghttp2_submit_rst_stream(self.session_, NGHTTP2_FLAG_NONE, frame->hd.stream_id,
@@ -53,6 +53,7 @@ struct H2Connection::Callbacks {
     }
     auto stream = std::make_shared<Stream>();
     stream->id = frame->hd.stream_id;
+    stream->request.cancel = std::make_shared<RequestCancel>();
     self.streams_[stream->id] = stream;
     self.StartRequestDeadline(stream);
     return 0;
@@ -161,6 +162,9 @@ struct H2Connection::Callbacks {
     self.Release(*stream);
     if (self.role_ == Role::kServer && !stream->answered && error_code != NGHTTP2_NO_ERROR) {
       self.stats_->rq_rx_reset.Inc();
+      // Its handler lets go of the upstream and ends; meanwhile it no longer counts as busy.
+      if (stream->dispatched && !stream->request.cancelled()) ++self.abandoned_handlers_;
+      stream->request.cancel->Cancel();
     }
     if (self.role_ == Role::kClient && !stream->done) {
       stream->done = true;
@@ -299,6 +303,12 @@ void H2Connection::Fail() {
   streams_.clear();
 
   for (auto& [id, stream] : streams) {
+    // The client is gone: requests still at their upstreams are abandoned, as on a reset.
+    if (role_ == Role::kServer && stream->dispatched && !stream->answered &&
+        !stream->request.cancelled()) {
+      ++abandoned_handlers_;
+      stream->request.cancel->Cancel();
+    }
     Release(*stream);
     if (role_ == Role::kClient && !stream->done) {
       stream->done = true;

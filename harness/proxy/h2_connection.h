@@ -83,6 +83,7 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   asio::awaitable<void> Flush();
   void Fail();
   void Release(Stream& stream);
+  void Abandon(Stream& stream);
 
   // Server side.
   void Dispatch(const std::shared_ptr<Stream>& stream);
@@ -113,6 +114,7 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   std::chrono::milliseconds idle_timeout_{0};
   std::unique_ptr<Watchdog> idle_;
   size_t running_handlers_ = 0;
+  size_t abandoned_handlers_ = 0;     // running, for streams the client reset
   size_t unsent_response_bytes_ = 0;  // response bodies submitted and not yet framed
   std::shared_ptr<asio::steady_timer> handlers_done_;
 };

@@ -74,6 +74,7 @@ asio::awaitable<void> H2Connection::Answer(std::shared_ptr<Stream> stream) {
     SubmitResponse(*stream, std::move(response), head);
     co_await Flush();
   }
+  if (stream->request.cancelled()) --abandoned_handlers_;
   if (--running_handlers_ == 0) handlers_done_->cancel();
 }
 

@@ -65,6 +65,7 @@ asio::awaitable<ExchangeResult> Exchange(ByteStream& upstream, HttpReader& reade
   deadline.Arm(timeout, [&upstream] { upstream.Close(); });
   Watchdog quiet(executor);
   ActivityStream watched(upstream, quiet, idle);
+  CancelHook hook(request, [&upstream] { upstream.Close(); });
 
   ExchangeResult result;
   ErrorCode ec;

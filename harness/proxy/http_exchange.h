@@ -45,6 +45,24 @@ struct ExchangeResult {
   TransportFailure failure;  // kReset: why (a TLS alert, or the connection closed)
 };
 
+// While it lives, cancelling `request` runs `abandon` (closes or resets the upstream).
+class CancelHook {
+ public:
+  CancelHook(const HttpRequest& request, std::function<void()> abandon) : cancel_(request.cancel) {
+    if (cancel_) cancel_->on_cancel = std::move(abandon);
+  }
+  ~CancelHook() {
+    if (cancel_) cancel_->on_cancel = nullptr;
+  }
+  CancelHook(const CancelHook&) = delete;
+  CancelHook& operator=(const CancelHook&) = delete;
+  CancelHook(CancelHook&&) = delete;
+  CancelHook& operator=(CancelHook&&) = delete;
+
+ private:
+  std::shared_ptr<RequestCancel> cancel_;
+};
+
 // Writes `request` and reads the response; closes `upstream` if `timeout` passes first
 // (0: no deadline), or if `idle` passes with no byte from it after the request was sent
 // (0: no idle limit).

@@ -4,6 +4,8 @@
 // Content-Length body, and "connection: close" when the connection ends after the message.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +17,19 @@ struct HttpHeader {
   std::string value;
 };
 
+// Set on a request whose client can give up on it (an HTTP/2 stream it resets): the exchange
+// in progress registers how to abandon its upstream, so a reset frees the upstream at once.
+struct RequestCancel {
+  bool cancelled = false;
+  std::function<void()> on_cancel;  // set only while an exchange runs
+
+  void Cancel() {
+    if (cancelled) return;
+    cancelled = true;
+    if (on_cancel) on_cancel();
+  }
+};
+
 struct HttpRequest {
   std::string method;
   std::string target;  // origin form: "/path?query"
@@ -22,7 +37,9 @@ struct HttpRequest {
   std::vector<HttpHeader> headers;
   std::string body;
   bool keep_alive = true;
+  std::shared_ptr<RequestCancel> cancel;  // null: the client cannot give up on it
 
+  bool cancelled() const { return cancel && cancel->cancelled; }
   // The first value of `name` (ASCII case-insensitive), or "" when absent.
   std::string_view Header(std::string_view name) const;
   bool HasHeader(std::string_view name) const;

@@ -165,6 +165,7 @@ asio::awaitable<HttpResponse> SendWithRetries(const RouterContext& context, Clus
   Attempts state(route);
   const std::string& key = cluster.config.name;
   for (uint32_t attempt = 0; attempt < state.total; ++attempt) {
+    if (request.cancelled()) co_return LocalReply(503, "the client reset the request");
     if (attempt > 0) cluster.upstream.rq_retry.Inc();
     if (SteadyClock::now() >= state.deadline) break;
     HttpResponse response;

@@ -64,6 +64,7 @@ asio::awaitable<HttpResponse> ForwardToApp(const InboundContext& context, Upstre
   InboundState& state = *context.state;
   const ErrorStyle style = context.snapshot->config.error_style;
   for (int attempt = 0; attempt < 2; ++attempt) {
+    if (request.cancelled()) co_return LocalReply(503, "the client reset the request");
     UpstreamLink app = pool.Take(kAppKey);
     if (!app.connected()) {
       TransportFailure failure = co_await ConnectApp(context, pool, app);
