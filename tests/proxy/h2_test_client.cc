@@ -85,6 +85,39 @@ int32_t H2TestClient::Request(const std::string& path, const std::string& host, 
   return id;
 }
 
+int32_t H2TestClient::Post(const std::string& path, const std::string& host, std::string body,
+                           bool end_stream) {
+  auto nv = [](const char* name, const std::string& value) {
+    return nghttp2_nv{reinterpret_cast<uint8_t*>(const_cast<char*>(name)),
+                      reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())),
+                      std::strlen(name), value.size(), NGHTTP2_NV_FLAG_NONE};
+  };
+  const std::string method = "POST", scheme = "http";
+  std::array<nghttp2_nv, 4> headers = {nv(":method", method), nv(":scheme", scheme),
+                                       nv(":authority", host), nv(":path", path)};
+  // The body's first byte says whether the stream ends with it ('E') or stays open ('O').
+  auto& pending = pending_bodies_.emplace_back(std::string(1, end_stream ? 'E' : 'O') + body);
+  nghttp2_data_provider provider{};
+  provider.source.ptr = &pending;
+  provider.read_callback = [](nghttp2_session*, int32_t, uint8_t* buffer, size_t length,
+                              uint32_t* flags, nghttp2_data_source* source, void*) -> ssize_t {
+    auto& rest = *static_cast<std::string*>(source->ptr);
+    const size_t n = std::min(length, rest.size() - 1);
+    std::memcpy(buffer, rest.data() + 1, n);
+    rest.erase(1, n);
+    if (rest.size() == 1) {
+      *flags |= NGHTTP2_DATA_FLAG_EOF;
+      if (rest[0] == 'O') *flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
+    }
+    return static_cast<ssize_t>(n);
+  };
+  const int32_t id =
+      nghttp2_submit_request(session_, nullptr, headers.data(), headers.size(), &provider, nullptr);
+  REQUIRE(id > 0);
+  Send();
+  return id;
+}
+
 void H2TestClient::Reset(int32_t stream) {
   nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream, NGHTTP2_CANCEL);
   Send();

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <list>
 #include <map>
 #include <string>
 
@@ -32,6 +33,8 @@ class H2TestClient {
   // A request for `path` with Host `host`. `end_stream` false: the request stays open (no body
   // follows), as from a client that stopped halfway.
   int32_t Request(const std::string& path, const std::string& host, bool end_stream = true);
+  // A POST whose `body` is sent in one DATA frame; `end_stream` false leaves it unfinished.
+  int32_t Post(const std::string& path, const std::string& host, std::string body, bool end_stream);
   void Reset(int32_t stream);
   // shutdown(SHUT_WR) after sending what is queued.
   void HalfClose();
@@ -65,6 +68,7 @@ class H2TestClient {
   int fd_ = -1;
   nghttp2_session* session_ = nullptr;
   std::map<int32_t, Stream> streams_;
+  std::list<std::string> pending_bodies_;  // POST bodies being sent (nghttp2 reads them)
   bool server_closed_ = false;
 };
 

@@ -289,4 +289,23 @@ TEST_CASE("HTTP/2 streams the client resets let go of their upstreams at once") 
   CHECK(hop.client().StatValue("http.egress.downstream_rq_rx_reset") == 100);
 }
 
+TEST_CASE("HTTP/2 request bodies past four bodies' worth on one connection get 413") {
+  Mesh mesh;
+  HopOptions options = TappedMutual("h2-budget-marker");
+  options.http_max_body_bytes = 1000;  // the connection holds at most 4000 bytes of bodies
+  Hop hop(mesh.runtime, mesh.pki, options);
+  H2TestClient client(hop.client_port());
+
+  std::vector<int32_t> held;
+  for (int i = 0; i < 4; ++i) {
+    held.push_back(client.Post("/held", kService, std::string(900, 'h'), /*end_stream=*/false));
+  }
+  const int32_t over = client.Post("/over", kService, std::string(900, 'o'), false);
+
+  REQUIRE(client.ReadUntil([&] { return client.stream(over).status != 0; }, Milliseconds(5000)));
+  CHECK(client.stream(over).status == 413);
+  for (int32_t id : held) CHECK(client.stream(id).status == 0);  // still arriving, not refused
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_too_large") == 1);
+}
+
 }  // namespace crossmesh::proxy::testing

@@ -68,6 +68,7 @@ ProxyConfig ServerConfig(const std::string& name, uint16_t app_port, const HopOp
   config.listeners.push_back(listener);
   config.tls = options.tls;
   config.http.idle_timeout = options.http_idle_timeout;
+  config.http.max_body_bytes = options.http_max_body_bytes;
   config.error_style = options.error_style;
   config.clock = std::move(clock);
   return config;
@@ -105,6 +106,7 @@ ProxyConfig ClientConfig(const std::string& name, uint16_t endpoint_port, const 
   config.outbounds.push_back(outbound);
   config.tls = options.tls;
   config.http.idle_timeout = options.http_idle_timeout;
+  config.http.max_body_bytes = options.http_max_body_bytes;
   config.error_style = options.error_style;
   config.clock = std::move(clock);
   return config;

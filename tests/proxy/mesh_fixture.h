@@ -72,6 +72,7 @@ struct HopOptions {
   Milliseconds server_idle_timeout{0};
   // Both proxies' http.idle_timeout (connections, and HTTP/2 requests arriving whole).
   Milliseconds http_idle_timeout{300000};
+  size_t http_max_body_bytes = 8 * 1024 * 1024;  // both proxies' http.max_body_bytes
   // The client's route `timeout.idle` (Route::idle_timeout).
   Milliseconds route_idle_timeout{0};
   // An app already listening on this port (a gRPC server) instead of a TestApp; 0: a TestApp.
