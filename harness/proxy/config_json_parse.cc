@@ -81,8 +81,9 @@ void ReadRetry(JsonReader& in, RetryPolicy& retry) {
   for (const std::string& name : events) {
     std::optional<HttpRetryEvent> event = ParseHttpRetryEvent(name);
     if (!event) {
-      in.Fail(in.path() + ".http_retry_events: '" + name +
-              "' is not one of server-error, gateway-error, client-error, stream-error");
+      constexpr const char* kHttpEvents = "server-error, gateway-error, client-error, stream-error";
+      in.Fail(in.path() + ".http_retry_events: '" + name + "' is not one of " + kHttpEvents +
+              DidYouMeanChoice(name, kHttpEvents));
       return;
     }
     retry.http_events.push_back(*event);

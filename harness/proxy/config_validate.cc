@@ -69,6 +69,11 @@ Status ValidateListeners(const ProxyConfig& config) {
     const std::string where = At("listeners", i);
     CM_RETURN_IF_ERROR(CheckUnique(names, where, listener.name));
     CM_RETURN_IF_ERROR(CheckAddress(where + ".address", listener.address));
+    if (listener.max_connections == 0) {
+      return Invalid(where +
+                     ".max_connections: 0 would refuse every connection; give at least 1 "
+                     "(default 4096)");
+    }
     if (!listener.virtual_service.empty()) {
       CM_RETURN_IF_ERROR(CheckRoutingListener(config, listener, where));
     } else {
@@ -138,6 +143,12 @@ Status ValidateServices(const ProxyConfig& config, const std::set<std::string>& 
         }
         const auto cluster = std::find_if(config.clusters.begin(), config.clusters.end(),
                                           [&](const Cluster& c) { return c.name == name; });
+        if (service.protocol == Protocol::kGrpc && cluster->protocol == Protocol::kHttp) {
+          return Invalid(fmt::format(
+              "{}.targets[{}].cluster: '{}' speaks HTTP/1.1, and gRPC (virtual service '{}') "
+              "needs HTTP/2 to its target; give the cluster protocol grpc or http2",
+              where, t, name, service.name));
+        }
         if (IsHttp(service.protocol) && cluster->protocol == Protocol::kTcp) {
           return Invalid(fmt::format(
               "{}.targets[{}].cluster: '{}' is a tcp cluster, and virtual service '{}' speaks "

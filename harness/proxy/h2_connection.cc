@@ -56,6 +56,7 @@ struct H2Connection::Callbacks {
     stream->request.cancel = std::make_shared<RequestCancel>();
     self.streams_[stream->id] = stream;
     self.StartRequestDeadline(stream);
+    self.NoteActivity();
     return 0;
   }
 
@@ -109,6 +110,7 @@ struct H2Connection::Callbacks {
       return 0;
     }
     body.append(reinterpret_cast<const char*>(data), length);
+    self.NoteActivity();
     stream->last_activity = std::chrono::steady_clock::now();
     stream->buffered_bytes += length;
     self.buffered_ += length;
@@ -251,7 +253,6 @@ asio::awaitable<void> H2Connection::ReadLoop(std::string already_read) {
       }
       data = chunk.data();
     }
-    NoteActivity();
     const ssize_t used = nghttp2_session_mem_recv(session_, data, n);
     first.clear();
     if (used < 0) {
@@ -289,7 +290,6 @@ asio::awaitable<void> H2Connection::Flush() {
       Fail();
       break;
     }
-    NoteActivity();
   }
   writing_ = false;
 }
@@ -333,6 +333,7 @@ void H2Connection::Framed(void* user_data, Stream& stream, size_t bytes) {
   const size_t counted = std::min(bytes, stream.unsent_counted);
   stream.unsent_counted -= counted;
   self.unsent_response_bytes_ -= counted;
+  if (bytes > 0) self.NoteActivity();  // the client's window let response bytes go
 }
 
 bool H2Connection::usable() const {

@@ -94,6 +94,7 @@ void H2Connection::SubmitResponse(Stream& stream, HttpResponse response, bool he
   stream.unsent_counted = stream.out_body.size();
   unsent_response_bytes_ += stream.unsent_counted;
   stream.answered = true;
+  NoteActivity();
   nghttp2_data_provider provider{};
   provider.source.ptr = &stream;
   provider.read_callback = ReadStreamBody;
@@ -111,8 +112,8 @@ void H2Connection::Refuse(Stream& stream, HttpResponse reply) {
   buffered_ -= std::exchange(stream.buffered_bytes, 0);
   if (stream.request_timer) stream.request_timer->cancel();
   stats_->rq_total.Inc();
-  stats_->CountResponse(reply.status);
   if (IsGrpcRequest(stream.request)) reply = GrpcLocalReply(reply);
+  stats_->CountResponse(reply.status);  // the status sent, as for every other answer
   SubmitResponse(stream, std::move(reply), false);
 }
 
@@ -143,8 +144,10 @@ asio::awaitable<void> H2Connection::RequestDeadline(std::shared_ptr<Stream> stre
   co_await Flush();
 }
 
-// Anything read or written starts the idle time over; open streams do not stop it, so a client
-// that neither sends nor reads is dropped (Envoy's stream idle timeout does the same).
+// Progress on a stream (a request starts, request bytes arrive, an answer is given or its bytes
+// leave) starts the idle time over; open streams do not stop it, so a client that neither sends
+// nor reads is dropped (Envoy's stream idle timeout), and frames outside streams (PING, unknown
+// types) do not keep a connection (Envoy's idle timeout counts only requests).
 void H2Connection::NoteActivity() {
   if (!idle_ || idle_timeout_.count() <= 0 || failed_) return;
   idle_->Arm(idle_timeout_, [weak = weak_from_this()] {

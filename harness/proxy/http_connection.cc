@@ -37,7 +37,7 @@ asio::awaitable<HttpResponse> AnswerCounted(const RequestHandler& handler, HttpS
   const bool grpc = IsGrpcRequest(request);
   HttpResponse response = co_await handler(request);
   if (grpc && response.local) response = GrpcLocalReply(response);
-  stats.CountResponse(response.status);
+  if (!request.cancelled()) stats.CountResponse(response.status);  // a reset one is not sent
   co_return response;
 }
 

@@ -48,8 +48,15 @@ struct ExchangeResult {
 // While it lives, cancelling `request` runs `abandon` (closes or resets the upstream).
 class CancelHook {
  public:
+  // A request cancelled before its exchange began (the client reset it while its upstream
+  // was being connected) is abandoned at once.
   CancelHook(const HttpRequest& request, std::function<void()> abandon) : cancel_(request.cancel) {
-    if (cancel_) cancel_->on_cancel = std::move(abandon);
+    if (!cancel_) return;
+    if (cancel_->cancelled) {
+      abandon();
+      return;
+    }
+    cancel_->on_cancel = std::move(abandon);
   }
   ~CancelHook() {
     if (cancel_) cancel_->on_cancel = nullptr;

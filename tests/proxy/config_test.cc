@@ -139,7 +139,7 @@ TEST_CASE("A misspelt protocol or gRPC retry event names the closest choice") {
   CHECK(event.status().message().find("did you mean 'unavailable'?") != std::string::npos);
 }
 
-TEST_CASE("Validation refuses an HTTP route to a tcp cluster and a zero body limit") {
+TEST_CASE("Validation refuses routes to clusters of the wrong protocol and zero limits") {
   ProxyConfig config = SampleConfig();
   FillDefaults(config);
   config.clusters[0].protocol = Protocol::kTcp;
@@ -147,6 +147,18 @@ TEST_CASE("Validation refuses an HTTP route to a tcp cluster and a zero body lim
   REQUIRE_FALSE(to_tcp.ok());
   CHECK(to_tcp.message().find("is a tcp cluster, and virtual service 'yelb-appserver.local' "
                               "speaks http") != std::string::npos);
+
+  ProxyConfig grpc_to_h1 = SampleConfig();
+  FillDefaults(grpc_to_h1);
+  grpc_to_h1.virtual_services[0].protocol = Protocol::kGrpc;
+  CHECK(ValidateConfig(grpc_to_h1).message().find("speaks HTTP/1.1, and gRPC") !=
+        std::string::npos);
+
+  ProxyConfig no_connections = SampleConfig();
+  FillDefaults(no_connections);
+  no_connections.listeners[0].max_connections = 0;
+  CHECK(ValidateConfig(no_connections).message().find("max_connections: 0 would refuse") !=
+        std::string::npos);
 
   ProxyConfig no_body = SampleConfig();
   FillDefaults(no_body);

@@ -123,6 +123,11 @@ void H2TestClient::Reset(int32_t stream) {
   Send();
 }
 
+void H2TestClient::Ping() {
+  nghttp2_submit_ping(session_, NGHTTP2_FLAG_NONE, nullptr);
+  Send();
+}
+
 void H2TestClient::HalfClose() {
   Send();
   ::shutdown(fd_, SHUT_WR);

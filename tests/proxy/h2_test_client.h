@@ -36,6 +36,7 @@ class H2TestClient {
   // A POST whose `body` is sent in one DATA frame; `end_stream` false leaves it unfinished.
   int32_t Post(const std::string& path, const std::string& host, std::string body, bool end_stream);
   void Reset(int32_t stream);
+  void Ping();
   // shutdown(SHUT_WR) after sending what is queued.
   void HalfClose();
 

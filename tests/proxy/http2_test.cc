@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "harness/proxy/h2_connection.h"
+#include "harness/proxy/http_exchange.h"
 #include "tests/proxy/grpc_peer.h"
 #include "tests/proxy/h2_test_client.h"
 #include "tests/proxy/mesh_fixture.h"
@@ -306,6 +307,36 @@ TEST_CASE("HTTP/2 request bodies past four bodies' worth on one connection get 4
   CHECK(client.stream(over).status == 413);
   for (int32_t id : held) CHECK(client.stream(id).status == 0);  // still arriving, not refused
   CHECK(hop.client().StatValue("http.egress.downstream_rq_too_large") == 1);
+}
+
+TEST_CASE("PINGs alone do not keep an HTTP/2 connection past the idle time") {
+  Mesh mesh;
+  HopOptions options = TappedMutual("h2-ping-marker");
+  options.http_idle_timeout = Milliseconds(500);
+  Hop hop(mesh.runtime, mesh.pki, options);
+  H2TestClient client(hop.client_port());
+
+  bool closed = false;
+  for (int i = 0; i < 25 && !closed; ++i) {  // a PING every 200 ms for up to 5 s
+    client.Ping();
+    closed = client.ClosedWithin(Milliseconds(200));
+  }
+
+  CHECK(closed);
+}
+
+TEST_CASE("A request cancelled before its exchange begins is abandoned as the exchange starts") {
+  HttpRequest request;
+  request.cancel = std::make_shared<RequestCancel>();
+  int abandoned = 0;
+  {
+    CancelHook running(request, [&] { ++abandoned; });
+    CHECK(abandoned == 0);
+    request.cancel->Cancel();  // a reset during the exchange
+    CHECK(abandoned == 1);
+  }
+  CancelHook late(request, [&] { ++abandoned; });  // the reset came first
+  CHECK(abandoned == 2);
 }
 
 }  // namespace crossmesh::proxy::testing
