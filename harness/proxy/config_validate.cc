@@ -47,11 +47,17 @@ Status CheckRoutingListener(const ProxyConfig& config, const Listener& listener,
                     "'{}'); a tcp listener forwards to its app",
                     where, listener.virtual_service));
   }
-  if (listener.app.port != 0 || !listener.app_cluster.empty()) {
+  if (listener.app.port != 0) {
     return Invalid(
         fmt::format("{}: give either an app or a virtual_service ('{}') to "
                     "route by, not both",
                     where, listener.virtual_service));
+  }
+  if (!listener.app_cluster.empty()) {
+    return Invalid(fmt::format(
+        "{}.app_cluster: a routing listener (virtual_service '{}') has no app to count; its "
+        "requests are counted under the target clusters: remove app_cluster",
+        where, listener.virtual_service));
   }
   for (const VirtualService& service : config.virtual_services) {
     if (service.name == listener.virtual_service) return Status::Ok();

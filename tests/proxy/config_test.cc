@@ -276,6 +276,14 @@ TEST_CASE("A routing listener is refused with the reason when its virtual_servic
   CHECK(ValidateConfig(*parsed).message() ==
         "listeners[0]: give either an app or a virtual_service ('yelb-appserver.local') "
         "to route by, not both");
+
+  json = ConfigToJson(RoutingListenerConfig());
+  json["listeners"][0]["app_cluster"] = "cds_ingress_x";
+  parsed = ConfigFromJson(json);
+  REQUIRE(parsed.ok());
+  CHECK(ValidateConfig(*parsed).message().find(
+            "listeners[0].app_cluster: a routing listener (virtual_service "
+            "'yelb-appserver.local') has no app to count") != std::string::npos);
 }
 
 TEST_CASE("A route rewrite is refused when it is ambiguous or has no prefix to replace") {

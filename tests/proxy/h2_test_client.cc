@@ -10,9 +10,35 @@
 #include <array>
 #include <catch2/catch.hpp>
 #include <cstring>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace crossmesh::proxy::testing {
+namespace {
+
+// A request's pseudo-headers, owning their text while nghttp2 copies them.
+struct RequestHead {
+  RequestHead(std::string method, std::string path, std::string host)
+      : fields{{{":method", std::move(method)},
+                {":scheme", "http"},
+                {":authority", std::move(host)},
+                {":path", std::move(path)}}} {}
+
+  std::array<nghttp2_nv, 4> View() const {
+    std::array<nghttp2_nv, 4> out{};
+    for (size_t i = 0; i < fields.size(); ++i) {
+      out[i] = nghttp2_nv{reinterpret_cast<uint8_t*>(const_cast<char*>(fields[i].first.data())),
+                          reinterpret_cast<uint8_t*>(const_cast<char*>(fields[i].second.data())),
+                          fields[i].first.size(), fields[i].second.size(), NGHTTP2_NV_FLAG_NONE};
+    }
+    return out;
+  }
+
+  std::array<std::pair<std::string, std::string>, 4> fields;
+};
+
+}  // namespace
 
 struct H2TestClient::Callbacks {
   static H2TestClient& Self(void* user_data) { return *static_cast<H2TestClient*>(user_data); }
@@ -69,14 +95,8 @@ H2TestClient::~H2TestClient() {
 }
 
 int32_t H2TestClient::Request(const std::string& path, const std::string& host, bool end_stream) {
-  auto nv = [](const char* name, const std::string& value) {
-    return nghttp2_nv{reinterpret_cast<uint8_t*>(const_cast<char*>(name)),
-                      reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())),
-                      std::strlen(name), value.size(), NGHTTP2_NV_FLAG_NONE};
-  };
-  const std::string method = "GET", scheme = "http";
-  std::array<nghttp2_nv, 4> headers = {nv(":method", method), nv(":scheme", scheme),
-                                       nv(":authority", host), nv(":path", path)};
+  RequestHead head("GET", path, host);
+  std::array<nghttp2_nv, 4> headers = head.View();
   const int32_t id =
       nghttp2_submit_headers(session_, end_stream ? NGHTTP2_FLAG_END_STREAM : NGHTTP2_FLAG_NONE, -1,
                              nullptr, headers.data(), headers.size(), nullptr);
@@ -87,14 +107,8 @@ int32_t H2TestClient::Request(const std::string& path, const std::string& host, 
 
 int32_t H2TestClient::Post(const std::string& path, const std::string& host, std::string body,
                            bool end_stream) {
-  auto nv = [](const char* name, const std::string& value) {
-    return nghttp2_nv{reinterpret_cast<uint8_t*>(const_cast<char*>(name)),
-                      reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())),
-                      std::strlen(name), value.size(), NGHTTP2_NV_FLAG_NONE};
-  };
-  const std::string method = "POST", scheme = "http";
-  std::array<nghttp2_nv, 4> headers = {nv(":method", method), nv(":scheme", scheme),
-                                       nv(":authority", host), nv(":path", path)};
+  RequestHead head("POST", path, host);
+  std::array<nghttp2_nv, 4> headers = head.View();
   // The body's first byte says whether the stream ends with it ('E') or stays open ('O').
   auto& pending = pending_bodies_.emplace_back(std::string(1, end_stream ? 'E' : 'O') + body);
   nghttp2_data_provider provider{};
