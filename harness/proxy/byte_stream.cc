@@ -1,6 +1,9 @@
 #include "harness/proxy/byte_stream.h"
 
 #include <fmt/format.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -31,6 +34,16 @@ std::string ByteStream::PeerAddress() {
 
 asio::awaitable<size_t> PlainStream::ReadSome(asio::mutable_buffer buffer, ErrorCode& ec) {
   co_return co_await socket_.async_read_some(buffer, asio::redirect_error(asio::use_awaitable, ec));
+}
+
+size_t PlainStream::ReadReady(asio::mutable_buffer buffer) {
+  if (!socket_.is_open()) return 0;
+  for (;;) {
+    const ssize_t n = ::recv(socket_.native_handle(), buffer.data(), buffer.size(), MSG_DONTWAIT);
+    if (n > 0) return static_cast<size_t>(n);
+    if (n < 0 && errno == EINTR) continue;
+    return 0;  // nothing yet (EAGAIN), or the end or an error, for ReadSome to report
+  }
 }
 
 asio::awaitable<void> PlainStream::Write(asio::const_buffer buffer, ErrorCode& ec) {

@@ -29,6 +29,10 @@ class ByteStream {
 
   // Reads at least one byte; 0 with `ec` set at end of stream or on error.
   virtual asio::awaitable<size_t> ReadSome(asio::mutable_buffer buffer, ErrorCode& ec) = 0;
+  // Reads only bytes that are there already, without waiting: 0 when none are yet, or when the
+  // stream ended or failed (the next ReadSome reports that). Lets a relay gather what has
+  // arrived into one write.
+  virtual size_t ReadReady(asio::mutable_buffer /*buffer*/) { return 0; }
   // Writes all of `buffer`.
   virtual asio::awaitable<void> Write(asio::const_buffer buffer, ErrorCode& ec) = 0;
   // Half-close: the peer reads end of stream. TLS streams send no close_notify here (waiting
@@ -48,6 +52,7 @@ class PlainStream final : public ByteStream {
   explicit PlainStream(tcp::socket socket) : socket_(std::move(socket)) {}
 
   asio::awaitable<size_t> ReadSome(asio::mutable_buffer buffer, ErrorCode& ec) override;
+  size_t ReadReady(asio::mutable_buffer buffer) override;
   asio::awaitable<void> Write(asio::const_buffer buffer, ErrorCode& ec) override;
   void ShutdownSend() override;
   void Close() override;

@@ -19,6 +19,11 @@ class CountingStream final : public ByteStream {
     rx_.Inc(n);
     co_return n;
   }
+  size_t ReadReady(asio::mutable_buffer buffer) override {
+    const size_t n = inner_->ReadReady(buffer);
+    rx_.Inc(n);
+    return n;
+  }
   asio::awaitable<void> Write(asio::const_buffer buffer, ErrorCode& ec) override {
     co_await inner_->Write(buffer, ec);
     if (!ec) tx_.Inc(buffer.size());

@@ -94,15 +94,27 @@ bool ExpectsContinue(const Message& message) {
 
 // `answer_continue` (requests): a client that sent "Expect: 100-continue" is told to go on
 // before its body is read, as Envoy does by default, instead of making it wait for a timeout
-// (curl waits a second).
+// (curl waits a second). `tail_bytes` (responses): when set, a Content-Length body with at
+// least kDirectBodyBytes still to come is left on the stream and its length put there.
+// `body_limit`: the most body bytes read whole (a tail is not held, so not limited); checked
+// here, since Beast's response parser lets a Content-Length over its limit through.
 template <class Parser>
 asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, Parser& parser,
-                                      bool answer_continue) {
+                                      bool answer_continue, size_t* tail_bytes,
+                                      uint64_t body_limit) {
   // Not value-initialised: zeroing 16 KiB per message showed up in profiles; only the bytes
   // a read returns are used.
   std::array<char, kReadChunk> chunk;  // NOLINT(cppcoreguidelines-pro-type-member-init)
   bool got_any = !pending.empty();
   for (;;) {
+    if (parser.is_header_done()) {
+      const boost::optional<std::uint64_t> length = parser.content_length();
+      const bool may_trail = tail_bytes != nullptr && length.has_value();
+      const uint64_t whole = length ? *length : parser.get().body().size();
+      if (!may_trail && whole > body_limit) {
+        co_return Failed(HttpReadStatus::kBodyTooLarge, http::error::body_limit);
+      }
+    }
     if (!pending.empty()) {
       ErrorCode ec;
       const size_t used = parser.put(asio::buffer(pending), ec);
@@ -123,6 +135,10 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
     }
     if (pending.empty() && parser.is_header_done()) {
       const boost::optional<std::uint64_t> left = parser.content_length_remaining();
+      if (left && *left >= kDirectBodyBytes && tail_bytes != nullptr) {
+        *tail_bytes = static_cast<size_t>(*left);
+        co_return Done();
+      }
       if (left && *left >= kDirectBodyBytes) {
         co_return co_await ReadRestOfBody(stream, parser.get().body(), static_cast<size_t>(*left));
       }
@@ -174,7 +190,8 @@ asio::awaitable<HttpReadResult> HttpReader::ReadRequest(ByteStream& stream, Http
   parser.eager(true);
   parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
   parser.body_limit(limits_.max_body_bytes);
-  HttpReadResult result = co_await Parse(stream, pending_, parser, /*answer_continue=*/true);
+  HttpReadResult result = co_await Parse(stream, pending_, parser, /*answer_continue=*/true,
+                                         nullptr, limits_.max_body_bytes);
   if (!result.ok()) co_return result;
 
   auto& message = parser.get();
@@ -190,13 +207,16 @@ asio::awaitable<HttpReadResult> HttpReader::ReadRequest(ByteStream& stream, Http
 }
 
 asio::awaitable<HttpReadResult> HttpReader::ReadResponse(ByteStream& stream, bool head_request,
-                                                         HttpResponse& response) {
+                                                         HttpResponse& response,
+                                                         size_t* tail_bytes) {
+  if (tail_bytes != nullptr) *tail_bytes = 0;
   http::response_parser<AppendingBody> parser;
   parser.eager(true);
   parser.skip(head_request);
   parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
-  parser.body_limit(limits_.max_body_bytes);
-  HttpReadResult result = co_await Parse(stream, pending_, parser, /*answer_continue=*/false);
+  parser.body_limit(boost::none);  // Parse applies the limit to what it reads whole
+  HttpReadResult result = co_await Parse(stream, pending_, parser, /*answer_continue=*/false,
+                                         tail_bytes, limits_.max_body_bytes);
   if (!result.ok()) co_return result;
 
   auto& message = parser.get();

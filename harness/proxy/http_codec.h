@@ -32,8 +32,12 @@ class HttpReader {
 
   asio::awaitable<HttpReadResult> ReadRequest(ByteStream& stream, HttpRequest& request);
   // `head_request`: the response to a HEAD has no body whatever its headers say.
+  // `tail_bytes`: when set, a large Content-Length body is left on the stream once its head
+  // (and what came with it) is read, and its remaining length put there (BodyTail reads it);
+  // otherwise 0 is left there and the body is read whole.
   asio::awaitable<HttpReadResult> ReadResponse(ByteStream& stream, bool head_request,
-                                               HttpResponse& response);
+                                               HttpResponse& response,
+                                               size_t* tail_bytes = nullptr);
   // Bytes already read from the stream (while telling HTTP/1.1 from HTTP/2): parsed first.
   void Prime(std::string bytes) { pending_ = std::move(bytes) + pending_; }
   // True when bytes of a next message were already read.

@@ -50,6 +50,7 @@ asio::awaitable<void> ServeHttp1(ProxyCore& core, ByteStream& down, std::string 
   for (;;) {
     HttpRequest request;
     if (!co_await NextRequest(down, reader, stats, idle_timeout, request)) break;
+    request.relay_response_body = true;
     const bool keep_alive = request.keep_alive;
     const bool head = request.method == "HEAD";
     HttpResponse response = co_await AnswerCounted(handler, stats, request);

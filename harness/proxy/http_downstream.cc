@@ -4,6 +4,7 @@
 #include <array>
 #include <boost/asio/this_coro.hpp>
 
+#include "harness/proxy/body_tail.h"
 #include "harness/proxy/watchdog.h"
 
 namespace crossmesh::proxy {
@@ -76,6 +77,13 @@ asio::awaitable<bool> SendResponse(ByteStream& down, const HttpResponse& respons
                                    bool head_request) {
   size_t body_bytes = 0;
   std::string wire = SerializeResponseHead(response, head_request, body_bytes);
+  if (response.tail && body_bytes > 0) {
+    // The head leaves with the first of the body still arriving (BodyTail::Relay).
+    wire.append(response.body);
+    const bool relayed = co_await response.tail->Relay(down, wire);
+    co_return relayed&& response.keep_alive;
+  }
+
   // The body goes out from where it lies, after a first write of the head and as much body
   // as fills one TLS record: copying a whole large body behind the head showed in profiles
   // of 64 KiB responses, and a head alone would cost a record and a send of its own.

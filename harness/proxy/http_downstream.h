@@ -18,7 +18,8 @@ namespace crossmesh::proxy {
 asio::awaitable<bool> NextRequest(ByteStream& down, HttpReader& reader, HttpStats& stats,
                                   std::chrono::milliseconds idle_timeout, HttpRequest& request);
 
-// Writes `response`; false when the connection is over (write failed, or not keep-alive).
+// Writes `response`, its tail (BodyTail) as it arrives; false when the connection is over
+// (a write or the tail failed, or not keep-alive).
 asio::awaitable<bool> SendResponse(ByteStream& down, const HttpResponse& response,
                                    bool head_request);
 

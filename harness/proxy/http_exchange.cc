@@ -61,13 +61,15 @@ asio::awaitable<ExchangeResult> Exchange(ByteStream& upstream, HttpReader& reade
                                          std::chrono::milliseconds timeout,
                                          std::chrono::milliseconds idle) {
   auto executor = co_await asio::this_coro::executor;
+  ExchangeResult result;
+  result.deadline = timeout.count() > 0 ? std::chrono::steady_clock::now() + timeout
+                                        : std::chrono::steady_clock::time_point::max();
   Watchdog deadline(executor);
   deadline.Arm(timeout, [&upstream] { upstream.Close(); });
   Watchdog quiet(executor);
   ActivityStream watched(upstream, quiet, idle);
   CancelHook hook(request, [&upstream] { upstream.Close(); });
 
-  ExchangeResult result;
   ErrorCode ec;
   const std::string wire = SerializeRequest(request);
   co_await upstream.Write(asio::buffer(wire), ec);
@@ -75,7 +77,8 @@ asio::awaitable<ExchangeResult> Exchange(ByteStream& upstream, HttpReader& reade
   if (!ec) {
     ByteStream& from = idle.count() > 0 ? static_cast<ByteStream&>(watched) : upstream;
     if (idle.count() > 0) watched.Rearm();
-    read = co_await reader.ReadResponse(from, request.method == "HEAD", result.response);
+    size_t* tail = request.relay_response_body ? &result.tail_bytes : nullptr;
+    read = co_await reader.ReadResponse(from, request.method == "HEAD", result.response, tail);
     ec = read.ec;
   }
   deadline.Disarm();

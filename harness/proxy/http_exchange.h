@@ -43,6 +43,11 @@ struct ExchangeResult {
   Outcome outcome = Outcome::kResponse;
   HttpResponse response;     // kResponse
   TransportFailure failure;  // kReset: why (a TLS alert, or the connection closed)
+  // kResponse to a request with relay_response_body: body bytes still on the upstream
+  // connection (UpstreamPool::HoldForTail makes them the response's tail), to arrive by
+  // `deadline`.
+  size_t tail_bytes = 0;
+  std::chrono::steady_clock::time_point deadline;
 };
 
 // While it lives, cancelling `request` runs `abandon` (closes or resets the upstream).
@@ -70,7 +75,8 @@ class CancelHook {
   std::shared_ptr<RequestCancel> cancel_;
 };
 
-// Writes `request` and reads the response; closes `upstream` if `timeout` passes first
+// Writes `request` and reads the response (only its head when the request relays a large
+// response body: see ExchangeResult::tail_bytes); closes `upstream` if `timeout` passes first
 // (0: no deadline), or if `idle` passes with no byte from it after the request was sent
 // (0: no idle limit).
 asio::awaitable<ExchangeResult> Exchange(ByteStream& upstream, HttpReader& reader,

@@ -1,5 +1,7 @@
 #include "harness/proxy/http_message.h"
 
+#include "harness/proxy/body_tail.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -80,6 +82,8 @@ void HttpResponse::SetHeader(std::string_view name, std::string value) {
   Set(headers, name, std::move(value));
 }
 
+size_t HttpResponse::BodyBytes() const { return body.size() + (tail ? tail->size() : 0); }
+
 HttpResponse LocalReply(unsigned status, std::string body) {
   HttpResponse response;
   response.status = status;
@@ -113,7 +117,7 @@ std::string SerializeResponseHead(const HttpResponse& response, bool head_reques
   out += fmt::format("HTTP/1.1 {} {}\r\n", response.status, reason);
   AppendHeaders(out, response.headers);
   if (!BodyForbidden(response.status)) {
-    out += fmt::format("content-length: {}\r\n", response.body.size());
+    out += fmt::format("content-length: {}\r\n", response.BodyBytes());
   }
   if (!response.keep_alive) out += "connection: close\r\n";
   out += "\r\n";

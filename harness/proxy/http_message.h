@@ -12,6 +12,8 @@
 
 namespace crossmesh::proxy {
 
+class BodyTail;
+
 struct HttpHeader {
   std::string name;
   std::string value;
@@ -38,6 +40,9 @@ struct HttpRequest {
   std::string body;
   bool keep_alive = true;
   std::shared_ptr<RequestCancel> cancel;  // null: the client cannot give up on it
+  // The downstream takes a response body as it arrives (HTTP/1.1): a large Content-Length
+  // body may then come back as a `tail` still on the upstream connection.
+  bool relay_response_body = false;
 
   bool cancelled() const { return cancel && cancel->cancelled; }
   // The first value of `name` (ASCII case-insensitive), or "" when absent.
@@ -54,12 +59,15 @@ struct HttpResponse {
   unsigned version = 11;
   std::vector<HttpHeader> headers;
   std::string body;
+  std::shared_ptr<BodyTail> tail;    // the rest of the body, still to be read (BodyTail)
   std::vector<HttpHeader> trailers;  // HTTP/2 only (gRPC's grpc-status); not sent over HTTP/1.1
   bool keep_alive = true;
   bool local = false;  // made by this proxy (LocalReply), not by an upstream
 
   std::string_view Header(std::string_view name) const;
   void SetHeader(std::string_view name, std::string value);
+  // The body's whole length: what `body` holds and what its tail will bring.
+  size_t BodyBytes() const;
 };
 
 // A response the proxy makes itself (Envoy's local replies): "server: envoy", text body.

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 
+#include "harness/proxy/body_tail.h"
 #include "harness/proxy/counting_stream.h"
 #include "harness/proxy/envoy_errors.h"
 #include "harness/proxy/grpc_reply.h"
@@ -126,15 +127,29 @@ asio::awaitable<Verdict> Attempt(const RouterContext& context, ClusterState& clu
       co_await ExchangeOn(link, request, state.PerTry(SteadyClock::now()), state.idle);
 
   if (result.outcome == ExchangeResult::Outcome::kResponse) {
-    const unsigned status = result.response.status;
-    cluster.upstream.CountResponse(status);
-    if (result.response.keep_alive) {
+    HttpResponse& response = result.response;
+    cluster.upstream.CountResponse(response.status);
+    pool.HoldForTail(cluster.config.name, link, result, state.idle);
+    if (response.keep_alive) {
       link.reused = true;
     } else {
       link.Drop();
     }
-    if (state.MayRetryStatus(attempt, result.response)) {
-      state.retried_response = std::move(result.response);
+    if (state.MayRetryStatus(attempt, response)) {
+      // Kept whole in case every retry fails too; a body cut short leaves nothing to keep.
+      // (No co_await inside || or &&: GCC 12 evaluates it regardless.)
+      bool whole = true;
+      if (response.BodyBytes() > context.snapshot->config.http.max_body_bytes) {
+        whole = false;
+      } else if (response.tail) {
+        whole = co_await response.tail->ReadInto(response.body);
+      }
+      response.tail.reset();
+      if (whole) {
+        state.retried_response = std::move(response);
+      } else {
+        state.retried_response.reset();
+      }
       co_return Verdict::kRetry;
     }
     out = std::move(result.response);

@@ -171,14 +171,53 @@ asio::awaitable<size_t> TlsStream::ReadSome(asio::mutable_buffer buffer, ErrorCo
   co_return n > 0 ? static_cast<size_t>(n) : 0;
 }
 
+// The largest TLS record's payload (RFC 8446 5.1).
+constexpr size_t kRecordBytes = size_t{16} * 1024;
+// The most one send of a large write carries.
+constexpr size_t kBatchBytes = size_t{64} * 1024;
+
+size_t TlsStream::ReadReady(asio::mutable_buffer buffer) {
+  if (buffer.size() == 0) return 0;
+  SSL* handle = ssl();
+  // A record may lie half in the input buffer: one refill from the socket, then give up.
+  for (int fills = 0; fills < 2; ++fills) {
+    ERR_clear_error();
+    const int n = SSL_read(handle, buffer.data(), Clamp(buffer.size()));
+    if (n > 0) return static_cast<size_t>(n);
+    const bool more = SSL_get_error(handle, n) == SSL_ERROR_WANT_READ;
+    ERR_clear_error();  // a failure is found again, and reported, by the next ReadSome
+    if (!more || !impl_->transport.FillReady()) return 0;
+  }
+  return 0;
+}
+
 asio::awaitable<void> TlsStream::Write(asio::const_buffer buffer, ErrorCode& ec) {
   ec.clear();
   SSL* handle = ssl();
   const auto* data = static_cast<const char*>(buffer.data());
   size_t left = buffer.size();
+  TlsTransport& transport = impl_->transport;
   while (left > 0) {
+    // Up to kBatchBytes of records leave in one send (Drive flushes after the call): a send
+    // per 16 KiB record (SSL_write returns after each, in partial-write mode) cost a syscall
+    // and a segment each.
+    const bool cork = left > kRecordBytes;
     const int n = co_await impl_->Drive(
-        [handle, data, left] { return SSL_write(handle, data, Clamp(left)); }, true, ec);
+        [handle, data, left, cork, &transport] {
+          if (!cork) return SSL_write(handle, data, Clamp(left));
+          transport.set_corked(true);
+          const size_t batch = std::min(left, kBatchBytes);
+          size_t done = 0;
+          int written = 0;
+          while (done < batch) {
+            written = SSL_write(handle, data + done, Clamp(batch - done));
+            if (written <= 0) break;
+            done += static_cast<size_t>(written);
+          }
+          transport.set_corked(false);
+          return done > 0 ? Clamp(done) : written;  // a failure after progress comes back next
+        },
+        true, ec);
     if (ec) co_return;
     data += n;
     left -= static_cast<size_t>(n);

@@ -32,6 +32,7 @@ class TlsStream final : public ByteStream {
                                               std::string session_key = {});
 
   asio::awaitable<size_t> ReadSome(asio::mutable_buffer buffer, ErrorCode& ec) override;
+  size_t ReadReady(asio::mutable_buffer buffer) override;
   asio::awaitable<void> Write(asio::const_buffer buffer, ErrorCode& ec) override;
   void ShutdownSend() override;
   void Close() override;

@@ -145,6 +145,19 @@ asio::awaitable<void> TlsTransport::Fill(ErrorCode& ec) {
   fill_done_.cancel();
 }
 
+bool TlsTransport::FillReady() {
+  // Only when the last fill filled the buffer: otherwise the socket was likely drained then,
+  // and asking again costs a syscall that finds nothing.
+  if (filling_ || input_begin_ < input_end_ || !input_was_full_) return false;
+  ErrorCode ec;  // would_block, or the end or an error that the next Fill reports
+  const size_t n = socket_.read_some(asio::buffer(input_), ec);
+  if (ec || n == 0) return false;
+  input_begin_ = 0;
+  input_end_ = n;
+  input_was_full_ = n == input_.size();
+  return true;
+}
+
 asio::awaitable<void> TlsTransport::Flush(ErrorCode& ec, bool drain) {
   for (;;) {
     if (flushing_) {

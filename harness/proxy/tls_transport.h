@@ -40,6 +40,8 @@ class TlsTransport {
   // When another caller is filling, waits for that fill instead and returns without error:
   // the caller retries its SSL call either way.
   asio::awaitable<void> Fill(ErrorCode& ec);
+  // Fill without waiting: true when the empty input buffer got bytes the socket already had.
+  bool FillReady();
   // Sends the output queue. `drain` (a writer's back-pressure): also waits for another
   // caller's flush and sends what is queued meanwhile, until the queue is empty. Otherwise
   // sends what is queued now, unless a flush is running already, which will send it.

@@ -4,6 +4,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "harness/proxy/body_tail.h"
+
 namespace crossmesh::proxy {
 
 UpstreamPool::~UpstreamPool() {
@@ -98,6 +100,23 @@ UpstreamLink UpstreamPool::ShareHttp2(const std::string& key, UpstreamLink link)
 void UpstreamPool::Give(const std::string& key, UpstreamLink link) {
   if (link.h2 || !link.stream) return;  // HTTP/2: the pool holds it already
   idle_[key].push_back(std::move(link));
+}
+
+void UpstreamPool::HoldForTail(const std::string& key, UpstreamLink& link, ExchangeResult& result,
+                               std::chrono::milliseconds idle) {
+  if (result.tail_bytes == 0) return;
+  const bool keep = result.response.keep_alive;
+  BodyTail::Finished finished = [this, key, keep](UpstreamLink done) {
+    if (!keep) {
+      done.Drop();
+      return;
+    }
+    done.reused = true;
+    Give(key, std::move(done));
+  };
+  result.response.tail = std::make_shared<BodyTail>(std::move(link), result.tail_bytes,
+                                                    result.deadline, idle, std::move(finished));
+  link = UpstreamLink{};
 }
 
 asio::awaitable<ExchangeResult> ExchangeOn(UpstreamLink& link, const HttpRequest& request,

@@ -32,6 +32,11 @@ class UpstreamPool {
   UpstreamLink ShareHttp2(const std::string& key, UpstreamLink link);
   // Back after a request: kept when it is still open.
   void Give(const std::string& key, UpstreamLink link);
+  // When `result`'s body is still on `link` (ExchangeResult::tail_bytes), moves the link into
+  // the response's tail, leaving `link` empty: it comes back here once the body has crossed
+  // (or closes, when the response ends its connection). `idle`: the longest silence allowed.
+  void HoldForTail(const std::string& key, UpstreamLink& link, ExchangeResult& result,
+                   std::chrono::milliseconds idle);
 
   // One HTTP/2 connection per upstream, as Envoy's pool. True when another request's connect
   // gave `link` a usable connection; false when the caller should connect (then Adopt the

@@ -1,5 +1,7 @@
 #include "tests/proxy/test_app.h"
 
+#include <fmt/format.h>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -7,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstring>
 #include <stdexcept>
@@ -88,6 +91,10 @@ void TestApp::ServeHttp(int fd) {
     if (request->target.rfind("/sleep/", 0) == 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(request->target.substr(7))));
     }
+    if (request->target.rfind("/bytes/", 0) == 0) {
+      if (!SendBytes(socket, request->target.substr(7))) return;
+      continue;
+    }
     std::string body =
         name_ + " got " + request->method + " " + request->target + " body=" + request->body;
     const bool close = request->Header("connection") == "close";
@@ -96,6 +103,43 @@ void TestApp::ServeHttp(int fd) {
                            (close ? "connection: close\r\n" : "") + "\r\n" + body;
     if (!socket.WriteAll(response) || close) return;
   }
+}
+
+// "<n>[/<status>][/cut|/pause-<ms>|/chunked]": n bytes of a repeating pattern under
+// Content-Length n; "cut" closes after half of them, "pause-<ms>" waits that long after half
+// of them, "chunked" sends them as one chunk with no Content-Length.
+bool TestApp::SendBytes(RawSocket& socket, const std::string& spec) {
+  std::vector<std::string> parts;
+  for (size_t start = 0; start <= spec.size();) {
+    const size_t slash = std::min(spec.find('/', start), spec.size());
+    parts.push_back(spec.substr(start, slash - start));
+    start = slash + 1;
+  }
+  const size_t bytes = std::stoul(parts[0]);
+  const int status = parts.size() > 1 && std::isdigit(parts[1][0]) ? std::stoi(parts[1]) : 200;
+  const std::string how = std::isdigit(parts.back()[0]) ? "" : parts.back();
+  const std::string body = PatternBytes(bytes);
+
+  const std::string head = "HTTP/1.1 " + std::to_string(status) + " X\r\nx-app: " + name_ + "\r\n";
+  if (how == "chunked") {
+    return socket.WriteAll(head + "transfer-encoding: chunked\r\n\r\n" +
+                           fmt::format("{:x}\r\n", bytes) + body + "\r\n0\r\n\r\n");
+  }
+  const size_t half = bytes / 2;
+  const std::string length = "content-length: " + std::to_string(bytes) + "\r\n\r\n";
+  if (!socket.WriteAll(head + length + body.substr(0, half))) return false;
+  if (how == "cut") return false;
+  if (how.rfind("pause-", 0) == 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(how.substr(6))));
+  }
+  return socket.WriteAll(body.substr(half));
+}
+
+// The body "/bytes/<n>" answers: what a test compares a streamed body against.
+std::string TestApp::PatternBytes(size_t bytes) {
+  std::string body(bytes, ' ');
+  for (size_t i = 0; i < bytes; ++i) body[i] = static_cast<char>('a' + (i * 7 + i / 26) % 26);
+  return body;
 }
 
 void TestApp::ServeEcho(int fd) {

@@ -1,7 +1,10 @@
 // The applications behind the sidecars in the proxy tests: a tiny HTTP/1.1 server (keep-alive,
 // Content-Length bodies) and a TCP echo server, on 127.0.0.1 port 0, one thread per
 // connection. The HTTP app answers 200 with "<name> got <METHOD> <target> body=<body>";
-// "/status/<code>" answers that code instead; "/sleep/<ms>" answers after that long.
+// "/status/<code>" answers that code instead; "/sleep/<ms>" answers after that long;
+// "/bytes/<n>[/<status>][/cut|/pause-<ms>|/chunked]" answers n bytes of PatternBytes (cut:
+// the connection closes after half of them; pause: half, a pause, then the rest; chunked:
+// without Content-Length).
 #pragma once
 
 #include <atomic>
@@ -13,6 +16,8 @@
 #include <vector>
 
 namespace crossmesh::proxy::testing {
+
+class RawSocket;
 
 class TestApp {
  public:
@@ -30,11 +35,15 @@ class TestApp {
   size_t connections() const { return connections_.load(); }
   // The Host header of the last HTTP request (what a proxy's host rewrite sent on).
   std::string last_host() const;
+  // The body "/bytes/<n>" answers.
+  static std::string PatternBytes(size_t bytes);
 
  private:
   void AcceptLoop();
   void ServeHttp(int fd);
   void ServeEcho(int fd);
+  // False when the connection is to close (cut, or the write failed).
+  bool SendBytes(RawSocket& socket, const std::string& spec);
 
   const Kind kind_;
   const std::string name_;

@@ -1,0 +1,160 @@
+#include "harness/proxy/body_tail.h"
+
+#include <algorithm>
+#include <array>
+#include <boost/asio/this_coro.hpp>
+#include <cstring>
+
+#include "harness/proxy/watchdog.h"
+
+namespace crossmesh::proxy {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+// The most one write passes on: what has arrived by then is gathered into one write (a
+// write per read cost a send per TLS record; profiles of 64 KiB bodies showed it).
+constexpr size_t kPieceBytes = size_t{64} * 1024;
+
+}  // namespace
+
+// The request's deadline and the idle limit over one pass of the tail: either closes both
+// connections (a response cut short cannot be completed).
+class BodyTail::Watch {
+ public:
+  Watch(const asio::any_io_executor& executor, ByteStream& up, ByteStream* down,
+        SteadyClock::time_point deadline, std::chrono::milliseconds idle)
+      : deadline_(executor), quiet_(executor), idle_(idle) {
+    give_up_ = [&up, down] {
+      up.Close();
+      if (down != nullptr) down->Close();
+    };
+    if (deadline == SteadyClock::time_point::max()) return;
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
+    late_ = left.count() <= 0;
+    if (!late_) deadline_.Arm(left, give_up_);
+  }
+  ~Watch() {
+    deadline_.Disarm();
+    quiet_.Disarm();
+  }
+  Watch(const Watch&) = delete;
+  Watch& operator=(const Watch&) = delete;
+  Watch(Watch&&) = delete;
+  Watch& operator=(Watch&&) = delete;
+
+  bool late() const { return late_; }
+  // Before each wait for the upstream: the idle time counts from here.
+  void Waiting() {
+    if (idle_.count() > 0) quiet_.Arm(idle_, give_up_);
+  }
+
+ private:
+  Watchdog deadline_;
+  Watchdog quiet_;
+  std::chrono::milliseconds idle_;
+  std::function<void()> give_up_;
+  bool late_ = false;
+};
+
+BodyTail::BodyTail(UpstreamLink link, size_t bytes, SteadyClock::time_point deadline,
+                   std::chrono::milliseconds idle, Finished finished)
+    : link_(std::move(link)),
+      bytes_(bytes),
+      deadline_(deadline),
+      idle_(idle),
+      finished_(std::move(finished)) {}
+
+BodyTail::~BodyTail() { link_.Drop(); }
+
+asio::awaitable<bool> BodyTail::Relay(ByteStream& down, std::string_view head) {
+  if (used_ || !link_.stream) co_return false;
+  used_ = true;
+  ByteStream& up = *link_.stream;
+  bool ok = false;
+  {
+    Watch watch(co_await asio::this_coro::executor, up, &down, deadline_, idle_);
+    if (!watch.late()) ok = co_await Pass(up, down, head, watch);
+  }
+  if (!ok) down.Close();
+  co_return Finish(ok);
+}
+
+asio::awaitable<bool> BodyTail::ReadInto(std::string& body) {
+  if (used_ || !link_.stream) co_return false;
+  used_ = true;
+  ByteStream& up = *link_.stream;
+  const size_t start = body.size();
+  body.resize(start + bytes_);
+  size_t offset = start;
+  bool ok = false;
+  {
+    Watch watch(co_await asio::this_coro::executor, up, nullptr, deadline_, idle_);
+    ok = !watch.late();
+    while (ok && bytes_ > 0) {
+      watch.Waiting();
+      ErrorCode ec;
+      const size_t n = co_await up.ReadSome(asio::buffer(body.data() + offset, bytes_), ec);
+      ok = !ec;
+      offset += n;
+      bytes_ -= n;
+    }
+  }
+  if (!ok) body.resize(start);
+  co_return Finish(ok);
+}
+
+asio::awaitable<bool> BodyTail::Pass(ByteStream& up, ByteStream& down, std::string_view head,
+                                     Watch& watch) {
+  // Not value-initialised: only the bytes copied or read in are used.
+  std::array<char, kPieceBytes> piece;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+  size_t held = 0;                      // bytes in `piece` not written yet
+  ErrorCode ec;
+  if (head.size() <= piece.size()) {
+    std::memcpy(piece.data(), head.data(), head.size());
+    held = head.size();
+  } else {
+    co_await down.Write(asio::buffer(head), ec);
+    if (ec) co_return false;
+  }
+
+  while (bytes_ > 0 || held > 0) {
+    bool gather = true;
+    if (held == 0) {
+      watch.Waiting();
+      const size_t n =
+          co_await up.ReadSome(asio::buffer(piece.data(), std::min(bytes_, piece.size())), ec);
+      if (ec) co_return false;
+      held = n;
+      bytes_ -= n;
+      // A plain read that did not fill its room emptied the socket: asking again would cost
+      // a syscall that finds nothing. A TLS read returns one record, however many wait.
+      if (!up.is_tls() && held < piece.size()) gather = false;
+    }
+    // What has arrived meanwhile goes in the same write: the head waits for no byte.
+    while (gather && bytes_ > 0 && held < piece.size()) {
+      const size_t room = std::min(bytes_, piece.size() - held);
+      const size_t n = up.ReadReady(asio::buffer(piece.data() + held, room));
+      if (n == 0) break;
+      held += n;
+      bytes_ -= n;
+    }
+    co_await down.Write(asio::buffer(piece.data(), held), ec);
+    if (ec) co_return false;
+    held = 0;
+  }
+  co_return true;
+}
+
+bool BodyTail::Finish(bool ok) {
+  if (!ok) {
+    link_.Drop();
+    return false;
+  }
+  if (finished_) finished_(std::move(link_));
+  link_ = UpstreamLink{};
+  return true;
+}
+
+}  // namespace crossmesh::proxy

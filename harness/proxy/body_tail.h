@@ -1,0 +1,57 @@
+// BodyTail: the rest of a response body still on its upstream HTTP/1.1 connection, passed on
+// as it arrives instead of held whole (as Envoy and HAProxy forward buffers as they fill). The
+// downstream gets the head at once; a body never sits whole in the proxy's memory.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "harness/proxy/byte_stream.h"
+#include "harness/proxy/http_exchange.h"
+
+namespace crossmesh::proxy {
+
+class BodyTail {
+ public:
+  // Given the link once the whole body has crossed, to keep for the next request.
+  using Finished = std::function<void(UpstreamLink)>;
+
+  // `bytes` are still to come on `link`, by `deadline` (the request's timeout) and with no
+  // silence longer than `idle` (0: none).
+  BodyTail(UpstreamLink link, size_t bytes, std::chrono::steady_clock::time_point deadline,
+           std::chrono::milliseconds idle, Finished finished);
+  // A tail not read to its end closes its upstream connection: the rest is unwanted.
+  ~BodyTail();
+  BodyTail(const BodyTail&) = delete;
+  BodyTail& operator=(const BodyTail&) = delete;
+  BodyTail(BodyTail&&) = delete;
+  BodyTail& operator=(BodyTail&&) = delete;
+
+  size_t size() const { return bytes_; }
+
+  // Writes `head` (the response's head and the body read with it), then the rest of the body
+  // as it arrives, to `down`: what has arrived by each write goes in it. False when either
+  // side failed or the deadline passed: `down` is then closed, since its response cannot be
+  // completed.
+  asio::awaitable<bool> Relay(ByteStream& down, std::string_view head);
+  // Appends the rest to `body` (an answer kept in case a retry fails too). False on failure.
+  asio::awaitable<bool> ReadInto(std::string& body);
+
+ private:
+  class Watch;
+
+  asio::awaitable<bool> Pass(ByteStream& up, ByteStream& down, std::string_view head, Watch& watch);
+  // The link back to its pool after a whole body, or closed after a failure; returns `ok`.
+  bool Finish(bool ok);
+
+  UpstreamLink link_;
+  size_t bytes_;
+  std::chrono::steady_clock::time_point deadline_;
+  std::chrono::milliseconds idle_;
+  Finished finished_;
+  bool used_ = false;
+};
+
+}  // namespace crossmesh::proxy
