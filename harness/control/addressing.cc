@@ -47,6 +47,4 @@ Result<std::string> AddressBook::NodeAddress(std::string_view account_id, const 
 
 void AddressBook::Release(const std::string& node) { by_node_.erase(node); }
 
-Result<uint16_t> FreePort(const std::string& address) { return PickLoopbackPort(address); }
-
 }  // namespace crossmesh::control

@@ -31,8 +31,4 @@ class AddressBook {
   std::map<int, int> next_host_;  // per account index
 };
 
-// A port free on `address` now, for the app of a workload (PickLoopbackPort: below the
-// ephemeral range, so the sidecars' own connections cannot take it before the app binds it).
-Result<uint16_t> FreePort(const std::string& address);
-
 }  // namespace crossmesh::control

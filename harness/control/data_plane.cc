@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "emulator/appmesh/model/access.h"
+#include "emulator/core/loopback_port.h"
 #include "emulator/emulator.h"
 #include "harness/control/addressing.h"
 #include "harness/control/gateway_renderer.h"
@@ -171,7 +172,7 @@ Status DataPlane::Impl::ReserveApps(WorkloadState& w, const appmesh::Resource& r
   std::string app_host = workload.app_host.empty() ? w.info.node_address : workload.app_host;
   uint16_t app_port = workload.app_port;
   if (app_port == 0) {
-    auto free = FreePort(app_host);
+    auto free = PickLoopbackPort(app_host);
     if (!free.ok()) return free.status();
     app_port = *free;
   }

@@ -27,9 +27,6 @@ class UpstreamPool {
   // A link to `key` ready to use (an idle HTTP/1.1 one, or the shared HTTP/2 connection), or
   // an empty one (no stream, no h2) for the caller to connect.
   UpstreamLink Take(const std::string& key);
-  // `link` freshly connected as HTTP/2: shared from now on. When another request connected
-  // one first, that one is used and `link`'s connection closed unused.
-  UpstreamLink ShareHttp2(const std::string& key, UpstreamLink link);
   // Back after a request: kept when it is still open.
   void Give(const std::string& key, UpstreamLink link);
   // When `result`'s body is still on `link` (ExchangeResult::tail_bytes), moves the link into
@@ -52,6 +49,9 @@ class UpstreamPool {
 
  private:
   asio::awaitable<bool> BeginHttp2Connect(const std::string& key);
+  // `link` freshly connected as HTTP/2: shared from now on. When another request connected
+  // one first, that one is used and `link`'s connection closed unused.
+  UpstreamLink ShareHttp2(const std::string& key, UpstreamLink link);
 
   struct Shared {
     std::shared_ptr<H2Connection> connection;

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "emulator/core/loopback_port.h"
 #include "harness/yelb/leftovers.h"
 #include "harness/yelb/postgres_server.h"
 #include "harness/yelb/redis_server.h"
@@ -40,7 +41,7 @@ Result<Programs> FindPrograms(const std::vector<std::string>& search_path) {
 Status ResolvePort(Endpoint& endpoint) {
   CM_RETURN_IF_ERROR(RequireLoopback(endpoint.host));
   if (endpoint.port != 0) return Status::Ok();
-  auto port = PickFreePort(endpoint.host);
+  auto port = PickLoopbackPort(endpoint.host);
   if (!port.ok()) return port.status();
   endpoint.port = *port;
   return Status::Ok();

@@ -10,8 +10,6 @@
 #include <charconv>
 #include <cstring>
 
-#include "emulator/core/loopback_port.h"
-
 namespace crossmesh::yelb {
 
 namespace {
@@ -56,11 +54,6 @@ Result<Endpoint> ParseEndpoint(std::string_view text) {
   endpoint.port = static_cast<uint16_t>(port);
   CM_RETURN_IF_ERROR(RequireLoopback(endpoint.host));
   return endpoint;
-}
-
-Result<uint16_t> PickFreePort(const std::string& address) {
-  CM_RETURN_IF_ERROR(RequireLoopback(address));
-  return PickLoopbackPort(address);
 }
 
 }  // namespace crossmesh::yelb

@@ -24,8 +24,4 @@ Result<Endpoint> ParseEndpoint(std::string_view text);
 // Fails with InvalidConfiguration unless `address` is an IPv4 loopback address.
 Status RequireLoopback(const std::string& address);
 
-// A port that is free on `address` right now (bind port 0, read it back, close). Another process
-// can take it before the caller binds it; on these single-user test machines that is rare.
-Result<uint16_t> PickFreePort(const std::string& address);
-
 }  // namespace crossmesh::yelb

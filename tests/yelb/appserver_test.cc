@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "emulator/core/loopback_port.h"
 #include "harness/yelb/data_tier.h"
 #include "harness/yelb/yelb_appserver.h"
 #include "harness/yelb/yelb_store.h"
@@ -157,8 +158,8 @@ TEST_CASE("The appserver answers 500 with the reason when Redis or PostgreSQL is
   // Nothing listens on these ports. The app runs on the caller's io_context here.
   boost::asio::io_context ioc;
   AppserverOptions options;
-  options.redis = {"127.0.2.3", *PickFreePort("127.0.2.3")};
-  options.postgres = {"127.0.2.4", *PickFreePort("127.0.2.4")};
+  options.redis = {"127.0.2.3", *PickLoopbackPort("127.0.2.3")};
+  options.postgres = {"127.0.2.4", *PickLoopbackPort("127.0.2.4")};
   options.hostname = "down";
   YelbAppserver app(options, ioc);
   auto port = app.Start();

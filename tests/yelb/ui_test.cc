@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "emulator/core/loopback_port.h"
 #include "harness/yelb/data_tier.h"
 #include "harness/yelb/yelb_appserver.h"
 #include "harness/yelb/yelb_ui.h"
@@ -154,7 +155,7 @@ TEST_CASE(
 TEST_CASE("The UI answers 502 with a clear body when the appserver is down, 504 when it stalls") {
   // This UI runs on the caller's io_context.
   boost::asio::io_context ioc;
-  uint16_t nobody = *PickFreePort("127.0.2.2");
+  uint16_t nobody = *PickLoopbackPort("127.0.2.2");
   YelbUi down({.appserver = {"127.0.2.2", nobody}}, ioc);
   auto port = down.Start();
   REQUIRE(port.ok());
