@@ -61,17 +61,21 @@ class BodyTail::Watch {
 BodyTail::BodyTail(UpstreamLink link, size_t bytes, SteadyClock::time_point deadline,
                    std::chrono::milliseconds idle, Finished finished)
     : link_(std::move(link)),
+      source_(link_.stream.get()),
       bytes_(bytes),
       deadline_(deadline),
       idle_(idle),
       finished_(std::move(finished)) {}
 
+BodyTail::BodyTail(ByteStream& source, size_t bytes, std::chrono::milliseconds idle)
+    : source_(&source), bytes_(bytes), deadline_(SteadyClock::time_point::max()), idle_(idle) {}
+
 BodyTail::~BodyTail() { link_.Drop(); }
 
 asio::awaitable<bool> BodyTail::Relay(ByteStream& down, std::string_view head) {
-  if (used_ || !link_.stream) co_return false;
+  if (used_ || source_ == nullptr) co_return false;
   used_ = true;
-  ByteStream& up = *link_.stream;
+  ByteStream& up = *source_;
   bool ok = false;
   {
     Watch watch(co_await asio::this_coro::executor, up, &down, deadline_, idle_);
@@ -82,9 +86,9 @@ asio::awaitable<bool> BodyTail::Relay(ByteStream& down, std::string_view head) {
 }
 
 asio::awaitable<bool> BodyTail::ReadInto(std::string& body) {
-  if (used_ || !link_.stream) co_return false;
+  if (used_ || source_ == nullptr) co_return false;
   used_ = true;
-  ByteStream& up = *link_.stream;
+  ByteStream& up = *source_;
   const size_t start = body.size();
   body.resize(start + bytes_);
   size_t offset = start;

@@ -1,6 +1,7 @@
-// BodyTail: the rest of a response body still on its upstream HTTP/1.1 connection, passed on
-// as it arrives instead of held whole (as Envoy and HAProxy forward buffers as they fill). The
-// downstream gets the head at once; a body never sits whole in the proxy's memory.
+// BodyTail: the rest of a body still on its connection, passed on as it arrives instead of held
+// whole (as Envoy and HAProxy forward buffers as they fill): a response's on its upstream
+// HTTP/1.1 connection, or a large request's on the client's. The receiver gets the head at
+// once; the body never sits whole in the proxy's memory.
 #pragma once
 
 #include <chrono>
@@ -22,6 +23,9 @@ class BodyTail {
   // silence longer than `idle` (0: none).
   BodyTail(UpstreamLink link, size_t bytes, std::chrono::steady_clock::time_point deadline,
            std::chrono::milliseconds idle, Finished finished);
+  // A request body's rest on `source`, the client's connection (which outlives the tail),
+  // with no silence longer than `idle`.
+  BodyTail(ByteStream& source, size_t bytes, std::chrono::milliseconds idle);
   // A tail not read to its end closes its upstream connection: the rest is unwanted.
   ~BodyTail();
   BodyTail(const BodyTail&) = delete;
@@ -30,10 +34,12 @@ class BodyTail {
   BodyTail& operator=(BodyTail&&) = delete;
 
   size_t size() const { return bytes_; }
+  // True once the whole body has been passed on: its connection is ready for what follows.
+  bool done() const { return used_ && bytes_ == 0; }
 
-  // Writes `head` (the response's head and the body read with it), then the rest of the body
+  // Writes `head` (the message's head and the body read with it), then the rest of the body
   // as it arrives, to `down`: what has arrived by each write goes in it. False when either
-  // side failed or the deadline passed: `down` is then closed, since its response cannot be
+  // side failed or the deadline passed: `down` is then closed, since its message cannot be
   // completed.
   asio::awaitable<bool> Relay(ByteStream& down, std::string_view head);
   // Appends the rest to `body` (an answer kept in case a retry fails too). False on failure.
@@ -47,6 +53,7 @@ class BodyTail {
   bool Finish(bool ok);
 
   UpstreamLink link_;
+  ByteStream* source_;  // link_'s stream, or the client's connection
   size_t bytes_;
   std::chrono::steady_clock::time_point deadline_;
   std::chrono::milliseconds idle_;

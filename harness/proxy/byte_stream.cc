@@ -46,6 +46,14 @@ size_t PlainStream::ReadReady(asio::mutable_buffer buffer) {
   }
 }
 
+bool PlainStream::InputWaiting() { return SocketInputWaiting(socket_); }
+
+bool SocketInputWaiting(tcp::socket& socket) {
+  ErrorCode ec;
+  const size_t waiting = socket.available(ec);
+  return ec || waiting > 0;
+}
+
 asio::awaitable<void> PlainStream::Write(asio::const_buffer buffer, ErrorCode& ec) {
   co_await asio::async_write(socket_, buffer, asio::redirect_error(asio::use_awaitable, ec));
 }

@@ -33,6 +33,9 @@ class ByteStream {
   // stream ended or failed (the next ReadSome reports that). Lets a relay gather what has
   // arrived into one write.
   virtual size_t ReadReady(asio::mutable_buffer /*buffer*/) { return 0; }
+  // True when bytes wait to be read (or the socket failed): on an idle upstream connection,
+  // bytes no request asked for.
+  virtual bool InputWaiting() { return false; }
   // Writes all of `buffer`.
   virtual asio::awaitable<void> Write(asio::const_buffer buffer, ErrorCode& ec) = 0;
   // Half-close: the peer reads end of stream. TLS streams send no close_notify here (waiting
@@ -53,6 +56,7 @@ class PlainStream final : public ByteStream {
 
   asio::awaitable<size_t> ReadSome(asio::mutable_buffer buffer, ErrorCode& ec) override;
   size_t ReadReady(asio::mutable_buffer buffer) override;
+  bool InputWaiting() override;
   asio::awaitable<void> Write(asio::const_buffer buffer, ErrorCode& ec) override;
   void ShutdownSend() override;
   void Close() override;
@@ -62,6 +66,9 @@ class PlainStream final : public ByteStream {
  private:
   tcp::socket socket_;
 };
+
+// True when `socket` has bytes to read, or cannot tell (an error).
+bool SocketInputWaiting(tcp::socket& socket);
 
 // True for errors that only mean the peer is gone: end of stream, reset, broken pipe, TLS
 // truncation (no close_notify), or our own Close().

@@ -24,6 +24,7 @@ class CountingStream final : public ByteStream {
     rx_.Inc(n);
     return n;
   }
+  bool InputWaiting() override { return inner_->InputWaiting(); }
   asio::awaitable<void> Write(asio::const_buffer buffer, ErrorCode& ec) override {
     co_await inner_->Write(buffer, ec);
     if (!ec) tx_.Inc(buffer.size());

@@ -4,6 +4,7 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <limits>
 
 namespace crossmesh::proxy {
 namespace {
@@ -23,7 +24,9 @@ struct AppendingBody {
     reader(http::header<isRequest, Fields>& /*header*/, value_type& body) : body_(body) {}
 
     void init(const boost::optional<std::uint64_t>& length, ErrorCode& ec) {
-      if (length) body_.reserve(static_cast<size_t>(*length));
+      // No more than a read's worth up front: the length is the peer's claim, checked against
+      // the body limit only after this (a false 1 TB made this reserve fail).
+      if (length) body_.reserve(static_cast<size_t>(std::min<std::uint64_t>(*length, kReadChunk)));
       ec = {};
     }
 
@@ -94,14 +97,15 @@ bool ExpectsContinue(const Message& message) {
 
 // `answer_continue` (requests): a client that sent "Expect: 100-continue" is told to go on
 // before its body is read, as Envoy does by default, instead of making it wait for a timeout
-// (curl waits a second). `tail_bytes` (responses): when set, a Content-Length body with at
-// least kDirectBodyBytes still to come is left on the stream and its length put there.
-// `body_limit`: the most body bytes read whole (a tail is not held, so not limited); checked
-// here, since Beast's response parser lets a Content-Length over its limit through.
+// (curl waits a second). `tail_bytes`: when set, a Content-Length body over `trail_above`
+// bytes with at least kDirectBodyBytes still to come (any amount, when `trail_above` is not
+// 0) is left on the stream and its length put there. `body_limit`: the most body bytes read
+// whole (a tail is not held, so not limited); checked here, since Beast's response parser
+// lets a Content-Length over its limit through.
 template <class Parser>
 asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, Parser& parser,
                                       bool answer_continue, size_t* tail_bytes,
-                                      uint64_t body_limit) {
+                                      uint64_t trail_above, uint64_t body_limit) {
   // Not value-initialised: zeroing 16 KiB per message showed up in profiles; only the bytes
   // a read returns are used.
   std::array<char, kReadChunk> chunk;  // NOLINT(cppcoreguidelines-pro-type-member-init)
@@ -109,7 +113,7 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
   for (;;) {
     if (parser.is_header_done()) {
       const boost::optional<std::uint64_t> length = parser.content_length();
-      const bool may_trail = tail_bytes != nullptr && length.has_value();
+      const bool may_trail = tail_bytes != nullptr && length && *length > trail_above;
       const uint64_t whole = length ? *length : parser.get().body().size();
       if (!may_trail && whole > body_limit) {
         co_return Failed(HttpReadStatus::kBodyTooLarge, http::error::body_limit);
@@ -134,8 +138,10 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
       }
     }
     if (pending.empty() && parser.is_header_done()) {
+      const boost::optional<std::uint64_t> length = parser.content_length();
       const boost::optional<std::uint64_t> left = parser.content_length_remaining();
-      if (left && *left >= kDirectBodyBytes && tail_bytes != nullptr) {
+      const bool may_trail = tail_bytes != nullptr && length && *length > trail_above;
+      if (may_trail && left && *left > 0 && (*left >= kDirectBodyBytes || trail_above > 0)) {
         *tail_bytes = static_cast<size_t>(*left);
         co_return Done();
       }
@@ -185,13 +191,18 @@ std::vector<HttpHeader> HeadersOf(const Fields& fields) {
 
 }  // namespace
 
-asio::awaitable<HttpReadResult> HttpReader::ReadRequest(ByteStream& stream, HttpRequest& request) {
+asio::awaitable<HttpReadResult> HttpReader::ReadRequest(ByteStream& stream, HttpRequest& request,
+                                                        size_t* tail_bytes) {
+  if (tail_bytes != nullptr) *tail_bytes = 0;
   http::request_parser<AppendingBody> parser;
   parser.eager(true);
   parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
-  parser.body_limit(limits_.max_body_bytes);
-  HttpReadResult result = co_await Parse(stream, pending_, parser, /*answer_continue=*/true,
-                                         nullptr, limits_.max_body_bytes);
+  // Parse applies the limit to what it reads whole. Not boost::none: Beast 1.74 compares a
+  // request's Content-Length with an empty optional and refuses every body.
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+  HttpReadResult result =
+      co_await Parse(stream, pending_, parser, /*answer_continue=*/true, tail_bytes,
+                     limits_.max_body_bytes, limits_.max_body_bytes);
   if (!result.ok()) co_return result;
 
   auto& message = parser.get();
@@ -209,14 +220,29 @@ asio::awaitable<HttpReadResult> HttpReader::ReadRequest(ByteStream& stream, Http
 asio::awaitable<HttpReadResult> HttpReader::ReadResponse(ByteStream& stream, bool head_request,
                                                          HttpResponse& response,
                                                          size_t* tail_bytes) {
+  // Interim answers (100 Continue, 103 Early Hints) are dropped, as Envoy does for a client
+  // that did not ask for them: the final response follows on the same connection.
+  for (;;) {
+    HttpReadResult result = co_await ReadOneResponse(stream, head_request, response, tail_bytes);
+    if (!result.ok() || response.status < 100 || response.status >= 200 || response.status == 101) {
+      co_return result;
+    }
+  }
+}
+
+asio::awaitable<HttpReadResult> HttpReader::ReadOneResponse(ByteStream& stream, bool head_request,
+                                                            HttpResponse& response,
+                                                            size_t* tail_bytes) {
   if (tail_bytes != nullptr) *tail_bytes = 0;
   http::response_parser<AppendingBody> parser;
   parser.eager(true);
   parser.skip(head_request);
   parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
-  parser.body_limit(boost::none);  // Parse applies the limit to what it reads whole
+  // Parse applies the limit to what it reads whole. Not boost::none: Beast 1.74 compares a
+  // request's Content-Length with an empty optional and refuses every body.
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   HttpReadResult result = co_await Parse(stream, pending_, parser, /*answer_continue=*/false,
-                                         tail_bytes, limits_.max_body_bytes);
+                                         tail_bytes, 0, limits_.max_body_bytes);
   if (!result.ok()) co_return result;
 
   auto& message = parser.get();

@@ -30,7 +30,11 @@ class HttpReader {
  public:
   explicit HttpReader(const HttpLimits& limits) : limits_(limits) {}
 
-  asio::awaitable<HttpReadResult> ReadRequest(ByteStream& stream, HttpRequest& request);
+  // `tail_bytes`: when set, a Content-Length body over http.max_body_bytes is left on the
+  // stream once the head (and what came with it) is read, instead of refused with 413, and
+  // its remaining length put there (a BodyTail relays it); otherwise 0 is left there.
+  asio::awaitable<HttpReadResult> ReadRequest(ByteStream& stream, HttpRequest& request,
+                                              size_t* tail_bytes = nullptr);
   // `head_request`: the response to a HEAD has no body whatever its headers say.
   // `tail_bytes`: when set, a large Content-Length body is left on the stream once its head
   // (and what came with it) is read, and its remaining length put there (BodyTail reads it);
@@ -44,6 +48,9 @@ class HttpReader {
   bool has_pending() const { return !pending_.empty(); }
 
  private:
+  asio::awaitable<HttpReadResult> ReadOneResponse(ByteStream& stream, bool head_request,
+                                                  HttpResponse& response, size_t* tail_bytes);
+
   HttpLimits limits_;
   std::string pending_;
 };

@@ -3,6 +3,7 @@
 #include <array>
 #include <boost/asio/this_coro.hpp>
 
+#include "harness/proxy/body_tail.h"
 #include "harness/proxy/grpc_reply.h"
 #include "harness/proxy/http_downstream.h"
 #include "harness/proxy/proxy_core.h"
@@ -54,8 +55,12 @@ asio::awaitable<void> ServeHttp1(ProxyCore& core, ByteStream& down, std::string 
     const bool keep_alive = request.keep_alive;
     const bool head = request.method == "HEAD";
     HttpResponse response = co_await AnswerCounted(handler, stats, request);
-    response.keep_alive = keep_alive && !core.stopping();
-    if (!co_await SendResponse(down, response, head)) break;
+    // A body left unread (no route, refused) desynchronises the connection: answer, then end it.
+    const bool unread = request.tail && !request.tail->done();
+    response.keep_alive = keep_alive && !core.stopping() && !unread;
+    const bool open = co_await SendResponse(down, response, head);
+    if (unread) co_await LingeringClose(down);
+    if (!open) break;
   }
 }
 

@@ -31,6 +31,8 @@ constexpr size_t kLingerBytes = size_t{1} << 20;
 // The largest TLS record's payload (RFC 8446 5.1).
 constexpr size_t kFirstWriteBytes = size_t{16} * 1024;
 
+}  // namespace
+
 // The rest of a refused request may still be arriving. Closing with it unread makes the
 // kernel send a reset, which can reach the client before it has read (or finished writing
 // past) the error reply; so half-close, then discard input until the client closes, for a
@@ -49,15 +51,17 @@ asio::awaitable<void> LingeringClose(ByteStream& down) {
   linger.Disarm();
 }
 
-}  // namespace
-
 asio::awaitable<bool> NextRequest(ByteStream& down, HttpReader& reader, HttpStats& stats,
                                   std::chrono::milliseconds idle_timeout, HttpRequest& request) {
   Watchdog idle(co_await asio::this_coro::executor);
   idle.Arm(idle_timeout, [&down] { down.Close(); });
-  HttpReadResult result = co_await reader.ReadRequest(down, request);
+  size_t tail_bytes = 0;
+  HttpReadResult result = co_await reader.ReadRequest(down, request, &tail_bytes);
   idle.Disarm();
-  if (result.ok()) co_return true;
+  if (result.ok()) {
+    if (tail_bytes > 0) request.tail = std::make_shared<BodyTail>(down, tail_bytes, idle_timeout);
+    co_return true;
+  }
 
   const unsigned status = ErrorStatus(result.status);
   if (status == 0) co_return false;
@@ -77,7 +81,7 @@ asio::awaitable<bool> SendResponse(ByteStream& down, const HttpResponse& respons
                                    bool head_request) {
   size_t body_bytes = 0;
   std::string wire = SerializeResponseHead(response, head_request, body_bytes);
-  if (response.tail && body_bytes > 0) {
+  if (response.tail && !head_request) {
     // The head leaves with the first of the body still arriving (BodyTail::Relay).
     wire.append(response.body);
     const bool relayed = co_await response.tail->Relay(down, wire);

@@ -14,9 +14,15 @@
 namespace crossmesh::proxy {
 
 // False when the connection is over: the peer closed, went idle, or sent something that was
-// answered with an error and the connection closed.
+// answered with an error and the connection closed. A Content-Length body over
+// http.max_body_bytes is left on `down` as the request's tail (BodyTail), with `idle_timeout`
+// as the longest pause allowed in it.
 asio::awaitable<bool> NextRequest(ByteStream& down, HttpReader& reader, HttpStats& stats,
                                   std::chrono::milliseconds idle_timeout, HttpRequest& request);
+
+// Half-closes `down`, then discards what the client still sends (briefly, boundedly) before
+// closing: an answer sent before the client's request was read whole then reaches it.
+asio::awaitable<void> LingeringClose(ByteStream& down);
 
 // Writes `response`, its tail (BodyTail) as it arrives; false when the connection is over
 // (a write or the tail failed, or not keep-alive).

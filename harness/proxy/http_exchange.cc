@@ -62,6 +62,15 @@ asio::awaitable<ExchangeResult> Exchange(ByteStream& upstream, HttpReader& reade
                                          std::chrono::milliseconds idle) {
   auto executor = co_await asio::this_coro::executor;
   ExchangeResult result;
+  ErrorCode ec;
+  const std::string wire = SerializeRequest(request);
+  if (request.tail) {
+    // The rest of the body comes as the client sends it: the timeout counts from its end, as
+    // Envoy's route timeout counts from the end of the request.
+    const bool sent = co_await request.tail->Relay(upstream, wire);
+    if (!sent) ec = asio::error::connection_aborted;
+  }
+
   result.deadline = timeout.count() > 0 ? std::chrono::steady_clock::now() + timeout
                                         : std::chrono::steady_clock::time_point::max();
   Watchdog deadline(executor);
@@ -70,9 +79,7 @@ asio::awaitable<ExchangeResult> Exchange(ByteStream& upstream, HttpReader& reade
   ActivityStream watched(upstream, quiet, idle);
   CancelHook hook(request, [&upstream] { upstream.Close(); });
 
-  ErrorCode ec;
-  const std::string wire = SerializeRequest(request);
-  co_await upstream.Write(asio::buffer(wire), ec);
+  if (!request.tail) co_await upstream.Write(asio::buffer(wire), ec);
   HttpReadResult read;
   if (!ec) {
     ByteStream& from = idle.count() > 0 ? static_cast<ByteStream&>(watched) : upstream;

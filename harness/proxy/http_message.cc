@@ -82,6 +82,8 @@ void HttpResponse::SetHeader(std::string_view name, std::string value) {
   Set(headers, name, std::move(value));
 }
 
+size_t HttpRequest::BodyBytes() const { return body.size() + (tail ? tail->size() : 0); }
+
 size_t HttpResponse::BodyBytes() const { return body.size() + (tail ? tail->size() : 0); }
 
 HttpResponse LocalReply(unsigned status, std::string body) {
@@ -99,9 +101,9 @@ std::string SerializeRequest(const HttpRequest& request) {
   out.reserve(256 + request.body.size());
   out += fmt::format("{} {} HTTP/1.{}\r\n", request.method, request.target, request.version % 10);
   AppendHeaders(out, request.headers);
-  const bool needs_length = !request.body.empty() || request.method == "POST" ||
+  const bool needs_length = request.BodyBytes() > 0 || request.method == "POST" ||
                             request.method == "PUT" || request.method == "PATCH";
-  if (needs_length) out += fmt::format("content-length: {}\r\n", request.body.size());
+  if (needs_length) out += fmt::format("content-length: {}\r\n", request.BodyBytes());
   if (!request.keep_alive) out += "connection: close\r\n";
   out += "\r\n";
   out += request.body;
@@ -117,7 +119,11 @@ std::string SerializeResponseHead(const HttpResponse& response, bool head_reques
   out += fmt::format("HTTP/1.1 {} {}\r\n", response.status, reason);
   AppendHeaders(out, response.headers);
   if (!BodyForbidden(response.status)) {
-    out += fmt::format("content-length: {}\r\n", response.BodyBytes());
+    // An answer to HEAD carries no body but tells the length a GET would get, as it came.
+    const std::string_view told = response.Header("content-length");
+    const bool as_told = head_request && response.BodyBytes() == 0 && !told.empty();
+    out += fmt::format("content-length: {}\r\n",
+                       as_told ? std::string(told) : std::to_string(response.BodyBytes()));
   }
   if (!response.keep_alive) out += "connection: close\r\n";
   out += "\r\n";

@@ -43,8 +43,13 @@ struct HttpRequest {
   // The downstream takes a response body as it arrives (HTTP/1.1): a large Content-Length
   // body may then come back as a `tail` still on the upstream connection.
   bool relay_response_body = false;
+  // The rest of a body over http.max_body_bytes, still on the client's connection (BodyTail):
+  // sent on as it arrives, to an HTTP/1.1 upstream, on one attempt only.
+  std::shared_ptr<BodyTail> tail;
 
   bool cancelled() const { return cancel && cancel->cancelled; }
+  // The body's whole length: what `body` holds and what its tail will bring.
+  size_t BodyBytes() const;
   // The first value of `name` (ASCII case-insensitive), or "" when absent.
   std::string_view Header(std::string_view name) const;
   bool HasHeader(std::string_view name) const;

@@ -82,12 +82,15 @@ HttpResponse FinalFailure(const RouterContext& context, ClusterState& cluster,
 
 // One request across its attempts: what the retry policy allows and what happened so far.
 struct Attempts {
-  Attempts(const Route& route)  // NOLINT(google-explicit-constructor): internal helper
+  // `replayable`: the request's body is held whole, so it can be sent again; a body streamed
+  // from the client (a tail) gets one attempt.
+  Attempts(const Route& route, bool replayable)
       : retry(route.retry),
         idle(route.idle_timeout),
-        total(1 + (route.retry ? route.retry->max_retries : 0)),
+        total(replayable ? 1 + (route.retry ? route.retry->max_retries : 0) : 1),
         deadline(route.timeout.count() > 0 ? SteadyClock::now() + route.timeout
-                                           : SteadyClock::time_point::max()) {}
+                                           : SteadyClock::time_point::max()),
+        stale_retry_used(!replayable) {}
 
   bool MayRetryFailure() const { return retry && RetriableReset(*retry); }
   bool MayRetryStatus(uint32_t attempt, const HttpResponse& response) const {
@@ -107,7 +110,7 @@ struct Attempts {
   TransportFailure failure;
   bool timed_out = false;
   bool went_quiet = false;  // the upstream stayed silent for the route's idle timeout
-  bool stale_retry_used = false;
+  bool stale_retry_used;
   std::optional<HttpResponse> retried_response;  // a retriable answer, kept in case it is last
 };
 
@@ -177,14 +180,15 @@ asio::awaitable<Verdict> Attempt(const RouterContext& context, ClusterState& clu
 asio::awaitable<HttpResponse> SendWithRetries(const RouterContext& context, ClusterState& cluster,
                                               const Route& route, UpstreamPool& pool,
                                               const HttpRequest& request) {
-  Attempts state(route);
+  Attempts state(route, !request.tail);
   const std::string& key = cluster.config.name;
   for (uint32_t attempt = 0; attempt < state.total; ++attempt) {
     if (request.cancelled()) co_return LocalReply(503, "the client reset the request");
     if (attempt > 0) cluster.upstream.rq_retry.Inc();
     if (SteadyClock::now() >= state.deadline) break;
     HttpResponse response;
-    UpstreamLink link = pool.Take(key);
+    // A streamed body cannot be sent again: no kept-alive connection, which may turn out closed.
+    UpstreamLink link = request.tail ? UpstreamLink{} : pool.Take(key);
     const Verdict verdict =
         co_await Attempt(context, cluster, pool, link, request, attempt, state, response);
     pool.Give(key, std::move(link));

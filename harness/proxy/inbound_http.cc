@@ -65,7 +65,8 @@ asio::awaitable<HttpResponse> ForwardToApp(const InboundContext& context, Upstre
   const ErrorStyle style = context.snapshot->config.error_style;
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (request.cancelled()) co_return LocalReply(503, "the client reset the request");
-    UpstreamLink app = pool.Take(kAppKey);
+    // A streamed body cannot be sent again: no kept-alive connection, which may turn out closed.
+    UpstreamLink app = request.tail ? UpstreamLink{} : pool.Take(kAppKey);
     if (!app.connected()) {
       TransportFailure failure = co_await ConnectApp(context, pool, app);
       if (failure.failed()) co_return LocalReply(503, UpstreamFailureBody(failure, style, false));

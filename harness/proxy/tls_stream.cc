@@ -171,6 +171,11 @@ asio::awaitable<size_t> TlsStream::ReadSome(asio::mutable_buffer buffer, ErrorCo
   co_return n > 0 ? static_cast<size_t>(n) : 0;
 }
 
+bool TlsStream::InputWaiting() {
+  return SSL_pending(ssl()) > 0 || impl_->transport.has_input() ||
+         SocketInputWaiting(impl_->transport.socket());
+}
+
 // The largest TLS record's payload (RFC 8446 5.1).
 constexpr size_t kRecordBytes = size_t{16} * 1024;
 // The most one send of a large write carries.

@@ -47,6 +47,7 @@ class TlsTransport {
   // sends what is queued now, unless a flush is running already, which will send it.
   asio::awaitable<void> Flush(ErrorCode& ec, bool drain = true);
   bool has_output() const { return !queue_.empty(); }
+  bool has_input() const { return input_begin_ < input_end_; }
 
   // While corked (during a handshake), records wait in the queue so that a whole flight leaves
   // in one send instead of one per record.

@@ -1,5 +1,6 @@
 #include "harness/proxy/upstream_pool.h"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -29,11 +30,16 @@ UpstreamLink UpstreamPool::Take(const std::string& key) {
     http2_.erase(shared);
   }
   auto idle = idle_.find(key);
-  if (idle != idle_.end() && !idle->second.empty()) {
+  while (idle != idle_.end() && !idle->second.empty()) {
     link = std::move(idle->second.back());
     idle->second.pop_back();
+    // Bytes on an idle HTTP/1.1 connection answer no request (an upstream that sent more than
+    // its Content-Length): read as the next answer, they would shift every answer after it.
+    if (!link.reader->has_pending() && !link.stream->InputWaiting()) return link;
+    spdlog::debug("upstream {}: an idle connection had unrequested bytes; closed", key);
+    link.Drop();
   }
-  return link;
+  return UpstreamLink{};
 }
 
 asio::awaitable<bool> UpstreamPool::BeginHttp2Connect(const std::string& key) {
@@ -122,6 +128,12 @@ void UpstreamPool::HoldForTail(const std::string& key, UpstreamLink& link, Excha
 asio::awaitable<ExchangeResult> ExchangeOn(UpstreamLink& link, const HttpRequest& request,
                                            std::chrono::milliseconds timeout,
                                            std::chrono::milliseconds idle) {
+  if (link.h2 && request.tail) {
+    // HTTP/2 upstreams take whole bodies only, and this one is over http.max_body_bytes.
+    ExchangeResult refused;
+    refused.response = LocalReply(413, "Payload Too Large");
+    co_return refused;
+  }
   if (link.h2) co_return co_await link.h2->Exchange(request, timeout, idle);
   co_return co_await Exchange(*link.stream, *link.reader, request, timeout, idle);
 }

@@ -1,7 +1,9 @@
-// Response bodies passed on as they arrive (BodyTail): a body is never held whole on the way
+// Bodies passed on as they arrive (BodyTail). A response body is never held whole on the way
 // to an HTTP/1.1 client, so it is not bound by http.max_body_bytes; one that breaks off or
-// stalls ends the client's connection, since its head is already sent.
+// stalls ends the client's connection, since its head is already sent. A request body over
+// the limit streams to an HTTP/1.1 upstream instead of being refused, on one attempt.
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "tests/proxy/mesh_fixture.h"
 
@@ -149,6 +151,162 @@ TEST_CASE("A chunked response, which cannot be streamed, is held to the body lim
   REQUIRE(over.has_value());
   CHECK(over->status == 503);
   CHECK(Contains(over->body, "max_body_bytes"));
+}
+
+TEST_CASE("A response whose head arrives before any of its body is passed on, small or large") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+
+  for (size_t bytes : {size_t{5}, size_t{300000}}) {
+    INFO(bytes);
+    std::optional<RawHttpMessage> reply = hop.Get("/bytes/" + std::to_string(bytes) + "/split");
+    REQUIRE(reply.has_value());
+    CHECK(reply->status == 200);
+    CHECK(reply->body == TestApp::PatternBytes(bytes));
+  }
+  CHECK(hop.client().StatValue("cluster." + hop.cluster() + ".upstream_rq_5xx") == 0);
+}
+
+TEST_CASE("Bytes an upstream sends past its Content-Length never answer the next request") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+
+  for (const std::string target : {"/bytes/100/extra", "/bytes/100000/extra"}) {
+    INFO(target);
+    REQUIRE(socket->WriteAll(BuildRequest("GET", target, "", kService, true)));
+    REQUIRE(socket->ReadMessage(true).has_value());
+    std::this_thread::sleep_for(milliseconds(100));  // the stray bytes reach the proxies
+
+    REQUIRE(socket->WriteAll(BuildRequest("GET", "/second", "", kService, true)));
+    std::optional<RawHttpMessage> second = socket->ReadMessage(true);
+    REQUIRE(second.has_value());
+    CHECK(second->body == "yelb-appserver got GET /second body=");
+  }
+}
+
+TEST_CASE("An interim 100 Continue from the app is dropped and the final answer passed on") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+
+  REQUIRE(socket->WriteAll(BuildRequest("GET", "/bytes/50000/interim", "", kService, true)));
+  std::optional<RawHttpMessage> reply = socket->ReadMessage(true);
+  REQUIRE(socket->WriteAll(BuildRequest("GET", "/next", "", kService, true)));
+  std::optional<RawHttpMessage> next = socket->ReadMessage(true);
+
+  REQUIRE(reply.has_value());
+  CHECK(reply->status == 200);
+  CHECK(reply->body == TestApp::PatternBytes(50000));
+  REQUIRE(next.has_value());
+  CHECK(next->body == "yelb-appserver got GET /next body=");
+}
+
+TEST_CASE("A false terabyte Content-Length is streamed without reserving memory for it") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+
+  REQUIRE(socket->WriteAll(BuildRequest("GET", "/bytes/5/lie-1000000000000", "", kService, true)));
+  bool closed = false;
+  const std::string got = ReadUntilClosed(*socket, closed);
+
+  CHECK(closed);  // the app closed after 5 bytes
+  CHECK(got.starts_with("HTTP/1.1 200"));
+  CHECK(Contains(got, "content-length: 1000000000000"));
+  CHECK(hop.Get("/")->status == 200);
+}
+
+TEST_CASE("A HEAD answer keeps the length the app told") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+
+  REQUIRE(socket->WriteAll(BuildRequest("HEAD", "/bytes/300000", "", kService, true)));
+  bool closed = false;
+  const std::string got = socket->ReadUntilClosed(milliseconds(500), closed);
+
+  CHECK_FALSE(closed);
+  CHECK(got.starts_with("HTTP/1.1 200"));
+  CHECK(Contains(got, "content-length: 300000\r\n"));
+  CHECK(got.ends_with("\r\n\r\n"));  // no body
+}
+
+std::string LargeBody(size_t bytes) {
+  std::string body;
+  for (int i = 0; body.size() < bytes; ++i) body += std::to_string(i) + ",";
+  return body;
+}
+
+TEST_CASE("A request body over the body limit streams to the app intact") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  const std::string body = LargeBody(1024 * 1024);
+
+  std::optional<RawHttpMessage> reply = hop.Get("/upload", body);
+
+  REQUIRE(reply.has_value());
+  CHECK(reply->status == 200);
+  CHECK(reply->body == "yelb-appserver got POST /upload body=" + body);
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_too_large") == 0);
+}
+
+TEST_CASE("A streamed request body is sent once: retries need a body held whole") {
+  Mesh mesh;
+  HopOptions options = SmallBodyLimit();
+  options.retry = RetryPolicy{2, milliseconds(2000), {HttpRetryEvent::kGatewayError}, false};
+  Hop hop(mesh.runtime, mesh.pki, options);
+
+  std::optional<RawHttpMessage> streamed = hop.Get("/status/503", LargeBody(200 * 1024));
+  REQUIRE(streamed.has_value());
+  CHECK(streamed->status == 503);
+  CHECK(hop.app().requests() == 1);
+
+  std::optional<RawHttpMessage> held = hop.Get("/status/503", LargeBody(1024));
+  REQUIRE(held.has_value());
+  CHECK(held->status == 503);
+  CHECK(hop.app().requests() == 4);  // within the limit: the first try and two retries
+}
+
+TEST_CASE("A request body that stops arriving closes the connection after the idle time") {
+  Mesh mesh;
+  HopOptions options = SmallBodyLimit();
+  options.http_idle_timeout = milliseconds(500);
+  Hop hop(mesh.runtime, mesh.pki, options);
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+
+  const std::string head = std::string("POST /upload HTTP/1.1\r\nHost: ") + kService +
+                           "\r\nContent-Length: 200000\r\n\r\n";
+  REQUIRE(socket->WriteAll(head + std::string(100000, 'x')));
+  bool closed = false;
+  const auto start = std::chrono::steady_clock::now();
+  ReadUntilClosed(*socket, closed);
+
+  CHECK(closed);
+  CHECK(std::chrono::steady_clock::now() - start < milliseconds(4000));
+  std::optional<RawHttpMessage> next = hop.Get("/");
+  REQUIRE(next.has_value());
+  CHECK(next->status == 200);
+}
+
+TEST_CASE("A request body over the limit for an HTTP/2 upstream gets 413 and a closed connection") {
+  Mesh mesh;
+  HopOptions options = SmallBodyLimit();
+  options.protocol = Protocol::kHttp2;
+  Hop hop(mesh.runtime, mesh.pki, options);
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+
+  REQUIRE(socket->WriteAll(BuildRequest("POST", "/upload", LargeBody(200 * 1024), kService, true)));
+  std::optional<RawHttpMessage> reply = socket->ReadMessage(true);
+  REQUIRE(reply.has_value());
+  CHECK(reply->status == 413);
+  CHECK(reply->Header("connection") == "close");
 }
 
 }  // namespace

@@ -92,7 +92,7 @@ void TestApp::ServeHttp(int fd) {
       std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(request->target.substr(7))));
     }
     if (request->target.rfind("/bytes/", 0) == 0) {
-      if (!SendBytes(socket, request->target.substr(7))) return;
+      if (!SendBytes(socket, request->method, request->target.substr(7))) return;
       continue;
     }
     std::string body =
@@ -105,10 +105,12 @@ void TestApp::ServeHttp(int fd) {
   }
 }
 
-// "<n>[/<status>][/cut|/pause-<ms>|/chunked]": n bytes of a repeating pattern under
-// Content-Length n; "cut" closes after half of them, "pause-<ms>" waits that long after half
-// of them, "chunked" sends them as one chunk with no Content-Length.
-bool TestApp::SendBytes(RawSocket& socket, const std::string& spec) {
+// "<n>[/<status>][/<how>]": n bytes of a repeating pattern under Content-Length n (the head
+// only for HEAD). How: "cut" closes after half of them; "pause-<ms>" waits that long after
+// half of them; "chunked" sends them as one chunk with no Content-Length; "split" sends the
+// head alone first; "extra" sends a stray response after them; "interim" sends 100 Continue
+// first; "lie-<length>" announces that length, sends the n bytes and closes.
+bool TestApp::SendBytes(RawSocket& socket, const std::string& method, const std::string& spec) {
   std::vector<std::string> parts;
   for (size_t start = 0; start <= spec.size();) {
     const size_t slash = std::min(spec.find('/', start), spec.size());
@@ -120,19 +122,33 @@ bool TestApp::SendBytes(RawSocket& socket, const std::string& spec) {
   const std::string how = std::isdigit(parts.back()[0]) ? "" : parts.back();
   const std::string body = PatternBytes(bytes);
 
-  const std::string head = "HTTP/1.1 " + std::to_string(status) + " X\r\nx-app: " + name_ + "\r\n";
+  std::string head = "HTTP/1.1 " + std::to_string(status) + " X\r\nx-app: " + name_ + "\r\n";
+  if (how == "interim") head = "HTTP/1.1 100 Continue\r\n\r\n" + head;
   if (how == "chunked") {
     return socket.WriteAll(head + "transfer-encoding: chunked\r\n\r\n" +
                            fmt::format("{:x}\r\n", bytes) + body + "\r\n0\r\n\r\n");
   }
+  const bool lie = how.rfind("lie-", 0) == 0;
+  head += "content-length: " + (lie ? how.substr(4) : std::to_string(bytes)) + "\r\n\r\n";
+  if (method == "HEAD") return socket.WriteAll(head);
+  if (lie) {
+    socket.WriteAll(head + body);
+    return false;  // and close
+  }
+  if (how == "split") {
+    if (!socket.WriteAll(head)) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return socket.WriteAll(body);
+  }
   const size_t half = bytes / 2;
-  const std::string length = "content-length: " + std::to_string(bytes) + "\r\n\r\n";
-  if (!socket.WriteAll(head + length + body.substr(0, half))) return false;
+  if (!socket.WriteAll(head + body.substr(0, half))) return false;
   if (how == "cut") return false;
   if (how.rfind("pause-", 0) == 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(how.substr(6))));
   }
-  return socket.WriteAll(body.substr(half));
+  const std::string stray =
+      how == "extra" ? "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nstray" : "";
+  return socket.WriteAll(body.substr(half) + stray);
 }
 
 // The body "/bytes/<n>" answers: what a test compares a streamed body against.

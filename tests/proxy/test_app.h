@@ -2,9 +2,9 @@
 // Content-Length bodies) and a TCP echo server, on 127.0.0.1 port 0, one thread per
 // connection. The HTTP app answers 200 with "<name> got <METHOD> <target> body=<body>";
 // "/status/<code>" answers that code instead; "/sleep/<ms>" answers after that long;
-// "/bytes/<n>[/<status>][/cut|/pause-<ms>|/chunked]" answers n bytes of PatternBytes (cut:
-// the connection closes after half of them; pause: half, a pause, then the rest; chunked:
-// without Content-Length).
+// "/bytes/<n>[/<status>][/<how>]" answers n bytes of PatternBytes, sent as `how` says
+// (SendBytes: cut short, paused, chunked, split, with a stray response, after 100 Continue,
+// under a false Content-Length).
 #pragma once
 
 #include <atomic>
@@ -43,7 +43,7 @@ class TestApp {
   void ServeHttp(int fd);
   void ServeEcho(int fd);
   // False when the connection is to close (cut, or the write failed).
-  bool SendBytes(RawSocket& socket, const std::string& spec);
+  bool SendBytes(RawSocket& socket, const std::string& method, const std::string& spec);
 
   const Kind kind_;
   const std::string name_;
