@@ -100,8 +100,8 @@ bool ExpectsContinue(const Message& message) {
 // (curl waits a second). `tail_bytes`: when set, a Content-Length body over `trail_above`
 // bytes with at least kDirectBodyBytes still to come (any amount, when `trail_above` is not
 // 0) is left on the stream and its length put there. `body_limit`: the most body bytes read
-// whole (a tail is not held, so not limited); checked here, since Beast's response parser
-// lets a Content-Length over its limit through.
+// whole (a tail is not held, so not limited); checked here rather than by Beast's parser,
+// whose limit would refuse the bodies that become tails too.
 template <class Parser>
 asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, Parser& parser,
                                       bool answer_continue, size_t* tail_bytes,
@@ -238,8 +238,8 @@ asio::awaitable<HttpReadResult> HttpReader::ReadOneResponse(ByteStream& stream, 
   parser.eager(true);
   parser.skip(head_request);
   parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
-  // Parse applies the limit to what it reads whole. Not boost::none: Beast 1.74 compares a
-  // request's Content-Length with an empty optional and refuses every body.
+  // Parse applies the limit to what it reads whole. Not boost::none: Beast 1.74 compares the
+  // Content-Length with an empty optional and refuses every body.
   parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   HttpReadResult result = co_await Parse(stream, pending_, parser, /*answer_continue=*/false,
                                          tail_bytes, 0, limits_.max_body_bytes);
