@@ -59,13 +59,14 @@ class BodyTail::Watch {
 };
 
 BodyTail::BodyTail(UpstreamLink link, size_t bytes, SteadyClock::time_point deadline,
-                   std::chrono::milliseconds idle, Finished finished)
+                   std::chrono::milliseconds idle, Finished finished, Counter* broke_off)
     : link_(std::move(link)),
       source_(link_.stream.get()),
       bytes_(bytes),
       deadline_(deadline),
       idle_(idle),
-      finished_(std::move(finished)) {}
+      finished_(std::move(finished)),
+      broke_off_(broke_off) {}
 
 BodyTail::BodyTail(ByteStream& source, size_t bytes, std::chrono::milliseconds idle)
     : source_(&source), bytes_(bytes), deadline_(SteadyClock::time_point::max()), idle_(idle) {}
@@ -79,6 +80,7 @@ asio::awaitable<bool> BodyTail::Relay(ByteStream& down, std::string_view head) {
   bool ok = false;
   {
     Watch watch(co_await asio::this_coro::executor, up, &down, deadline_, idle_);
+    source_failed_ = watch.late();
     if (!watch.late()) ok = co_await Pass(up, down, head, watch);
   }
   if (!ok) down.Close();
@@ -96,11 +98,13 @@ asio::awaitable<bool> BodyTail::ReadInto(std::string& body) {
   {
     Watch watch(co_await asio::this_coro::executor, up, nullptr, deadline_, idle_);
     ok = !watch.late();
+    source_failed_ = !ok;
     while (ok && bytes_ > 0) {
       watch.Waiting();
       ErrorCode ec;
       const size_t n = co_await up.ReadSome(asio::buffer(body.data() + offset, bytes_), ec);
       ok = !ec;
+      source_failed_ = !ok;
       offset += n;
       bytes_ -= n;
     }
@@ -129,7 +133,10 @@ asio::awaitable<bool> BodyTail::Pass(ByteStream& up, ByteStream& down, std::stri
       watch.Waiting();
       const size_t n =
           co_await up.ReadSome(asio::buffer(piece.data(), std::min(bytes_, piece.size())), ec);
-      if (ec) co_return false;
+      if (ec) {
+        source_failed_ = true;
+        co_return false;
+      }
       held = n;
       bytes_ -= n;
       // A plain read that did not fill its room emptied the socket: asking again would cost
@@ -153,6 +160,7 @@ asio::awaitable<bool> BodyTail::Pass(ByteStream& up, ByteStream& down, std::stri
 
 bool BodyTail::Finish(bool ok) {
   if (!ok) {
+    if (source_failed_ && broke_off_ != nullptr) broke_off_->Inc();
     link_.Drop();
     return false;
   }

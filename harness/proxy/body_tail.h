@@ -11,6 +11,7 @@
 
 #include "harness/proxy/byte_stream.h"
 #include "harness/proxy/http_exchange.h"
+#include "harness/proxy/stats.h"
 
 namespace crossmesh::proxy {
 
@@ -20,9 +21,9 @@ class BodyTail {
   using Finished = std::function<void(UpstreamLink)>;
 
   // `bytes` are still to come on `link`, by `deadline` (the request's timeout) and with no
-  // silence longer than `idle` (0: none).
+  // silence longer than `idle` (0: none). `broke_off` counts a body the upstream cut short.
   BodyTail(UpstreamLink link, size_t bytes, std::chrono::steady_clock::time_point deadline,
-           std::chrono::milliseconds idle, Finished finished);
+           std::chrono::milliseconds idle, Finished finished, Counter* broke_off);
   // A request body's rest on `source`, the client's connection (which outlives the tail),
   // with no silence longer than `idle`.
   BodyTail(ByteStream& source, size_t bytes, std::chrono::milliseconds idle);
@@ -58,7 +59,9 @@ class BodyTail {
   std::chrono::steady_clock::time_point deadline_;
   std::chrono::milliseconds idle_;
   Finished finished_;
+  Counter* broke_off_ = nullptr;
   bool used_ = false;
+  bool source_failed_ = false;  // the source ended or timed out before the body did
 };
 
 }  // namespace crossmesh::proxy

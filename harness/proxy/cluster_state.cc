@@ -20,6 +20,7 @@ UpstreamStats::UpstreamStats(const StatScope& scope)
       rq_total(scope.Get("upstream_rq_total")),
       rq_retry(scope.Get("upstream_rq_retry")),
       rq_timeout(scope.Get("upstream_rq_timeout")),
+      rq_rx_reset(scope.Get("upstream_rq_rx_reset")),
       rq_2xx(scope.Get("upstream_rq_2xx")),
       rq_3xx(scope.Get("upstream_rq_3xx")),
       rq_4xx(scope.Get("upstream_rq_4xx")),

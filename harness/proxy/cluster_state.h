@@ -29,6 +29,7 @@ struct UpstreamStats {
   Counter& rq_total;         // upstream_rq_total
   Counter& rq_retry;         // upstream_rq_retry
   Counter& rq_timeout;       // upstream_rq_timeout
+  Counter& rq_rx_reset;      // upstream_rq_rx_reset (a streamed body broke off or timed out)
   Counter& rq_2xx;
   Counter& rq_3xx;
   Counter& rq_4xx;

@@ -132,7 +132,7 @@ asio::awaitable<Verdict> Attempt(const RouterContext& context, ClusterState& clu
   if (result.outcome == ExchangeResult::Outcome::kResponse) {
     HttpResponse& response = result.response;
     cluster.upstream.CountResponse(response.status);
-    pool.HoldForTail(cluster.config.name, link, result, state.idle);
+    pool.HoldForTail(cluster.config.name, link, result, state.idle, &cluster.upstream.rq_rx_reset);
     if (response.keep_alive) {
       link.reused = true;
     } else {

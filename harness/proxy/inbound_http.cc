@@ -75,7 +75,7 @@ asio::awaitable<HttpResponse> ForwardToApp(const InboundContext& context, Upstre
     ExchangeResult result = co_await ExchangeOn(app, request, AppTimeout(state.config));
     if (result.outcome == ExchangeResult::Outcome::kResponse) {
       state.app->CountResponse(result.response.status);
-      pool.HoldForTail(kAppKey, app, result, {});
+      pool.HoldForTail(kAppKey, app, result, {}, &state.app->rq_rx_reset);
       if (!result.response.keep_alive) {
         app.Drop();
       } else {

@@ -12,6 +12,7 @@
 
 #include "harness/proxy/h2_connection.h"
 #include "harness/proxy/http_exchange.h"
+#include "harness/proxy/stats.h"
 
 namespace crossmesh::proxy {
 
@@ -31,9 +32,10 @@ class UpstreamPool {
   void Give(const std::string& key, UpstreamLink link);
   // When `result`'s body is still on `link` (ExchangeResult::tail_bytes), moves the link into
   // the response's tail, leaving `link` empty: it comes back here once the body has crossed
-  // (or closes, when the response ends its connection). `idle`: the longest silence allowed.
+  // (or closes, when the response ends its connection). `idle`: the longest silence allowed;
+  // `broke_off`: counts a body its upstream cut short (upstream_rq_rx_reset).
   void HoldForTail(const std::string& key, UpstreamLink& link, ExchangeResult& result,
-                   std::chrono::milliseconds idle);
+                   std::chrono::milliseconds idle, Counter* broke_off);
 
   // One HTTP/2 connection per upstream, as Envoy's pool. True when another request's connect
   // gave `link` a usable connection; false when the caller should connect (then Adopt the
