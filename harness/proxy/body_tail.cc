@@ -69,7 +69,11 @@ BodyTail::BodyTail(UpstreamLink link, size_t bytes, SteadyClock::time_point dead
       broke_off_(broke_off) {}
 
 BodyTail::BodyTail(ByteStream& source, size_t bytes, std::chrono::milliseconds idle)
-    : source_(&source), bytes_(bytes), deadline_(SteadyClock::time_point::max()), idle_(idle) {}
+    : source_(&source),
+      bytes_(bytes),
+      deadline_(SteadyClock::time_point::max()),
+      idle_(idle),
+      stop_when_answered_(true) {}
 
 BodyTail::~BodyTail() { link_.Drop(); }
 
@@ -83,7 +87,9 @@ asio::awaitable<bool> BodyTail::Relay(ByteStream& down, std::string_view head) {
     source_failed_ = watch.late();
     if (!watch.late()) ok = co_await Pass(up, down, head, watch);
   }
-  if (!ok) down.Close();
+  // An upstream that stopped taking a request body may have answered it: kept for reading.
+  const bool keep_down = stop_when_answered_ && !source_failed_;
+  if (!ok && !keep_down) down.Close();
   co_return Finish(ok);
 }
 
@@ -151,6 +157,9 @@ asio::awaitable<bool> BodyTail::Pass(ByteStream& up, ByteStream& down, std::stri
       held += n;
       bytes_ -= n;
     }
+    // Checked before each write: an upstream answering early may also stop reading, and a
+    // write to it would then wait for good.
+    if (stop_when_answered_ && down.InputWaiting()) co_return false;
     co_await down.Write(asio::buffer(piece.data(), held), ec);
     if (ec) co_return false;
     held = 0;

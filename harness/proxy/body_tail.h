@@ -25,7 +25,9 @@ class BodyTail {
   BodyTail(UpstreamLink link, size_t bytes, std::chrono::steady_clock::time_point deadline,
            std::chrono::milliseconds idle, Finished finished, Counter* broke_off);
   // A request body's rest on `source`, the client's connection (which outlives the tail),
-  // with no silence longer than `idle`.
+  // with no silence longer than `idle`. Relayed to an upstream, it stops when the upstream
+  // answers before the body is whole (as a server refusing an upload does), leaving that
+  // upstream open for its answer to be read.
   BodyTail(ByteStream& source, size_t bytes, std::chrono::milliseconds idle);
   // A tail not read to its end closes its upstream connection: the rest is unwanted.
   ~BodyTail();
@@ -61,7 +63,8 @@ class BodyTail {
   Finished finished_;
   Counter* broke_off_ = nullptr;
   bool used_ = false;
-  bool source_failed_ = false;  // the source ended or timed out before the body did
+  bool source_failed_ = false;       // the source ended or timed out before the body did
+  bool stop_when_answered_ = false;  // a request body: see the second constructor
 };
 
 }  // namespace crossmesh::proxy

@@ -37,6 +37,7 @@ asio::awaitable<HttpResponse> AnswerCounted(const RequestHandler& handler, HttpS
   stats.rq_total.Inc();
   const bool grpc = IsGrpcRequest(request);
   HttpResponse response = co_await handler(request);
+  if (response.local && response.status == 413) stats.rq_too_large.Inc();  // an HTTP/2 upstream's
   if (grpc && response.local) response = GrpcLocalReply(response);
   if (!request.cancelled()) stats.CountResponse(response.status);  // a reset one is not sent
   co_return response;

@@ -58,6 +58,9 @@ asio::awaitable<bool> NextRequest(ByteStream& down, HttpReader& reader, HttpStat
   size_t tail_bytes = 0;
   HttpReadResult result = co_await reader.ReadRequest(down, request, &tail_bytes);
   idle.Disarm();
+  if (result.ok() && request.version == 11 && !request.HasHeader("host")) {
+    result.status = HttpReadStatus::kMalformed;  // RFC 9112 3.2, and Envoy: 400
+  }
   if (result.ok()) {
     if (tail_bytes > 0) request.tail = std::make_shared<BodyTail>(down, tail_bytes, idle_timeout);
     co_return true;

@@ -64,11 +64,12 @@ asio::awaitable<ExchangeResult> Exchange(ByteStream& upstream, HttpReader& reade
   ExchangeResult result;
   ErrorCode ec;
   const std::string wire = SerializeRequest(request);
+  bool sent_whole = true;
   if (request.tail) {
     // The rest of the body comes as the client sends it: the timeout counts from its end, as
-    // Envoy's route timeout counts from the end of the request.
-    const bool sent = co_await request.tail->Relay(upstream, wire);
-    if (!sent) ec = asio::error::connection_aborted;
+    // Envoy's route timeout counts from the end of the request. When the upstream stopped
+    // taking it, its answer (a 413, say) is read all the same.
+    sent_whole = co_await request.tail->Relay(upstream, wire);
   }
 
   result.deadline = timeout.count() > 0 ? std::chrono::steady_clock::now() + timeout
@@ -104,6 +105,8 @@ asio::awaitable<ExchangeResult> Exchange(ByteStream& upstream, HttpReader& reade
       result.failure.message = "the upstream sent a malformed response";
     }
   }
+  // An upstream that answered a request it did not take whole cannot carry another.
+  if (!sent_whole) result.response.keep_alive = false;
   co_return result;
 }
 

@@ -288,6 +288,38 @@ TEST_CASE("A request body that stops arriving closes the connection after the id
   CHECK(next->status == 200);
 }
 
+// An app that answers an upload's head without reading the body, then closes or just stops
+// reading: the client gets that answer, then its connection ends (its body was not taken).
+void ExpectEarlyAnswerPassedOn(TestApp::Kind kind) {
+  TestApp app(kind, "yelb-appserver");
+  Mesh mesh;
+  HopOptions options = SmallBodyLimit();
+  options.external_app_port = app.port();
+  Hop hop(mesh.runtime, mesh.pki, options);
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+
+  const std::string head = std::string("POST /upload HTTP/1.1\r\nHost: ") + kService +
+                           "\r\nContent-Length: 50000000\r\n\r\n";
+  REQUIRE(socket->WriteAll(head + std::string(4 * 1024 * 1024, 'u')));
+  const auto start = std::chrono::steady_clock::now();
+  std::optional<RawHttpMessage> reply = socket->ReadMessage(true);
+
+  REQUIRE(reply.has_value());
+  CHECK(reply->status == 413);
+  CHECK(reply->body == "early");
+  CHECK(reply->Header("connection") == "close");
+  CHECK(std::chrono::steady_clock::now() - start < milliseconds(3000));
+}
+
+TEST_CASE("An app that refuses an upload unread and closes has its answer passed on") {
+  ExpectEarlyAnswerPassedOn(TestApp::Kind::kRefuseUpload);
+}
+
+TEST_CASE("An app that refuses an upload unread and stops reading has its answer passed on") {
+  ExpectEarlyAnswerPassedOn(TestApp::Kind::kRefuseUploadAndWait);
+}
+
 TEST_CASE("A request body over the limit for an HTTP/2 upstream gets 413 and a closed connection") {
   Mesh mesh;
   HopOptions options = SmallBodyLimit();
@@ -301,6 +333,7 @@ TEST_CASE("A request body over the limit for an HTTP/2 upstream gets 413 and a c
   REQUIRE(reply.has_value());
   CHECK(reply->status == 413);
   CHECK(reply->Header("connection") == "close");
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_too_large") == 1);
 }
 
 }  // namespace

@@ -59,8 +59,10 @@ void TestApp::AcceptLoop() {
     std::thread([this, fd] {
       if (kind_ == Kind::kHttp) {
         ServeHttp(fd);
-      } else {
+      } else if (kind_ == Kind::kEcho) {
         ServeEcho(fd);
+      } else {
+        RefuseUpload(fd);
       }
       std::lock_guard inner(mutex_);
       open_fds_.erase(std::remove(open_fds_.begin(), open_fds_.end(), fd), open_fds_.end());
@@ -156,6 +158,18 @@ std::string TestApp::PatternBytes(size_t bytes) {
   std::string body(bytes, ' ');
   for (size_t i = 0; i < bytes; ++i) body[i] = static_cast<char>('a' + (i * 7 + i / 26) % 26);
   return body;
+}
+
+void TestApp::RefuseUpload(int fd) {
+  std::string head;
+  char byte = 0;
+  while (head.find("\r\n\r\n") == std::string::npos && ::read(fd, &byte, 1) == 1) head += byte;
+  ++requests_;
+  const std::string answer =
+      "HTTP/1.1 413 X\r\nx-app: " + name_ + "\r\ncontent-length: 5\r\n\r\nearly";
+  if (::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL) < 0) return;
+  if (kind_ == Kind::kRefuseUpload) return;  // closed with the body unread
+  while (!stopping_) std::this_thread::sleep_for(std::chrono::milliseconds(20));
 }
 
 void TestApp::ServeEcho(int fd) {

@@ -21,7 +21,10 @@ class RawSocket;
 
 class TestApp {
  public:
-  enum class Kind { kHttp, kEcho };
+  // kRefuseUpload: answers 413 "early" to a request's head without reading its body, then
+  // closes; kRefuseUploadAndWait: the same, then keeps the connection open, reading nothing,
+  // until the app stops.
+  enum class Kind { kHttp, kEcho, kRefuseUpload, kRefuseUploadAndWait };
 
   TestApp(Kind kind, std::string name);
   ~TestApp();
@@ -42,6 +45,7 @@ class TestApp {
   void AcceptLoop();
   void ServeHttp(int fd);
   void ServeEcho(int fd);
+  void RefuseUpload(int fd);
   // False when the connection is to close (cut, or the write failed).
   bool SendBytes(RawSocket& socket, const std::string& method, const std::string& spec);
 
