@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <cstring>
 
 #include "harness/proxy/watchdog.h"
@@ -15,6 +19,34 @@ using SteadyClock = std::chrono::steady_clock;
 // The most one write passes on: what has arrived by then is gathered into one write (a
 // write per read cost a send per TLS record; profiles of 64 KiB bodies showed it).
 constexpr size_t kPieceBytes = size_t{64} * 1024;
+
+}  // namespace
+
+// While a request body is relayed: an upstream that answers before taking it whole wakes the
+// relay wherever it waits, for the client's next bytes (which may never come: the client may
+// wait for that answer) or for the upstream to take more.
+struct BodyTail::AnswerWatch {
+  bool done = false;      // the relay is over: the watch must touch nothing
+  bool answered = false;  // the upstream answered (or ended) mid-body
+};
+
+namespace {
+
+asio::awaitable<void> WatchForAnswer(ByteStream& upstream, ByteStream& client,
+                                     std::shared_ptr<BodyTail::AnswerWatch> watch) {
+  for (;;) {
+    ErrorCode ec;
+    co_await upstream.socket().async_wait(tcp::socket::wait_read,
+                                          asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || watch->done) co_return;
+    if (!upstream.InputWaiting()) continue;  // no answer yet: a TLS session ticket, say
+    watch->answered = true;
+    ErrorCode ignored;
+    client.socket().cancel(ignored);
+    upstream.socket().cancel(ignored);
+    co_return;
+  }
+}
 
 }  // namespace
 
@@ -82,10 +114,21 @@ asio::awaitable<bool> BodyTail::Relay(ByteStream& down, std::string_view head) {
   used_ = true;
   ByteStream& up = *source_;
   bool ok = false;
+  auto executor = co_await asio::this_coro::executor;
+  if (stop_when_answered_) {
+    answer_ = std::make_shared<AnswerWatch>();
+    asio::co_spawn(executor, WatchForAnswer(down, up, answer_), asio::detached);
+  }
   {
-    Watch watch(co_await asio::this_coro::executor, up, &down, deadline_, idle_);
+    Watch watch(executor, up, &down, deadline_, idle_);
     source_failed_ = watch.late();
     if (!watch.late()) ok = co_await Pass(up, down, head, watch);
+  }
+  if (answer_) {
+    answer_->done = true;
+    ErrorCode ignored;
+    down.socket().cancel(ignored);                  // ends the watch's wait
+    if (answer_->answered) source_failed_ = false;  // the reads it cut short did not fail
   }
   // An upstream that stopped taking a request body may have answered it: kept for reading.
   const bool keep_down = stop_when_answered_ && !source_failed_;

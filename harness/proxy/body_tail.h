@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,8 @@ namespace crossmesh::proxy {
 
 class BodyTail {
  public:
+  struct AnswerWatch;
+
   // Given the link once the whole body has crossed, to keep for the next request.
   using Finished = std::function<void(UpstreamLink)>;
 
@@ -65,6 +68,7 @@ class BodyTail {
   bool used_ = false;
   bool source_failed_ = false;       // the source ended or timed out before the body did
   bool stop_when_answered_ = false;  // a request body: see the second constructor
+  std::shared_ptr<AnswerWatch> answer_;
 };
 
 }  // namespace crossmesh::proxy

@@ -46,12 +46,15 @@ size_t PlainStream::ReadReady(asio::mutable_buffer buffer) {
   }
 }
 
-bool PlainStream::InputWaiting() { return SocketInputWaiting(socket_); }
-
-bool SocketInputWaiting(tcp::socket& socket) {
-  ErrorCode ec;
-  const size_t waiting = socket.available(ec);
-  return ec || waiting > 0;
+bool PlainStream::InputWaiting() {
+  if (!socket_.is_open()) return true;
+  for (;;) {
+    char byte = 0;
+    const ssize_t n = ::recv(socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n >= 0) return true;  // a byte, or the end of the stream
+    if (errno == EINTR) continue;
+    return errno != EAGAIN && errno != EWOULDBLOCK;  // failed: nothing to reuse
+  }
 }
 
 asio::awaitable<void> PlainStream::Write(asio::const_buffer buffer, ErrorCode& ec) {

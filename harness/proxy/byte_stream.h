@@ -33,8 +33,8 @@ class ByteStream {
   // stream ended or failed (the next ReadSome reports that). Lets a relay gather what has
   // arrived into one write.
   virtual size_t ReadReady(asio::mutable_buffer /*buffer*/) { return 0; }
-  // True when bytes wait to be read (or the socket failed): on an idle upstream connection,
-  // bytes no request asked for.
+  // True when bytes wait to be read, or the stream has ended or failed: on an upstream
+  // connection, an answer (or bytes no request asked for) or its end. Never waits.
   virtual bool InputWaiting() { return false; }
   // Writes all of `buffer`.
   virtual asio::awaitable<void> Write(asio::const_buffer buffer, ErrorCode& ec) = 0;
@@ -66,9 +66,6 @@ class PlainStream final : public ByteStream {
  private:
   tcp::socket socket_;
 };
-
-// True when `socket` has bytes to read, or cannot tell (an error).
-bool SocketInputWaiting(tcp::socket& socket);
 
 // True for errors that only mean the peer is gone: end of stream, reset, broken pipe, TLS
 // truncation (no close_notify), or our own Close().

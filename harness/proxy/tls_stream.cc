@@ -172,8 +172,20 @@ asio::awaitable<size_t> TlsStream::ReadSome(asio::mutable_buffer buffer, ErrorCo
 }
 
 bool TlsStream::InputWaiting() {
-  return SSL_pending(ssl()) > 0 || impl_->transport.has_input() ||
-         SocketInputWaiting(impl_->transport.socket());
+  // Application data only: records such as a TLS 1.3 session ticket, which a server sends
+  // after the handshake, are processed here and do not count. The end of the connection does.
+  SSL* handle = ssl();
+  for (int fills = 0; fills < 2; ++fills) {
+    ERR_clear_error();
+    char byte = 0;
+    const int n = SSL_peek(handle, &byte, 1);
+    if (n > 0) return true;
+    const int error = SSL_get_error(handle, n);
+    ERR_clear_error();
+    if (error != SSL_ERROR_WANT_READ) return true;  // closed or failed: nothing to reuse
+    if (!impl_->transport.FillReady(/*when_likely=*/false)) return impl_->transport.at_end();
+  }
+  return false;
 }
 
 // The largest TLS record's payload (RFC 8446 5.1).

@@ -145,12 +145,13 @@ asio::awaitable<void> TlsTransport::Fill(ErrorCode& ec) {
   fill_done_.cancel();
 }
 
-bool TlsTransport::FillReady() {
-  // Only when the last fill filled the buffer: otherwise the socket was likely drained then,
-  // and asking again costs a syscall that finds nothing.
-  if (filling_ || input_begin_ < input_end_ || !input_was_full_) return false;
-  ErrorCode ec;  // would_block, or the end or an error that the next Fill reports
+bool TlsTransport::FillReady(bool when_likely) {
+  // Only when the last fill filled the buffer, if asked: otherwise the socket was likely
+  // drained then, and asking again costs a syscall that finds nothing.
+  if (filling_ || input_begin_ < input_end_ || (when_likely && !input_was_full_)) return false;
+  ErrorCode ec;  // would_block, or the end or an error that the next Fill reports again
   const size_t n = socket_.read_some(asio::buffer(input_), ec);
+  if (ec && ec != asio::error::would_block) at_end_ = true;
   if (ec || n == 0) return false;
   input_begin_ = 0;
   input_end_ = n;

@@ -41,7 +41,10 @@ class TlsTransport {
   // the caller retries its SSL call either way.
   asio::awaitable<void> Fill(ErrorCode& ec);
   // Fill without waiting: true when the empty input buffer got bytes the socket already had.
-  bool FillReady();
+  // `when_likely`: only when the last fill filled the buffer (more is likely waiting).
+  bool FillReady(bool when_likely = true);
+  // True when the socket has reached its end or failed (a fill would report it).
+  bool at_end() const { return at_end_; }
   // Sends the output queue. `drain` (a writer's back-pressure): also waits for another
   // caller's flush and sends what is queued meanwhile, until the queue is empty. Otherwise
   // sends what is queued now, unless a flush is running already, which will send it.
@@ -73,7 +76,9 @@ class TlsTransport {
   std::vector<char> input_;
   size_t input_begin_ = 0;
   size_t input_end_ = 0;
-  bool input_was_full_ = false;  // the last fill filled the buffer: more is likely waiting
+  bool input_was_full_ = false;
+  bool at_end_ = false;  // FillReady found the end of the stream or an error  // the last fill
+                         // filled the buffer: more is likely waiting
   bool filling_ = false;
   std::vector<char> queue_;    // bytes OpenSSL has written that the socket has not taken
   std::vector<char> sending_;  // what Flush is sending now

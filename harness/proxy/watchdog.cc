@@ -2,8 +2,7 @@
 
 namespace crossmesh::proxy {
 
-Watchdog::Watchdog(const boost::asio::any_io_executor& executor)
-    : state_(std::make_shared<State>(executor)) {}
+Watchdog::Watchdog(const boost::asio::any_io_executor& executor) : executor_(executor) {}
 
 Watchdog::~Watchdog() {
   try {
@@ -15,8 +14,10 @@ Watchdog::~Watchdog() {
 
 void Watchdog::Arm(std::chrono::milliseconds after, std::function<void()> on_expire) {
   Disarm();
-  state_->expired = false;
+  if (state_) state_->expired = false;
   if (after.count() <= 0) return;
+  if (!state_) state_ = std::make_shared<State>(executor_);
+  armed_ = true;
   const uint64_t generation = state_->generation;
   state_->timer.expires_after(after);
   // The handler holds the state, not the Watchdog, so it is safe after the Watchdog is gone;
@@ -31,10 +32,12 @@ void Watchdog::Arm(std::chrono::milliseconds after, std::function<void()> on_exp
 }
 
 void Watchdog::Disarm() {
+  if (!armed_) return;
+  armed_ = false;
   ++state_->generation;
   state_->timer.cancel();
 }
 
-bool Watchdog::expired() const { return state_->expired; }
+bool Watchdog::expired() const { return state_ && state_->expired; }
 
 }  // namespace crossmesh::proxy
