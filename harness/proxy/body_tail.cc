@@ -35,17 +35,19 @@ namespace {
 asio::awaitable<void> WatchForAnswer(ByteStream& upstream, ByteStream& client,
                                      std::shared_ptr<BodyTail::AnswerWatch> watch) {
   for (;;) {
+    if (watch->done) co_return;  // also before the first look: the relay may be over already
+    // Looked at before each wait: a wait completes on new data only, so an answer that came
+    // before it (its readiness already taken by the reactor) would not wake it.
+    if (upstream.InputWaiting()) break;
     ErrorCode ec;
     co_await upstream.socket().async_wait(tcp::socket::wait_read,
                                           asio::redirect_error(asio::use_awaitable, ec));
-    if (ec || watch->done) co_return;
-    if (!upstream.InputWaiting()) continue;  // no answer yet: a TLS session ticket, say
-    watch->answered = true;
-    ErrorCode ignored;
-    client.socket().cancel(ignored);
-    upstream.socket().cancel(ignored);
-    co_return;
+    if (ec) co_return;
   }
+  watch->answered = true;
+  ErrorCode ignored;
+  client.socket().cancel(ignored);
+  upstream.socket().cancel(ignored);
 }
 
 }  // namespace
