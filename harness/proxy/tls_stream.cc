@@ -174,18 +174,15 @@ asio::awaitable<size_t> TlsStream::ReadSome(asio::mutable_buffer buffer, ErrorCo
 bool TlsStream::InputWaiting() {
   // Application data only: records such as a TLS 1.3 session ticket, which a server sends
   // after the handshake, are processed here and do not count. The end of the connection does.
-  SSL* handle = ssl();
-  for (int fills = 0; fills < 2; ++fills) {
-    ERR_clear_error();
-    char byte = 0;
-    const int n = SSL_peek(handle, &byte, 1);
-    if (n > 0) return true;
-    const int error = SSL_get_error(handle, n);
-    ERR_clear_error();
-    if (error != SSL_ERROR_WANT_READ) return true;  // closed or failed: nothing to reuse
-    if (!impl_->transport.FillReady(/*when_likely=*/false)) return impl_->transport.at_end();
-  }
-  return false;
+  impl_->transport.LookAgain();  // a deliberate look: the socket is asked even if drained
+  ERR_clear_error();
+  char byte = 0;
+  const int n = SSL_peek(ssl(), &byte, 1);  // reads the socket itself, never waiting
+  if (n > 0) return true;
+  const int error = SSL_get_error(ssl(), n);
+  ERR_clear_error();
+  if (error != SSL_ERROR_WANT_READ) return true;  // closed or failed: nothing to reuse
+  return impl_->transport.at_end();
 }
 
 // The largest TLS record's payload (RFC 8446 5.1).
@@ -195,16 +192,11 @@ constexpr size_t kBatchBytes = size_t{64} * 1024;
 
 size_t TlsStream::ReadReady(asio::mutable_buffer buffer) {
   if (buffer.size() == 0) return 0;
-  SSL* handle = ssl();
-  // A record may lie half in the input buffer: one refill from the socket, then give up.
-  for (int fills = 0; fills < 2; ++fills) {
-    ERR_clear_error();
-    const int n = SSL_read(handle, buffer.data(), Clamp(buffer.size()));
-    if (n > 0) return static_cast<size_t>(n);
-    const bool more = SSL_get_error(handle, n) == SSL_ERROR_WANT_READ;
-    ERR_clear_error();  // a failure is found again, and reported, by the next ReadSome
-    if (!more || !impl_->transport.FillReady()) return 0;
-  }
+  ERR_clear_error();
+  // Takes what the socket has (the transport never waits); nothing there is WANT_READ.
+  const int n = SSL_read(ssl(), buffer.data(), Clamp(buffer.size()));
+  if (n > 0) return static_cast<size_t>(n);
+  ERR_clear_error();  // a failure is found again, and reported, by the next ReadSome
   return 0;
 }
 
