@@ -110,12 +110,16 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
   // a read returns are used.
   std::array<char, kReadChunk> chunk;  // NOLINT(cppcoreguidelines-pro-type-member-init)
   bool got_any = !pending.empty();
+  // Whether the body (its header read) may be left on the stream as a tail.
+  const auto may_trail = [&parser, tail_bytes, trail_above] {
+    const boost::optional<std::uint64_t> length = parser.content_length();
+    return tail_bytes != nullptr && length && *length > trail_above;
+  };
   for (;;) {
     if (parser.is_header_done()) {
       const boost::optional<std::uint64_t> length = parser.content_length();
-      const bool may_trail = tail_bytes != nullptr && length && *length > trail_above;
       const uint64_t whole = length ? *length : parser.get().body().size();
-      if (!may_trail && whole > body_limit) {
+      if (!may_trail() && whole > body_limit) {
         co_return Failed(HttpReadStatus::kBodyTooLarge, http::error::body_limit);
       }
     }
@@ -138,10 +142,8 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
       }
     }
     if (pending.empty() && parser.is_header_done()) {
-      const boost::optional<std::uint64_t> length = parser.content_length();
       const boost::optional<std::uint64_t> left = parser.content_length_remaining();
-      const bool may_trail = tail_bytes != nullptr && length && *length > trail_above;
-      if (may_trail && left && *left > 0 && (*left >= kDirectBodyBytes || trail_above > 0)) {
+      if (may_trail() && left && *left > 0 && (*left >= kDirectBodyBytes || trail_above > 0)) {
         *tail_bytes = static_cast<size_t>(*left);
         co_return Done();
       }

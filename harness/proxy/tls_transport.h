@@ -52,8 +52,8 @@ class TlsTransport {
   asio::awaitable<void> Flush(ErrorCode& ec, bool drain = true);
   bool has_output() const { return !queue_.empty(); }
 
-  // While corked (during a handshake), records wait in the queue so that a whole flight leaves
-  // in one send instead of one per record.
+  // While corked (a handshake, or one large write), records wait in the queue so that a whole
+  // flight, or up to 64 KiB of records, leaves in one send instead of one per record.
   void set_corked(bool corked) { corked_ = corked; }
 
   // The error of a direct send that failed (the SSL call reports only SSL_ERROR_SYSCALL).
