@@ -2,6 +2,7 @@
 #include <nghttp2/nghttp2.h>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
@@ -52,6 +53,7 @@ void H2Connection::Abandon(Stream& stream) {
   stream.done = true;
   stream.reset = true;
   stream.wake->cancel();
+  if (stream.in_pipe) stream.in_pipe->Fail();  // a relayed answer's client sees the reset
   asio::co_spawn(
       executor_, [self = shared_from_this()] { return self->Flush(); }, asio::detached);
 }
@@ -64,46 +66,45 @@ asio::awaitable<ExchangeResult> H2Connection::Exchange(const HttpRequest& reques
   auto stream = std::make_shared<Stream>();
   stream->wake =
       std::make_unique<asio::steady_timer>(executor_, asio::steady_timer::time_point::max());
-  stream->out_body = request.body;
-
-  H2HeaderBlock block = RequestBlock(request);
-  std::vector<nghttp2_nv> view = block.View();
   nghttp2_data_provider provider{};
   provider.source.ptr = stream.get();
   provider.read_callback = ReadStreamBody;
+  const bool has_body = !request.body.empty() || request.body_pipe;
+  if (request.body_pipe) {
+    SendFrom(stream, request.body_pipe);
+    provider.read_callback = ReadPipedBody;
+  } else {
+    stream->out_body = request.body;
+  }
+  if (request.relay_h2_body) {
+    stream->relay = true;
+    stream->in_pipe = std::make_shared<H2BodyPipe>(0);
+    // The caller gave up on the answer's body (its client reset): so does this stream.
+    ProduceInto(stream, [weak = weak_from_this(), weak_stream = std::weak_ptr<Stream>(stream)] {
+      std::shared_ptr<H2Connection> self = weak.lock();
+      std::shared_ptr<Stream> dropped = weak_stream.lock();
+      if (self && dropped) self->Abandon(*dropped);
+    });
+  }
+
+  H2HeaderBlock block = RequestBlock(request);
+  std::vector<nghttp2_nv> view = block.View();
   const int32_t id = nghttp2_submit_request(session_, nullptr, view.data(), view.size(),
-                                            request.body.empty() ? nullptr : &provider, nullptr);
+                                            has_body ? &provider : nullptr, nullptr);
   if (id < 0) co_return ResetResult(nghttp2_strerror(id));
   stream->id = id;
   streams_[id] = stream;
   CancelHook hook(request, [this, stream] { Abandon(*stream); });
   co_await Flush();
 
-  using Clock = std::chrono::steady_clock;
-  const Clock::time_point deadline =
-      timeout.count() > 0 ? Clock::now() + timeout : Clock::time_point::max();
-  stream->last_activity = Clock::now();
-  bool quiet = false;
-  while (!stream->done) {
-    Clock::time_point wake_at = deadline;
-    if (idle.count() > 0) wake_at = std::min(wake_at, stream->last_activity + idle);
-    stream->wake->expires_at(wake_at);
-    ErrorCode ec;
-    co_await stream->wake->async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    if (stream->done) break;
-    const Clock::time_point now = Clock::now();
-    if (now >= deadline) break;
-    if (idle.count() > 0 && now >= stream->last_activity + idle) {
-      quiet = true;
-      break;
-    }
-  }
-  if (!stream->done) {
+  const auto start = std::chrono::steady_clock::now();
+  const WaitEnd end = co_await Wait(*stream, start, timeout, idle, stream->relay);
+  if (end == WaitEnd::kTimeout || end == WaitEnd::kIdle) {
     nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, id, NGHTTP2_CANCEL);
     co_await Flush();
     ExchangeResult result;
-    result.outcome =
-        quiet ? ExchangeResult::Outcome::kIdleTimeout : ExchangeResult::Outcome::kTimeout;
+    result.outcome = end == WaitEnd::kIdle ? ExchangeResult::Outcome::kIdleTimeout
+                                           : ExchangeResult::Outcome::kTimeout;
     co_return result;
   }
   if (stream->reset) {
@@ -115,8 +116,75 @@ asio::awaitable<ExchangeResult> H2Connection::Exchange(const HttpRequest& reques
     co_return ResetResult("", false);
   }
   ExchangeResult result;
-  result.response = std::move(stream->response);
+  HttpResponse& response = result.response;
+  stream->returned = true;
+  if (!stream->relay) {
+    response = std::move(stream->response);
+    co_return result;
+  }
+  // Trailers still to come land in the stream's own response, for the pipe.
+  response.status = stream->response.status;
+  response.headers = std::move(stream->response.headers);
+  response.body_pipe = stream->in_pipe;
+  if (stream->done) {
+    // All of it came with the headers (a small answer, a trailers-only gRPC status): whole, as
+    // without relaying, so a retry policy sees its trailers too.
+    H2BodyPipe& pipe = *stream->in_pipe;
+    response.body.resize(pipe.available());
+    pipe.Read(reinterpret_cast<uint8_t*>(response.body.data()), response.body.size());
+    response.trailers = pipe.TakeTrailers();
+    response.body_pipe.reset();
+  } else {
+    asio::co_spawn(
+        executor_,
+        [self, stream, start, timeout, idle] {
+          return self->WatchRelayed(stream, start, timeout, idle);
+        },
+        asio::detached);
+  }
   co_return result;
+}
+
+asio::awaitable<H2Connection::WaitEnd> H2Connection::Wait(Stream& stream,
+                                                          std::chrono::steady_clock::time_point start,
+                                                          std::chrono::milliseconds timeout,
+                                                          std::chrono::milliseconds idle,
+                                                          bool until_headers) {
+  using Clock = std::chrono::steady_clock;
+  stream.last_activity = std::max(stream.last_activity, Clock::now());
+  for (;;) {
+    if (stream.done) co_return WaitEnd::kDone;
+    if (until_headers && stream.headers_done) co_return WaitEnd::kHeaders;
+    // Envoy's route timeout counts from the end of the request: a body still streaming has
+    // none yet (its end wakes this wait, see SendFrom).
+    Clock::time_point deadline = Clock::time_point::max();
+    if (timeout.count() > 0) {
+      if (!stream.out_pipe) {
+        deadline = start + timeout;
+      } else if (stream.out_pipe->ended()) {
+        deadline = std::max(start, stream.out_pipe->ended_at()) + timeout;
+      }
+    }
+    const Clock::time_point quiet =
+        idle.count() > 0 ? stream.last_activity + idle : Clock::time_point::max();
+    const Clock::time_point now = Clock::now();
+    if (now >= deadline) co_return WaitEnd::kTimeout;
+    if (now >= quiet) co_return WaitEnd::kIdle;
+    stream.wake->expires_at(std::min(deadline, quiet));
+    ErrorCode ec;
+    co_await stream.wake->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
+asio::awaitable<void> H2Connection::WatchRelayed(std::shared_ptr<Stream> stream,
+                                                 std::chrono::steady_clock::time_point start,
+                                                 std::chrono::milliseconds timeout,
+                                                 std::chrono::milliseconds idle) {
+  const WaitEnd end = co_await Wait(*stream, start, timeout, idle, false);
+  if (end == WaitEnd::kDone || failed_) co_return;
+  spdlog::debug("http2: stream {} reset: its {} passed while its answer streamed", stream->id,
+                end == WaitEnd::kIdle ? "idle timeout" : "route timeout");
+  Abandon(*stream);
 }
 
 }  // namespace crossmesh::proxy

@@ -7,6 +7,9 @@
 #include <cstring>
 #include <utility>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
 #include "harness/proxy/h2_headers.h"
 #include "harness/proxy/h2_stream.h"
 
@@ -89,11 +92,19 @@ struct H2Connection::Callbacks {
     return 0;
   }
 
-  static int OnDataChunk(nghttp2_session* /*session*/, uint8_t /*flags*/, int32_t id,
+  static int OnDataChunk(nghttp2_session* session, uint8_t /*flags*/, int32_t id,
                          const uint8_t* data, size_t length, void* user_data) {
     H2Connection& self = Self(user_data);
+    // Window updates are ours to send: the connection's at once, a stream's once its bytes are
+    // used (at once, unless a pipe passes them on: then as the other side takes them).
+    nghttp2_session_consume_connection(session, length);
     std::shared_ptr<Stream> stream = Find(self, id);
+    if (!stream || !stream->in_pipe) nghttp2_session_consume_stream(session, id, length);
     if (!stream) return 0;
+    if (stream->in_pipe) {
+      self.PassOn(*stream, data, length);
+      return 0;
+    }
     std::string& body = self.role_ == Role::kServer ? stream->request.body : stream->response.body;
     if (stream->refused) return 0;
     const bool over_budget =
@@ -123,19 +134,32 @@ struct H2Connection::Callbacks {
     if (frame->hd.type != NGHTTP2_HEADERS && frame->hd.type != NGHTTP2_DATA) return 0;
     std::shared_ptr<Stream> stream = Find(self, frame->hd.stream_id);
     if (!stream) return 0;
+    const bool end = (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0;
     if (frame->hd.type == NGHTTP2_HEADERS) {
       // An informational (1xx) response is followed by the real one.
       const bool interim = self.role_ == Role::kClient && !stream->headers_done &&
                            stream->response.status >= 100 && stream->response.status < 200;
+      const bool first = !stream->headers_done;
       if (interim) {
         stream->response.headers.clear();
       } else {
         stream->headers_done = true;
       }
+      if (first && !interim && self.role_ == Role::kServer && !stream->refused) {
+        self.MaybeStream(stream, end);
+      }
+      if (first && !interim && stream->relay) stream->wake->cancel();  // the exchange returns
     }
-    if ((frame->hd.flags & NGHTTP2_FLAG_END_STREAM) == 0) return 0;
+    if (!end) return 0;
+    if (stream->in_pipe) {
+      // Request trailers are not passed on (see OnHeader); response trailers are.
+      stream->in_pipe->End(std::move(stream->response.trailers));
+      stream->done = true;
+      if (stream->wake) stream->wake->cancel();
+      return 0;
+    }
     if (self.role_ == Role::kServer) {
-      if (!stream->refused) self.Dispatch(stream);
+      if (!stream->refused && !stream->dispatched) self.Dispatch(stream);
     } else if (!stream->reset) {
       stream->done = true;
       stream->wake->cancel();
@@ -162,6 +186,12 @@ struct H2Connection::Callbacks {
     std::shared_ptr<Stream> stream = it->second;
     self.streams_.erase(it);
     self.Release(*stream);
+    const bool sending = stream->out_pipe && !stream->out_pipe->drained();
+    if (self.role_ == Role::kServer && stream->answered && sending &&
+        error_code != NGHTTP2_NO_ERROR) {
+      self.stats_->rq_rx_reset.Inc();  // reset while its answer was still streaming
+    }
+    self.EndPipes(*stream);
     if (self.role_ == Role::kServer && !stream->answered && error_code != NGHTTP2_NO_ERROR) {
       self.stats_->rq_rx_reset.Inc();
       // Its handler lets go of the upstream and ends; meanwhile it no longer counts as busy.
@@ -178,6 +208,18 @@ struct H2Connection::Callbacks {
   }
 };
 
+namespace {
+
+// Submits `trailers` to end stream `id` after its last DATA frame; false when there are none.
+bool SubmitTrailers(nghttp2_session* session, int32_t id, const std::vector<HttpHeader>& trailers) {
+  if (trailers.empty()) return false;
+  H2HeaderBlock block = TrailerBlock(trailers);
+  std::vector<nghttp2_nv> view = block.View();
+  return nghttp2_submit_trailer(session, id, view.data(), view.size()) == 0;
+}
+
+}  // namespace
+
 // The body of a message this side sends, from Stream::out_body; trailers after it if any.
 ssize_t ReadStreamBody(nghttp2_session* session, int32_t id, uint8_t* buffer, size_t length,
                        uint32_t* flags, nghttp2_data_source* source, void* user_data) {
@@ -188,13 +230,30 @@ ssize_t ReadStreamBody(nghttp2_session* session, int32_t id, uint8_t* buffer, si
   H2Connection::Framed(user_data, stream, n);
   if (stream.out_offset == stream.out_body.size()) {
     *flags |= NGHTTP2_DATA_FLAG_EOF;
-    if (!stream.out_trailers.empty()) {
-      H2HeaderBlock block = TrailerBlock(stream.out_trailers);
-      std::vector<nghttp2_nv> view = block.View();
-      if (nghttp2_submit_trailer(session, id, view.data(), view.size()) == 0) {
-        *flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
-      }
-    }
+    if (SubmitTrailers(session, id, stream.out_trailers)) *flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
+  }
+  return static_cast<ssize_t>(n);
+}
+
+ssize_t ReadPipedBody(nghttp2_session* session, int32_t id, uint8_t* buffer, size_t length,
+                      uint32_t* flags, nghttp2_data_source* source, void* user_data) {
+  auto& stream = *static_cast<H2Connection::Stream*>(source->ptr);
+  H2BodyPipe& pipe = *stream.out_pipe;
+  // A body whose source broke off, or that a retry now sends elsewhere: this stream is reset.
+  if (pipe.failed() || pipe.abandoned() || !pipe.current(stream.out_consumer)) {
+    return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+  }
+  const size_t n = pipe.Read(buffer, length);
+  if (n > 0) {
+    stream.last_activity = std::chrono::steady_clock::now();
+    H2Connection::Framed(user_data, stream, n);
+  }
+  if (pipe.drained()) {
+    H2Connection::RelayedAll(user_data, stream);
+    *flags |= NGHTTP2_DATA_FLAG_EOF;
+    if (SubmitTrailers(session, id, pipe.TakeTrailers())) *flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
+  } else if (n == 0) {
+    return NGHTTP2_ERR_DEFERRED;  // resumed when the pipe has more (WakeSender)
   }
   return static_cast<ssize_t>(n);
 }
@@ -219,8 +278,18 @@ bool H2Connection::Open(std::string& error) {
   nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, Callbacks::OnFrameReceived);
   nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, Callbacks::OnStreamClose);
   nghttp2_session_callbacks_set_on_frame_send_callback(callbacks, Callbacks::OnFrameSent);
-  const int rv = role_ == Role::kServer ? nghttp2_session_server_new(&session_, callbacks, this)
-                                        : nghttp2_session_client_new(&session_, callbacks, this);
+  nghttp2_option* option = nullptr;
+  if (nghttp2_option_new(&option) != 0) {
+    nghttp2_session_callbacks_del(callbacks);
+    error = "out of memory";
+    return false;
+  }
+  // Bytes passed on through a pipe reopen the window only once the other side took them.
+  nghttp2_option_set_no_auto_window_update(option, 1);
+  const int rv = role_ == Role::kServer
+                     ? nghttp2_session_server_new2(&session_, callbacks, this, option)
+                     : nghttp2_session_client_new2(&session_, callbacks, this, option);
+  nghttp2_option_del(option);
   nghttp2_session_callbacks_del(callbacks);
   if (rv != 0) {
     error = nghttp2_strerror(rv);
@@ -310,6 +379,7 @@ void H2Connection::Fail() {
       stream->request.cancel->Cancel();
     }
     Release(*stream);
+    EndPipes(*stream);
     if (role_ == Role::kClient && !stream->done) {
       stream->done = true;
       stream->reset = true;
@@ -318,6 +388,78 @@ void H2Connection::Fail() {
     }
   }
   if (idle_) idle_->Disarm();
+}
+
+// A stream closed: a body it was receiving for the other side ends there as broken off; an
+// answer it was sending on is let go (its upstream stream is reset). A request body is left to
+// the router, which may send it again on a retry (see RelayedAll).
+void H2Connection::EndPipes(Stream& stream) {
+  if (stream.in_pipe && !stream.in_pipe->ended()) stream.in_pipe->Fail();
+  if (stream.out_pipe && role_ == Role::kServer) stream.out_pipe->Release(stream.out_consumer);
+}
+
+// The last of a relayed answer is framed: the request's rest, if any, has nowhere to go now.
+void H2Connection::RelayedAll(void* user_data, Stream& stream) {
+  auto& self = *static_cast<H2Connection*>(user_data);
+  if (self.role_ == Role::kServer && stream.in_pipe) stream.in_pipe->Abandon();
+}
+
+void H2Connection::PassOn(Stream& stream, const uint8_t* data, size_t length) {
+  NoteActivity();
+  stream.last_activity = std::chrono::steady_clock::now();
+  stream.in_pipe->Append(reinterpret_cast<const char*>(data), length);
+  SyncHeld(stream);
+}
+
+// A body kept for a retry counts in the connection's budget; past it, it is no longer kept.
+void H2Connection::SyncHeld(Stream& stream) {
+  if (role_ != Role::kServer || !stream.in_pipe || stream.closed) return;
+  const size_t budget = limits_.max_body_bytes * kH2ConnectionBodies;
+  buffered_ -= std::exchange(stream.buffered_bytes, 0);
+  if (buffered_ + stream.in_pipe->held() > budget) stream.in_pipe->StopKeeping();
+  stream.buffered_bytes = stream.in_pipe->held();
+  buffered_ += stream.buffered_bytes;
+}
+
+// Wires `stream`'s in_pipe to this connection: its window reopens as the other side takes bytes,
+// and `abandoned` runs when nobody will take the rest.
+void H2Connection::ProduceInto(const std::shared_ptr<Stream>& stream,
+                               std::function<void()> abandoned) {
+  std::weak_ptr<H2Connection> weak = weak_from_this();
+  std::weak_ptr<Stream> weak_stream = stream;
+  H2BodyPipe::Producer producer;
+  producer.taken = [weak, weak_stream](size_t bytes) {
+    std::shared_ptr<H2Connection> self = weak.lock();
+    std::shared_ptr<Stream> taken = weak_stream.lock();
+    if (!self || !taken || self->failed_) return;
+    nghttp2_session_consume_stream(self->session_, taken->id, bytes);
+    self->SyncHeld(*taken);
+    self->FlushLater();
+  };
+  producer.abandoned = std::move(abandoned);
+  stream->in_pipe->SetProducer(std::move(producer));
+}
+
+// Sends `stream`'s body from `pipe`, resumed whenever the pipe has something new.
+void H2Connection::SendFrom(const std::shared_ptr<Stream>& stream,
+                            std::shared_ptr<H2BodyPipe> pipe) {
+  std::weak_ptr<H2Connection> weak = weak_from_this();
+  std::weak_ptr<Stream> weak_stream = stream;
+  stream->out_pipe = std::move(pipe);
+  stream->out_consumer = stream->out_pipe->SetConsumer([weak, weak_stream] {
+    std::shared_ptr<H2Connection> self = weak.lock();
+    std::shared_ptr<Stream> sending = weak_stream.lock();
+    if (!self || !sending || self->failed_ || sending->id == 0) return;
+    nghttp2_session_resume_data(self->session_, sending->id);
+    if (sending->wake) sending->wake->cancel();  // a request's end starts its route timeout
+    self->FlushLater();
+  });
+}
+
+void H2Connection::FlushLater() {
+  if (writing_ || failed_) return;
+  asio::co_spawn(
+      executor_, [self = shared_from_this()] { return self->Flush(); }, asio::detached);
 }
 
 // What a stream held of the connection's budgets, given back when it closes.

@@ -25,6 +25,10 @@ namespace crossmesh::proxy {
 
 // Answers one request; runs concurrently with the connection's other streams.
 using RequestHandler = std::function<asio::awaitable<HttpResponse>(HttpRequest& request)>;
+// True when `request`, its headers just in, goes to an HTTP/2 upstream and so is passed on as
+// it arrives: its handler starts at once, its body and its answer's body stream through
+// (HttpRequest::body_pipe, relay_h2_body), as a bidirectional gRPC call needs.
+using StreamRule = std::function<bool(HttpRequest& request)>;
 
 // The 24 bytes an HTTP/2 client opens with (RFC 9113 3.4).
 inline constexpr std::string_view kHttp2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
@@ -41,7 +45,7 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   static asio::awaitable<void> Serve(std::shared_ptr<ByteStream> stream, std::string already_read,
                                      const HttpLimits& limits, HttpStats& stats,
                                      std::chrono::milliseconds idle_timeout,
-                                     RequestHandler handler);
+                                     RequestHandler handler, StreamRule stream_rule = nullptr);
 
   // A client connection over `stream` (connected, TLS done); its reader runs on the calling
   // coroutine's executor until the stream closes.
@@ -50,7 +54,10 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
 
   // One request on a new stream. kTimeout after `timeout` (0: none; the stream is cancelled),
   // kIdleTimeout after `idle` without response bytes (0: none), kReset when the stream or the
-  // connection ended before a whole response.
+  // connection ended before a whole response. A request with a body_pipe sends its body as it
+  // comes, and its timeout counts from the body's end. With relay_h2_body the exchange returns
+  // at the response's headers, the body to come in the response's body_pipe; the timeouts
+  // still apply to it (the stream is reset).
   asio::awaitable<ExchangeResult> Exchange(const HttpRequest& request,
                                            std::chrono::milliseconds timeout,
                                            std::chrono::milliseconds idle = {});
@@ -69,6 +76,7 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   struct Callbacks;
   // `bytes` of `stream`'s body were framed (ReadStreamBody): no longer unsent.
   static void Framed(void* user_data, Stream& stream, size_t bytes);
+  static void RelayedAll(void* user_data, Stream& stream);
 
  private:
   enum class Role { kServer, kClient };
@@ -84,11 +92,36 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   void Fail();
   void Release(Stream& stream);
   void Abandon(Stream& stream);
+  // Writes what nghttp2 has queued, from a callback that cannot wait.
+  void FlushLater();
+
+  // Bodies passed on (H2BodyPipe).
+  void ProduceInto(const std::shared_ptr<Stream>& stream, std::function<void()> abandoned);
+  void SendFrom(const std::shared_ptr<Stream>& stream, std::shared_ptr<H2BodyPipe> pipe);
+  void PassOn(Stream& stream, const uint8_t* data, size_t length);
+  void SyncHeld(Stream& stream);
+  void EndPipes(Stream& stream);
+
+  // Client side: waits on `stream` until its response is whole (or, `until_headers`, its
+  // headers are in), or its time is up. The timeout counts from `start`, or from the end of a
+  // request body still streaming; `idle` from the stream's last bytes either way.
+  enum class WaitEnd { kDone, kHeaders, kTimeout, kIdle };
+  asio::awaitable<WaitEnd> Wait(Stream& stream, std::chrono::steady_clock::time_point start,
+                                std::chrono::milliseconds timeout, std::chrono::milliseconds idle,
+                                bool until_headers);
+  // Keeps the timeouts on a response body relayed after its exchange returned.
+  asio::awaitable<void> WatchRelayed(std::shared_ptr<Stream> stream,
+                                     std::chrono::steady_clock::time_point start,
+                                     std::chrono::milliseconds timeout,
+                                     std::chrono::milliseconds idle);
 
   // Server side.
   void Dispatch(const std::shared_ptr<Stream>& stream);
+  // Headers in: a request the stream rule picks is dispatched now, its body to come in a pipe.
+  void MaybeStream(const std::shared_ptr<Stream>& stream, bool request_ended);
   asio::awaitable<void> Answer(std::shared_ptr<Stream> stream);
   void SubmitResponse(Stream& stream, HttpResponse response, bool head_request);
+  void SubmitRelayed(const std::shared_ptr<Stream>& stream, HttpResponse response);
   void RefuseTooLarge(Stream& stream);
   // Answers `stream` before its request is whole (`reply`) and drops the rest of it.
   void Refuse(Stream& stream, HttpResponse reply);
@@ -111,6 +144,7 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   // Server side.
   HttpStats* stats_ = nullptr;
   RequestHandler handler_;
+  StreamRule stream_rule_;
   std::chrono::milliseconds idle_timeout_{0};
   std::unique_ptr<Watchdog> idle_;
   size_t running_handlers_ = 0;

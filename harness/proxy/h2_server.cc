@@ -22,12 +22,13 @@ namespace crossmesh::proxy {
 asio::awaitable<void> H2Connection::Serve(std::shared_ptr<ByteStream> stream,
                                           std::string already_read, const HttpLimits& limits,
                                           HttpStats& stats, std::chrono::milliseconds idle_timeout,
-                                          RequestHandler handler) {
+                                          RequestHandler handler, StreamRule stream_rule) {
   auto executor = co_await asio::this_coro::executor;
   std::shared_ptr<H2Connection> self(
       new H2Connection(Role::kServer, std::move(stream), limits, executor));
   self->stats_ = &stats;
   self->handler_ = std::move(handler);
+  self->stream_rule_ = std::move(stream_rule);
   self->idle_timeout_ = idle_timeout;
   self->idle_ = std::make_unique<Watchdog>(executor);
   self->handlers_done_ =
@@ -51,6 +52,18 @@ asio::awaitable<void> H2Connection::Serve(std::shared_ptr<ByteStream> stream,
   self->Fail();
   self->idle_.reset();
   self->handler_ = nullptr;
+  self->stream_rule_ = nullptr;
+}
+
+void H2Connection::MaybeStream(const std::shared_ptr<Stream>& stream, bool request_ended) {
+  if (!stream_rule_ || !stream_rule_(stream->request)) return;
+  stream->request.relay_h2_body = true;
+  if (request_ended) return;  // no body: dispatched at once all the same
+  // Kept for a retry up to the body limit; past it the request still streams, without retries.
+  stream->in_pipe = std::make_shared<H2BodyPipe>(limits_.max_body_bytes);
+  stream->request.body_pipe = stream->in_pipe;
+  ProduceInto(stream, nullptr);  // abandoned: what more the client sends is dropped
+  Dispatch(stream);
 }
 
 void H2Connection::Dispatch(const std::shared_ptr<Stream>& stream) {
@@ -70,10 +83,18 @@ asio::awaitable<void> H2Connection::Answer(std::shared_ptr<Stream> stream) {
     spdlog::error("http2: a request handler failed: {}", e.what());
     response = LocalReply(500, "internal error");
   }
-  if (!stream->closed && !failed_) {
+  const bool relayed = response.body_pipe && !head && !stream->closed && !failed_;
+  if (response.body_pipe && !relayed) response.body_pipe->Abandon();
+  if (relayed) {
+    SubmitRelayed(stream, std::move(response));
+    co_await Flush();
+  } else if (!stream->closed && !failed_) {
+    response.body_pipe.reset();
     SubmitResponse(*stream, std::move(response), head);
     co_await Flush();
   }
+  // Answered whole: what more of the request the client sends has nowhere to go.
+  if (stream->in_pipe && !relayed) stream->in_pipe->Abandon();
   if (stream->request.cancelled()) --abandoned_handlers_;
   if (--running_handlers_ == 0) handlers_done_->cancel();
 }
@@ -103,6 +124,23 @@ void H2Connection::SubmitResponse(Stream& stream, HttpResponse response, bool he
                                          has_data ? &provider : nullptr);
   if (rv != 0) {
     spdlog::debug("http2: stream {} not answered: {}", stream.id, nghttp2_strerror(rv));
+  }
+}
+
+// An answer whose body is still arriving from its upstream stream: sent on as it comes.
+void H2Connection::SubmitRelayed(const std::shared_ptr<Stream>& stream, HttpResponse response) {
+  H2HeaderBlock block = ResponseBlock(response);
+  std::vector<nghttp2_nv> view = block.View();
+  stream->answered = true;
+  NoteActivity();
+  SendFrom(stream, std::move(response.body_pipe));
+  nghttp2_data_provider provider{};
+  provider.source.ptr = stream.get();
+  provider.read_callback = ReadPipedBody;
+  const int rv = nghttp2_submit_response(session_, stream->id, view.data(), view.size(), &provider);
+  if (rv != 0) {
+    spdlog::debug("http2: stream {} not answered: {}", stream->id, nghttp2_strerror(rv));
+    stream->out_pipe->Abandon();
   }
 }
 

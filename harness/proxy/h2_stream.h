@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/proxy/h2_body_pipe.h"
 #include "harness/proxy/h2_connection.h"
 
 namespace crossmesh::proxy {
@@ -41,6 +42,15 @@ struct H2Connection::Stream {
   bool response_too_large = false;  // reset by us: the body passed max_body_bytes
   std::chrono::steady_clock::time_point last_activity{};  // the last response bytes
 
+  // A body passed on as it arrives (H2BodyPipe): the one this stream receives (a streamed
+  // request on the server side, a relayed response on the client side), and the one it sends.
+  std::shared_ptr<H2BodyPipe> in_pipe;
+  std::shared_ptr<H2BodyPipe> out_pipe;
+  uint64_t out_consumer = 0;  // this stream's number as out_pipe's sender
+  // Client side: the exchange returns at the response's headers, its body in in_pipe.
+  bool relay = false;
+  bool returned = false;  // the exchange returned: the stream lives on for its bodies
+
   // What this side sends: a body served from memory, then trailers if any.
   std::string out_body;
   size_t out_offset = 0;
@@ -52,5 +62,8 @@ struct H2Connection::Stream {
 // Stream::out_trailers after the last byte, if any.
 ssize_t ReadStreamBody(nghttp2_session* session, int32_t id, uint8_t* buffer, size_t length,
                        uint32_t* flags, nghttp2_data_source* source, void* user_data);
+// The same from Stream::out_pipe: deferred while it has nothing new, trailers from the pipe.
+ssize_t ReadPipedBody(nghttp2_session* session, int32_t id, uint8_t* buffer, size_t length,
+                      uint32_t* flags, nghttp2_data_source* source, void* user_data);
 
 }  // namespace crossmesh::proxy

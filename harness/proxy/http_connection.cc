@@ -69,7 +69,8 @@ asio::awaitable<void> ServeHttp1(ProxyCore& core, ByteStream& down, std::string 
 
 asio::awaitable<void> ServeHttp(ProxyCore& core, std::shared_ptr<ByteStream> down,
                                 const HttpLimits& limits, HttpStats& stats,
-                                std::chrono::milliseconds idle_timeout, RequestHandler handler) {
+                                std::chrono::milliseconds idle_timeout, RequestHandler handler,
+                                StreamRule stream_rule) {
   std::string read;
   const Framing framing = co_await DetectFraming(*down, idle_timeout, read);
   if (framing == Framing::kClosed) co_return;
@@ -81,7 +82,7 @@ asio::awaitable<void> ServeHttp(ProxyCore& core, std::shared_ptr<ByteStream> dow
     return AnswerCounted(handler, stats, request);
   };
   co_await H2Connection::Serve(down, std::move(read), limits, stats, idle_timeout,
-                               std::move(answer));
+                               std::move(answer), std::move(stream_rule));
 }
 
 }  // namespace crossmesh::proxy

@@ -2,7 +2,8 @@
 // it opens with the connection preface (prior knowledge, as gRPC clients and Envoy's http2
 // clusters do), HTTP/1.1 otherwise (Envoy's codec AUTO). Requests are answered by `handler`
 // (one at a time under HTTP/1.1, concurrently under HTTP/2), counted in `stats`; a gRPC
-// caller gets the proxy's own replies as gRPC statuses.
+// caller gets the proxy's own replies as gRPC statuses. HTTP/2 requests `stream_rule` picks
+// stream through (see StreamRule).
 #pragma once
 
 #include <chrono>
@@ -18,6 +19,7 @@ class ProxyCore;
 
 asio::awaitable<void> ServeHttp(ProxyCore& core, std::shared_ptr<ByteStream> down,
                                 const HttpLimits& limits, HttpStats& stats,
-                                std::chrono::milliseconds idle_timeout, RequestHandler handler);
+                                std::chrono::milliseconds idle_timeout, RequestHandler handler,
+                                StreamRule stream_rule = nullptr);
 
 }  // namespace crossmesh::proxy

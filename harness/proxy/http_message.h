@@ -13,6 +13,7 @@
 namespace crossmesh::proxy {
 
 class BodyTail;
+class H2BodyPipe;
 
 struct HttpHeader {
   std::string name;
@@ -46,6 +47,12 @@ struct HttpRequest {
   // The rest of a body over http.max_body_bytes, still on the client's connection (BodyTail):
   // sent on as it arrives, to an HTTP/1.1 upstream, on one attempt only.
   std::shared_ptr<BodyTail> tail;
+  // An HTTP/2 request passed on as it arrives (H2BodyPipe): its body, still coming from the
+  // client's stream; sent to an HTTP/2 upstream as it comes, kept for a retry up to a limit.
+  std::shared_ptr<H2BodyPipe> body_pipe;
+  // The downstream is an HTTP/2 stream that takes a response body as it arrives: an HTTP/2
+  // upstream's answer may then come back with a `body_pipe`.
+  bool relay_h2_body = false;
 
   bool cancelled() const { return cancel && cancel->cancelled; }
   // The body's whole length: what `body` holds and what its tail will bring.
@@ -65,6 +72,8 @@ struct HttpResponse {
   std::vector<HttpHeader> headers;
   std::string body;
   std::shared_ptr<BodyTail> tail;    // the rest of the body, still to be read (BodyTail)
+  // The rest of the body and the trailers, still arriving on an HTTP/2 upstream stream.
+  std::shared_ptr<H2BodyPipe> body_pipe;
   std::vector<HttpHeader> trailers;  // HTTP/2 only (gRPC's grpc-status); not sent over HTTP/1.1
   bool keep_alive = true;
   bool local = false;  // made by this proxy (LocalReply), not by an upstream

@@ -8,6 +8,7 @@
 #include "harness/proxy/counting_stream.h"
 #include "harness/proxy/envoy_errors.h"
 #include "harness/proxy/grpc_reply.h"
+#include "harness/proxy/h2_body_pipe.h"
 #include "harness/proxy/http_connection.h"
 #include "harness/proxy/upstream_connector.h"
 #include "harness/proxy/upstream_pool.h"
@@ -141,13 +142,19 @@ asio::awaitable<Verdict> Attempt(const RouterContext& context, ClusterState& clu
     if (state.MayRetryStatus(attempt, response)) {
       // Kept whole in case every retry fails too; a body cut short leaves nothing to keep.
       // (No co_await inside || or &&: GCC 12 evaluates it regardless.)
+      const size_t limit = context.snapshot->config.http.max_body_bytes;
       bool whole = true;
-      if (response.BodyBytes() > context.snapshot->config.http.max_body_bytes) {
+      if (response.body_pipe) {
+        whole = co_await response.body_pipe->ReadWhole(response.body, limit);
+        if (whole) response.trailers = response.body_pipe->TakeTrailers();
+        response.body_pipe->Abandon();
+      } else if (response.BodyBytes() > limit) {
         whole = false;
       } else if (response.tail) {
         whole = co_await response.tail->ReadInto(response.body);
       }
       response.tail.reset();
+      response.body_pipe.reset();
       if (whole) {
         state.retried_response = std::move(response);
       } else {
@@ -182,8 +189,12 @@ asio::awaitable<HttpResponse> SendWithRetries(const RouterContext& context, Clus
                                               const HttpRequest& request) {
   Attempts state(route, !request.tail);
   const std::string& key = cluster.config.name;
+  bool first = true;
   for (uint32_t attempt = 0; attempt < state.total; ++attempt) {
     if (request.cancelled()) co_return LocalReply(503, "the client reset the request");
+    // A body streaming from an HTTP/2 client is sent again only while it is kept whole.
+    if (!first && request.body_pipe && !request.body_pipe->Rewind()) break;
+    first = false;
     if (attempt > 0) cluster.upstream.rq_retry.Inc();
     if (SteadyClock::now() >= state.deadline) break;
     HttpResponse response;
@@ -222,6 +233,21 @@ asio::awaitable<HttpResponse> RouteRequest(const RouterContext& context, Upstrea
   co_return co_await SendWithRetries(context, *cluster->second, *route, pool, request);
 }
 
+// True when every target of the route `request` takes goes to an HTTP/2 cluster: then an
+// HTTP/2 client's request streams through (StreamRule).
+bool RoutesToHttp2(const RouterContext& context, const VirtualService* service,
+                   const HttpRequest& request) {
+  const ProxySnapshot& snapshot = *context.snapshot;
+  const Route* route = service == nullptr ? nullptr : snapshot.routes->Match(*service, request);
+  if (route == nullptr || route->targets.empty()) return false;
+  for (const WeightedTarget& target : route->targets) {
+    auto cluster = snapshot.clusters.find(target.cluster);
+    if (cluster == snapshot.clusters.end()) return false;
+    if (!UsesHttp2(cluster->second->config.protocol)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 asio::awaitable<void> ServeRoutedHttp(RouterContext context, ServiceResolver resolve,
@@ -231,8 +257,11 @@ asio::awaitable<void> ServeRoutedHttp(RouterContext context, ServiceResolver res
   RequestHandler handler = [&context, &resolve, &pool](HttpRequest& request) {
     return RouteRequest(context, pool, resolve(request), request);
   };
+  StreamRule streams = [&context, &resolve](HttpRequest& request) {
+    return RoutesToHttp2(context, resolve(request), request);
+  };
   co_await ServeHttp(*context.core, std::move(down), limits, *context.http, limits.idle_timeout,
-                     std::move(handler));
+                     std::move(handler), std::move(streams));
 }
 
 }  // namespace crossmesh::proxy

@@ -110,7 +110,11 @@ asio::awaitable<void> ServeInboundHttp(const InboundContext& context,
   RequestHandler handler = [&context, &pool](HttpRequest& request) {
     return ForwardToApp(context, pool, request);
   };
-  co_await ServeHttp(*context.core, std::move(down), limits, state.http, idle, std::move(handler));
+  // An http2 / grpc app: HTTP/2 clients' requests and answers stream through.
+  StreamRule streams = nullptr;
+  if (UsesHttp2(state.config.protocol)) streams = [](HttpRequest&) { return true; };
+  co_await ServeHttp(*context.core, std::move(down), limits, state.http, idle, std::move(handler),
+                     std::move(streams));
 }
 
 }  // namespace crossmesh::proxy

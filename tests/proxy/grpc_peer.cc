@@ -19,7 +19,8 @@ constexpr const char* kPython = "/usr/bin/python3";
 }  // namespace
 
 GrpcServer::GrpcServer(int fail_first) {
-  const std::string port_file = dir_.path() + "/port";
+  port_file_ = dir_.path() + "/port";
+  const std::string& port_file = port_file_;
   yelb::ProcessSpec spec{.binary = kPython,
                          .args = {kPeer, "server", port_file, std::to_string(fail_first)},
                          .env = {"PATH=/usr/bin:/bin", "HOME=" + dir_.path()},
@@ -46,6 +47,18 @@ GrpcServer::GrpcServer(int fail_first) {
 
 GrpcServer::~GrpcServer() { process_.Stop(SIGTERM, std::chrono::seconds(2)); }
 
+int GrpcServer::CancelledChats(int at_least, std::chrono::milliseconds wait) const {
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  int cancelled = 0;
+  for (;;) {
+    std::ifstream events(port_file_ + ".events");
+    cancelled = 0;
+    for (std::string line; std::getline(events, line);) cancelled += line == "cancelled" ? 1 : 0;
+    if (cancelled >= at_least || std::chrono::steady_clock::now() >= deadline) return cancelled;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 nlohmann::json CallGrpcAt(const std::string& target, int count, size_t body_bytes,
                           const std::string& ca_file, const std::string& server_name,
                           const std::string& prefix) {
@@ -57,6 +70,16 @@ nlohmann::json CallGrpcAt(const std::string& target, int count, size_t body_byte
   }
   crossmesh::testing::CommandResult result = crossmesh::testing::RunCommand(
       argv, {"PATH=/usr/bin:/bin", "no_proxy=*", "GRPC_PEER_PREFIX=" + prefix});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  return result.Json();
+}
+
+nlohmann::json ChatGrpcAt(const std::string& target, const std::vector<std::string>& messages) {
+  std::vector<std::string> argv = {kPython, kPeer, "chat", target};
+  argv.insert(argv.end(), messages.begin(), messages.end());
+  crossmesh::testing::CommandResult result =
+      crossmesh::testing::RunCommand(argv, {"PATH=/usr/bin:/bin", "no_proxy=*"});
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
   return result.Json();

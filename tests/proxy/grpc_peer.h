@@ -1,10 +1,13 @@
 // Real gRPC peers for the tests (tests/proxy/grpc_peer.py on Debian's python3-grpcio): an echo
-// server on a loopback port, and a client that makes concurrent unary calls.
+// server on a loopback port, a client that makes concurrent unary calls, and one that holds a
+// bidirectional call, message by message.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "harness/yelb/child_process.h"
 #include "tests/support/test_emulator.h"
@@ -23,9 +26,12 @@ class GrpcServer {
   GrpcServer& operator=(GrpcServer&&) = delete;
 
   uint16_t port() const { return port_; }
+  // Chat calls the server saw cancelled by their client, waiting up to `wait` for `at_least`.
+  int CancelledChats(int at_least, std::chrono::milliseconds wait) const;
 
  private:
   crossmesh::testing::TempDir dir_;
+  std::string port_file_;
   yelb::ChildProcess process_;
   uint16_t port_ = 0;
 };
@@ -36,5 +42,10 @@ class GrpcServer {
 nlohmann::json CallGrpcAt(const std::string& target, int count, size_t body_bytes = 16,
                           const std::string& ca_file = "", const std::string& server_name = "",
                           const std::string& prefix = "");
+
+// One bidirectional Chat call to `target`: each of `messages` sent once the reply to the one
+// before arrived ("cancel" cancels the call there, "pause:<ms>" waits). {"replies": [...],
+// "code", "details"}.
+nlohmann::json ChatGrpcAt(const std::string& target, const std::vector<std::string>& messages);
 
 }  // namespace crossmesh::proxy::testing

@@ -4,7 +4,15 @@
   grpc_peer.py server PORT_FILE [FAIL_FIRST]
       An echo service, crossmesh.Echo/Say, on 127.0.0.1 (port written to PORT_FILE). The first
       FAIL_FIRST calls fail with UNAVAILABLE, to exercise retry policies; a message that starts
-      with "sleep:<ms>;" is answered after that many milliseconds.
+      with "sleep:<ms>;" is answered after that many milliseconds. Also crossmesh.Echo/Chat, a
+      bidirectional stream answering each message as it comes ("echo:" + message); the message
+      "abort" ends it with INVALID_ARGUMENT, "exit" ends the whole server process after its
+      reply. A Chat cancelled by its client is noted as a line "cancelled" in PORT_FILE.events.
+  grpc_peer.py chat TARGET MESSAGE...
+      One Chat call: each MESSAGE is sent once the reply to the one before has arrived ("cancel"
+      cancels the call there, "pause:<ms>" waits), then one JSON line: {"replies": [...],
+      "code": ..., "details": ...}. A proxy that held messages back would stall it until its
+      10 s deadline.
   grpc_peer.py client TARGET COUNT [BODY_BYTES [CA_FILE SERVER_NAME]]
       COUNT concurrent unary calls over one channel to TARGET (127.0.0.1:port), then one JSON
       line: per call {"reply": ...} or {"code": ..., "details": ...}. With CA_FILE the channel
@@ -13,6 +21,7 @@
 """
 import json
 import os
+import queue
 import sys
 import threading
 import time
@@ -21,6 +30,7 @@ from concurrent import futures
 import grpc
 
 METHOD = "/crossmesh.Echo/Say"
+CHAT = "/crossmesh.Echo/Chat"
 # Loopback only: never go through an HTTP proxy from the environment.
 CHANNEL_OPTIONS = [("grpc.enable_http_proxy", 0)]
 
@@ -39,8 +49,27 @@ def serve(port_file, fail_first):
             time.sleep(int(request[6:request.index(b";")]) / 1000)
         return b"echo:" + request
 
+    def chat(requests, context):
+        finished = [False]
+
+        def on_end():
+            if not finished[0]:
+                with lock, open(port_file + ".events", "a") as events:
+                    events.write("cancelled\n")
+
+        context.add_callback(on_end)
+        for message in requests:
+            if message == b"abort":
+                finished[0] = True
+                context.abort(grpc.StatusCode.INVALID_ARGUMENT, "told to stop")
+            yield b"echo:" + message
+            if message == b"exit":
+                threading.Timer(0.2, lambda: os._exit(3)).start()
+        finished[0] = True
+
     handler = grpc.method_handlers_generic_handler(
-        "crossmesh.Echo", {"Say": grpc.unary_unary_rpc_method_handler(say)})
+        "crossmesh.Echo", {"Say": grpc.unary_unary_rpc_method_handler(say),
+                           "Chat": grpc.stream_stream_rpc_method_handler(chat)})
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
     server.add_generic_rpc_handlers((handler,))
     port = server.add_insecure_port("127.0.0.1:0")
@@ -78,8 +107,49 @@ def call(target, count, body_bytes, ca_file=None, server_name=None):
     print(json.dumps(results))
 
 
+def chat(target, messages):
+    outgoing = queue.Queue()
+
+    def requests():
+        while True:
+            message = outgoing.get()
+            if message is None:
+                return
+            yield message
+
+    result = {"replies": []}
+    with open_channel(target, None, None) as channel:
+        call = channel.stream_stream(CHAT)(requests(), timeout=10)
+        try:
+            for message in messages:
+                if message == "cancel":
+                    call.cancel()
+                    break
+                if message.startswith("pause:"):
+                    time.sleep(int(message[6:]) / 1000)
+                    continue
+                outgoing.put(message.encode())
+                result["replies"].append(next(call).decode(errors="replace"))
+            else:
+                outgoing.put(None)
+                for reply in call:
+                    result["replies"].append(reply.decode(errors="replace"))
+            result["code"] = call.code().name
+            result["details"] = call.details() or ""
+        except grpc.RpcError as error:
+            result["code"] = error.code().name
+            result["details"] = error.details() or ""
+        except StopIteration:
+            result["code"] = call.code().name
+            result["details"] = call.details() or ""
+        outgoing.put(None)
+    print(json.dumps(result))
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "server":
+    if sys.argv[1] == "chat":
+        chat(sys.argv[2], sys.argv[3:])
+    elif sys.argv[1] == "server":
         serve(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 0)
     else:
         call(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 16,

@@ -98,6 +98,7 @@ ProxyConfig ClientConfig(const std::string& name, uint16_t endpoint_port, const 
   route.match.prefix = "/";
   route.targets = {WeightedTarget{cluster.name, 1}};
   route.retry = options.retry;
+  route.timeout = options.route_timeout;
   route.idle_timeout = options.route_idle_timeout;
   config.virtual_services.push_back(VirtualService{kServiceName, options.protocol, {route}});
   Outbound outbound;

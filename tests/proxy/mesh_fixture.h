@@ -73,7 +73,8 @@ struct HopOptions {
   // Both proxies' http.idle_timeout (connections, and HTTP/2 requests arriving whole).
   Milliseconds http_idle_timeout{300000};
   size_t http_max_body_bytes = 8 * 1024 * 1024;  // both proxies' http.max_body_bytes
-  // The client's route `timeout.idle` (Route::idle_timeout).
+  // The client's route timeout (Route::timeout) and `timeout.idle` (Route::idle_timeout).
+  Milliseconds route_timeout{15000};
   Milliseconds route_idle_timeout{0};
   // An app already listening on this port (a gRPC server) instead of a TestApp; 0: a TestApp.
   uint16_t external_app_port = 0;
