@@ -33,7 +33,16 @@ void H2BodyPipe::End(std::vector<HttpHeader> trailers) {
 void H2BodyPipe::Fail() {
   if (ended_ || failed_) return;
   failed_ = true;
+  GiveBackUntaken();  // the sender resets its stream instead of taking them
   Wake();
+}
+
+void H2BodyPipe::GiveBackUntaken() {
+  const size_t untaken = base_ + data_.size() - taken_;
+  taken_ += untaken;
+  data_.clear();
+  base_ = read_ = taken_;
+  if (producer_.taken && untaken > 0) producer_.taken(untaken);
 }
 
 void H2BodyPipe::StopKeeping() {
@@ -69,13 +78,8 @@ void H2BodyPipe::Abandon() {
   if (abandoned_) return;
   abandoned_ = true;
   wake_ = nullptr;
-  // What the sender never took reopens the producer's window, as if taken.
-  const size_t untaken = base_ + data_.size() - taken_;
-  taken_ += untaken;
-  data_.clear();
-  base_ = read_ = taken_;
-  if (producer_.taken && untaken > 0) producer_.taken(untaken);
-  if (producer_.abandoned && !ended_) producer_.abandoned();
+  GiveBackUntaken();  // as if taken: the producer's window must not stay closed over them
+  if (producer_.abandoned && !ended_ && !failed_) producer_.abandoned();
 }
 
 bool H2BodyPipe::Rewind() {

@@ -72,6 +72,8 @@ class H2BodyPipe {
 
  private:
   void Wake() const;
+  // Drops every byte the sender has not taken and reopens the producer's window for them.
+  void GiveBackUntaken();
 
   size_t keep_limit_;
   bool keeping_;

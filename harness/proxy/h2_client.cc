@@ -76,6 +76,14 @@ asio::awaitable<ExchangeResult> H2Connection::Exchange(const HttpRequest& reques
   } else {
     stream->out_body = request.body;
   }
+
+  H2HeaderBlock block = RequestBlock(request);
+  std::vector<nghttp2_nv> view = block.View();
+  const int32_t id = nghttp2_submit_request(session_, nullptr, view.data(), view.size(),
+                                            has_body ? &provider : nullptr, nullptr);
+  if (id < 0) co_return ResetResult(nghttp2_strerror(id));
+  stream->id = id;
+  streams_[id] = stream;
   if (request.relay_h2_body) {
     stream->relay = true;
     stream->in_pipe = std::make_shared<H2BodyPipe>(0);
@@ -86,14 +94,6 @@ asio::awaitable<ExchangeResult> H2Connection::Exchange(const HttpRequest& reques
       if (self && dropped) self->Abandon(*dropped);
     });
   }
-
-  H2HeaderBlock block = RequestBlock(request);
-  std::vector<nghttp2_nv> view = block.View();
-  const int32_t id = nghttp2_submit_request(session_, nullptr, view.data(), view.size(),
-                                            has_body ? &provider : nullptr, nullptr);
-  if (id < 0) co_return ResetResult(nghttp2_strerror(id));
-  stream->id = id;
-  streams_[id] = stream;
   CancelHook hook(request, [this, stream] { Abandon(*stream); });
   co_await Flush();
 

@@ -95,12 +95,15 @@ struct H2Connection::Callbacks {
   static int OnDataChunk(nghttp2_session* session, uint8_t /*flags*/, int32_t id,
                          const uint8_t* data, size_t length, void* user_data) {
     H2Connection& self = Self(user_data);
-    // Window updates are ours to send: the connection's at once, a stream's once its bytes are
-    // used (at once, unless a pipe passes them on: then as the other side takes them).
-    nghttp2_session_consume_connection(session, length);
+    // Window updates are ours to send: at once for bytes used here; for bytes a pipe passes on,
+    // as the other side takes them, so the stream's window (1 MiB) and the connection's
+    // (16 MiB) bound what a reader that does not keep up makes the proxy hold.
     std::shared_ptr<Stream> stream = Find(self, id);
-    if (!stream || !stream->in_pipe) nghttp2_session_consume_stream(session, id, length);
-    if (!stream) return 0;
+    if (!stream) {
+      nghttp2_session_consume_connection(session, length);
+      return 0;
+    }
+    if (!stream->in_pipe) nghttp2_session_consume(session, id, length);
     if (stream->in_pipe) {
       self.PassOn(*stream, data, length);
       return 0;
@@ -428,12 +431,12 @@ void H2Connection::ProduceInto(const std::shared_ptr<Stream>& stream,
   std::weak_ptr<H2Connection> weak = weak_from_this();
   std::weak_ptr<Stream> weak_stream = stream;
   H2BodyPipe::Producer producer;
-  producer.taken = [weak, weak_stream](size_t bytes) {
+  // By id: bytes taken after the stream closed still count for the connection's window.
+  producer.taken = [weak, weak_stream, id = stream->id](size_t bytes) {
     std::shared_ptr<H2Connection> self = weak.lock();
-    std::shared_ptr<Stream> taken = weak_stream.lock();
-    if (!self || !taken || self->failed_) return;
-    nghttp2_session_consume_stream(self->session_, taken->id, bytes);
-    self->SyncHeld(*taken);
+    if (!self || self->failed_) return;
+    nghttp2_session_consume(self->session_, id, bytes);
+    if (std::shared_ptr<Stream> taken = weak_stream.lock()) self->SyncHeld(*taken);
     self->FlushLater();
   };
   producer.abandoned = std::move(abandoned);

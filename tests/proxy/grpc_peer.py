@@ -10,7 +10,8 @@
       reply. A Chat cancelled by its client is noted as a line "cancelled" in PORT_FILE.events.
   grpc_peer.py chat TARGET MESSAGE...
       One Chat call: each MESSAGE is sent once the reply to the one before has arrived ("cancel"
-      cancels the call there, "pause:<ms>" waits), then one JSON line: {"replies": [...],
+      cancels the call there, "pause:<ms>" waits, "fill:<n>" sends n bytes; a reply over 64
+      bytes is listed as "<n bytes>"), then one JSON line: {"replies": [...],
       "code": ..., "details": ...}. A proxy that held messages back would stall it until its
       10 s deadline.
   grpc_peer.py client TARGET COUNT [BODY_BYTES [CA_FILE SERVER_NAME]]
@@ -107,6 +108,10 @@ def call(target, count, body_bytes, ca_file=None, server_name=None):
     print(json.dumps(results))
 
 
+def summary(reply):
+    return reply.decode(errors="replace") if len(reply) <= 64 else "<%d bytes>" % len(reply)
+
+
 def chat(target, messages):
     outgoing = queue.Queue()
 
@@ -128,12 +133,15 @@ def chat(target, messages):
                 if message.startswith("pause:"):
                     time.sleep(int(message[6:]) / 1000)
                     continue
-                outgoing.put(message.encode())
-                result["replies"].append(next(call).decode(errors="replace"))
+                if message.startswith("fill:"):
+                    outgoing.put(b"f" * int(message[5:]))
+                else:
+                    outgoing.put(message.encode())
+                result["replies"].append(summary(next(call)))
             else:
                 outgoing.put(None)
                 for reply in call:
-                    result["replies"].append(reply.decode(errors="replace"))
+                    result["replies"].append(summary(reply))
             result["code"] = call.code().name
             result["details"] = call.details() or ""
         except grpc.RpcError as error:

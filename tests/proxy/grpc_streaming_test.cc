@@ -51,6 +51,22 @@ TEST_CASE("A bidirectional gRPC call crosses two mutual-TLS sidecars reply by re
   CHECK_FALSE(report.plaintext_marker_seen);
 }
 
+TEST_CASE("Messages larger than an HTTP/2 window cross a bidirectional call both ways") {
+  GrpcServer app;
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, StreamingHop(app.port()));
+
+  // 3 MiB each way, three times: more than a stream's 1 MiB window, so every leg has to open
+  // its window again as the next one takes the bytes.
+  const std::string fill = "fill:" + std::to_string(3 * 1024 * 1024);
+  nlohmann::json call = Chat(hop, {fill, fill, fill});
+
+  INFO(call.dump());
+  CHECK(call.value("code", "") == "OK");
+  const std::string reply = "<" + std::to_string(5 + 3 * 1024 * 1024) + " bytes>";
+  CHECK(Replies(call) == std::vector<std::string>{reply, reply, reply});
+}
+
 TEST_CASE("A gRPC stream the server ends with an error passes its replies, then its status") {
   GrpcServer app;
   Mesh mesh;
