@@ -145,11 +145,9 @@ asio::awaitable<ExchangeResult> H2Connection::Exchange(const HttpRequest& reques
   co_return result;
 }
 
-asio::awaitable<H2Connection::WaitEnd> H2Connection::Wait(Stream& stream,
-                                                          std::chrono::steady_clock::time_point start,
-                                                          std::chrono::milliseconds timeout,
-                                                          std::chrono::milliseconds idle,
-                                                          bool until_headers) {
+asio::awaitable<H2Connection::WaitEnd> H2Connection::Wait(
+    Stream& stream, std::chrono::steady_clock::time_point start, std::chrono::milliseconds timeout,
+    std::chrono::milliseconds idle, bool until_headers) {
   using Clock = std::chrono::steady_clock;
   stream.last_activity = std::max(stream.last_activity, Clock::now());
   for (;;) {

@@ -44,8 +44,8 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   // read from the stream before (the preface, whole or in part).
   static asio::awaitable<void> Serve(std::shared_ptr<ByteStream> stream, std::string already_read,
                                      const HttpLimits& limits, HttpStats& stats,
-                                     std::chrono::milliseconds idle_timeout,
-                                     RequestHandler handler, StreamRule stream_rule = nullptr);
+                                     std::chrono::milliseconds idle_timeout, RequestHandler handler,
+                                     StreamRule stream_rule = nullptr);
 
   // A client connection over `stream` (connected, TLS done); its reader runs on the calling
   // coroutine's executor until the stream closes.

@@ -71,7 +71,7 @@ struct HttpResponse {
   unsigned version = 11;
   std::vector<HttpHeader> headers;
   std::string body;
-  std::shared_ptr<BodyTail> tail;    // the rest of the body, still to be read (BodyTail)
+  std::shared_ptr<BodyTail> tail;  // the rest of the body, still to be read (BodyTail)
   // The rest of the body and the trailers, still arriving on an HTTP/2 upstream stream.
   std::shared_ptr<H2BodyPipe> body_pipe;
   std::vector<HttpHeader> trailers;  // HTTP/2 only (gRPC's grpc-status); not sent over HTTP/1.1

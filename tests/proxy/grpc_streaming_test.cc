@@ -125,8 +125,8 @@ TEST_CASE("A gRPC stream lasts past the route timeout while its client is still 
 
   INFO(call.dump());
   CHECK(call.value("code", "") == "OK");
-  CHECK(Replies(call) == std::vector<std::string>{"echo:one", "echo:two", "echo:three",
-                                                  "echo:four"});
+  CHECK(Replies(call) ==
+        std::vector<std::string>{"echo:one", "echo:two", "echo:three", "echo:four"});
 }
 
 TEST_CASE("A streaming gRPC call retried under grpcRetryEvents sends its messages again") {
