@@ -164,6 +164,43 @@ asio::awaitable<bool> BodyTail::ReadInto(std::string& body) {
   co_return Finish(ok);
 }
 
+asio::awaitable<size_t> BodyTail::ReadSome(char* out, size_t size, bool& ok) {
+  ok = true;
+  if (bytes_ == 0) co_return 0;
+  if (source_ == nullptr || (used_ && !piecewise_)) {
+    ok = false;
+    co_return 0;
+  }
+  used_ = piecewise_ = true;
+  ByteStream& up = *source_;
+  size_t n = 0;
+  {
+    Watch watch(co_await asio::this_coro::executor, up, nullptr, deadline_, idle_);
+    ok = !watch.late();
+    if (ok) {
+      watch.Waiting();
+      ErrorCode ec;
+      n = co_await up.ReadSome(asio::buffer(out, std::min(size, bytes_)), ec);
+      ok = !ec;
+    }
+  }
+  source_failed_ = !ok;
+  if (!ok) {
+    Finish(false);
+    source_ = nullptr;  // its link is closed
+    co_return 0;
+  }
+  // What else has arrived goes along: one piece per read, not one per TLS record.
+  while (n < size && n < bytes_) {
+    const size_t more = up.ReadReady(asio::buffer(out + n, std::min(size, bytes_) - n));
+    if (more == 0) break;
+    n += more;
+  }
+  bytes_ -= n;
+  if (bytes_ == 0) Finish(true);
+  co_return n;
+}
+
 asio::awaitable<bool> BodyTail::Pass(ByteStream& up, ByteStream& down, std::string_view head,
                                      Watch& watch) {
   // Not value-initialised: only the bytes copied or read in are used.
@@ -212,9 +249,14 @@ asio::awaitable<bool> BodyTail::Pass(ByteStream& up, ByteStream& down, std::stri
   co_return true;
 }
 
+void BodyTail::Abandon() {
+  abandoned_ = true;
+  if (source_ != nullptr && link_.connected()) source_->Close();
+}
+
 bool BodyTail::Finish(bool ok) {
   if (!ok) {
-    if (source_failed_ && broke_off_ != nullptr) broke_off_->Inc();
+    if (source_failed_ && !abandoned_ && broke_off_ != nullptr) broke_off_->Inc();
     link_.Drop();
     return false;
   }

@@ -50,6 +50,13 @@ class BodyTail {
   asio::awaitable<bool> Relay(ByteStream& down, std::string_view head);
   // Appends the rest to `body` (an answer kept in case a retry fails too). False on failure.
   asio::awaitable<bool> ReadInto(std::string& body);
+  // For a receiver that takes the body piece by piece (an HTTP/2 stream): waits for the next
+  // bytes and reads what has arrived, at most `size`, into `out`. 0 at the body's end (done())
+  // or on failure (`ok` false: the upstream broke off or its time ran out; its link is closed).
+  asio::awaitable<size_t> ReadSome(char* out, size_t size, bool& ok);
+  // The receiver is gone: the upstream connection is closed, ending a read in progress (not
+  // counted as the upstream breaking off).
+  void Abandon();
 
  private:
   class Watch;
@@ -66,6 +73,8 @@ class BodyTail {
   Finished finished_;
   Counter* broke_off_ = nullptr;
   bool used_ = false;
+  bool piecewise_ = false;  // read by ReadSome, which may be called again
+  bool abandoned_ = false;
   bool source_failed_ = false;       // the source ended or timed out before the body did
   bool stop_when_answered_ = false;  // a request body: see the second constructor
   std::shared_ptr<AnswerWatch> answer_;

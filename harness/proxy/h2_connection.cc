@@ -57,6 +57,7 @@ struct H2Connection::Callbacks {
     auto stream = std::make_shared<Stream>();
     stream->id = frame->hd.stream_id;
     stream->request.cancel = std::make_shared<RequestCancel>();
+    stream->request.relay_response_body = true;  // an HTTP/1.1 answer's tail: see PipeTail
     self.streams_[stream->id] = stream;
     self.StartRequestDeadline(stream);
     self.NoteActivity();

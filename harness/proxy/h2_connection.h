@@ -22,6 +22,11 @@
 struct nghttp2_session;
 
 namespace crossmesh::proxy {
+class BodyTail;
+class H2BodyPipe;
+}  // namespace crossmesh::proxy
+
+namespace crossmesh::proxy {
 
 // Answers one request; runs concurrently with the connection's other streams.
 using RequestHandler = std::function<asio::awaitable<HttpResponse>(HttpRequest& request)>;
@@ -122,6 +127,9 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   asio::awaitable<void> Answer(std::shared_ptr<Stream> stream);
   void SubmitResponse(Stream& stream, HttpResponse response, bool head_request);
   void SubmitRelayed(const std::shared_ptr<Stream>& stream, HttpResponse response);
+  // Makes an HTTP/1.1 answer's tail (BodyTail) the answer's body_pipe, read as it is taken.
+  void PipeTail(HttpResponse& response);
+  asio::awaitable<void> RunPump(std::shared_ptr<BodyTail> tail, std::shared_ptr<H2BodyPipe> pipe);
   void RefuseTooLarge(Stream& stream);
   // Answers `stream` before its request is whole (`reply`) and drops the rest of it.
   void Refuse(Stream& stream, HttpResponse reply);

@@ -12,6 +12,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "harness/proxy/body_tail.h"
 #include "harness/proxy/grpc_reply.h"
 #include "harness/proxy/h2_connection.h"
 #include "harness/proxy/h2_headers.h"
@@ -83,6 +84,9 @@ asio::awaitable<void> H2Connection::Answer(std::shared_ptr<Stream> stream) {
     spdlog::error("http2: a request handler failed: {}", e.what());
     response = LocalReply(500, "internal error");
   }
+  // An HTTP/1.1 upstream's body still arriving: passed on through a pipe all the same.
+  if (response.tail && !head && !stream->closed && !failed_) PipeTail(response);
+  response.tail.reset();
   const bool relayed = response.body_pipe && !head && !stream->closed && !failed_;
   if (response.body_pipe && !relayed) response.body_pipe->Abandon();
   if (relayed) {
@@ -125,6 +129,68 @@ void H2Connection::SubmitResponse(Stream& stream, HttpResponse response, bool he
   if (rv != 0) {
     spdlog::debug("http2: stream {} not answered: {}", stream.id, nghttp2_strerror(rv));
   }
+}
+
+namespace {
+
+// How far a tail is read ahead of what the client has taken: what one stream's answer may
+// hold in the proxy (an HTTP/2 upstream's answer is held to its stream window instead).
+constexpr size_t kTailAhead = size_t{256} * 1024;
+constexpr size_t kTailPiece = size_t{64} * 1024;
+
+// Reads `tail` into `pipe` while the client takes it, kTailAhead at most ahead of it.
+asio::awaitable<void> PumpTail(std::shared_ptr<BodyTail> tail, std::shared_ptr<H2BodyPipe> pipe) {
+  asio::steady_timer room(co_await asio::this_coro::executor,
+                          asio::steady_timer::time_point::max());
+  H2BodyPipe::Producer producer;
+  producer.taken = [&room](size_t) { room.cancel(); };
+  producer.abandoned = [&room, &tail = *tail] {
+    room.cancel();
+    tail.Abandon();  // a read waiting for the upstream ends too
+  };
+  pipe->SetProducer(std::move(producer));
+  std::string piece(kTailPiece, '\0');
+  bool ok = true;
+  while (ok && !pipe->abandoned() && !tail->done()) {
+    if (pipe->available() >= kTailAhead) {
+      ErrorCode ec;
+      co_await room.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
+    const size_t n = co_await tail->ReadSome(piece.data(), piece.size(), ok);
+    pipe->Append(piece.data(), n);
+  }
+  if (tail->done()) {
+    pipe->End({});
+  } else {
+    pipe->Fail();  // the client's stream is reset: its answer cannot be completed
+  }
+  pipe->SetProducer({});  // `room` ends with this frame
+}
+
+}  // namespace
+
+void H2Connection::PipeTail(HttpResponse& response) {
+  auto pipe = std::make_shared<H2BodyPipe>(0);
+  pipe->Append(response.body.data(), response.body.size());
+  response.body.clear();
+  response.body_pipe = pipe;
+  // Counted as a handler: the tail's link belongs to the caller's pool, which Serve's caller
+  // destroys once every handler is done.
+  ++running_handlers_;
+  asio::co_spawn(
+      executor_,
+      [self = shared_from_this(), tail = std::move(response.tail), pipe] {
+        return self->RunPump(tail, pipe);
+      },
+      asio::detached);
+}
+
+asio::awaitable<void> H2Connection::RunPump(std::shared_ptr<BodyTail> tail,
+                                            std::shared_ptr<H2BodyPipe> pipe) {
+  auto self = shared_from_this();
+  co_await PumpTail(std::move(tail), std::move(pipe));
+  if (--running_handlers_ == 0) handlers_done_->cancel();
 }
 
 // An answer whose body is still arriving from its upstream stream: sent on as it comes.

@@ -41,8 +41,9 @@ struct HttpRequest {
   std::string body;
   bool keep_alive = true;
   std::shared_ptr<RequestCancel> cancel;  // null: the client cannot give up on it
-  // The downstream takes a response body as it arrives (HTTP/1.1): a large Content-Length
-  // body may then come back as a `tail` still on the upstream connection.
+  // The downstream takes a response body as it arrives (HTTP/1.1, or HTTP/2 through a pipe):
+  // a Content-Length body from an HTTP/1.1 upstream may then come back as a `tail` still on
+  // the upstream connection.
   bool relay_response_body = false;
   // The rest of a body over http.max_body_bytes, still on the client's connection (BodyTail):
   // sent on as it arrives, to an HTTP/1.1 upstream, on one attempt only.

@@ -1,10 +1,12 @@
 // Bodies passed on as they arrive (BodyTail). A response body is never held whole on the way
 // to an HTTP/1.1 client, so it is not bound by http.max_body_bytes; one that breaks off or
 // stalls ends the client's connection, since its head is already sent. A request body over
-// the limit streams to an HTTP/1.1 upstream instead of being refused, on one attempt.
+// the limit streams to an HTTP/1.1 upstream instead of being refused, on one attempt. An
+// HTTP/2 client gets such a response as it arrives too, through its stream.
 #include <catch2/catch.hpp>
 #include <thread>
 
+#include "tests/proxy/h2_test_client.h"
 #include "tests/proxy/mesh_fixture.h"
 
 namespace crossmesh::proxy::testing {
@@ -355,4 +357,42 @@ TEST_CASE("A request body over the limit for an HTTP/2 upstream gets 413 and a c
 }
 
 }  // namespace
+TEST_CASE("An HTTP/2 client gets an HTTP/1.1 app's answer over the body limit as it arrives") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  H2TestClient client(hop.client_port(), /*initial_window=*/1 << 20);
+
+  // The hop between the sidecars is HTTP/1.1 (an http listener): the client's sidecar passes
+  // the answer on to its HTTP/2 client through the stream as it arrives, not held whole.
+  const int32_t big = client.Request("/bytes/3145728", kService);
+  const int32_t small = client.Request("/", kService);
+
+  REQUIRE(client.ReadUntil([&] { return client.stream(big).closed && client.stream(small).closed; },
+                           milliseconds(10000)));
+  CHECK(client.stream(big).reset_code == 0);
+  CHECK(client.stream(big).status == 200);
+  CHECK(client.stream(big).body.size() == 3145728);
+  CHECK(client.stream(big).body == TestApp::PatternBytes(3145728));
+  CHECK(client.stream(small).status == 200);
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_2xx") == 2);
+}
+
+TEST_CASE("An HTTP/1.1 app breaking off a body resets the HTTP/2 client's stream only") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  H2TestClient client(hop.client_port(), /*initial_window=*/1 << 20);
+
+  const int32_t cut = client.Request("/bytes/200000/200/cut", kService);
+  REQUIRE(client.ReadUntil([&] { return client.stream(cut).closed; }, milliseconds(5000)));
+  const int32_t next = client.Request("/", kService);
+  REQUIRE(client.ReadUntil([&] { return client.stream(next).closed; }, milliseconds(5000)));
+
+  CHECK(client.stream(cut).status == 200);  // the head went ahead
+  CHECK(client.stream(cut).reset_code != 0);
+  CHECK(client.stream(cut).body.size() < 200000);
+  const std::string broke_off = "cluster." + hop.cluster() + ".upstream_rq_rx_reset";
+  CHECK(Eventually([&] { return hop.client().StatValue(broke_off); }, 1) == 1);
+  CHECK(client.stream(next).status == 200);  // the same connection goes on
+}
+
 }  // namespace crossmesh::proxy::testing
