@@ -47,14 +47,15 @@ GrpcServer::GrpcServer(int fail_first) {
 
 GrpcServer::~GrpcServer() { process_.Stop(SIGTERM, std::chrono::seconds(2)); }
 
-int GrpcServer::CancelledChats(int at_least, std::chrono::milliseconds wait) const {
+double GrpcServer::LastChatEnd(std::chrono::milliseconds wait) const {
   const auto deadline = std::chrono::steady_clock::now() + wait;
-  int cancelled = 0;
   for (;;) {
     std::ifstream events(port_file_ + ".events");
-    cancelled = 0;
-    for (std::string line; std::getline(events, line);) cancelled += line == "cancelled" ? 1 : 0;
-    if (cancelled >= at_least || std::chrono::steady_clock::now() >= deadline) return cancelled;
+    double last = 0;
+    std::string word;
+    double at = 0;
+    while (events >> word >> at) last = word == "ended" ? at : last;
+    if (last > 0 || std::chrono::steady_clock::now() >= deadline) return last;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 }

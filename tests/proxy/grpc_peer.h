@@ -26,8 +26,9 @@ class GrpcServer {
   GrpcServer& operator=(GrpcServer&&) = delete;
 
   uint16_t port() const { return port_; }
-  // Chat calls the server saw cancelled by their client, waiting up to `wait` for `at_least`.
-  int CancelledChats(int at_least, std::chrono::milliseconds wait) const;
+  // When the server saw its last Chat call end (unix time, seconds), waiting up to `wait` for
+  // one to end; 0 when none did.
+  double LastChatEnd(std::chrono::milliseconds wait) const;
 
  private:
   crossmesh::testing::TempDir dir_;

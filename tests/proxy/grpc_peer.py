@@ -7,13 +7,13 @@
       with "sleep:<ms>;" is answered after that many milliseconds. Also crossmesh.Echo/Chat, a
       bidirectional stream answering each message as it comes ("echo:" + message); the message
       "abort" ends it with INVALID_ARGUMENT, "exit" ends the whole server process after its
-      reply. A Chat cancelled by its client is noted as a line "cancelled" in PORT_FILE.events.
+      reply. The end of every Chat is noted as a line "ended <unix time>" in PORT_FILE.events.
   grpc_peer.py chat TARGET MESSAGE...
       One Chat call: each MESSAGE is sent once the reply to the one before has arrived ("cancel"
-      cancels the call there, "pause:<ms>" waits, "fill:<n>" sends n bytes; a reply over 64
-      bytes is listed as "<n bytes>"), then one JSON line: {"replies": [...],
-      "code": ..., "details": ...}. A proxy that held messages back would stall it until its
-      10 s deadline.
+      cancels the call there, keeping the connection: only pauses after it count, "pause:<ms>"
+      waits, "fill:<n>" sends n bytes; a reply over 64 bytes is listed as "<n bytes>"), then
+      one JSON line: {"replies": [...], "code": ..., "details": ..., "cancelled_at": <unix
+      time>}. A proxy that held messages back would stall it until its 10 s deadline.
   grpc_peer.py client TARGET COUNT [BODY_BYTES [CA_FILE SERVER_NAME]]
       COUNT concurrent unary calls over one channel to TARGET (127.0.0.1:port), then one JSON
       line: per call {"reply": ...} or {"code": ..., "details": ...}. With CA_FILE the channel
@@ -51,22 +51,17 @@ def serve(port_file, fail_first):
         return b"echo:" + request
 
     def chat(requests, context):
-        finished = [False]
-
         def on_end():
-            if not finished[0]:
-                with lock, open(port_file + ".events", "a") as events:
-                    events.write("cancelled\n")
+            with lock, open(port_file + ".events", "a") as events:
+                events.write("ended %.3f\n" % time.time())
 
         context.add_callback(on_end)
         for message in requests:
             if message == b"abort":
-                finished[0] = True
                 context.abort(grpc.StatusCode.INVALID_ARGUMENT, "told to stop")
             yield b"echo:" + message
             if message == b"exit":
                 threading.Timer(0.2, lambda: os._exit(3)).start()
-        finished[0] = True
 
     handler = grpc.method_handlers_generic_handler(
         "crossmesh.Echo", {"Say": grpc.unary_unary_rpc_method_handler(say),
@@ -123,22 +118,27 @@ def chat(target, messages):
             yield message
 
     result = {"replies": []}
+    cancelled = False
     with open_channel(target, None, None) as channel:
         call = channel.stream_stream(CHAT)(requests(), timeout=10)
         try:
             for message in messages:
                 if message == "cancel":
                     call.cancel()
-                    break
+                    cancelled = True
+                    result["cancelled_at"] = time.time()
+                    continue
                 if message.startswith("pause:"):
                     time.sleep(int(message[6:]) / 1000)
+                    continue
+                if cancelled:
                     continue
                 if message.startswith("fill:"):
                     outgoing.put(b"f" * int(message[5:]))
                 else:
                     outgoing.put(message.encode())
                 result["replies"].append(summary(next(call)))
-            else:
+            if not cancelled:
                 outgoing.put(None)
                 for reply in call:
                     result["replies"].append(summary(reply))
@@ -150,7 +150,8 @@ def chat(target, messages):
         except StopIteration:
             result["code"] = call.code().name
             result["details"] = call.details() or ""
-        outgoing.put(None)
+        if not cancelled:
+            outgoing.put(None)  # a half-close, which a cancelled call must not send
     print(json.dumps(result))
 
 
