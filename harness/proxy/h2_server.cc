@@ -63,6 +63,7 @@ void H2Connection::MaybeStream(const std::shared_ptr<Stream>& stream, bool reque
   // Kept for a retry up to the body limit; past it the request still streams, without retries.
   stream->in_pipe = std::make_shared<H2BodyPipe>(limits_.max_body_bytes);
   stream->request.body_pipe = stream->in_pipe;
+  stream->request.pipe_bytes = stream->request.DeclaredLength().value_or(0);
   ProduceInto(stream, nullptr);  // abandoned: what more the client sends is dropped
   Dispatch(stream);
 }

@@ -2,8 +2,14 @@
 
 #include <openssl/err.h>
 
+#include <algorithm>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "harness/proxy/h2_body_pipe.h"
 
 #include "harness/proxy/watchdog.h"
 
@@ -54,6 +60,51 @@ class ActivityStream final : public ByteStream {
   std::chrono::milliseconds after_;
 };
 
+constexpr size_t kPipedPiece = size_t{64} * 1024;
+
+// Writes `head`, then an HTTP/2 client's body from `pipe` as it arrives, gathering what has
+// arrived into each write. False when the client's stream broke off (the upstream is closed:
+// its request cannot be completed) or a write failed (the upstream may have answered early).
+asio::awaitable<bool> SendPiped(ByteStream& upstream, std::string_view head, H2BodyPipe& pipe) {
+  asio::steady_timer wake(co_await asio::this_coro::executor,
+                          asio::steady_timer::time_point::max());
+  pipe.SetConsumer([&wake, &upstream, &pipe] {
+    wake.cancel();
+    if (pipe.failed()) upstream.Close();  // also ends a write the upstream is not taking
+  });
+  std::string piece(head);
+  bool ok = true;
+  for (;;) {
+    const size_t room = kPipedPiece - std::min(piece.size(), kPipedPiece);
+    const size_t n = std::min(room, pipe.available());
+    if (n > 0) {
+      const size_t at = piece.size();
+      piece.resize(at + n);
+      pipe.Read(reinterpret_cast<uint8_t*>(piece.data() + at), n);
+    }
+    if (!piece.empty()) {
+      ErrorCode ec;
+      co_await upstream.Write(asio::buffer(piece), ec);
+      piece.clear();
+      if (ec) {
+        ok = false;
+        break;
+      }
+      continue;
+    }
+    if (pipe.failed() || pipe.abandoned()) {
+      upstream.Close();
+      ok = false;
+      break;
+    }
+    if (pipe.drained()) break;
+    ErrorCode ec;
+    co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  pipe.SetConsumer(nullptr);  // `wake` ends with this frame
+  co_return ok;
+}
+
 }  // namespace
 
 asio::awaitable<ExchangeResult> Exchange(ByteStream& upstream, HttpReader& reader,
@@ -65,11 +116,13 @@ asio::awaitable<ExchangeResult> Exchange(ByteStream& upstream, HttpReader& reade
   ErrorCode ec;
   const std::string wire = SerializeRequest(request);
   bool sent_whole = true;
+  // The rest of the body comes as the client sends it: the timeout counts from its end, as
+  // Envoy's route timeout counts from the end of the request. When the upstream stopped
+  // taking it, its answer (a 413, say) is read all the same.
   if (request.tail) {
-    // The rest of the body comes as the client sends it: the timeout counts from its end, as
-    // Envoy's route timeout counts from the end of the request. When the upstream stopped
-    // taking it, its answer (a 413, say) is read all the same.
     sent_whole = co_await request.tail->Relay(upstream, wire);
+  } else if (request.body_pipe) {
+    sent_whole = co_await SendPiped(upstream, wire, *request.body_pipe);
   }
 
   result.deadline = timeout.count() > 0 ? std::chrono::steady_clock::now() + timeout
@@ -80,7 +133,7 @@ asio::awaitable<ExchangeResult> Exchange(ByteStream& upstream, HttpReader& reade
   ActivityStream watched(upstream, quiet, idle);
   CancelHook hook(request, [&upstream] { upstream.Close(); });
 
-  if (!request.tail) co_await upstream.Write(asio::buffer(wire), ec);
+  if (!request.tail && !request.body_pipe) co_await upstream.Write(asio::buffer(wire), ec);
   HttpReadResult read;
   if (!ec) {
     ByteStream& from = idle.count() > 0 ? static_cast<ByteStream&>(watched) : upstream;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
 
 namespace crossmesh::proxy {
 namespace {
@@ -82,7 +83,17 @@ void HttpResponse::SetHeader(std::string_view name, std::string value) {
   Set(headers, name, std::move(value));
 }
 
-size_t HttpRequest::BodyBytes() const { return body.size() + (tail ? tail->size() : 0); }
+size_t HttpRequest::BodyBytes() const {
+  return body.size() + (tail ? tail->size() : 0) + pipe_bytes;
+}
+
+std::optional<size_t> HttpRequest::DeclaredLength() const {
+  const std::string_view text = Header("content-length");
+  size_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
 
 size_t HttpResponse::BodyBytes() const { return body.size() + (tail ? tail->size() : 0); }
 

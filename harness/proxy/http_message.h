@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,9 @@ struct HttpRequest {
   // The downstream is an HTTP/2 stream that takes a response body as it arrives: an HTTP/2
   // upstream's answer may then come back with a `body_pipe`.
   bool relay_h2_body = false;
+  // A body_pipe body's length as its client declared it (content-length; 0: not declared),
+  // which an HTTP/1.1 upstream is told.
+  size_t pipe_bytes = 0;
 
   bool cancelled() const { return cancel && cancel->cancelled; }
   // The body's whole length: what `body` holds and what its tail will bring.
@@ -64,6 +68,8 @@ struct HttpRequest {
   void SetHeader(std::string_view name, std::string value);
   // The target without its query.
   std::string_view Path() const;
+  // The content-length the client sent, when it is a plain decimal number.
+  std::optional<size_t> DeclaredLength() const;
 };
 
 struct HttpResponse {

@@ -187,7 +187,9 @@ asio::awaitable<Verdict> Attempt(const RouterContext& context, ClusterState& clu
 asio::awaitable<HttpResponse> SendWithRetries(const RouterContext& context, ClusterState& cluster,
                                               const Route& route, UpstreamPool& pool,
                                               const HttpRequest& request) {
-  Attempts state(route, !request.tail);
+  // A body streamed to an HTTP/1.1 upstream is over the limit, so not kept: one attempt.
+  const bool one_shot = request.tail || (request.body_pipe && !UsesHttp2(cluster.config.protocol));
+  Attempts state(route, !one_shot);
   const std::string& key = cluster.config.name;
   bool first = true;
   for (uint32_t attempt = 0; attempt < state.total; ++attempt) {
@@ -199,7 +201,7 @@ asio::awaitable<HttpResponse> SendWithRetries(const RouterContext& context, Clus
     if (SteadyClock::now() >= state.deadline) break;
     HttpResponse response;
     // A streamed body cannot be sent again: no kept-alive connection, which may turn out closed.
-    UpstreamLink link = request.tail ? UpstreamLink{} : pool.Take(key);
+    UpstreamLink link = one_shot ? UpstreamLink{} : pool.Take(key);
     const Verdict verdict =
         co_await Attempt(context, cluster, pool, link, request, attempt, state, response);
     pool.Give(key, std::move(link));
@@ -233,19 +235,22 @@ asio::awaitable<HttpResponse> RouteRequest(const RouterContext& context, Upstrea
   co_return co_await SendWithRetries(context, *cluster->second, *route, pool, request);
 }
 
-// True when every target of the route `request` takes goes to an HTTP/2 cluster: then an
-// HTTP/2 client's request streams through (StreamRule).
-bool RoutesToHttp2(const RouterContext& context, const VirtualService* service,
-                   const HttpRequest& request) {
+// Which HTTP/2 requests stream through (StreamRule): those whose route goes to HTTP/2 clusters
+// only, and those to HTTP/1.1 clusters only that declare a body over the limit (held whole,
+// they would get 413).
+bool StreamsThrough(const RouterContext& context, const VirtualService* service,
+                    const HttpRequest& request) {
   const ProxySnapshot& snapshot = *context.snapshot;
   const Route* route = service == nullptr ? nullptr : snapshot.routes->Match(*service, request);
   if (route == nullptr || route->targets.empty()) return false;
+  size_t http2 = 0;
   for (const WeightedTarget& target : route->targets) {
     auto cluster = snapshot.clusters.find(target.cluster);
     if (cluster == snapshot.clusters.end()) return false;
-    if (!UsesHttp2(cluster->second->config.protocol)) return false;
+    http2 += UsesHttp2(cluster->second->config.protocol) ? 1 : 0;
   }
-  return true;
+  if (http2 == route->targets.size()) return true;
+  return http2 == 0 && request.DeclaredLength().value_or(0) > snapshot.config.http.max_body_bytes;
 }
 
 }  // namespace
@@ -258,7 +263,7 @@ asio::awaitable<void> ServeRoutedHttp(RouterContext context, ServiceResolver res
     return RouteRequest(context, pool, resolve(request), request);
   };
   StreamRule streams = [&context, &resolve](HttpRequest& request) {
-    return RoutesToHttp2(context, resolve(request), request);
+    return StreamsThrough(context, resolve(request), request);
   };
   co_await ServeHttp(*context.core, std::move(down), limits, *context.http, limits.idle_timeout,
                      std::move(handler), std::move(streams));

@@ -4,6 +4,7 @@
 
 #include "harness/proxy/counting_stream.h"
 #include "harness/proxy/envoy_errors.h"
+#include "harness/proxy/h2_body_pipe.h"
 #include "harness/proxy/http_connection.h"
 #include "harness/proxy/upstream_connector.h"
 #include "harness/proxy/upstream_pool.h"
@@ -65,8 +66,11 @@ asio::awaitable<HttpResponse> ForwardToApp(const InboundContext& context, Upstre
   const ErrorStyle style = context.snapshot->config.error_style;
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (request.cancelled()) co_return LocalReply(503, "the client reset the request");
+    // A body streaming from an HTTP/2 client is sent again only while it is kept whole.
+    if (attempt > 0 && request.body_pipe && !request.body_pipe->Rewind()) break;
     // A streamed body cannot be sent again: no kept-alive connection, which may turn out closed.
-    UpstreamLink app = request.tail ? UpstreamLink{} : pool.Take(kAppKey);
+    const bool one_shot = request.tail || (request.body_pipe && !UsesHttp2(state.config.protocol));
+    UpstreamLink app = one_shot ? UpstreamLink{} : pool.Take(kAppKey);
     if (!app.connected()) {
       TransportFailure failure = co_await ConnectApp(context, pool, app);
       if (failure.failed()) co_return LocalReply(503, UpstreamFailureBody(failure, style, false));
@@ -110,9 +114,12 @@ asio::awaitable<void> ServeInboundHttp(const InboundContext& context,
   RequestHandler handler = [&context, &pool](HttpRequest& request) {
     return ForwardToApp(context, pool, request);
   };
-  // An http2 / grpc app: HTTP/2 clients' requests and answers stream through.
-  StreamRule streams = nullptr;
-  if (UsesHttp2(state.config.protocol)) streams = [](HttpRequest&) { return true; };
+  // An http2 / grpc app: HTTP/2 clients' requests and answers stream through; to an HTTP/1.1
+  // app, those that declare a body over the limit (held whole, they would get 413).
+  const bool http2 = UsesHttp2(state.config.protocol);
+  StreamRule streams = [http2, &limits](HttpRequest& request) {
+    return http2 || request.DeclaredLength().value_or(0) > limits.max_body_bytes;
+  };
   co_await ServeHttp(*context.core, std::move(down), limits, state.http, idle, std::move(handler),
                      std::move(streams));
 }

@@ -135,15 +135,6 @@ asio::awaitable<ExchangeResult> ExchangeOn(UpstreamLink& link, const HttpRequest
     co_return refused;
   }
   if (link.h2) co_return co_await link.h2->Exchange(request, timeout, idle);
-  if (request.body_pipe) {
-    // Streamed only towards HTTP/2 (StreamRule): a configuration that changed under the
-    // connection could still send one here.
-    ExchangeResult refused;
-    refused.outcome = ExchangeResult::Outcome::kReset;
-    refused.failure.kind = FailureKind::kClosed;
-    refused.failure.message = "a streamed HTTP/2 body cannot go to an HTTP/1.1 upstream";
-    co_return refused;
-  }
   co_return co_await Exchange(*link.stream, *link.reader, request, timeout, idle);
 }
 
