@@ -60,10 +60,12 @@ void H2Connection::Abandon(Stream& stream) {
 
 asio::awaitable<ExchangeResult> H2Connection::Exchange(const HttpRequest& request,
                                                        std::chrono::milliseconds timeout,
-                                                       std::chrono::milliseconds idle) {
+                                                       std::chrono::milliseconds idle,
+                                                       RelayCounters counters) {
   if (!usable()) co_return ResetResult("the HTTP/2 connection is closed");
   auto self = shared_from_this();
   auto stream = std::make_shared<Stream>();
+  stream->relay_counters = counters;
   stream->wake =
       std::make_unique<asio::steady_timer>(executor_, asio::steady_timer::time_point::max());
   nghttp2_data_provider provider{};
@@ -182,6 +184,9 @@ asio::awaitable<void> H2Connection::WatchRelayed(std::shared_ptr<Stream> stream,
   if (end == WaitEnd::kDone || failed_) co_return;
   spdlog::debug("http2: stream {} reset: its {} passed while its answer streamed", stream->id,
                 end == WaitEnd::kIdle ? "idle timeout" : "route timeout");
+  if (end == WaitEnd::kTimeout && stream->relay_counters.timed_out != nullptr) {
+    stream->relay_counters.timed_out->Inc();
+  }
   Abandon(*stream);
 }
 

@@ -20,7 +20,10 @@ constexpr size_t kH2ReadChunk = size_t{16} * 1024;
 // Frames are gathered up to this much before one write, so small frames share a TLS record.
 constexpr size_t kH2WriteBatch = size_t{64} * 1024;
 // Windows larger than HTTP/2's 64 KiB default, so a 64 KiB body does not wait for an update.
-constexpr int32_t kStreamWindow = 1 << 20;
+// A stream's window is also what a body passed on (H2BodyPipe) may hold in the proxy while
+// its reader does not keep up: 100 such streams hold 25 MiB, about the four bodies a
+// connection may hold whole. The connection's window opens at once (no stream stalls another).
+constexpr int32_t kStreamWindow = 256 * 1024;
 constexpr int32_t kConnectionWindow = 16 << 20;
 // Streams a peer may have open at once; with bodies buffered whole, this and the connection's
 // body budget bound what one client can make the proxy hold.
@@ -96,15 +99,14 @@ struct H2Connection::Callbacks {
   static int OnDataChunk(nghttp2_session* session, uint8_t /*flags*/, int32_t id,
                          const uint8_t* data, size_t length, void* user_data) {
     H2Connection& self = Self(user_data);
-    // Window updates are ours to send: at once for bytes used here; for bytes a pipe passes on,
-    // as the other side takes them, so the stream's window (1 MiB) and the connection's
-    // (16 MiB) bound what a reader that does not keep up makes the proxy hold.
+    // Window updates are ours to send: the connection's at once, so streams whose readers do
+    // not keep up cannot stall the others (as Envoy's codec does); a stream's at once for bytes
+    // used here, and as the other side takes them for bytes a pipe passes on, so its window
+    // bounds what that stream makes the proxy hold.
+    nghttp2_session_consume_connection(session, length);
     std::shared_ptr<Stream> stream = Find(self, id);
-    if (!stream) {
-      nghttp2_session_consume_connection(session, length);
-      return 0;
-    }
-    if (!stream->in_pipe) nghttp2_session_consume(session, id, length);
+    if (!stream || !stream->in_pipe) nghttp2_session_consume_stream(session, id, length);
+    if (!stream) return 0;
     if (stream->in_pipe) {
       self.PassOn(*stream, data, length);
       return 0;
@@ -135,9 +137,14 @@ struct H2Connection::Callbacks {
   static int OnFrameReceived(nghttp2_session* /*session*/, const nghttp2_frame* frame,
                              void* user_data) {
     H2Connection& self = Self(user_data);
-    if (frame->hd.type != NGHTTP2_HEADERS && frame->hd.type != NGHTTP2_DATA) return 0;
+    const uint8_t type = frame->hd.type;
+    if (type != NGHTTP2_HEADERS && type != NGHTTP2_DATA && type != NGHTTP2_RST_STREAM) return 0;
     std::shared_ptr<Stream> stream = Find(self, frame->hd.stream_id);
     if (!stream) return 0;
+    if (type == NGHTTP2_RST_STREAM) {
+      stream->peer_reset = true;  // its close follows: counted there as the peer's reset
+      return 0;
+    }
     const bool end = (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0;
     if (frame->hd.type == NGHTTP2_HEADERS) {
       // An informational (1xx) response is followed by the real one.
@@ -191,13 +198,13 @@ struct H2Connection::Callbacks {
     self.streams_.erase(it);
     self.Release(*stream);
     const bool sending = stream->out_pipe && !stream->out_pipe->drained();
-    if (self.role_ == Role::kServer && stream->answered && sending &&
-        error_code != NGHTTP2_NO_ERROR) {
+    if (self.role_ == Role::kServer && stream->answered && sending && stream->peer_reset) {
       self.stats_->rq_rx_reset.Inc();  // reset while its answer was still streaming
     }
+    self.NoteBrokenRelay(*stream);
     self.EndPipes(*stream);
     if (self.role_ == Role::kServer && !stream->answered && error_code != NGHTTP2_NO_ERROR) {
-      self.stats_->rq_rx_reset.Inc();
+      if (stream->peer_reset) self.stats_->rq_rx_reset.Inc();
       // Its handler lets go of the upstream and ends; meanwhile it no longer counts as busy.
       if (stream->dispatched && !stream->request.cancelled()) ++self.abandoned_handlers_;
       stream->request.cancel->Cancel();
@@ -341,7 +348,12 @@ asio::awaitable<void> H2Connection::ReadLoop(std::string already_read) {
     }
   }
   // A server keeps a half-closed connection for the answers still owed (Serve ends it).
-  if (!(half_closed && role_ == Role::kServer)) Fail();
+  if (!(half_closed && role_ == Role::kServer)) {
+    Fail();
+  } else {
+    ResetUnfinished();
+    co_await Flush();
+  }
 }
 
 asio::awaitable<void> H2Connection::Flush() {
@@ -383,6 +395,7 @@ void H2Connection::Fail() {
       stream->request.cancel->Cancel();
     }
     Release(*stream);
+    NoteBrokenRelay(*stream);
     EndPipes(*stream);
     if (role_ == Role::kClient && !stream->done) {
       stream->done = true;
@@ -406,6 +419,13 @@ void H2Connection::EndPipes(Stream& stream) {
 void H2Connection::RelayedAll(void* user_data, Stream& stream) {
   auto& self = *static_cast<H2Connection*>(user_data);
   if (self.role_ == Role::kServer && stream.in_pipe) stream.in_pipe->Abandon();
+}
+
+void H2Connection::NoteBrokenRelay(const Stream& stream) {
+  // A reset of our own (the caller gave up, or its time ran out) is not the upstream's doing.
+  const bool cut = role_ == Role::kClient && stream.returned && stream.in_pipe &&
+                   !stream.in_pipe->ended() && !stream.reset;
+  if (cut && stream.relay_counters.broke_off != nullptr) stream.relay_counters.broke_off->Inc();
 }
 
 void H2Connection::PassOn(Stream& stream, const uint8_t* data, size_t length) {
@@ -432,11 +452,11 @@ void H2Connection::ProduceInto(const std::shared_ptr<Stream>& stream,
   std::weak_ptr<H2Connection> weak = weak_from_this();
   std::weak_ptr<Stream> weak_stream = stream;
   H2BodyPipe::Producer producer;
-  // By id: bytes taken after the stream closed still count for the connection's window.
+  // By id: the stream may have closed meanwhile (nghttp2 then ignores it).
   producer.taken = [weak, weak_stream, id = stream->id](size_t bytes) {
     std::shared_ptr<H2Connection> self = weak.lock();
     if (!self || self->failed_) return;
-    nghttp2_session_consume(self->session_, id, bytes);
+    nghttp2_session_consume_stream(self->session_, id, bytes);
     if (std::shared_ptr<Stream> taken = weak_stream.lock()) self->SyncHeld(*taken);
     self->FlushLater();
   };

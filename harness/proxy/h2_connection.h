@@ -65,7 +65,8 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   // still apply to it (the stream is reset).
   asio::awaitable<ExchangeResult> Exchange(const HttpRequest& request,
                                            std::chrono::milliseconds timeout,
-                                           std::chrono::milliseconds idle = {});
+                                           std::chrono::milliseconds idle = {},
+                                           RelayCounters counters = {});
 
   // False once the connection failed, closed or was told to go away: open a new one.
   bool usable() const;
@@ -106,6 +107,11 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   void PassOn(Stream& stream, const uint8_t* data, size_t length);
   void SyncHeld(Stream& stream);
   void EndPipes(Stream& stream);
+  // Client side: `stream` closed; a relayed answer cut short by its upstream is counted.
+  void NoteBrokenRelay(const Stream& stream);
+  // Server side: the client half-closed (or crashed: a FIN looks the same). Requests still
+  // arriving can never be whole: their streams are reset, letting go of their upstreams.
+  void ResetUnfinished();
 
   // Client side: waits on `stream` until its response is whole (or, `until_headers`, its
   // headers are in), or its time is up. The timeout counts from `start`, or from the end of a

@@ -56,6 +56,16 @@ asio::awaitable<void> H2Connection::Serve(std::shared_ptr<ByteStream> stream,
   self->stream_rule_ = nullptr;
 }
 
+void H2Connection::ResetUnfinished() {
+  for (const auto& [id, stream] : streams_) {
+    const bool arriving =
+        stream->in_pipe ? !stream->in_pipe->ended() : !stream->dispatched && !stream->refused;
+    if (!arriving) continue;
+    stats_->rq_rx_reset.Inc();  // the client left with its request unfinished
+    nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, id, NGHTTP2_CANCEL);
+  }
+}
+
 void H2Connection::MaybeStream(const std::shared_ptr<Stream>& stream, bool request_ended) {
   if (!stream_rule_ || !stream_rule_(stream->request)) return;
   stream->request.relay_h2_body = true;

@@ -50,6 +50,8 @@ struct H2Connection::Stream {
   // Client side: the exchange returns at the response's headers, its body in in_pipe.
   bool relay = false;
   bool returned = false;  // the exchange returned: the stream lives on for its bodies
+  RelayCounters relay_counters;
+  bool peer_reset = false;  // the peer sent RST_STREAM (not this side)
 
   // What this side sends: a body served from memory, then trailers if any.
   std::string out_body;

@@ -11,6 +11,7 @@
 #include "harness/proxy/envoy_errors.h"
 #include "harness/proxy/http_codec.h"
 #include "harness/proxy/http_message.h"
+#include "harness/proxy/stats.h"
 
 namespace crossmesh::proxy {
 
@@ -48,6 +49,14 @@ struct ExchangeResult {
   // `deadline`.
   size_t tail_bytes = 0;
   std::chrono::steady_clock::time_point deadline;
+};
+
+// Where an answer relayed on after its exchange returned (from an HTTP/2 upstream stream)
+// counts how it ended early: its upstream broke off (upstream_rq_rx_reset) or its time ran
+// out (upstream_rq_timeout).
+struct RelayCounters {
+  Counter* broke_off = nullptr;
+  Counter* timed_out = nullptr;
 };
 
 // While it lives, cancelling `request` runs `abandon` (closes or resets the upstream).

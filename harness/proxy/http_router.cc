@@ -127,8 +127,9 @@ asio::awaitable<Verdict> Attempt(const RouterContext& context, ClusterState& clu
   }
   const bool reused = link.reused;
   cluster.upstream.rq_total.Inc();
+  const RelayCounters counters{&cluster.upstream.rq_rx_reset, &cluster.upstream.rq_timeout};
   ExchangeResult result =
-      co_await ExchangeOn(link, request, state.PerTry(SteadyClock::now()), state.idle);
+      co_await ExchangeOn(link, request, state.PerTry(SteadyClock::now()), state.idle, counters);
 
   if (result.outcome == ExchangeResult::Outcome::kResponse) {
     HttpResponse& response = result.response;

@@ -76,7 +76,9 @@ asio::awaitable<HttpResponse> ForwardToApp(const InboundContext& context, Upstre
       if (failure.failed()) co_return LocalReply(503, UpstreamFailureBody(failure, style, false));
     }
     state.app->rq_total.Inc();
-    ExchangeResult result = co_await ExchangeOn(app, request, AppTimeout(state.config));
+    const RelayCounters counters{&state.app->rq_rx_reset, &state.app->rq_timeout};
+    ExchangeResult result =
+        co_await ExchangeOn(app, request, AppTimeout(state.config), {}, counters);
     if (result.outcome == ExchangeResult::Outcome::kResponse) {
       state.app->CountResponse(result.response.status);
       pool.HoldForTail(kAppKey, app, result, {}, &state.app->rq_rx_reset);

@@ -127,14 +127,14 @@ void UpstreamPool::HoldForTail(const std::string& key, UpstreamLink& link, Excha
 
 asio::awaitable<ExchangeResult> ExchangeOn(UpstreamLink& link, const HttpRequest& request,
                                            std::chrono::milliseconds timeout,
-                                           std::chrono::milliseconds idle) {
+                                           std::chrono::milliseconds idle, RelayCounters counters) {
   if (link.h2 && request.tail) {
     // HTTP/2 upstreams take whole bodies only, and this one is over http.max_body_bytes.
     ExchangeResult refused;
     refused.response = LocalReply(413, "Payload Too Large");
     co_return refused;
   }
-  if (link.h2) co_return co_await link.h2->Exchange(request, timeout, idle);
+  if (link.h2) co_return co_await link.h2->Exchange(request, timeout, idle, counters);
   co_return co_await Exchange(*link.stream, *link.reader, request, timeout, idle);
 }
 

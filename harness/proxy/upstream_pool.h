@@ -67,6 +67,7 @@ class UpstreamPool {
 // Exchange on whichever framing `link` speaks.
 asio::awaitable<ExchangeResult> ExchangeOn(UpstreamLink& link, const HttpRequest& request,
                                            std::chrono::milliseconds timeout,
-                                           std::chrono::milliseconds idle = {});
+                                           std::chrono::milliseconds idle = {},
+                                           RelayCounters counters = {});
 
 }  // namespace crossmesh::proxy

@@ -11,7 +11,9 @@
   grpc_peer.py chat TARGET MESSAGE...
       One Chat call: each MESSAGE is sent once the reply to the one before has arrived ("cancel"
       cancels the call there, keeping the connection: only pauses after it count, "pause:<ms>"
-      waits, "fill:<n>" sends n bytes; a reply over 64 bytes is listed as "<n bytes>"), then
+      waits, "fill:<n>" sends n bytes, "crash" prints the result so far and ends the process
+      at once, the call and its connection open; a reply over 64 bytes is listed as
+      "<n bytes>"), then
       one JSON line: {"replies": [...], "code": ..., "details": ..., "cancelled_at": <unix
       time>}. A proxy that held messages back would stall it until its 10 s deadline.
   grpc_peer.py client TARGET COUNT [BODY_BYTES [CA_FILE SERVER_NAME]]
@@ -131,6 +133,10 @@ def chat(target, messages):
                 if message.startswith("pause:"):
                     time.sleep(int(message[6:]) / 1000)
                     continue
+                if message == "crash":
+                    result["crashed_at"] = time.time()
+                    print(json.dumps(result), flush=True)
+                    os._exit(0)
                 if cancelled:
                     continue
                 if message.startswith("fill:"):

@@ -98,6 +98,23 @@ TEST_CASE("A client that cancels a streaming gRPC call has it end at the server 
   CHECK(hop.client().StatValue("http.egress.downstream_rq_rx_reset") == 1);
 }
 
+TEST_CASE("A client that dies in the middle of a gRPC stream has the call end at the server") {
+  GrpcServer app;
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, StreamingHop(app.port()));
+
+  // The client process ends with its call open: no RST_STREAM, no GOAWAY, only the socket
+  // closed by the system. The request can never be whole, so the sidecars reset its stream.
+  nlohmann::json call = Chat(hop, {"one", "crash"});
+
+  INFO(call.dump());
+  CHECK(Replies(call) == std::vector<std::string>{"echo:one"});
+  const double ended = app.LastChatEnd(Milliseconds(3000));
+  REQUIRE(ended > 0);
+  CHECK(ended - call.value("crashed_at", 0.0) < 1.0);
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_rx_reset") == 1);
+}
+
 TEST_CASE("An app that dies in the middle of a gRPC stream fails the call at once") {
   GrpcServer app;
   Mesh mesh;
@@ -112,6 +129,10 @@ TEST_CASE("An app that dies in the middle of a gRPC stream fails the call at onc
   const std::string code = call.value("code", "");
   CHECK(code != "OK");
   CHECK(code != "DEADLINE_EXCEEDED");
+  // Counted as the upstream's doing, not as a reset from the caller.
+  const std::string broke_off = "cluster." + hop.cluster() + ".upstream_rq_rx_reset";
+  CHECK(Eventually([&] { return hop.client().StatValue(broke_off); }, 1) == 1);
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_rx_reset") == 0);
 }
 
 TEST_CASE("A gRPC stream lasts past the route timeout while its client is still sending") {

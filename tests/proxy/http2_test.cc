@@ -303,6 +303,25 @@ TEST_CASE("An HTTP/2 client that half-closes after its request still gets the an
   CHECK(client.stream(id).body == "yelb-appserver got GET /then-fin body=");
 }
 
+TEST_CASE("A request still arriving when its HTTP/2 client half-closes is reset at once") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, TappedMutual("h2-half-close-unfinished-marker"));
+  H2TestClient client(hop.client_port());
+
+  // A FIN looks the same whether the client half-closed or died: a request that has not
+  // ended can never be whole, so its stream is reset now, not after the idle time (300 s).
+  const int32_t unfinished = client.Post("/upload", kService, "part of it", /*end_stream=*/false);
+  const int32_t whole = client.Request("/whole", kService);
+  client.HalfClose();
+
+  REQUIRE(client.ReadUntil(
+      [&] { return client.stream(unfinished).closed && client.stream(whole).closed; },
+      Milliseconds(3000)));
+  CHECK(client.stream(unfinished).reset_code == 8);  // CANCEL
+  CHECK(client.stream(whole).status == 200);         // a whole request is still answered
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_rx_reset") == 1);
+}
+
 TEST_CASE("HTTP/2 streams the client resets let go of their upstreams at once") {
   Mesh mesh;
   Hop hop(mesh.runtime, mesh.pki, TappedMutual("h2-reset-marker"));
