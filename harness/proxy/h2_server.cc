@@ -272,7 +272,9 @@ void H2Connection::NoteActivity() {
     for (const auto& [id, stream] : self->streams_) {
       if (!stream->dispatched && !stream->refused) return self->NoteActivity();
     }
-    self->stream_->Close();
+    // The whole connection ends: also answers still being relayed to a client that half-closed
+    // and stopped reading (their pumps would otherwise wait for it).
+    self->Fail();
   });
 }
 
