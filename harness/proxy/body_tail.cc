@@ -32,17 +32,20 @@ struct BodyTail::AnswerWatch {
 
 namespace {
 
+// How often the watch looks. It polls rather than waiting for the socket to turn readable: under
+// the multi-thread runtime another thread's reactor could take that readiness between a look
+// and the wait, and the wait would then last until the idle time.
+constexpr std::chrono::milliseconds kAnswerPoll{5};
+
 asio::awaitable<void> WatchForAnswer(ByteStream& upstream, ByteStream& client,
                                      std::shared_ptr<BodyTail::AnswerWatch> watch) {
+  asio::steady_timer tick(co_await asio::this_coro::executor);
   for (;;) {
     if (watch->done) co_return;  // also before the first look: the relay may be over already
-    // Looked at before each wait: a wait completes on new data only, so an answer that came
-    // before it (its readiness already taken by the reactor) would not wake it.
     if (upstream.InputWaiting()) break;
+    tick.expires_after(kAnswerPoll);
     ErrorCode ec;
-    co_await upstream.socket().async_wait(tcp::socket::wait_read,
-                                          asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return;
+    co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
   watch->answered = true;
   ErrorCode ignored;
@@ -127,9 +130,7 @@ asio::awaitable<bool> BodyTail::Relay(ByteStream& down, std::string_view head) {
     if (!watch.late()) ok = co_await Pass(up, down, head, watch);
   }
   if (answer_) {
-    answer_->done = true;
-    ErrorCode ignored;
-    down.socket().cancel(ignored);                  // ends the watch's wait
+    answer_->done = true;                           // the watch ends at its next look
     if (answer_->answered) source_failed_ = false;  // the reads it cut short did not fail
   }
   // An upstream that stopped taking a request body may have answered it: kept for reading.
