@@ -196,6 +196,7 @@ struct H2Connection::Callbacks {
     if (it == self.streams_.end()) return 0;
     std::shared_ptr<Stream> stream = it->second;
     self.streams_.erase(it);
+    if (self.streams_.empty() && self.handlers_done_) self.handlers_done_->cancel();
     self.Release(*stream);
     const bool sending = stream->out_pipe && !stream->out_pipe->drained();
     if (self.role_ == Role::kServer && stream->answered && sending && stream->peer_reset) {
@@ -351,6 +352,7 @@ asio::awaitable<void> H2Connection::ReadLoop(std::string already_read) {
   if (!(half_closed && role_ == Role::kServer)) {
     Fail();
   } else {
+    half_closed_ = true;
     ResetUnfinished();
     co_await Flush();
   }
@@ -361,6 +363,8 @@ asio::awaitable<void> H2Connection::Flush() {
   writing_ = true;
   auto self = shared_from_this();
   for (;;) {
+    // Failed while writing: the streams' bodies nghttp2 would read next are gone.
+    if (failed_) break;
     out_.clear();
     while (out_.size() < kH2WriteBatch) {
       const uint8_t* data = nullptr;
@@ -368,7 +372,11 @@ asio::awaitable<void> H2Connection::Flush() {
       if (n <= 0) break;
       out_.append(reinterpret_cast<const char*>(data), static_cast<size_t>(n));
     }
-    if (out_.empty()) break;
+    if (out_.empty()) {
+      // After a client's FIN, an answer its window holds back can never finish.
+      if (half_closed_ && DropStuck()) continue;
+      break;
+    }
     ErrorCode ec;
     co_await stream_->Write(asio::buffer(out_), ec);
     if (ec) {
@@ -405,6 +413,7 @@ void H2Connection::Fail() {
     }
   }
   if (idle_) idle_->Disarm();
+  if (handlers_done_) handlers_done_->cancel();  // Serve waits for no stream now
 }
 
 // A stream closed: a body it was receiving for the other side ends there as broken off; an

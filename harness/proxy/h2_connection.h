@@ -112,6 +112,9 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   // Server side: the client half-closed (or crashed: a FIN looks the same). Requests still
   // arriving can never be whole: their streams are reset, letting go of their upstreams.
   void ResetUnfinished();
+  // After that: resets answered streams the client's window holds back (it can no longer open
+  // it); true when it reset any.
+  bool DropStuck();
 
   // Client side: waits on `stream` until its response is whole (or, `until_headers`, its
   // headers are in), or its time is up. The timeout counts from `start`, or from the end of a
@@ -153,6 +156,7 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   size_t buffered_ = 0;  // request body bytes held for streams still open (server side)
   bool writing_ = false;
   bool failed_ = false;
+  bool half_closed_ = false;  // server side: the client sent its FIN
   std::string out_;
 
   // Server side.

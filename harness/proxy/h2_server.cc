@@ -44,8 +44,9 @@ asio::awaitable<void> H2Connection::Serve(std::shared_ptr<ByteStream> stream,
   co_await self->ReadLoop(std::move(already_read));
 
   // The handlers use what the caller owns (its upstream connections): wait for them. Their
-  // answers still go out to a client that only half-closed.
-  while (self->running_handlers_ > 0) {
+  // answers still go out to a client that only half-closed, to their last byte: the streams
+  // close as they are sent (or are reset, DropStuck), or the idle time ends the connection.
+  while (self->running_handlers_ > 0 || (!self->failed_ && !self->streams_.empty())) {
     ErrorCode ec;
     co_await self->handlers_done_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
@@ -54,6 +55,22 @@ asio::awaitable<void> H2Connection::Serve(std::shared_ptr<ByteStream> stream,
   self->idle_.reset();
   self->handler_ = nullptr;
   self->stream_rule_ = nullptr;
+}
+
+bool H2Connection::DropStuck() {
+  const bool connection_shut = nghttp2_session_get_remote_window_size(session_) <= 0;
+  bool dropped = false;
+  for (const auto& [id, stream] : streams_) {
+    if (!stream->answered) continue;
+    if (!connection_shut && nghttp2_session_get_stream_remote_window_size(session_, id) > 0) {
+      continue;
+    }
+    // Nothing the client can still send would let this answer go on: it is reset, freeing its
+    // upstream, instead of holding both until the idle time.
+    nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, id, NGHTTP2_CANCEL);
+    dropped = true;
+  }
+  return dropped;
 }
 
 void H2Connection::ResetUnfinished() {

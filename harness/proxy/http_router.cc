@@ -99,9 +99,14 @@ struct Attempts {
            (RetriableStatus(*retry, response.status) || RetriableGrpc(*retry, response));
   }
   // The time this attempt may take: the route's remaining time, capped by perRetryTimeout.
+  // 0 when neither limits it (a route timeout of 0): the exchange then has no deadline, where
+  // "until the end of time" would overflow the clock when added to the exchange's start.
   Milliseconds PerTry(SteadyClock::time_point now) const {
+    const Milliseconds per_retry = retry ? retry->per_retry_timeout : Milliseconds(0);
+    if (deadline == SteadyClock::time_point::max()) return per_retry;
     auto left = std::chrono::duration_cast<Milliseconds>(deadline - now);
-    return retry ? std::min(left, retry->per_retry_timeout) : left;
+    if (left.count() <= 0) left = Milliseconds(1);  // due now: the attempt times out at once
+    return per_retry.count() > 0 ? std::min(left, per_retry) : left;
   }
 
   const std::optional<RetryPolicy>& retry;

@@ -157,6 +157,22 @@ TEST_CASE("A gRPC stream lasts past the route timeout while its client is still 
         std::vector<std::string>{"echo:one", "echo:two", "echo:three", "echo:four"});
 }
 
+TEST_CASE("A gRPC stream under a route timeout of 0 has no deadline") {
+  GrpcServer app;
+  Mesh mesh;
+  HopOptions options = StreamingHop(app.port());
+  options.route_timeout = Milliseconds(0);  // App Mesh's way to turn it off
+  Hop hop(mesh.runtime, mesh.pki, options);
+
+  const std::string fill = "fill:" + std::to_string(300 * 1024);
+  nlohmann::json call = Chat(hop, {"one", "pause:50", fill, "pause:50", "three"});
+
+  INFO(call.dump());
+  CHECK(call.value("code", "") == "OK");
+  CHECK(Replies(call).size() == 3);
+  CHECK(hop.client().StatValue("cluster." + hop.cluster() + ".upstream_rq_timeout") == 0);
+}
+
 TEST_CASE("A streaming gRPC call retried under grpcRetryEvents sends its messages again") {
   GrpcServer app(/*fail_first=*/0);
   Mesh mesh;

@@ -86,6 +86,11 @@ H2TestClient::H2TestClient(uint16_t port, uint32_t initial_window) {
   nghttp2_session_callbacks_del(callbacks);
   const nghttp2_settings_entry window{NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, initial_window};
   nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, &window, 1);
+  // A large stream window comes with as large a connection window, opened at once.
+  if (initial_window > 65535) {
+    nghttp2_session_set_local_window_size(session_, NGHTTP2_FLAG_NONE, 0,
+                                          static_cast<int32_t>(initial_window));
+  }
   Send();
 }
 

@@ -22,7 +22,8 @@ class H2TestClient {
     uint32_t reset_code = 0;  // RST_STREAM's code when the server reset it (7: REFUSED_STREAM)
   };
 
-  // Connects to 127.0.0.1:`port` and sends the preface and SETTINGS with `initial_window`.
+  // Connects to 127.0.0.1:`port` and sends the preface and SETTINGS with `initial_window` (over
+  // the default, the connection's window grows to it too).
   H2TestClient(uint16_t port, uint32_t initial_window = 65535);
   ~H2TestClient();
   H2TestClient(const H2TestClient&) = delete;

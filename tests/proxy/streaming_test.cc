@@ -40,6 +40,19 @@ TEST_CASE("A response body over the body limit streams through both hops intact"
   CHECK(reply->body == TestApp::PatternBytes(1048576));
 }
 
+TEST_CASE("A streamed body under a route timeout of 0 has no deadline") {
+  Mesh mesh;
+  HopOptions options = SmallBodyLimit();
+  options.route_timeout = milliseconds(0);
+  Hop hop(mesh.runtime, mesh.pki, options);
+
+  std::optional<RawHttpMessage> reply = hop.Get("/bytes/1048576/200/pause-50");
+
+  REQUIRE(reply.has_value());
+  CHECK(reply->status == 200);
+  CHECK(reply->body == TestApp::PatternBytes(1048576));
+}
+
 TEST_CASE("Streamed bodies leave their upstream connections open for the next request") {
   Mesh mesh;
   Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
@@ -393,6 +406,33 @@ TEST_CASE("An HTTP/1.1 app breaking off a body resets the HTTP/2 client's stream
   const std::string broke_off = "cluster." + hop.cluster() + ".upstream_rq_rx_reset";
   CHECK(Eventually([&] { return hop.client().StatValue(broke_off); }, 1) == 1);
   CHECK(client.stream(next).status == 200);  // the same connection goes on
+}
+
+TEST_CASE("An HTTP/2 client that half-closes gets a large answer to its last byte") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  H2TestClient client(hop.client_port(), /*initial_window=*/8 << 20);  // room for all of it
+
+  const int32_t id = client.Request("/bytes/3145728", kService);
+  client.HalfClose();
+
+  REQUIRE(client.ReadUntil([&] { return client.stream(id).closed; }, milliseconds(10000)));
+  CHECK(client.stream(id).reset_code == 0);
+  CHECK(client.stream(id).body == TestApp::PatternBytes(3145728));
+}
+
+TEST_CASE("An answer a half-closed HTTP/2 client's window holds back is reset, not kept") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  H2TestClient client(hop.client_port());  // 64 KiB: the client must open it again to go on
+
+  const int32_t id = client.Request("/bytes/3145728", kService);
+  client.HalfClose();  // ... which it no longer can
+
+  // Reset once the window is spent, not after the idle time (300 s), freeing its upstream.
+  REQUIRE(client.ReadUntil([&] { return client.stream(id).closed; }, milliseconds(5000)));
+  CHECK(client.stream(id).reset_code == 8);  // CANCEL
+  CHECK(client.stream(id).body.size() == 65535);
 }
 
 }  // namespace crossmesh::proxy::testing
