@@ -91,7 +91,7 @@ bool H2BodyPipe::Rewind() {
 asio::awaitable<bool> H2BodyPipe::ReadWhole(std::string& body, size_t limit) {
   asio::steady_timer wake(co_await asio::this_coro::executor,
                           asio::steady_timer::time_point::max());
-  SetConsumer([&wake] { wake.cancel(); });
+  const ScopedConsumer consumer(shared_from_this(), [&wake] { wake.cancel(); });
   const size_t start = body.size();
   bool whole = false;
   for (;;) {
@@ -107,7 +107,6 @@ asio::awaitable<bool> H2BodyPipe::ReadWhole(std::string& body, size_t limit) {
     boost::system::error_code ec;
     co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
-  wake_ = nullptr;
   if (!whole) body.resize(start);
   co_return whole;
 }

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,7 @@
 
 namespace crossmesh::proxy {
 
-class H2BodyPipe {
+class H2BodyPipe : public std::enable_shared_from_this<H2BodyPipe> {
  public:
   // What the receiving side does when the sender took bytes (reopen its window), and when the
   // sender is gone (a response: reset the upstream stream; a request: drop what still comes).
@@ -89,6 +90,42 @@ class H2BodyPipe {
   Producer producer_;
   std::function<void()> wake_;
   uint64_t consumer_ = 0;
+};
+
+// A consumer or producer a coroutine sets with references to its own locals, taken back when
+// it goes: when the coroutine ends, and also when it is destroyed unfinished (at shutdown), so
+// the pipe never calls into a frame that is gone.
+class ScopedConsumer {
+ public:
+  ScopedConsumer(std::shared_ptr<H2BodyPipe> pipe, std::function<void()> wake)
+      : pipe_(std::move(pipe)), id_(pipe_->SetConsumer(std::move(wake))) {}
+  ~ScopedConsumer() {
+    if (pipe_->current(id_)) pipe_->SetConsumer(nullptr);
+  }
+  ScopedConsumer(const ScopedConsumer&) = delete;
+  ScopedConsumer& operator=(const ScopedConsumer&) = delete;
+  ScopedConsumer(ScopedConsumer&&) = delete;
+  ScopedConsumer& operator=(ScopedConsumer&&) = delete;
+
+ private:
+  std::shared_ptr<H2BodyPipe> pipe_;
+  uint64_t id_;
+};
+
+class ScopedProducer {
+ public:
+  ScopedProducer(std::shared_ptr<H2BodyPipe> pipe, H2BodyPipe::Producer producer)
+      : pipe_(std::move(pipe)) {
+    pipe_->SetProducer(std::move(producer));
+  }
+  ~ScopedProducer() { pipe_->SetProducer({}); }
+  ScopedProducer(const ScopedProducer&) = delete;
+  ScopedProducer& operator=(const ScopedProducer&) = delete;
+  ScopedProducer(ScopedProducer&&) = delete;
+  ScopedProducer& operator=(ScopedProducer&&) = delete;
+
+ private:
+  std::shared_ptr<H2BodyPipe> pipe_;
 };
 
 }  // namespace crossmesh::proxy

@@ -176,7 +176,7 @@ asio::awaitable<void> PumpTail(std::shared_ptr<BodyTail> tail, std::shared_ptr<H
     room.cancel();
     tail.Abandon();  // a read waiting for the upstream ends too
   };
-  pipe->SetProducer(std::move(producer));
+  const ScopedProducer scoped(pipe, std::move(producer));
   std::string piece(kTailPiece, '\0');
   bool ok = true;
   while (ok && !pipe->abandoned() && !tail->done()) {
@@ -193,7 +193,6 @@ asio::awaitable<void> PumpTail(std::shared_ptr<BodyTail> tail, std::shared_ptr<H
   } else {
     pipe->Fail();  // the client's stream is reset: its answer cannot be completed
   }
-  pipe->SetProducer({});  // `room` ends with this frame
 }
 
 }  // namespace

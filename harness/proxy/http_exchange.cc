@@ -65,10 +65,12 @@ constexpr size_t kPipedPiece = size_t{64} * 1024;
 // Writes `head`, then an HTTP/2 client's body from `pipe` as it arrives, gathering what has
 // arrived into each write. False when the client's stream broke off (the upstream is closed:
 // its request cannot be completed) or a write failed (the upstream may have answered early).
-asio::awaitable<bool> SendPiped(ByteStream& upstream, std::string_view head, H2BodyPipe& pipe) {
+asio::awaitable<bool> SendPiped(ByteStream& upstream, std::string_view head,
+                                std::shared_ptr<H2BodyPipe> body) {
+  H2BodyPipe& pipe = *body;
   asio::steady_timer wake(co_await asio::this_coro::executor,
                           asio::steady_timer::time_point::max());
-  pipe.SetConsumer([&wake, &upstream, &pipe] {
+  const ScopedConsumer consumer(body, [&wake, &upstream, &pipe] {
     wake.cancel();
     if (pipe.failed()) upstream.Close();  // also ends a write the upstream is not taking
   });
@@ -101,7 +103,6 @@ asio::awaitable<bool> SendPiped(ByteStream& upstream, std::string_view head, H2B
     ErrorCode ec;
     co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
-  pipe.SetConsumer(nullptr);  // `wake` ends with this frame
   co_return ok;
 }
 
@@ -122,7 +123,7 @@ asio::awaitable<ExchangeResult> Exchange(ByteStream& upstream, HttpReader& reade
   if (request.tail) {
     sent_whole = co_await request.tail->Relay(upstream, wire);
   } else if (request.body_pipe) {
-    sent_whole = co_await SendPiped(upstream, wire, *request.body_pipe);
+    sent_whole = co_await SendPiped(upstream, wire, request.body_pipe);
   }
 
   result.deadline = timeout.count() > 0 ? std::chrono::steady_clock::now() + timeout
