@@ -59,9 +59,10 @@ asio::awaitable<void> WatchForAnswer(ByteStream& upstream, ByteStream& client,
 // connections (a response cut short cannot be completed).
 class BodyTail::Watch {
  public:
+  // `timed_out` is set when it goes if the deadline passed (not the idle time).
   Watch(const asio::any_io_executor& executor, ByteStream& up, ByteStream* down,
-        SteadyClock::time_point deadline, std::chrono::milliseconds idle)
-      : deadline_(executor), quiet_(executor), idle_(idle) {
+        SteadyClock::time_point deadline, std::chrono::milliseconds idle, bool& timed_out)
+      : deadline_(executor), quiet_(executor), idle_(idle), timed_out_(timed_out) {
     give_up_ = [&up, down] {
       up.Close();
       if (down != nullptr) down->Close();
@@ -73,6 +74,7 @@ class BodyTail::Watch {
     if (!late_) deadline_.Arm(left, give_up_);
   }
   ~Watch() {
+    if (late_ || deadline_.expired()) timed_out_ = true;
     deadline_.Disarm();
     quiet_.Disarm();
   }
@@ -93,17 +95,18 @@ class BodyTail::Watch {
   std::chrono::milliseconds idle_;
   std::function<void()> give_up_;
   bool late_ = false;
+  bool& timed_out_;
 };
 
 BodyTail::BodyTail(UpstreamLink link, size_t bytes, SteadyClock::time_point deadline,
-                   std::chrono::milliseconds idle, Finished finished, Counter* broke_off)
+                   std::chrono::milliseconds idle, Finished finished, RelayCounters counters)
     : link_(std::move(link)),
       source_(link_.stream.get()),
       bytes_(bytes),
       deadline_(deadline),
       idle_(idle),
       finished_(std::move(finished)),
-      broke_off_(broke_off) {}
+      counters_(counters) {}
 
 BodyTail::BodyTail(ByteStream& source, size_t bytes, std::chrono::milliseconds idle)
     : source_(&source),
@@ -125,7 +128,7 @@ asio::awaitable<bool> BodyTail::Relay(ByteStream& down, std::string_view head) {
     asio::co_spawn(executor, WatchForAnswer(down, up, answer_), asio::detached);
   }
   {
-    Watch watch(executor, up, &down, deadline_, idle_);
+    Watch watch(executor, up, &down, deadline_, idle_, timed_out_);
     source_failed_ = watch.late();
     if (!watch.late()) ok = co_await Pass(up, down, head, watch);
   }
@@ -148,7 +151,7 @@ asio::awaitable<bool> BodyTail::ReadInto(std::string& body) {
   size_t offset = start;
   bool ok = false;
   {
-    Watch watch(co_await asio::this_coro::executor, up, nullptr, deadline_, idle_);
+    Watch watch(co_await asio::this_coro::executor, up, nullptr, deadline_, idle_, timed_out_);
     ok = !watch.late();
     source_failed_ = !ok;
     while (ok && bytes_ > 0) {
@@ -176,7 +179,7 @@ asio::awaitable<size_t> BodyTail::ReadSome(char* out, size_t size, bool& ok) {
   ByteStream& up = *source_;
   size_t n = 0;
   {
-    Watch watch(co_await asio::this_coro::executor, up, nullptr, deadline_, idle_);
+    Watch watch(co_await asio::this_coro::executor, up, nullptr, deadline_, idle_, timed_out_);
     ok = !watch.late();
     if (ok) {
       watch.Waiting();
@@ -257,7 +260,11 @@ void BodyTail::Abandon() {
 
 bool BodyTail::Finish(bool ok) {
   if (!ok) {
-    if (source_failed_ && !abandoned_ && broke_off_ != nullptr) broke_off_->Inc();
+    if (timed_out_ && counters_.timed_out != nullptr) {
+      counters_.timed_out->Inc();
+    } else if (source_failed_ && !abandoned_ && counters_.broke_off != nullptr) {
+      counters_.broke_off->Inc();
+    }
     link_.Drop();
     return false;
   }

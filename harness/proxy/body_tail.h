@@ -24,9 +24,10 @@ class BodyTail {
   using Finished = std::function<void(UpstreamLink)>;
 
   // `bytes` are still to come on `link`, by `deadline` (the request's timeout) and with no
-  // silence longer than `idle` (0: none). `broke_off` counts a body the upstream cut short.
+  // silence longer than `idle` (0: none). `counters`: a body the upstream cut short, or whose
+  // deadline passed.
   BodyTail(UpstreamLink link, size_t bytes, std::chrono::steady_clock::time_point deadline,
-           std::chrono::milliseconds idle, Finished finished, Counter* broke_off);
+           std::chrono::milliseconds idle, Finished finished, RelayCounters counters);
   // A request body's rest on `source`, the client's connection (which outlives the tail),
   // with no silence longer than `idle`. Relayed to an upstream, it stops when the upstream
   // answers before the body is whole (as a server refusing an upload does), leaving that
@@ -71,7 +72,8 @@ class BodyTail {
   std::chrono::steady_clock::time_point deadline_;
   std::chrono::milliseconds idle_;
   Finished finished_;
-  Counter* broke_off_ = nullptr;
+  RelayCounters counters_;
+  bool timed_out_ = false;  // the deadline passed mid-body (counted as a timeout)
   bool used_ = false;
   bool piecewise_ = false;  // read by ReadSome, which may be called again
   bool abandoned_ = false;

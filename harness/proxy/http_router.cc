@@ -139,7 +139,7 @@ asio::awaitable<Verdict> Attempt(const RouterContext& context, ClusterState& clu
   if (result.outcome == ExchangeResult::Outcome::kResponse) {
     HttpResponse& response = result.response;
     cluster.upstream.CountResponse(response.status);
-    pool.HoldForTail(cluster.config.name, link, result, state.idle, &cluster.upstream.rq_rx_reset);
+    pool.HoldForTail(cluster.config.name, link, result, state.idle, counters);
     if (response.keep_alive) {
       link.reused = true;
     } else {
@@ -220,6 +220,8 @@ asio::awaitable<HttpResponse> SendWithRetries(const RouterContext& context, Clus
     co_return LocalReply(408, "stream timeout");  // Envoy's route idle_timeout, no response yet
   }
   if (state.retried_response) co_return std::move(*state.retried_response);
+  // The client left: no answer will be sent, so none is counted.
+  if (request.cancelled()) co_return LocalReply(503, "the client reset the request");
   if (SteadyClock::now() >= state.deadline) state.timed_out = true;
   co_return FinalFailure(context, cluster, state.failure, state.timed_out, state.total > 1);
 }

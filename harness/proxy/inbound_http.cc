@@ -81,7 +81,7 @@ asio::awaitable<HttpResponse> ForwardToApp(const InboundContext& context, Upstre
         co_await ExchangeOn(app, request, AppTimeout(state.config), {}, counters);
     if (result.outcome == ExchangeResult::Outcome::kResponse) {
       state.app->CountResponse(result.response.status);
-      pool.HoldForTail(kAppKey, app, result, {}, &state.app->rq_rx_reset);
+      pool.HoldForTail(kAppKey, app, result, {}, counters);
       if (!result.response.keep_alive) {
         app.Drop();
       } else {
@@ -92,6 +92,7 @@ asio::awaitable<HttpResponse> ForwardToApp(const InboundContext& context, Upstre
     }
     const bool stale = app.reused && result.outcome == ExchangeResult::Outcome::kReset;
     app.Drop();
+    if (request.cancelled()) co_return LocalReply(503, "the client reset the request");
     if (!stale) {
       HttpResponse reply = FailureReply(context, result);
       if (result.outcome == ExchangeResult::Outcome::kTimeout) state.app->rq_timeout.Inc();

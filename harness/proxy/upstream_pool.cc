@@ -109,7 +109,7 @@ void UpstreamPool::Give(const std::string& key, UpstreamLink link) {
 }
 
 void UpstreamPool::HoldForTail(const std::string& key, UpstreamLink& link, ExchangeResult& result,
-                               std::chrono::milliseconds idle, Counter* broke_off) {
+                               std::chrono::milliseconds idle, RelayCounters counters) {
   if (result.tail_bytes == 0) return;
   const bool keep = result.response.keep_alive;
   BodyTail::Finished finished = [this, key, keep](UpstreamLink done) {
@@ -121,7 +121,7 @@ void UpstreamPool::HoldForTail(const std::string& key, UpstreamLink& link, Excha
     Give(key, std::move(done));
   };
   result.response.tail = std::make_shared<BodyTail>(
-      std::move(link), result.tail_bytes, result.deadline, idle, std::move(finished), broke_off);
+      std::move(link), result.tail_bytes, result.deadline, idle, std::move(finished), counters);
   link = UpstreamLink{};
 }
 

@@ -33,9 +33,10 @@ class UpstreamPool {
   // When `result`'s body is still on `link` (ExchangeResult::tail_bytes), moves the link into
   // the response's tail, leaving `link` empty: it comes back here once the body has crossed
   // (or closes, when the response ends its connection). `idle`: the longest silence allowed;
-  // `broke_off`: counts a body its upstream cut short (upstream_rq_rx_reset).
+  // `counters`: a body its upstream cut short (upstream_rq_rx_reset), or whose time ran out
+  // (upstream_rq_timeout).
   void HoldForTail(const std::string& key, UpstreamLink& link, ExchangeResult& result,
-                   std::chrono::milliseconds idle, Counter* broke_off);
+                   std::chrono::milliseconds idle, RelayCounters counters);
 
   // One HTTP/2 connection per upstream, as Envoy's pool. True when another request's connect
   // gave `link` a usable connection; false when the caller should connect (then Adopt the

@@ -92,7 +92,8 @@ TEST_CASE("An upstream that closes halfway through a body closes the client's co
 }
 
 // Asks for a body that pauses for 3 s halfway: the proxies must end the connection first.
-void ExpectStalledBodyToEndConnection(const HopOptions& options) {
+// Returns the client sidecar's cluster counters: {upstream_rq_timeout, upstream_rq_rx_reset}.
+std::pair<int64_t, int64_t> ExpectStalledBodyToEndConnection(const HopOptions& options) {
   Mesh mesh;
   Hop hop(mesh.runtime, mesh.pki, options);
   std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
@@ -107,12 +108,24 @@ void ExpectStalledBodyToEndConnection(const HopOptions& options) {
   CHECK(std::chrono::steady_clock::now() - start < milliseconds(2500));  // before the app goes on
   CHECK(got.starts_with("HTTP/1.1 200"));
   CHECK(got.size() < 200000);
+  const std::string cluster = "cluster." + hop.cluster() + ".";
+  const int64_t broke_off =
+      Eventually([&] { return hop.client().StatValue(cluster + "upstream_rq_rx_reset"); }, 1,
+                 milliseconds(500));
+  return {hop.client().StatValue(cluster + "upstream_rq_timeout"), broke_off};
 }
 
 TEST_CASE("A body that stalls past the app's request timeout ends the client's connection") {
   HopOptions options = SmallBodyLimit();
   options.server_request_timeout = milliseconds(300);
-  ExpectStalledBodyToEndConnection(options);
+  // Seen from the client's sidecar, its upstream broke the body off.
+  CHECK(ExpectStalledBodyToEndConnection(options) == std::pair<int64_t, int64_t>{0, 1});
+}
+
+TEST_CASE("A body still arriving at the route timeout ends the connection, a timeout") {
+  HopOptions options = SmallBodyLimit();
+  options.route_timeout = milliseconds(300);
+  CHECK(ExpectStalledBodyToEndConnection(options) == std::pair<int64_t, int64_t>{1, 0});
 }
 
 TEST_CASE("A body silent for the route's idle timeout ends the client's connection") {
