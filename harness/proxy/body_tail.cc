@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <cstring>
 
+#include "harness/proxy/answer_watch.h"
 #include "harness/proxy/watchdog.h"
 
 namespace crossmesh::proxy {
@@ -19,39 +20,6 @@ using SteadyClock = std::chrono::steady_clock;
 // The most one write passes on: what has arrived by then is gathered into one write (a
 // write per read cost a send per TLS record; profiles of 64 KiB bodies showed it).
 constexpr size_t kPieceBytes = size_t{64} * 1024;
-
-}  // namespace
-
-// While a request body is relayed: an upstream that answers before taking it whole wakes the
-// relay wherever it waits, for the client's next bytes (which may never come: the client may
-// wait for that answer) or for the upstream to take more.
-struct BodyTail::AnswerWatch {
-  bool done = false;      // the relay is over: the watch must touch nothing
-  bool answered = false;  // the upstream answered (or ended) mid-body
-};
-
-namespace {
-
-// How often the watch looks. It polls rather than waiting for the socket to turn readable: under
-// the multi-thread runtime another thread's reactor could take that readiness between a look
-// and the wait, and the wait would then last until the idle time.
-constexpr std::chrono::milliseconds kAnswerPoll{5};
-
-asio::awaitable<void> WatchForAnswer(ByteStream& upstream, ByteStream& client,
-                                     std::shared_ptr<BodyTail::AnswerWatch> watch) {
-  asio::steady_timer tick(co_await asio::this_coro::executor);
-  for (;;) {
-    if (watch->done) co_return;  // also before the first look: the relay may be over already
-    if (upstream.InputWaiting()) break;
-    tick.expires_after(kAnswerPoll);
-    ErrorCode ec;
-    co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  }
-  watch->answered = true;
-  ErrorCode ignored;
-  client.socket().cancel(ignored);
-  upstream.socket().cancel(ignored);
-}
 
 }  // namespace
 
@@ -124,8 +92,11 @@ asio::awaitable<bool> BodyTail::Relay(ByteStream& down, std::string_view head) {
   bool ok = false;
   auto executor = co_await asio::this_coro::executor;
   if (stop_when_answered_) {
-    answer_ = std::make_shared<AnswerWatch>();
-    asio::co_spawn(executor, WatchForAnswer(down, up, answer_), asio::detached);
+    answer_ = co_await StartAnswerWatch(down, [&up, &down] {
+      ErrorCode ignored;
+      up.socket().cancel(ignored);
+      down.socket().cancel(ignored);
+    });
   }
   {
     Watch watch(executor, up, &down, deadline_, idle_, timed_out_);

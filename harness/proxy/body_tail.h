@@ -16,10 +16,10 @@
 
 namespace crossmesh::proxy {
 
+struct AnswerWatch;
+
 class BodyTail {
  public:
-  struct AnswerWatch;
-
   // Given the link once the whole body has crossed, to keep for the next request.
   using Finished = std::function<void(UpstreamLink)>;
 

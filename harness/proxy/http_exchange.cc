@@ -9,6 +9,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "harness/proxy/answer_watch.h"
 #include "harness/proxy/h2_body_pipe.h"
 
 #include "harness/proxy/watchdog.h"
@@ -64,7 +65,7 @@ constexpr size_t kPipedPiece = size_t{64} * 1024;
 
 // Writes `head`, then an HTTP/2 client's body from `pipe` as it arrives, gathering what has
 // arrived into each write. False when the client's stream broke off (the upstream is closed:
-// its request cannot be completed) or a write failed (the upstream may have answered early).
+// its request cannot be completed), a write failed, or the upstream answered before the end.
 asio::awaitable<bool> SendPiped(ByteStream& upstream, std::string_view head,
                                 std::shared_ptr<H2BodyPipe> body) {
   H2BodyPipe& pipe = *body;
@@ -74,9 +75,20 @@ asio::awaitable<bool> SendPiped(ByteStream& upstream, std::string_view head,
     wake.cancel();
     if (pipe.failed()) upstream.Close();  // also ends a write the upstream is not taking
   });
+  // An upstream answering before it took the body (a 413, then not reading) ends the sending,
+  // so that answer is read at once rather than when the upstream gives up.
+  const std::shared_ptr<AnswerWatch> answer = co_await StartAnswerWatch(upstream, [&] {
+    ErrorCode ignored;
+    upstream.socket().cancel(ignored);  // a write it no longer takes
+    wake.cancel();
+  });
   std::string piece(head);
   bool ok = true;
   for (;;) {
+    if (answer->answered) {
+      ok = false;
+      break;
+    }
     const size_t room = kPipedPiece - std::min(piece.size(), kPipedPiece);
     const size_t n = std::min(room, pipe.available());
     if (n > 0) {
@@ -103,6 +115,7 @@ asio::awaitable<bool> SendPiped(ByteStream& upstream, std::string_view head,
     ErrorCode ec;
     co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
+  answer->done = true;  // its next look ends it
   co_return ok;
 }
 

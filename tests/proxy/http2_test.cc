@@ -232,6 +232,26 @@ TEST_CASE("An HTTP/2 upload declared over the body limit streams to an HTTP/1.1 
   CHECK(hop.client().StatValue("cluster." + hop.cluster() + ".upstream_rq_2xx") == 1);
 }
 
+TEST_CASE("An HTTP/1.1 app refusing a streamed HTTP/2 upload unread has its answer passed on") {
+  TestApp app(TestApp::Kind::kRefuseUploadAndWait, "yelb-appserver");  // 413, then reads nothing
+  Mesh mesh;
+  HopOptions options;
+  options.server_tls = std::nullopt;  // curl speaks h2c to the app's own sidecar
+  options.http_max_body_bytes = 64 * 1024;
+  options.external_app_port = app.port();
+  Hop hop(mesh.runtime, mesh.pki, options);
+  TempDir dir;
+  const std::string big = dir.path() + "/big";
+  std::ofstream(big) << std::string(20 * 1024 * 1024, 'b');
+
+  const auto start = std::chrono::steady_clock::now();
+  const std::string got = CurlHttp2(hop.server_port(), {"--data-binary", "@" + big});
+
+  CHECK(got == "2 413");
+  // At once, not when the app would give up on the body it does not read.
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+}
+
 TEST_CASE("An HTTP/2 header block over the limit resets that stream only") {
   Mesh mesh;
   Hop hop(mesh.runtime, mesh.pki, TappedMutual("h2-header-marker"));
