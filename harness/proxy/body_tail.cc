@@ -76,12 +76,14 @@ BodyTail::BodyTail(UpstreamLink link, size_t bytes, SteadyClock::time_point dead
       finished_(std::move(finished)),
       counters_(counters) {}
 
-BodyTail::BodyTail(ByteStream& source, size_t bytes, std::chrono::milliseconds idle)
+BodyTail::BodyTail(ByteStream& source, size_t bytes, std::chrono::milliseconds idle,
+                   std::shared_ptr<RequestCancel> client_left)
     : source_(&source),
       bytes_(bytes),
       deadline_(SteadyClock::time_point::max()),
       idle_(idle),
-      stop_when_answered_(true) {}
+      stop_when_answered_(true),
+      client_left_(std::move(client_left)) {}
 
 BodyTail::~BodyTail() { link_.Drop(); }
 
@@ -107,6 +109,7 @@ asio::awaitable<bool> BodyTail::Relay(ByteStream& down, std::string_view head) {
     answer_->done = true;                           // the watch ends at its next look
     if (answer_->answered) source_failed_ = false;  // the reads it cut short did not fail
   }
+  if (source_failed_ && client_left_) client_left_->Cancel();
   // An upstream that stopped taking a request body may have answered it: kept for reading.
   const bool keep_down = stop_when_answered_ && !source_failed_;
   if (!ok && !keep_down) down.Close();

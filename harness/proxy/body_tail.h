@@ -32,7 +32,9 @@ class BodyTail {
   // with no silence longer than `idle`. Relayed to an upstream, it stops when the upstream
   // answers before the body is whole (as a server refusing an upload does), leaving that
   // upstream open for its answer to be read.
-  BodyTail(ByteStream& source, size_t bytes, std::chrono::milliseconds idle);
+  // `client_left` is cancelled when the client breaks off or goes silent mid-body.
+  BodyTail(ByteStream& source, size_t bytes, std::chrono::milliseconds idle,
+           std::shared_ptr<RequestCancel> client_left);
   // A tail not read to its end closes its upstream connection: the rest is unwanted.
   ~BodyTail();
   BodyTail(const BodyTail&) = delete;
@@ -80,6 +82,7 @@ class BodyTail {
   bool source_failed_ = false;       // the source ended or timed out before the body did
   bool stop_when_answered_ = false;  // a request body: see the second constructor
   std::shared_ptr<AnswerWatch> answer_;
+  std::shared_ptr<RequestCancel> client_left_;
 };
 
 }  // namespace crossmesh::proxy

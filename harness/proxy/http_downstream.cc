@@ -62,7 +62,12 @@ asio::awaitable<bool> NextRequest(ByteStream& down, HttpReader& reader, HttpStat
     result.status = HttpReadStatus::kMalformed;  // RFC 9112 3.2, and Envoy: 400
   }
   if (result.ok()) {
-    if (tail_bytes > 0) request.tail = std::make_shared<BodyTail>(down, tail_bytes, idle_timeout);
+    if (tail_bytes > 0) {
+      // A client that leaves mid-upload gives up on the request, as an HTTP/2 reset does: its
+      // failed answer is then neither sent nor counted.
+      request.cancel = std::make_shared<RequestCancel>();
+      request.tail = std::make_shared<BodyTail>(down, tail_bytes, idle_timeout, request.cancel);
+    }
     co_return true;
   }
 

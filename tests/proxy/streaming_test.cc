@@ -331,6 +331,10 @@ TEST_CASE("A request body that stops arriving closes the connection after the id
   std::optional<RawHttpMessage> next = hop.Get("/");
   REQUIRE(next.has_value());
   CHECK(next->status == 200);
+  // The client left without an answer: none is counted, on either sidecar.
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_5xx") == 0);
+  CHECK(hop.client().StatValue("cluster." + hop.cluster() + ".upstream_rq_5xx") == 0);
+  CHECK(hop.server().StatValue("http.ingress.downstream_rq_5xx") == 0);
 }
 
 // An app that answers an upload's head without reading the body, then closes or just stops
