@@ -265,7 +265,7 @@ ssize_t ReadPipedBody(nghttp2_session* session, int32_t id, uint8_t* buffer, siz
     *flags |= NGHTTP2_DATA_FLAG_EOF;
     if (SubmitTrailers(session, id, pipe.TakeTrailers())) *flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
   } else if (n == 0) {
-    return NGHTTP2_ERR_DEFERRED;  // resumed when the pipe has more (WakeSender)
+    return NGHTTP2_ERR_DEFERRED;  // resumed when the pipe has more (SendFrom)
   }
   return static_cast<ssize_t>(n);
 }

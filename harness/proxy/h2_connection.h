@@ -1,8 +1,9 @@
 // H2Connection: one HTTP/2 connection (nghttp2 framing over a ByteStream), either side.
-// As a server it assembles each request stream whole and answers it through a handler, many
-// streams at once; as a client it carries concurrent exchanges, one stream each. Messages are
-// whole, as on the HTTP/1.1 path: bodies are buffered (http.max_body_bytes), trailers kept.
-// Everything runs on the connection's strand, so nghttp2's session needs no lock.
+// As a server it answers each request stream through a handler, many streams at once; as a
+// client it carries concurrent exchanges, one stream each. A body is held whole
+// (http.max_body_bytes), or, where the stream rule says so, passed on as it arrives through an
+// H2BodyPipe to or from another stream (see StreamRule). Everything runs on the connection's
+// strand (both connections of a pipe on the same one), so nghttp2's sessions need no lock.
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
