@@ -54,8 +54,7 @@ void H2Connection::Abandon(Stream& stream) {
   stream.reset = true;
   stream.wake->cancel();
   if (stream.in_pipe) stream.in_pipe->Fail();  // a relayed answer's client sees the reset
-  asio::co_spawn(
-      executor_, [self = shared_from_this()] { return self->Flush(); }, asio::detached);
+  FlushLater();
 }
 
 asio::awaitable<ExchangeResult> H2Connection::Exchange(const HttpRequest& request,

@@ -194,7 +194,7 @@ asio::awaitable<HttpResponse> SendWithRetries(const RouterContext& context, Clus
                                               const Route& route, UpstreamPool& pool,
                                               const HttpRequest& request) {
   // A body streamed to an HTTP/1.1 upstream is over the limit, so not kept: one attempt.
-  const bool one_shot = request.tail || (request.body_pipe && !UsesHttp2(cluster.config.protocol));
+  const bool one_shot = SentOnce(request, UsesHttp2(cluster.config.protocol));
   Attempts state(route, !one_shot);
   const std::string& key = cluster.config.name;
   bool first = true;

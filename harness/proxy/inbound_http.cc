@@ -69,7 +69,7 @@ asio::awaitable<HttpResponse> ForwardToApp(const InboundContext& context, Upstre
     // A body streaming from an HTTP/2 client is sent again only while it is kept whole.
     if (attempt > 0 && request.body_pipe && !request.body_pipe->Rewind()) break;
     // A streamed body cannot be sent again: no kept-alive connection, which may turn out closed.
-    const bool one_shot = request.tail || (request.body_pipe && !UsesHttp2(state.config.protocol));
+    const bool one_shot = SentOnce(request, UsesHttp2(state.config.protocol));
     UpstreamLink app = one_shot ? UpstreamLink{} : pool.Take(kAppKey);
     if (!app.connected()) {
       TransportFailure failure = co_await ConnectApp(context, pool, app);

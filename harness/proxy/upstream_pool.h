@@ -65,6 +65,12 @@ class UpstreamPool {
   std::map<std::string, std::shared_ptr<asio::steady_timer>> connecting_;
 };
 
+// True when `request`'s body streams from its client and is not kept (an HTTP/1.1 client's
+// tail, or an HTTP/2 client's body to an HTTP/1.1 upstream): one attempt, on a new connection.
+inline bool SentOnce(const HttpRequest& request, bool http2_upstream) {
+  return request.tail || (request.body_pipe && !http2_upstream);
+}
+
 // Exchange on whichever framing `link` speaks.
 asio::awaitable<ExchangeResult> ExchangeOn(UpstreamLink& link, const HttpRequest& request,
                                            std::chrono::milliseconds timeout,
