@@ -20,6 +20,8 @@ using SteadyClock = std::chrono::steady_clock;
 // The most one write passes on: what has arrived by then is gathered into one write (a
 // write per read cost a send per TLS record; profiles of 64 KiB bodies showed it).
 constexpr size_t kPieceBytes = size_t{64} * 1024;
+// Raw bytes of a body of unknown length read at once, before decoding.
+constexpr size_t kRawBytes = size_t{16} * 1024;
 
 }  // namespace
 
@@ -76,6 +78,14 @@ BodyTail::BodyTail(UpstreamLink link, size_t bytes, SteadyClock::time_point dead
       finished_(std::move(finished)),
       counters_(counters) {}
 
+BodyTail::BodyTail(UpstreamLink link, std::unique_ptr<BodyDecoder> decoder,
+                   SteadyClock::time_point deadline, std::chrono::milliseconds idle,
+                   Finished finished, RelayCounters counters)
+    : BodyTail(std::move(link), 0, deadline, idle, std::move(finished), counters) {
+  decoder_ = std::move(decoder);
+  raw_ = std::make_unique<char[]>(kRawBytes);
+}
+
 BodyTail::BodyTail(ByteStream& source, size_t bytes, std::chrono::milliseconds idle,
                    std::shared_ptr<RequestCancel> client_left)
     : source_(&source),
@@ -87,7 +97,7 @@ BodyTail::BodyTail(ByteStream& source, size_t bytes, std::chrono::milliseconds i
 
 BodyTail::~BodyTail() { link_.Drop(); }
 
-asio::awaitable<bool> BodyTail::Relay(ByteStream& down, std::string_view head) {
+asio::awaitable<bool> BodyTail::Relay(ByteStream& down, std::string_view head, bool chunked) {
   if (used_ || source_ == nullptr) co_return false;
   used_ = true;
   ByteStream& up = *source_;
@@ -103,7 +113,13 @@ asio::awaitable<bool> BodyTail::Relay(ByteStream& down, std::string_view head) {
   {
     Watch watch(executor, up, &down, deadline_, idle_, timed_out_);
     source_failed_ = watch.late();
-    if (!watch.late()) ok = co_await Pass(up, down, head, watch);
+    if (watch.late()) {
+      ok = false;
+    } else if (decoder_) {
+      ok = co_await PassDecoded(up, down, head, watch, chunked);
+    } else {
+      ok = co_await Pass(up, down, head, watch);
+    }
   }
   if (answer_) {
     answer_->done = true;                           // the watch ends at its next look
@@ -116,35 +132,38 @@ asio::awaitable<bool> BodyTail::Relay(ByteStream& down, std::string_view head) {
   co_return Finish(ok);
 }
 
-asio::awaitable<bool> BodyTail::ReadInto(std::string& body) {
+asio::awaitable<bool> BodyTail::ReadInto(std::string& body, size_t limit) {
   if (used_ || source_ == nullptr) co_return false;
   used_ = true;
   ByteStream& up = *source_;
   const size_t start = body.size();
-  body.resize(start + bytes_);
-  size_t offset = start;
   bool ok = false;
   {
     Watch watch(co_await asio::this_coro::executor, up, nullptr, deadline_, idle_, timed_out_);
     ok = !watch.late();
     source_failed_ = !ok;
-    while (ok && bytes_ > 0) {
+    // A known length is made room for once; an unknown one a read at a time.
+    if (!decoder_) body.resize(start + bytes_);
+    size_t at = start;
+    while (ok && !ended() && at - start <= limit) {
+      if (decoder_) body.resize(at + kRawBytes);
       watch.Waiting();
       ErrorCode ec;
-      const size_t n = co_await up.ReadSome(asio::buffer(body.data() + offset, bytes_), ec);
+      const size_t n = co_await Take(up, body.data() + at, body.size() - at, ec);
+      at += n;
       ok = !ec;
       source_failed_ = !ok;
-      offset += n;
-      bytes_ -= n;
     }
+    body.resize(at);
   }
-  if (!ok) body.resize(start);
-  co_return Finish(ok);
+  const bool whole = ok && ended();
+  if (!whole) body.resize(start);
+  co_return Finish(whole);
 }
 
 asio::awaitable<size_t> BodyTail::ReadSome(char* out, size_t size, bool& ok) {
   ok = true;
-  if (bytes_ == 0) co_return 0;
+  if (used_ && ended()) co_return 0;
   if (source_ == nullptr || (used_ && !piecewise_)) {
     ok = false;
     co_return 0;
@@ -158,7 +177,7 @@ asio::awaitable<size_t> BodyTail::ReadSome(char* out, size_t size, bool& ok) {
     if (ok) {
       watch.Waiting();
       ErrorCode ec;
-      n = co_await up.ReadSome(asio::buffer(out, std::min(size, bytes_)), ec);
+      n = co_await Take(up, out, size, ec);
       ok = !ec;
     }
   }
@@ -169,13 +188,12 @@ asio::awaitable<size_t> BodyTail::ReadSome(char* out, size_t size, bool& ok) {
     co_return 0;
   }
   // What else has arrived goes along: one piece per read, not one per TLS record.
-  while (n < size && n < bytes_) {
-    const size_t more = up.ReadReady(asio::buffer(out + n, std::min(size, bytes_) - n));
+  while (n < size) {
+    const size_t more = TakeReady(up, out + n, size - n);
     if (more == 0) break;
     n += more;
   }
-  bytes_ -= n;
-  if (bytes_ == 0) Finish(true);
+  if (ended()) Finish(true);
   co_return n;
 }
 
@@ -227,6 +245,109 @@ asio::awaitable<bool> BodyTail::Pass(ByteStream& up, ByteStream& down, std::stri
   co_return true;
 }
 
+asio::awaitable<bool> BodyTail::PassDecoded(ByteStream& up, ByteStream& down,
+                                            std::string_view head, Watch& watch, bool chunked) {
+  // Not value-initialised: only the bytes taken into it are used.
+  std::array<char, kPieceBytes> piece;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+  std::string frame(head);
+  for (;;) {
+    size_t held = 0;
+    // The head (and what came with it) waits for no byte: a server-sent event may be all
+    // there is for a while.
+    if (!ended() && frame.empty()) {
+      watch.Waiting();
+      ErrorCode ec;
+      held = co_await Take(up, piece.data(), piece.size(), ec);
+      if (ec) {
+        source_failed_ = true;
+        co_return false;
+      }
+    }
+    if (!ended()) {
+      while (held < piece.size()) {
+        const size_t more = TakeReady(up, piece.data() + held, piece.size() - held);
+        if (more == 0) break;
+        held += more;
+      }
+    }
+    const std::string_view data(piece.data(), held);
+    if (chunked) {
+      AppendChunk(frame, data);
+      if (ended()) frame += kLastChunk;
+    } else {
+      frame += data;
+    }
+    if (!frame.empty()) {
+      ErrorCode ec;
+      co_await down.Write(asio::buffer(frame), ec);
+      if (ec) co_return false;
+      frame.clear();
+    }
+    if (ended()) co_return true;
+  }
+}
+
+asio::awaitable<size_t> BodyTail::Take(ByteStream& up, char* out, size_t room, ErrorCode& ec) {
+  ec = {};
+  if (!decoder_) {
+    const size_t n = co_await up.ReadSome(asio::buffer(out, std::min(room, bytes_)), ec);
+    bytes_ -= n;
+    co_return n;
+  }
+  while (decoded_at_ == decoded_.size() && !decoder_->done()) {
+    const size_t n = co_await up.ReadSome(asio::buffer(raw_.get(), kRawBytes), ec);
+    if (ec) {
+      // A body that lasts until the connection ends has ended; any other was cut short.
+      if (!IsPeerGone(ec) || ec == asio::error::operation_aborted) co_return 0;
+      ErrorCode end;
+      decoder_->PutEnd(end);
+      if (end) co_return 0;
+      ec = {};
+      break;
+    }
+    Decode(n, ec);
+    if (ec) co_return 0;
+  }
+  co_return CopyDecoded(out, room);
+}
+
+size_t BodyTail::TakeReady(ByteStream& up, char* out, size_t room) {
+  if (!decoder_) {
+    const size_t n = up.ReadReady(asio::buffer(out, std::min(room, bytes_)));
+    bytes_ -= n;
+    return n;
+  }
+  if (decoded_at_ == decoded_.size() && !decoder_->done()) {
+    const size_t n = up.ReadReady(asio::buffer(raw_.get(), kRawBytes));
+    ErrorCode ec;
+    if (n > 0) Decode(n, ec);
+    // A malformed piece shows at the next Take, whose read then fails on the closed link.
+    if (ec) up.Close();
+  }
+  return CopyDecoded(out, room);
+}
+
+bool BodyTail::ended() const {
+  if (!decoder_) return bytes_ == 0;
+  return decoder_->done() && decoded_at_ == decoded_.size();
+}
+
+void BodyTail::Decode(size_t n, ErrorCode& ec) {
+  if (decoded_at_ == decoded_.size()) {
+    decoded_.clear();
+    decoded_at_ = 0;
+  }
+  const size_t used = decoder_->Put(std::string_view(raw_.get(), n), decoded_, ec);
+  if (!ec && used < n) leftover_ = true;
+}
+
+size_t BodyTail::CopyDecoded(char* out, size_t room) {
+  const size_t n = std::min(room, decoded_.size() - decoded_at_);
+  std::memcpy(out, decoded_.data() + decoded_at_, n);
+  decoded_at_ += n;
+  return n;
+}
+
 void BodyTail::Abandon() {
   abandoned_ = true;
   if (source_ != nullptr && link_.connected()) source_->Close();
@@ -242,7 +363,11 @@ bool BodyTail::Finish(bool ok) {
     link_.Drop();
     return false;
   }
-  if (finished_) finished_(std::move(link_));
+  if (leftover_) {
+    link_.Drop();  // its next answer would start with the stray bytes
+  } else if (finished_) {
+    finished_(std::move(link_));
+  }
   link_ = UpstreamLink{};
   return true;
 }

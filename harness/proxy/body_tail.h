@@ -1,7 +1,9 @@
 // BodyTail: the rest of a body still on its connection, passed on as it arrives instead of held
 // whole (as Envoy and HAProxy forward buffers as they fill): a response's on its upstream
 // HTTP/1.1 connection, or a large request's on the client's. The receiver gets the head at
-// once; the body never sits whole in the proxy's memory.
+// once; the body never sits whole in the proxy's memory. A body of known length (Content-Length)
+// is counted down; one of unknown length (chunked, or until the connection ends: server-sent
+// events, say) is decoded as it arrives and sent on in chunks of its receiver's framing.
 #pragma once
 
 #include <chrono>
@@ -11,6 +13,7 @@
 #include <string_view>
 
 #include "harness/proxy/byte_stream.h"
+#include "harness/proxy/http_codec.h"
 #include "harness/proxy/http_exchange.h"
 #include "harness/proxy/stats.h"
 
@@ -28,6 +31,10 @@ class BodyTail {
   // deadline passed.
   BodyTail(UpstreamLink link, size_t bytes, std::chrono::steady_clock::time_point deadline,
            std::chrono::milliseconds idle, Finished finished, RelayCounters counters);
+  // The same for a body of unknown length, which `decoder` (from the head's reader) decodes.
+  BodyTail(UpstreamLink link, std::unique_ptr<BodyDecoder> decoder,
+           std::chrono::steady_clock::time_point deadline, std::chrono::milliseconds idle,
+           Finished finished, RelayCounters counters);
   // A request body's rest on `source`, the client's connection (which outlives the tail),
   // with no silence longer than `idle`. Relayed to an upstream, it stops when the upstream
   // answers before the body is whole (as a server refusing an upload does), leaving that
@@ -42,17 +49,21 @@ class BodyTail {
   BodyTail(BodyTail&&) = delete;
   BodyTail& operator=(BodyTail&&) = delete;
 
+  // Bytes still to come; 0 when the length is not known.
   size_t size() const { return bytes_; }
+  bool length_known() const { return decoder_ == nullptr; }
   // True once the whole body has been passed on: its connection is ready for what follows.
-  bool done() const { return used_ && bytes_ == 0; }
+  bool done() const { return used_ && ended(); }
 
   // Writes `head` (the message's head and the body read with it), then the rest of the body
-  // as it arrives, to `down`: what has arrived by each write goes in it. False when either
-  // side failed or the deadline passed: `down` is then closed, since its message cannot be
-  // completed.
-  asio::awaitable<bool> Relay(ByteStream& down, std::string_view head);
-  // Appends the rest to `body` (an answer kept in case a retry fails too). False on failure.
-  asio::awaitable<bool> ReadInto(std::string& body);
+  // as it arrives, to `down`: what has arrived by each write goes in it. A body of unknown
+  // length goes in chunks when `chunked`, or else as it is (its receiver's connection then
+  // ends with it). False when either side failed or the deadline passed: `down` is then
+  // closed, since its message cannot be completed.
+  asio::awaitable<bool> Relay(ByteStream& down, std::string_view head, bool chunked = true);
+  // Appends the rest to `body` (an answer kept in case a retry fails too). False on failure,
+  // or when the body would grow past `limit` bytes.
+  asio::awaitable<bool> ReadInto(std::string& body, size_t limit);
   // For a receiver that takes the body piece by piece (an HTTP/2 stream): waits for the next
   // bytes and reads what has arrived, at most `size`, into `out`. 0 at the body's end (done())
   // or on failure (`ok` false: the upstream broke off or its time ran out; its link is closed).
@@ -65,6 +76,18 @@ class BodyTail {
   class Watch;
 
   asio::awaitable<bool> Pass(ByteStream& up, ByteStream& down, std::string_view head, Watch& watch);
+  // Pass for a body of unknown length: each write is framed as a chunk when `chunked`.
+  asio::awaitable<bool> PassDecoded(ByteStream& up, ByteStream& down, std::string_view head,
+                                    Watch& watch, bool chunked);
+  // Waits for the body's next bytes and puts at most `room` of them in `out`: 0 at its end
+  // (ended()), or on failure (`ec`: the source broke off or sent a malformed body).
+  asio::awaitable<size_t> Take(ByteStream& up, char* out, size_t room, ErrorCode& ec);
+  // What of the body has arrived already, at most `room`, without waiting.
+  size_t TakeReady(ByteStream& up, char* out, size_t room);
+  bool ended() const;
+  // Decodes `n` raw bytes read into raw_; `ec` when they are malformed.
+  void Decode(size_t n, ErrorCode& ec);
+  size_t CopyDecoded(char* out, size_t room);
   // The link back to its pool after a whole body, or closed after a failure; returns `ok`.
   bool Finish(bool ok);
 
@@ -83,6 +106,13 @@ class BodyTail {
   bool stop_when_answered_ = false;  // a request body: see the second constructor
   std::shared_ptr<AnswerWatch> answer_;
   std::shared_ptr<RequestCancel> client_left_;
+  // A body of unknown length: its decoder, the bytes it decoded not passed on yet (from
+  // decoded_at_), and the buffer raw bytes are read into.
+  std::unique_ptr<BodyDecoder> decoder_;
+  std::string decoded_;
+  size_t decoded_at_ = 0;
+  std::unique_ptr<char[]> raw_;
+  bool leftover_ = false;  // bytes followed the body: its connection cannot carry another
 };
 
 }  // namespace crossmesh::proxy

@@ -5,6 +5,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <limits>
+#include <utility>
 
 namespace crossmesh::proxy {
 namespace {
@@ -53,12 +54,12 @@ struct AppendingBody {
 // Results are built by functions, not braced in co_return: GCC 12 mishandles braced
 // temporaries in coroutine return and await expressions.
 HttpReadResult Done() { return HttpReadResult{}; }
-HttpReadResult Failed(HttpReadStatus status, const ErrorCode& ec) { return {status, ec}; }
+HttpReadResult Failed(HttpReadStatus status, const ErrorCode& ec) { return {status, ec, nullptr}; }
 
 HttpReadResult Classify(const ErrorCode& ec) {
-  if (ec == http::error::header_limit) return {HttpReadStatus::kHeaderTooLarge, ec};
-  if (ec == http::error::body_limit) return {HttpReadStatus::kBodyTooLarge, ec};
-  return {HttpReadStatus::kMalformed, ec};
+  if (ec == http::error::header_limit) return {HttpReadStatus::kHeaderTooLarge, ec, nullptr};
+  if (ec == http::error::body_limit) return {HttpReadStatus::kBodyTooLarge, ec, nullptr};
+  return {HttpReadStatus::kMalformed, ec, nullptr};
 }
 
 // Below this many body bytes left, going through the parser costs less than growing the body.
@@ -99,21 +100,25 @@ bool ExpectsContinue(const Message& message) {
 // before its body is read, as Envoy does by default, instead of making it wait for a timeout
 // (curl waits a second). `tail_bytes`: when set, a Content-Length body over `trail_above`
 // bytes with at least kDirectBodyBytes still to come (any amount, when `trail_above` is not
-// 0) is left on the stream and its length put there. `body_limit`: the most body bytes read
-// whole (a tail is not held, so not limited); checked here rather than by Beast's parser,
-// whose limit would refuse the bodies that become tails too.
+// 0) is left on the stream and its length put there. With `open_unknown` too, a body of
+// unknown length is left on the stream once what has arrived of it is decoded and over
+// `trail_above` bytes: Parse then returns with the parser not done. `body_limit`: the most
+// body bytes read whole (a tail is not held, so not limited); checked here rather than by
+// Beast's parser, whose limit would refuse the bodies that become tails too.
 template <class Parser>
 asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, Parser& parser,
                                       bool answer_continue, size_t* tail_bytes,
-                                      uint64_t trail_above, uint64_t body_limit) {
+                                      uint64_t trail_above, bool open_unknown,
+                                      uint64_t body_limit) {
   // Not value-initialised: zeroing 16 KiB per message showed up in profiles; only the bytes
   // a read returns are used.
   std::array<char, kReadChunk> chunk;  // NOLINT(cppcoreguidelines-pro-type-member-init)
   bool got_any = !pending.empty();
   // Whether the body (its header read) may be left on the stream as a tail.
-  const auto may_trail = [&parser, tail_bytes, trail_above] {
+  const auto may_trail = [&parser, tail_bytes, trail_above, open_unknown] {
     const boost::optional<std::uint64_t> length = parser.content_length();
-    return tail_bytes != nullptr && length && *length > trail_above;
+    if (tail_bytes == nullptr) return false;
+    return length ? *length > trail_above : open_unknown;
   };
   for (;;) {
     if (parser.is_header_done()) {
@@ -152,6 +157,13 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
       }
     }
 
+    // About to wait for more of a body of unknown length: it goes on in a decoder instead
+    // (its caller makes one of the parser), with the bytes the parser left in `pending`.
+    if (parser.is_header_done() && may_trail() && !parser.content_length() &&
+        parser.get().body().size() >= trail_above) {
+      co_return Done();
+    }
+
     ErrorCode ec;
     const size_t n = co_await stream.ReadSome(asio::buffer(chunk), ec);
     if (ec) {
@@ -182,6 +194,67 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
   }
 }
 
+// A body's rest decoded by the parser that read its head: Beast's parser takes framing only
+// after a head, and keeps the state of a chunk it is in the middle of.
+template <class Parser>
+class ParserDecoder final : public BodyDecoder {
+ public:
+  // `partial`: bytes read after the head that the parser could not take yet.
+  ParserDecoder(std::unique_ptr<Parser> parser, std::string partial)
+      : parser_(std::move(parser)), partial_(std::move(partial)) {}
+
+  size_t Put(std::string_view raw, std::string& body, ErrorCode& ec) override {
+    ec = {};
+    size_t used = 0;
+    // A chunk's size line cut by a read is taken whole with the bytes that complete it: Beast
+    // consumes only whole structured elements.
+    std::string_view input = raw;
+    if (!partial_.empty()) {
+      partial_.append(raw);
+      input = partial_;
+    }
+    size_t taken = 0;
+    while (taken < input.size() && !parser_->is_done()) {
+      const size_t n = parser_->put(asio::buffer(input.data() + taken, input.size() - taken), ec);
+      taken += n;
+      if (ec == http::error::need_more) {
+        ec = {};
+        break;
+      }
+      if (ec || n == 0) break;
+    }
+    MoveBody(body);
+    if (ec) return raw.size();
+    // What the parser could not take yet: kept, unless the body has ended (it follows).
+    const size_t before = input.size() - raw.size();  // bytes of earlier calls in `input`
+    if (parser_->is_done()) {
+      used = taken > before ? taken - before : 0;
+      partial_.clear();
+      return used;
+    }
+    partial_ = std::string(input.substr(taken));  // `input` may be partial_ itself
+    return raw.size();
+  }
+
+  void PutEnd(ErrorCode& ec) override {
+    ec = {};
+    parser_->put_eof(ec);
+    if (!ec && !parser_->is_done()) ec = http::error::partial_message;
+  }
+
+  bool done() const override { return parser_->is_done(); }
+
+ private:
+  void MoveBody(std::string& body) {
+    std::string& decoded = parser_->get().body();
+    body.append(decoded);
+    decoded.clear();
+  }
+
+  std::unique_ptr<Parser> parser_;
+  std::string partial_;  // raw bytes not yet taken by the parser (a size line's start)
+};
+
 template <class Fields>
 std::vector<HttpHeader> HeadersOf(const Fields& fields) {
   std::vector<HttpHeader> headers;
@@ -204,7 +277,7 @@ asio::awaitable<HttpReadResult> HttpReader::ReadRequest(ByteStream& stream, Http
   parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   HttpReadResult result =
       co_await Parse(stream, pending_, parser, /*answer_continue=*/true, tail_bytes,
-                     limits_.max_body_bytes, limits_.max_body_bytes);
+                     limits_.max_body_bytes, /*open_unknown=*/false, limits_.max_body_bytes);
   if (!result.ok()) co_return result;
 
   auto& message = parser.get();
@@ -235,25 +308,35 @@ asio::awaitable<HttpReadResult> HttpReader::ReadResponse(ByteStream& stream, boo
 asio::awaitable<HttpReadResult> HttpReader::ReadOneResponse(ByteStream& stream, bool head_request,
                                                             HttpResponse& response,
                                                             size_t* tail_bytes) {
+  using ResponseParser = http::response_parser<AppendingBody>;
   if (tail_bytes != nullptr) *tail_bytes = 0;
-  http::response_parser<AppendingBody> parser;
-  parser.eager(true);
-  parser.skip(head_request);
-  parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
+  // On the heap: a body left open goes on with this parser, which may not move once reading.
+  auto parser = std::make_unique<ResponseParser>();
+  parser->eager(true);
+  parser->skip(head_request);
+  parser->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
   // Parse applies the limit to what it reads whole. Not boost::none: Beast 1.74 compares the
   // Content-Length with an empty optional and refuses every body.
-  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-  HttpReadResult result = co_await Parse(stream, pending_, parser, /*answer_continue=*/false,
-                                         tail_bytes, 0, limits_.max_body_bytes);
+  parser->body_limit(std::numeric_limits<std::uint64_t>::max());
+  HttpReadResult result = co_await Parse(stream, pending_, *parser, /*answer_continue=*/false,
+                                         tail_bytes, 0, /*open_unknown=*/true,
+                                         limits_.max_body_bytes);
   if (!result.ok()) co_return result;
 
-  auto& message = parser.get();
+  auto& message = parser->get();
   response.status = message.result_int();
   response.reason = std::string(message.reason());
   response.version = message.version();
   response.headers = HeadersOf(message);
   response.body = std::move(message.body());
-  response.keep_alive = message.keep_alive();
+  message.body().clear();  // what the decoder appends next starts from nothing
+  // A body that lasts until the connection ends leaves nothing to reuse it for.
+  response.keep_alive = message.keep_alive() && !parser->need_eof();
+  const bool open = !parser->is_done() && (tail_bytes == nullptr || *tail_bytes == 0);
+  if (open) {
+    result.rest = std::make_unique<ParserDecoder<ResponseParser>>(std::move(parser),
+                                                                  std::exchange(pending_, {}));
+  }
   co_return result;
 }
 

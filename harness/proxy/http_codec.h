@@ -3,7 +3,9 @@
 // direction: bytes read past the end of one message (pipelining) are kept for the next.
 #pragma once
 
+#include <memory>
 #include <string>
+#include <string_view>
 
 #include "harness/proxy/byte_stream.h"
 #include "harness/proxy/config.h"
@@ -20,9 +22,26 @@ enum class HttpReadStatus {
   kTransportError,  // the connection failed (reset, timeout, TLS error): nothing to answer
 };
 
+// The rest of a body whose length its head does not give (chunked, or up to the end of the
+// connection), decoded by the parser that read the head as the bytes arrive.
+class BodyDecoder {
+ public:
+  virtual ~BodyDecoder() = default;
+  // Decodes what it can of `raw`, appending the body's bytes to `body`; returns how many raw
+  // bytes it used (fewer once the body has ended: the rest follows the message). `ec`: the
+  // framing is malformed.
+  virtual size_t Put(std::string_view raw, std::string& body, ErrorCode& ec) = 0;
+  // The connection ended: the end of a body that lasts until then, or a body cut short (`ec`).
+  virtual void PutEnd(ErrorCode& ec) = 0;
+  virtual bool done() const = 0;
+};
+
 struct HttpReadResult {
   HttpReadStatus status = HttpReadStatus::kOk;
   ErrorCode ec;
+  // Set when the read may leave a body of unknown length open (see HttpReader): the body has
+  // more to come, which this decodes. What came with the head is in the message's body.
+  std::unique_ptr<BodyDecoder> rest;
   bool ok() const { return status == HttpReadStatus::kOk; }
 };
 
@@ -38,7 +57,9 @@ class HttpReader {
   // `head_request`: the response to a HEAD has no body whatever its headers say.
   // `tail_bytes`: when set, a large Content-Length body is left on the stream once its head
   // (and what came with it) is read, and its remaining length put there (BodyTail reads it);
-  // otherwise 0 is left there and the body is read whole.
+  // otherwise 0 is left there and the body is read whole. A chunked body, or one that lasts
+  // until the connection ends, is then left on the stream too once what came with its head is
+  // decoded, with the result's `rest` to decode the rest.
   asio::awaitable<HttpReadResult> ReadResponse(ByteStream& stream, bool head_request,
                                                HttpResponse& response,
                                                size_t* tail_bytes = nullptr);

@@ -58,7 +58,9 @@ asio::awaitable<void> ServeHttp1(ProxyCore& core, ByteStream& down, std::string 
     HttpResponse response = co_await AnswerCounted(handler, stats, request);
     // A body left unread (no route, refused) desynchronises the connection: answer, then end it.
     const bool unread = request.tail && !request.tail->done();
-    response.keep_alive = keep_alive && !core.stopping() && !unread;
+    // Chunks are HTTP/1.1's: an HTTP/1.0 client gets a body of unknown length up to the end.
+    const bool framed = request.version >= 11 || response.BodyLengthKnown();
+    response.keep_alive = keep_alive && !core.stopping() && !unread && framed;
     const bool open = co_await SendResponse(down, response, head);
     if (unread) co_await LingeringClose(down);
     if (!open) break;

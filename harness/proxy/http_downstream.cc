@@ -91,8 +91,13 @@ asio::awaitable<bool> SendResponse(ByteStream& down, const HttpResponse& respons
   std::string wire = SerializeResponseHead(response, head_request, body_bytes);
   if (response.tail && !head_request) {
     // The head leaves with the first of the body still arriving (BodyTail::Relay).
-    wire.append(response.body);
-    const bool relayed = co_await response.tail->Relay(down, wire);
+    const bool chunked = !response.tail->length_known() && response.keep_alive;
+    if (chunked) {
+      AppendChunk(wire, response.body);
+    } else {
+      wire.append(response.body);
+    }
+    const bool relayed = co_await response.tail->Relay(down, wire, chunked);
     co_return relayed&& response.keep_alive;
   }
 

@@ -155,6 +155,7 @@ asio::awaitable<ExchangeResult> Exchange(ByteStream& upstream, HttpReader& reade
     size_t* tail = request.relay_response_body ? &result.tail_bytes : nullptr;
     read = co_await reader.ReadResponse(from, request.method == "HEAD", result.response, tail);
     ec = read.ec;
+    result.rest = std::move(read.rest);
   }
   deadline.Disarm();
   quiet.Disarm();

@@ -48,6 +48,9 @@ struct ExchangeResult {
   // connection (UpstreamPool::HoldForTail makes them the response's tail), to arrive by
   // `deadline`.
   size_t tail_bytes = 0;
+  // The same for a body of unknown length (chunked, or until the connection ends): decodes
+  // what is still to come.
+  std::unique_ptr<BodyDecoder> rest;
   std::chrono::steady_clock::time_point deadline;
 };
 
@@ -85,7 +88,7 @@ class CancelHook {
 };
 
 // Writes `request` and reads the response (only its head when the request relays a large
-// response body: see ExchangeResult::tail_bytes); closes `upstream` if `timeout` passes first
+// response body, or one of unknown length: see ExchangeResult::tail_bytes); closes `upstream` if `timeout` passes first
 // (0: no deadline), or if `idle` passes with no byte from it after the request was sent
 // (0: no idle limit).
 asio::awaitable<ExchangeResult> Exchange(ByteStream& upstream, HttpReader& reader,

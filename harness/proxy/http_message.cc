@@ -97,6 +97,15 @@ std::optional<size_t> HttpRequest::DeclaredLength() const {
 
 size_t HttpResponse::BodyBytes() const { return body.size() + (tail ? tail->size() : 0); }
 
+bool HttpResponse::BodyLengthKnown() const { return !tail || tail->length_known(); }
+
+void AppendChunk(std::string& out, std::string_view data) {
+  if (data.empty()) return;
+  out += fmt::format("{:x}\r\n", data.size());
+  out += data;
+  out += "\r\n";
+}
+
 HttpResponse LocalReply(unsigned status, std::string body) {
   HttpResponse response;
   response.status = status;
@@ -129,7 +138,9 @@ std::string SerializeResponseHead(const HttpResponse& response, bool head_reques
       response.reason.empty() ? ReasonPhrase(response.status) : std::string_view(response.reason);
   out += fmt::format("HTTP/1.1 {} {}\r\n", response.status, reason);
   AppendHeaders(out, response.headers);
-  if (!BodyForbidden(response.status)) {
+  if (!response.BodyLengthKnown() && !head_request && !BodyForbidden(response.status)) {
+    if (response.keep_alive) out += "transfer-encoding: chunked\r\n";
+  } else if (!BodyForbidden(response.status)) {
     // An answer to HEAD carries no body but tells the length a GET would get, as it came.
     const std::string_view told = response.Header("content-length");
     const bool as_told = head_request && response.BodyBytes() == 0 && !told.empty();

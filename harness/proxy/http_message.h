@@ -89,6 +89,8 @@ struct HttpResponse {
   void SetHeader(std::string_view name, std::string value);
   // The body's whole length: what `body` holds and what its tail will bring.
   size_t BodyBytes() const;
+  // False when the body has a tail of unknown length (BodyBytes() then counts what is here).
+  bool BodyLengthKnown() const;
 };
 
 // A response the proxy makes itself (Envoy's local replies): "server: envoy", text body.
@@ -98,9 +100,14 @@ std::string SerializeRequest(const HttpRequest& request);
 // `head_request`: the body is not sent (the length still is).
 std::string SerializeResponse(const HttpResponse& response, bool head_request);
 // The status line and headers only; with `body_bytes` set to how many body bytes follow them
-// (0 for a HEAD request or a status that has no body).
+// (0 for a HEAD request or a status that has no body). A body of unknown length is announced
+// as chunked when the connection stays open, or else as lasting until it closes.
 std::string SerializeResponseHead(const HttpResponse& response, bool head_request,
                                   size_t& body_bytes);
+
+// Appends `data` framed as one HTTP/1.1 chunk (nothing for no data: an empty chunk is the last).
+void AppendChunk(std::string& out, std::string_view data);
+inline constexpr std::string_view kLastChunk = "0\r\n\r\n";
 
 std::string_view ReasonPhrase(unsigned status);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);

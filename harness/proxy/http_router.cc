@@ -154,10 +154,10 @@ asio::awaitable<Verdict> Attempt(const RouterContext& context, ClusterState& clu
         whole = co_await response.body_pipe->ReadWhole(response.body, limit);
         if (whole) response.trailers = response.body_pipe->TakeTrailers();
         response.body_pipe->Abandon();
-      } else if (response.BodyBytes() > limit) {
+      } else if (response.BodyLengthKnown() && response.BodyBytes() > limit) {
         whole = false;
       } else if (response.tail) {
-        whole = co_await response.tail->ReadInto(response.body);
+        whole = co_await response.tail->ReadInto(response.body, limit - std::min(limit, response.body.size()));
       }
       response.tail.reset();
       response.body_pipe.reset();

@@ -110,7 +110,7 @@ void UpstreamPool::Give(const std::string& key, UpstreamLink link) {
 
 void UpstreamPool::HoldForTail(const std::string& key, UpstreamLink& link, ExchangeResult& result,
                                std::chrono::milliseconds idle, RelayCounters counters) {
-  if (result.tail_bytes == 0) return;
+  if (result.tail_bytes == 0 && !result.rest) return;
   const bool keep = result.response.keep_alive;
   BodyTail::Finished finished = [this, key, keep](UpstreamLink done) {
     if (!keep) {
@@ -120,8 +120,14 @@ void UpstreamPool::HoldForTail(const std::string& key, UpstreamLink& link, Excha
     done.reused = true;
     Give(key, std::move(done));
   };
-  result.response.tail = std::make_shared<BodyTail>(
-      std::move(link), result.tail_bytes, result.deadline, idle, std::move(finished), counters);
+  if (result.rest) {
+    result.response.tail =
+        std::make_shared<BodyTail>(std::move(link), std::move(result.rest), result.deadline, idle,
+                                   std::move(finished), counters);
+  } else {
+    result.response.tail = std::make_shared<BodyTail>(
+        std::move(link), result.tail_bytes, result.deadline, idle, std::move(finished), counters);
+  }
   link = UpstreamLink{};
 }
 

@@ -160,21 +160,6 @@ TEST_CASE("A large retriable answer is passed on whole when every retry fails to
   }
 }
 
-TEST_CASE("A chunked response, which cannot be streamed, is held to the body limit") {
-  Mesh mesh;
-  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
-
-  std::optional<RawHttpMessage> within = hop.Get("/bytes/30000/chunked");
-  std::optional<RawHttpMessage> over = hop.Get("/bytes/100000/chunked");
-
-  REQUIRE(within.has_value());
-  CHECK(within->status == 200);
-  CHECK(within->body == TestApp::PatternBytes(30000));
-  REQUIRE(over.has_value());
-  CHECK(over->status == 503);
-  CHECK(Contains(over->body, "max_body_bytes"));
-}
-
 TEST_CASE("A response whose head arrives before any of its body is passed on, small or large") {
   Mesh mesh;
   Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());

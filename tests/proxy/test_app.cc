@@ -130,6 +130,11 @@ bool TestApp::SendBytes(RawSocket& socket, const std::string& method, const std:
     return socket.WriteAll(head + "transfer-encoding: chunked\r\n\r\n" +
                            fmt::format("{:x}\r\n", bytes) + body + "\r\n0\r\n\r\n");
   }
+  if (how.rfind("chunk", 0) == 0 || how == "events") return SendChunks(socket, head, body, how);
+  if (how == "eof") {
+    socket.WriteAll(head + "\r\n" + body);
+    return false;  // the close ends the body
+  }
   const bool lie = how.rfind("lie-", 0) == 0;
   head += "content-length: " + (lie ? how.substr(4) : std::to_string(bytes)) + "\r\n\r\n";
   if (method == "HEAD") return socket.WriteAll(head);
@@ -151,6 +156,57 @@ bool TestApp::SendBytes(RawSocket& socket, const std::string& method, const std:
   const std::string stray =
       how == "extra" ? "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nstray" : "";
   return socket.WriteAll(body.substr(half) + stray);
+}
+
+// The chunked ways of SendBytes: "chunks" sends the body as four chunks 20 ms apart, split
+// inside their size lines too; "chunkcut" stops halfway through a chunk and closes;
+// "chunkbad" sends a chunk whose size is not hexadecimal after the first; "chunkextra" sends a
+// stray response after the last chunk; "events" sends "data: first" as server-sent events do,
+// then waits for Release() before the body and the last chunk.
+bool TestApp::SendChunks(RawSocket& socket, const std::string& head, const std::string& body,
+                         const std::string& how) {
+  const auto pause = [] { std::this_thread::sleep_for(std::chrono::milliseconds(20)); };
+  std::string wire = head;
+  if (how == "events") wire += "content-type: text/event-stream\r\n";
+  wire += "transfer-encoding: chunked\r\n\r\n";
+  if (how == "events") {
+    const std::string event = "data: first\n\n";
+    if (!socket.WriteAll(wire + fmt::format("{:x}\r\n", event.size()) + event + "\r\n")) {
+      return false;
+    }
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!released_ && !stopping_ && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return socket.WriteAll(fmt::format("{:x}\r\n", body.size()) + body + "\r\n0\r\n\r\n");
+  }
+  if (how == "chunkcut") {
+    socket.WriteAll(wire + fmt::format("{:x}\r\n", body.size()) + body.substr(0, body.size() / 2));
+    return false;
+  }
+  if (how == "chunkbad") {
+    socket.WriteAll(wire + fmt::format("{:x}\r\n", body.size() / 2) +
+                    body.substr(0, body.size() / 2) + "\r\n");
+    pause();
+    socket.WriteAll("zz\r\n" + body.substr(body.size() / 2) + "\r\n0\r\n\r\n");
+    return false;
+  }
+  if (how == "chunkextra") {
+    return socket.WriteAll(wire + fmt::format("{:x}\r\n", body.size()) + body +
+                           "\r\n0\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nstray");
+  }
+  const size_t quarter = (body.size() + 3) / 4;
+  for (size_t at = 0; at < body.size(); at += quarter) {
+    const std::string piece = body.substr(at, quarter);
+    const std::string line = fmt::format("{:x}\r\n", piece.size());
+    // The size line split across two writes: a decoder must carry its start over.
+    if (!socket.WriteAll(wire + line.substr(0, 1))) return false;
+    pause();
+    if (!socket.WriteAll(line.substr(1) + piece + "\r\n")) return false;
+    wire.clear();
+    pause();
+  }
+  return socket.WriteAll(wire + "0\r\n\r\n");
 }
 
 // The body "/bytes/<n>" answers: what a test compares a streamed body against.

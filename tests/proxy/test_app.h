@@ -3,8 +3,8 @@
 // connection. The HTTP app answers 200 with "<name> got <METHOD> <target> body=<body>";
 // "/status/<code>" answers that code instead; "/sleep/<ms>" answers after that long;
 // "/bytes/<n>[/<status>][/<how>]" answers n bytes of PatternBytes, sent as `how` says
-// (SendBytes: cut short, paused, chunked, split, with a stray response, after 100 Continue,
-// under a false Content-Length).
+// (SendBytes: cut short, paused, chunked in several ways, until the close, split, with a stray
+// response, after 100 Continue, under a false Content-Length).
 #pragma once
 
 #include <atomic>
@@ -40,6 +40,8 @@ class TestApp {
   std::string last_host() const;
   // The body "/bytes/<n>" answers.
   static std::string PatternBytes(size_t bytes);
+  // Lets "/bytes/<n>/events" answers send the rest of their body (they wait at most 10 s).
+  void Release() { released_ = true; }
 
  private:
   void AcceptLoop();
@@ -48,12 +50,15 @@ class TestApp {
   void RefuseUpload(int fd);
   // False when the connection is to close (cut, or the write failed).
   bool SendBytes(RawSocket& socket, const std::string& method, const std::string& spec);
+  bool SendChunks(RawSocket& socket, const std::string& head, const std::string& body,
+                  const std::string& how);
 
   const Kind kind_;
   const std::string name_;
   int listen_fd_ = -1;
   uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> released_{false};
   std::atomic<size_t> requests_{0};
   std::atomic<size_t> connections_{0};
   std::thread acceptor_;

@@ -166,7 +166,17 @@ std::optional<RawHttpMessage> RawSocket::ReadMessage(bool is_response) {
   RawHttpMessage message;
   if (!ParseHead(buffer_.substr(0, head_end), is_response, message)) return std::nullopt;
   buffer_.erase(0, head_end + 4);
+  if (message.Header("transfer-encoding") == "chunked") {
+    if (!ReadChunkedBody(message.body)) return std::nullopt;
+    return message;
+  }
   const std::string length_text = message.Header("content-length");
+  if (length_text.empty() && is_response && message.Header("connection") == "close") {
+    bool closed = false;
+    message.body = ReadUntilClosed(std::chrono::seconds(10), closed);
+    if (!closed) return std::nullopt;
+    return message;
+  }
   const size_t length = length_text.empty() ? 0 : std::stoul(length_text);
   char chunk[16 * 1024];
   while (buffer_.size() < length) {
@@ -177,6 +187,27 @@ std::optional<RawHttpMessage> RawSocket::ReadMessage(bool is_response) {
   message.body = buffer_.substr(0, length);
   buffer_.erase(0, length);
   return message;
+}
+
+bool RawSocket::ReadChunkedBody(std::string& body) {
+  char chunk[16 * 1024];
+  for (;;) {
+    if (!FillUntil("\r\n")) return false;
+    const size_t line_end = buffer_.find("\r\n");
+    const size_t size = std::stoul(buffer_.substr(0, line_end), nullptr, 16);
+    buffer_.erase(0, line_end + 2);
+    while (buffer_.size() < size + 2) {
+      const long n = Read(chunk, sizeof(chunk));
+      if (n <= 0) return false;
+      buffer_.append(chunk, static_cast<size_t>(n));
+    }
+    if (size == 0) {  // no trailers: the last chunk's line ends the message
+      buffer_.erase(0, 2);
+      return true;
+    }
+    body.append(buffer_, 0, size);
+    buffer_.erase(0, size + 2);
+  }
 }
 
 std::string RawSocket::StartTls(SSL_CTX* context) {

@@ -45,8 +45,12 @@ class RawSocket {
   bool WriteAll(const std::string& bytes);
   // Reads what arrives until the peer closes or `wait` passes; `closed` tells which.
   std::string ReadUntilClosed(std::chrono::milliseconds wait, bool& closed);
-  // One HTTP message; nullopt on end of stream, timeout or garbage.
+  // One HTTP message; nullopt on end of stream, timeout or garbage. A chunked body is
+  // decoded; a response with neither length nor chunks is read until the peer closes.
   std::optional<RawHttpMessage> ReadMessage(bool is_response);
+  // Reads until `text` has arrived (what is read stays for ReadMessage); false if the peer
+  // closed or went silent first.
+  bool WaitFor(const std::string& text) { return FillUntil(text); }
 
   // The TLS handshake as a client. Empty on success, else OpenSSL's reason.
   std::string StartTls(SSL_CTX* context);
@@ -56,6 +60,8 @@ class RawSocket {
  private:
   long Read(char* buffer, size_t size);  // <= 0: end or error
   bool FillUntil(const std::string& delimiter);
+  // The chunks of a body after its head, appended to `body`; false when cut short.
+  bool ReadChunkedBody(std::string& body);
 
   int fd_ = -1;
   bool owned_ = true;

@@ -1,0 +1,184 @@
+// Bodies of unknown length (chunked, or lasting until the app closes) pass through the sidecars
+// as they arrive, as Content-Length bodies do (streaming_test.cc): decoded from the app's
+// framing and sent on in chunks to a keep-alive HTTP/1.1 client, through an HTTP/2 client's
+// stream, or up to the close to an HTTP/1.0 client. So server-sent events reach their client
+// event by event, and such bodies are not bound by http.max_body_bytes.
+#include <catch2/catch.hpp>
+#include <thread>
+
+#include "tests/proxy/h2_test_client.h"
+#include "tests/proxy/mesh_fixture.h"
+
+namespace crossmesh::proxy::testing {
+namespace {
+
+using std::chrono::milliseconds;
+
+HopOptions SmallBodyLimit() {
+  HopOptions options;
+  options.policy = TrustMeshCa();
+  options.http_max_body_bytes = 64 * 1024;
+  return options;
+}
+
+TEST_CASE("A chunked answer over the body limit streams through both hops intact") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+
+  for (const std::string how : {"chunked", "chunks"}) {
+    for (size_t bytes : {size_t{30000}, size_t{300000}}) {
+      INFO(how << " " << bytes);
+      std::optional<RawHttpMessage> reply =
+          hop.Get("/bytes/" + std::to_string(bytes) + "/" + how);
+      REQUIRE(reply.has_value());
+      CHECK(reply->status == 200);
+      CHECK(reply->Header("x-app") == "yelb-appserver");
+      CHECK(reply->body == TestApp::PatternBytes(bytes));
+    }
+  }
+  CHECK(hop.client().StatValue("cluster." + hop.cluster() + ".upstream_rq_5xx") == 0);
+}
+
+TEST_CASE("Server-sent events reach the client as the app sends them, not at the body's end") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+
+  REQUIRE(socket->WriteAll(BuildRequest("GET", "/bytes/10/events", "", kService, true)));
+  const auto start = std::chrono::steady_clock::now();
+  const bool first_event = socket->WaitFor("data: first\n\n");
+  const auto waited = std::chrono::steady_clock::now() - start;
+  hop.app().Release();
+  std::optional<RawHttpMessage> reply = socket->ReadMessage(true);
+
+  CHECK(first_event);
+  // The app holds the rest back for 10 s unless released: held whole, the event waits as long.
+  CHECK(waited < milliseconds(5000));
+  REQUIRE(reply.has_value());
+  CHECK(reply->Header("transfer-encoding") == "chunked");
+  CHECK(reply->Header("content-type") == "text/event-stream");
+  CHECK(reply->body == "data: first\n\n" + TestApp::PatternBytes(10));
+}
+
+TEST_CASE("A body that lasts until the app closes reaches a keep-alive client in chunks") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+
+  for (int i = 0; i < 2; ++i) {
+    REQUIRE(socket->WriteAll(BuildRequest("GET", "/bytes/200000/eof", "", kService, true)));
+    std::optional<RawHttpMessage> reply = socket->ReadMessage(true);
+    REQUIRE(reply.has_value());
+    CHECK(reply->Header("transfer-encoding") == "chunked");
+    CHECK(reply->body == TestApp::PatternBytes(200000));
+  }
+  // Each answer's end closed its app connection, which is not reused.
+  CHECK(hop.app().connections() == 2);
+}
+
+TEST_CASE("An HTTP/1.0 client gets a body of unknown length up to the close") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+
+  REQUIRE(socket->WriteAll("GET /bytes/100000/chunks HTTP/1.0\r\nhost: " + std::string(kService) +
+                           "\r\nconnection: keep-alive\r\n\r\n"));
+  bool closed = false;
+  const std::string got = socket->ReadUntilClosed(milliseconds(5000), closed);
+
+  CHECK(closed);
+  REQUIRE(got.find("\r\n\r\n") != std::string::npos);
+  const std::string head = got.substr(0, got.find("\r\n\r\n"));
+  CHECK(head.starts_with("HTTP/1.1 200"));
+  CHECK(!Contains(head, "transfer-encoding"));
+  CHECK(!Contains(head, "content-length"));
+  CHECK(got.substr(head.size() + 4) == TestApp::PatternBytes(100000));
+}
+
+TEST_CASE("A chunked answer cut short or malformed closes the client's connection, counted") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+
+  for (const std::string how : {"chunkcut", "chunkbad"}) {
+    INFO(how);
+    std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+    REQUIRE(socket.has_value());
+    REQUIRE(socket->WriteAll(BuildRequest("GET", "/bytes/200000/" + how, "", kService, true)));
+    bool closed = false;
+    const std::string got = socket->ReadUntilClosed(milliseconds(5000), closed);
+
+    CHECK(closed);
+    CHECK(got.starts_with("HTTP/1.1 200"));
+    CHECK(Contains(got, "transfer-encoding: chunked"));
+    CHECK(!got.ends_with("0\r\n\r\n"));  // never completed: the client sees it cut short
+  }
+  const std::string broke_off = "cluster." + hop.cluster() + ".upstream_rq_rx_reset";
+  CHECK(Eventually([&] { return hop.client().StatValue(broke_off); }, 2) == 2);
+  std::optional<RawHttpMessage> next = hop.Get("/");
+  REQUIRE(next.has_value());
+  CHECK(next->status == 200);
+}
+
+TEST_CASE("Bytes an app sends after a chunked body never answer the next request") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+
+  for (const std::string target : {"/bytes/100/chunkextra", "/bytes/100000/chunkextra"}) {
+    INFO(target);
+    REQUIRE(socket->WriteAll(BuildRequest("GET", target, "", kService, true)));
+    std::optional<RawHttpMessage> reply = socket->ReadMessage(true);
+    REQUIRE(reply.has_value());
+    CHECK(reply->body.size() == std::stoul(target.substr(7)));
+    std::this_thread::sleep_for(milliseconds(100));  // the stray bytes reach the proxies
+
+    REQUIRE(socket->WriteAll(BuildRequest("GET", "/second", "", kService, true)));
+    std::optional<RawHttpMessage> second = socket->ReadMessage(true);
+    REQUIRE(second.has_value());
+    CHECK(second->body == "yelb-appserver got GET /second body=");
+  }
+}
+
+TEST_CASE("A retriable chunked answer is kept within the body limit and streamed over it") {
+  Mesh mesh;
+  HopOptions options = SmallBodyLimit();
+  options.retry = RetryPolicy{2, milliseconds(2000), {HttpRetryEvent::kGatewayError}, false};
+  Hop hop(mesh.runtime, mesh.pki, options);
+
+  for (size_t bytes : {size_t{30000}, size_t{100000}}) {
+    INFO(bytes);
+    const size_t before = hop.app().requests();
+    std::optional<RawHttpMessage> reply = hop.Get("/bytes/" + std::to_string(bytes) + "/503/chunks");
+    REQUIRE(reply.has_value());
+    CHECK(reply->status == 503);
+    CHECK(reply->Header("x-app") == "yelb-appserver");
+    CHECK(reply->body == TestApp::PatternBytes(bytes));
+    CHECK(hop.app().requests() - before == 3);
+  }
+}
+
+TEST_CASE("An HTTP/2 client gets a chunked answer over the body limit as it arrives") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  H2TestClient client(hop.client_port(), /*initial_window=*/1 << 20);
+
+  const int32_t chunks = client.Request("/bytes/300000/chunks", kService);
+  const int32_t until_close = client.Request("/bytes/300000/eof", kService);
+  REQUIRE(client.ReadUntil(
+      [&] { return client.stream(chunks).closed && client.stream(until_close).closed; },
+      milliseconds(10000)));
+
+  for (int32_t id : {chunks, until_close}) {
+    INFO(id);
+    CHECK(client.stream(id).reset_code == 0);
+    CHECK(client.stream(id).status == 200);
+    CHECK(client.stream(id).body == TestApp::PatternBytes(300000));
+  }
+}
+
+}  // namespace
+}  // namespace crossmesh::proxy::testing
