@@ -95,6 +95,14 @@ BodyTail::BodyTail(ByteStream& source, size_t bytes, std::chrono::milliseconds i
       stop_when_answered_(true),
       client_left_(std::move(client_left)) {}
 
+BodyTail::BodyTail(ByteStream& source, std::unique_ptr<BodyDecoder> decoder, HttpReader& reader,
+                   std::chrono::milliseconds idle, std::shared_ptr<RequestCancel> client_left)
+    : BodyTail(source, 0, idle, std::move(client_left)) {
+  decoder_ = std::move(decoder);
+  raw_ = std::make_unique<char[]>(kRawBytes);
+  reader_ = &reader;
+}
+
 BodyTail::~BodyTail() { link_.Drop(); }
 
 asio::awaitable<bool> BodyTail::Relay(ByteStream& down, std::string_view head, bool chunked) {
@@ -277,6 +285,8 @@ asio::awaitable<bool> BodyTail::PassDecoded(ByteStream& up, ByteStream& down,
     } else {
       frame += data;
     }
+    // As in Pass: an upstream answering early may have stopped reading.
+    if (stop_when_answered_ && down.InputWaiting()) co_return false;
     if (!frame.empty()) {
       ErrorCode ec;
       co_await down.Write(asio::buffer(frame), ec);
@@ -338,7 +348,12 @@ void BodyTail::Decode(size_t n, ErrorCode& ec) {
     decoded_at_ = 0;
   }
   const size_t used = decoder_->Put(std::string_view(raw_.get(), n), decoded_, ec);
-  if (!ec && used < n) leftover_ = true;
+  if (ec || used == n) return;
+  if (reader_ != nullptr) {
+    reader_->Prime(std::string(raw_.get() + used, n - used));  // the next request's start
+  } else {
+    leftover_ = true;
+  }
 }
 
 size_t BodyTail::CopyDecoded(char* out, size_t room) {

@@ -42,6 +42,10 @@ class BodyTail {
   // `client_left` is cancelled when the client breaks off or goes silent mid-body.
   BodyTail(ByteStream& source, size_t bytes, std::chrono::milliseconds idle,
            std::shared_ptr<RequestCancel> client_left);
+  // The same for a chunked request body, which `decoder` decodes; bytes read past its end
+  // (the next request) go back to `reader`, which outlives the tail.
+  BodyTail(ByteStream& source, std::unique_ptr<BodyDecoder> decoder, HttpReader& reader,
+           std::chrono::milliseconds idle, std::shared_ptr<RequestCancel> client_left);
   // A tail not read to its end closes its upstream connection: the rest is unwanted.
   ~BodyTail();
   BodyTail(const BodyTail&) = delete;
@@ -113,6 +117,7 @@ class BodyTail {
   size_t decoded_at_ = 0;
   std::unique_ptr<char[]> raw_;
   bool leftover_ = false;  // bytes followed the body: its connection cannot carry another
+  HttpReader* reader_ = nullptr;  // a request's: takes the bytes that followed the body
 };
 
 }  // namespace crossmesh::proxy

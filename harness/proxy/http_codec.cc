@@ -255,6 +255,14 @@ class ParserDecoder final : public BodyDecoder {
   std::string partial_;  // raw bytes not yet taken by the parser (a size line's start)
 };
 
+// Whether Parse left a body of unknown length open. (A Content-Length body it read whole may
+// not show as done: its last part goes straight into the body, past the parser.)
+template <class Parser>
+bool LeftOpen(const Parser& parser, const size_t* tail_bytes) {
+  return tail_bytes != nullptr && *tail_bytes == 0 && !parser.content_length() &&
+         !parser.is_done();
+}
+
 template <class Fields>
 std::vector<HttpHeader> HeadersOf(const Fields& fields) {
   std::vector<HttpHeader> headers;
@@ -268,19 +276,21 @@ std::vector<HttpHeader> HeadersOf(const Fields& fields) {
 
 asio::awaitable<HttpReadResult> HttpReader::ReadRequest(ByteStream& stream, HttpRequest& request,
                                                         size_t* tail_bytes) {
+  using RequestParser = http::request_parser<AppendingBody>;
   if (tail_bytes != nullptr) *tail_bytes = 0;
-  http::request_parser<AppendingBody> parser;
-  parser.eager(true);
-  parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
+  // On the heap: a body left open goes on with this parser, which may not move once reading.
+  auto parser = std::make_unique<RequestParser>();
+  parser->eager(true);
+  parser->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
   // Parse applies the limit to what it reads whole. Not boost::none: Beast 1.74 compares a
   // request's Content-Length with an empty optional and refuses every body.
-  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+  parser->body_limit(std::numeric_limits<std::uint64_t>::max());
   HttpReadResult result =
-      co_await Parse(stream, pending_, parser, /*answer_continue=*/true, tail_bytes,
-                     limits_.max_body_bytes, /*open_unknown=*/false, limits_.max_body_bytes);
+      co_await Parse(stream, pending_, *parser, /*answer_continue=*/true, tail_bytes,
+                     limits_.max_body_bytes, /*open_unknown=*/true, limits_.max_body_bytes);
   if (!result.ok()) co_return result;
 
-  auto& message = parser.get();
+  auto& message = parser->get();
   // Answered here (Parse): the upstream gets the body without being asked to wait for it.
   if (ExpectsContinue(message)) message.erase(http::field::expect);
   request.method = std::string(message.method_string());
@@ -288,7 +298,12 @@ asio::awaitable<HttpReadResult> HttpReader::ReadRequest(ByteStream& stream, Http
   request.version = message.version();
   request.headers = HeadersOf(message);
   request.body = std::move(message.body());
+  message.body().clear();  // what the decoder appends next starts from nothing
   request.keep_alive = message.keep_alive();
+  if (LeftOpen(*parser, tail_bytes)) {
+    result.rest = std::make_unique<ParserDecoder<RequestParser>>(std::move(parser),
+                                                                 std::exchange(pending_, {}));
+  }
   co_return result;
 }
 
@@ -332,8 +347,7 @@ asio::awaitable<HttpReadResult> HttpReader::ReadOneResponse(ByteStream& stream, 
   message.body().clear();  // what the decoder appends next starts from nothing
   // A body that lasts until the connection ends leaves nothing to reuse it for.
   response.keep_alive = message.keep_alive() && !parser->need_eof();
-  const bool open = !parser->is_done() && (tail_bytes == nullptr || *tail_bytes == 0);
-  if (open) {
+  if (LeftOpen(*parser, tail_bytes)) {
     result.rest = std::make_unique<ParserDecoder<ResponseParser>>(std::move(parser),
                                                                   std::exchange(pending_, {}));
   }

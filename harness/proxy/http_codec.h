@@ -51,7 +51,9 @@ class HttpReader {
 
   // `tail_bytes`: when set, a Content-Length body over http.max_body_bytes is left on the
   // stream once the head (and what came with it) is read, instead of refused with 413, and
-  // its remaining length put there (a BodyTail relays it); otherwise 0 is left there.
+  // its remaining length put there (a BodyTail relays it); otherwise 0 is left there. A
+  // chunked body is then read whole up to that limit, and past it left on the stream too,
+  // with the result's `rest` to decode the rest.
   asio::awaitable<HttpReadResult> ReadRequest(ByteStream& stream, HttpRequest& request,
                                               size_t* tail_bytes = nullptr);
   // `head_request`: the response to a HEAD has no body whatever its headers say.
@@ -63,7 +65,8 @@ class HttpReader {
   asio::awaitable<HttpReadResult> ReadResponse(ByteStream& stream, bool head_request,
                                                HttpResponse& response,
                                                size_t* tail_bytes = nullptr);
-  // Bytes already read from the stream (while telling HTTP/1.1 from HTTP/2): parsed first.
+  // Bytes already read from the stream (while telling HTTP/1.1 from HTTP/2, or past the end
+  // of a body a decoder read): parsed first.
   void Prime(std::string bytes) { pending_ = std::move(bytes) + pending_; }
   // True when bytes of a next message were already read.
   bool has_pending() const { return !pending_.empty(); }

@@ -62,11 +62,15 @@ asio::awaitable<bool> NextRequest(ByteStream& down, HttpReader& reader, HttpStat
     result.status = HttpReadStatus::kMalformed;  // RFC 9112 3.2, and Envoy: 400
   }
   if (result.ok()) {
+    // A client that leaves mid-upload gives up on the request, as an HTTP/2 reset does: its
+    // failed answer is then neither sent nor counted.
     if (tail_bytes > 0) {
-      // A client that leaves mid-upload gives up on the request, as an HTTP/2 reset does: its
-      // failed answer is then neither sent nor counted.
       request.cancel = std::make_shared<RequestCancel>();
       request.tail = std::make_shared<BodyTail>(down, tail_bytes, idle_timeout, request.cancel);
+    } else if (result.rest) {
+      request.cancel = std::make_shared<RequestCancel>();
+      request.tail = std::make_shared<BodyTail>(down, std::move(result.rest), reader,
+                                                idle_timeout, request.cancel);
     }
     co_return true;
   }

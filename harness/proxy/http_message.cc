@@ -87,6 +87,8 @@ size_t HttpRequest::BodyBytes() const {
   return body.size() + (tail ? tail->size() : 0) + pipe_bytes;
 }
 
+bool HttpRequest::BodyLengthKnown() const { return !tail || tail->length_known(); }
+
 std::optional<size_t> HttpRequest::DeclaredLength() const {
   const std::string_view text = Header("content-length");
   size_t value = 0;
@@ -121,6 +123,13 @@ std::string SerializeRequest(const HttpRequest& request) {
   out.reserve(256 + request.body.size());
   out += fmt::format("{} {} HTTP/1.{}\r\n", request.method, request.target, request.version % 10);
   AppendHeaders(out, request.headers);
+  if (!request.BodyLengthKnown()) {
+    out += "transfer-encoding: chunked\r\n";
+    if (!request.keep_alive) out += "connection: close\r\n";
+    out += "\r\n";
+    AppendChunk(out, request.body);  // the rest follows in chunks of its own (BodyTail)
+    return out;
+  }
   const bool needs_length = request.BodyBytes() > 0 || request.method == "POST" ||
                             request.method == "PUT" || request.method == "PATCH";
   if (needs_length) out += fmt::format("content-length: {}\r\n", request.BodyBytes());

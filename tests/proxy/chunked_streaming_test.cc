@@ -3,6 +3,8 @@
 // framing and sent on in chunks to a keep-alive HTTP/1.1 client, through an HTTP/2 client's
 // stream, or up to the close to an HTTP/1.0 client. So server-sent events reach their client
 // event by event, and such bodies are not bound by http.max_body_bytes.
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 #include <thread>
 
@@ -178,6 +180,94 @@ TEST_CASE("An HTTP/2 client gets a chunked answer over the body limit as it arri
     CHECK(client.stream(id).status == 200);
     CHECK(client.stream(id).body == TestApp::PatternBytes(300000));
   }
+}
+
+// A POST whose body is `body` sent in chunks of `piece` bytes, the last chunk after them.
+std::string ChunkedUpload(const std::string& target, const std::string& body, size_t piece) {
+  std::string wire = "POST " + target + " HTTP/1.1\r\nhost: " + std::string(kService) +
+                     "\r\ntransfer-encoding: chunked\r\n\r\n";
+  for (size_t at = 0; at < body.size(); at += piece) {
+    const std::string part = body.substr(at, piece);
+    wire += fmt::format("{:x}\r\n", part.size()) + part + "\r\n";
+  }
+  return wire + "0\r\n\r\n";
+}
+
+TEST_CASE("A chunked upload is held whole within the body limit and streamed past it") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+
+  // One client connection carries both, and more after them.
+  for (size_t bytes : {size_t{30000}, size_t{1024 * 1024}, size_t{10}}) {
+    INFO(bytes);
+    const std::string body = TestApp::PatternBytes(bytes);
+    REQUIRE(socket->WriteAll(ChunkedUpload("/upload", body, 10000)));
+    std::optional<RawHttpMessage> reply = socket->ReadMessage(true);
+    REQUIRE(reply.has_value());
+    CHECK(reply->status == 200);
+    CHECK(reply->body == "yelb-appserver got POST /upload body=" + body);
+  }
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_too_large") == 0);
+}
+
+TEST_CASE("A request pipelined after a streamed chunked upload is answered in turn") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+  const std::string body = TestApp::PatternBytes(200000);
+
+  // One write: the proxy reads the next request's head with the upload's last chunk.
+  REQUIRE(socket->WriteAll(ChunkedUpload("/upload", body, 50000) +
+                           BuildRequest("GET", "/second", "", kService, true)));
+  std::optional<RawHttpMessage> first = socket->ReadMessage(true);
+  std::optional<RawHttpMessage> second = socket->ReadMessage(true);
+
+  REQUIRE(first.has_value());
+  CHECK(first->body == "yelb-appserver got POST /upload body=" + body);
+  REQUIRE(second.has_value());
+  CHECK(second->body == "yelb-appserver got GET /second body=");
+}
+
+TEST_CASE("A streamed chunked upload is sent once under a retry policy") {
+  Mesh mesh;
+  HopOptions options = SmallBodyLimit();
+  options.retry = RetryPolicy{2, milliseconds(2000), {HttpRetryEvent::kGatewayError}, false};
+  Hop hop(mesh.runtime, mesh.pki, options);
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+
+  REQUIRE(socket->WriteAll(ChunkedUpload("/status/503", TestApp::PatternBytes(200000), 8192)));
+  std::optional<RawHttpMessage> streamed = socket->ReadMessage(true);
+  REQUIRE(socket->WriteAll(ChunkedUpload("/status/503", TestApp::PatternBytes(1000), 100)));
+  std::optional<RawHttpMessage> held = socket->ReadMessage(true);
+
+  REQUIRE(streamed.has_value());
+  CHECK(streamed->status == 503);
+  REQUIRE(held.has_value());
+  CHECK(held->status == 503);
+  CHECK(hop.app().requests() == 4);  // once, then the held one with its two retries
+}
+
+TEST_CASE("A malformed chunk in a streamed upload closes the client's connection") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+  const std::string upload = ChunkedUpload("/upload", TestApp::PatternBytes(100000), 10000);
+
+  // Cut before its last chunk, and a size that is not hexadecimal instead.
+  REQUIRE(socket->WriteAll(upload.substr(0, upload.size() - 5) + "zz\r\nmore\r\n"));
+  bool closed = false;
+  const std::string got = socket->ReadUntilClosed(milliseconds(5000), closed);
+
+  CHECK(closed);
+  CHECK(!Contains(got, "yelb-appserver got"));  // the app never got a whole request
+  std::optional<RawHttpMessage> next = hop.Get("/");
+  REQUIRE(next.has_value());
+  CHECK(next->status == 200);
 }
 
 }  // namespace
