@@ -214,6 +214,20 @@ void ApplyListenerTimeout(const json& spec, const std::string& protocol,
   if (auto idle = DurationOf(Member(*mine, "idle"))) listener.idle_timeout = *idle;
 }
 
+// A listener's `connectionPool` names its protocol too: maxConnections and maxPendingRequests
+// (http), maxConnections (tcp), maxRequests (http2, grpc); Envoy's circuit breakers of the
+// local app's cluster.
+void ApplyConnectionPool(const json& spec, const std::string& protocol,
+                         proxy::Listener& listener) {
+  const json* pool = Member(spec, "connectionPool");
+  const json* mine = pool ? Member(*pool, protocol) : nullptr;
+  if (!mine || !mine->is_object()) return;
+  proxy::AppConnectionPool& out = listener.connection_pool;
+  out.max_connections = mine->value("maxConnections", size_t{0});
+  out.max_pending_requests = mine->value("maxPendingRequests", out.max_pending_requests);
+  out.max_requests = mine->value("maxRequests", size_t{0});
+}
+
 }  // namespace
 
 Status RenderListeners(const appmesh::Resource& node, const std::string& mesh,
@@ -241,6 +255,7 @@ Status RenderListeners(const appmesh::Resource& node, const std::string& mesh,
     listener.app_cluster =
         fmt::format("cds_ingress_{}_{}_{}_{}", mesh, node.id.name, protocol, mesh_port);
     ApplyListenerTimeout(spec, protocol, listener);
+    ApplyConnectionPool(spec, protocol, listener);
 
     RenderedListener rendered{.mesh_port = mesh_port, .protocol = protocol, .tls_mode = ""};
     if (const json* tls = Member(spec, "tls")) {

@@ -30,6 +30,11 @@ struct UpstreamStats {
   Counter& rq_retry;         // upstream_rq_retry
   Counter& rq_timeout;       // upstream_rq_timeout
   Counter& rq_rx_reset;      // upstream_rq_rx_reset (a streamed body broke off or timed out)
+  // A listener's app behind circuit breakers (CircuitBreaker): requests that waited their turn,
+  // requests and TCP connections turned away.
+  Counter& rq_pending_total;     // upstream_rq_pending_total
+  Counter& rq_pending_overflow;  // upstream_rq_pending_overflow
+  Counter& cx_overflow;          // upstream_cx_overflow
   Counter& rq_2xx;
   Counter& rq_3xx;
   Counter& rq_4xx;

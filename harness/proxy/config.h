@@ -81,6 +81,16 @@ struct ListenerTls {
   bool operator==(const ListenerTls&) const = default;
 };
 
+// A listener's `connectionPool` in App Mesh: Envoy's circuit breakers on the way to its app
+// (CircuitBreaker). 0: no limit.
+struct AppConnectionPool {
+  size_t max_connections = 0;          // http, tcp: requests (connections) at the app at once
+  size_t max_pending_requests = 1024;  // http: requests waiting for one of those (Envoy's default)
+  size_t max_requests = 0;             // http2, grpc: requests at the app at once
+
+  bool operator==(const AppConnectionPool&) const = default;
+};
+
 struct Listener {
   // Stable identity across Update (Envoy's listener name); see FillDefaults.
   std::string name;
@@ -103,6 +113,7 @@ struct Listener {
   // TCP has none).
   Milliseconds request_timeout{15000};
   Milliseconds idle_timeout{0};
+  AppConnectionPool connection_pool;
 
   bool operator==(const Listener&) const = default;
 };

@@ -27,7 +27,11 @@ json ListenerJson(const Listener& listener) {
               {"http_stat_prefix", listener.http_stat_prefix},
               {"max_connections", listener.max_connections},
               {"request_timeout_ms", listener.request_timeout.count()},
-              {"idle_timeout_ms", listener.idle_timeout.count()}};
+              {"idle_timeout_ms", listener.idle_timeout.count()},
+              {"connection_pool",
+               {{"max_connections", listener.connection_pool.max_connections},
+                {"max_pending_requests", listener.connection_pool.max_pending_requests},
+                {"max_requests", listener.connection_pool.max_requests}}}};
   if (listener.virtual_service.empty()) {
     out["app"] = EndpointJson(listener.app);
     out["app_cluster"] = listener.app_cluster;

@@ -56,6 +56,17 @@ void ReadListener(JsonReader& in, Listener& listener) {
   listener.max_connections = max_connections;
   in.Millis("request_timeout_ms", listener.request_timeout);
   in.Millis("idle_timeout_ms", listener.idle_timeout);
+  std::optional<AppConnectionPool> pool;
+  in.Object<AppConnectionPool>("connection_pool", pool, [](JsonReader& r, AppConnectionPool& out) {
+    uint64_t max_connections = 0;
+    uint64_t max_pending = out.max_pending_requests;
+    uint64_t max_requests = 0;
+    r.Uint("max_connections", 1'000'000, max_connections);
+    r.Uint("max_pending_requests", 1'000'000, max_pending);
+    r.Uint("max_requests", 1'000'000, max_requests);
+    out = {max_connections, max_pending, max_requests};
+  });
+  if (pool) listener.connection_pool = *pool;
 }
 
 void ReadHeaderMatch(JsonReader& in, HeaderMatch& header) {

@@ -130,7 +130,8 @@ std::string TransportFailureReason(const TransportFailure& failure, ErrorStyle s
 
 std::string UpstreamFailureBody(const TransportFailure& failure, ErrorStyle style, bool retried) {
   const bool modern = style == ErrorStyle::kModern;
-  std::string reset = failure.kind == FailureKind::kRemoteReset         ? "remote reset"
+  std::string reset = failure.kind == FailureKind::kOverflow            ? "overflow"
+                      : failure.kind == FailureKind::kRemoteReset       ? "remote reset"
                       : failure.kind == FailureKind::kClosed && !modern ? "connection termination"
                       : modern ? "remote connection failure"
                                : "connection failure";

@@ -70,6 +70,9 @@ class H2BodyPipe : public std::enable_shared_from_this<H2BodyPipe> {
   std::vector<HttpHeader> TakeTrailers() { return std::move(trailers_); }
   // Bytes held: not yet taken, plus those kept for a retry.
   size_t held() const { return data_.size(); }
+  // Kept as long as the pipe: an answer's turn at its app's circuit breaker lasts until the
+  // answer is through.
+  void Hold(std::shared_ptr<void> held) { held_ = std::move(held); }
 
  private:
   void Wake() const;
@@ -90,6 +93,7 @@ class H2BodyPipe : public std::enable_shared_from_this<H2BodyPipe> {
   Producer producer_;
   std::function<void()> wake_;
   uint64_t consumer_ = 0;
+  std::shared_ptr<void> held_;
 };
 
 // A consumer or producer a coroutine sets with references to its own locals, taken back when

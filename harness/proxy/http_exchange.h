@@ -27,9 +27,13 @@ struct UpstreamLink {
   // Set instead of `stream` for an HTTP/2 upstream: shared by concurrent requests, so a
   // request's failure lets go of it without closing it (the pool replaces it once unusable).
   std::shared_ptr<H2Connection> h2;
+  // The request's place at its app behind a circuit breaker, while it uses this link (a body
+  // still arriving on it included); let go when the link is given back or closed.
+  std::shared_ptr<void> turn;
 
   bool connected() const { return stream != nullptr || h2 != nullptr; }
   void Drop() {
+    turn.reset();
     h2.reset();
     if (stream) stream->Close();
     stream.reset();

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "harness/proxy/circuit_breaker.h"
 #include "harness/proxy/counting_stream.h"
 #include "harness/proxy/envoy_errors.h"
 #include "harness/proxy/h2_body_pipe.h"
@@ -50,6 +51,35 @@ std::chrono::milliseconds AppTimeout(const Listener& listener) {
   return std::chrono::hours(24 * 365);
 }
 
+// Waits for the request's turn at the app when the listener's connectionPool limits it: an
+// empty reply when it got one (`turn` set), else the answer Envoy gives.
+asio::awaitable<std::optional<HttpResponse>> AwaitTurn(const InboundContext& context,
+                                                       const HttpRequest& request,
+                                                       CircuitBreaker::Turn& turn) {
+  InboundState& state = *context.state;
+  if (!state.breaker) co_return std::nullopt;
+  const CircuitBreaker::Entry entry =
+      co_await state.breaker->Enter(AppTimeout(state.config), request.cancel, turn);
+  if (entry == CircuitBreaker::Entry::kEntered) co_return std::nullopt;
+  if (entry == CircuitBreaker::Entry::kWaited) {
+    state.app->rq_pending_total.Inc();
+    co_return std::nullopt;
+  }
+  if (entry == CircuitBreaker::Entry::kOverflow) {
+    state.app->rq_pending_overflow.Inc();
+    TransportFailure overflow;
+    overflow.kind = FailureKind::kOverflow;
+    HttpResponse reply =
+        LocalReply(503, UpstreamFailureBody(overflow, context.snapshot->config.error_style, false));
+    reply.headers.push_back({"x-envoy-overloaded", "true"});
+    co_return reply;
+  }
+  state.app->rq_pending_total.Inc();
+  if (request.cancelled()) co_return LocalReply(503, "the client reset the request");
+  state.app->rq_timeout.Inc();
+  co_return LocalReply(504, "upstream request timeout");
+}
+
 HttpResponse FailureReply(const InboundContext& context, const ExchangeResult& result) {
   if (result.outcome == ExchangeResult::Outcome::kTimeout) {
     return LocalReply(504, "upstream request timeout");
@@ -64,6 +94,11 @@ asio::awaitable<HttpResponse> ForwardToApp(const InboundContext& context, Upstre
                                            const HttpRequest& request) {
   InboundState& state = *context.state;
   const ErrorStyle style = context.snapshot->config.error_style;
+  CircuitBreaker::Turn turn;  // held while the request (and its answer's body) is at the app
+  if (std::optional<HttpResponse> refused = co_await AwaitTurn(context, request, turn)) {
+    state.app->CountResponse(refused->status);
+    co_return std::move(*refused);
+  }
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (request.cancelled()) co_return LocalReply(503, "the client reset the request");
     // A body streaming from an HTTP/2 client is sent again only while it is kept whole.
@@ -75,12 +110,14 @@ asio::awaitable<HttpResponse> ForwardToApp(const InboundContext& context, Upstre
       TransportFailure failure = co_await ConnectApp(context, pool, app);
       if (failure.failed()) co_return LocalReply(503, UpstreamFailureBody(failure, style, false));
     }
+    app.turn = turn;
     state.app->rq_total.Inc();
     const RelayCounters counters{&state.app->rq_rx_reset, &state.app->rq_timeout};
     ExchangeResult result =
         co_await ExchangeOn(app, request, AppTimeout(state.config), {}, counters);
     if (result.outcome == ExchangeResult::Outcome::kResponse) {
       state.app->CountResponse(result.response.status);
+      if (result.response.body_pipe) result.response.body_pipe->Hold(turn);
       pool.HoldForTail(kAppKey, app, result, {}, counters);
       if (!result.response.keep_alive) {
         app.Drop();

@@ -80,6 +80,20 @@ asio::awaitable<std::shared_ptr<ByteStream>> AcceptTls(const InboundContext& con
 
 asio::awaitable<void> ServeTcp(const InboundContext& context, std::shared_ptr<ByteStream> down) {
   InboundState& state = *context.state;
+  // The listener's connectionPool: a connection past maxConnections is closed at once, as
+  // Envoy's TCP proxy does when its circuit breaker is full.
+  CircuitBreaker::Turn turn;
+  if (state.breaker) {
+    const CircuitBreaker::Entry entry =
+        co_await state.breaker->Enter(std::chrono::milliseconds(0), nullptr, turn);
+    if (entry != CircuitBreaker::Entry::kEntered) {
+      state.app->cx_overflow.Inc();
+      spdlog::debug("{}: connection to app {} refused: connectionPool maxConnections reached",
+                   context.core->name(), state.config.app.ToString());
+      down->Close();
+      co_return;
+    }
+  }
   TransportFailure failure;
   tcp::socket app_socket = co_await ConnectTcp(state.config.app, std::chrono::seconds(5), failure);
   state.app->cx_total.Inc();

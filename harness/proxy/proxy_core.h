@@ -14,6 +14,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "harness/proxy/circuit_breaker.h"
 #include "harness/proxy/cluster_state.h"
 #include "harness/proxy/config.h"
 #include "harness/proxy/connection_registry.h"
@@ -43,6 +44,8 @@ struct InboundState {
   HttpStats http;
   Counter& no_route;                 // http.<prefix>.no_route (a routing listener)
   std::optional<UpstreamStats> app;  // "cluster.<app_cluster>."; none on a routing listener
+  // The listener's connectionPool limits on the way to its app; null: none set.
+  std::shared_ptr<CircuitBreaker> breaker;
 };
 
 // One outbound port for one configuration version.

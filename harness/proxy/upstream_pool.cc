@@ -104,6 +104,7 @@ UpstreamLink UpstreamPool::ShareHttp2(const std::string& key, UpstreamLink link)
 }
 
 void UpstreamPool::Give(const std::string& key, UpstreamLink link) {
+  link.turn.reset();                    // idle, it is no request's
   if (link.h2 || !link.stream) return;  // HTTP/2: the pool holds it already
   idle_[key].push_back(std::move(link));
 }

@@ -506,3 +506,39 @@ TEST_CASE("A listener's timeout for its own protocol bounds the app's answer and
   CHECK(written["listeners"][0]["request_timeout_ms"] == 3000);
   CHECK(written["listeners"][0]["idle_timeout_ms"] == 500);
 }
+
+TEST_CASE("A listener's connectionPool for its own protocol limits the way to its app") {
+  json http_listener = {{"portMapping", {{"port", 9080}, {"protocol", "http"}}},
+                        {"connectionPool",
+                         {{"http", {{"maxConnections", 8}, {"maxPendingRequests", 2}}}}}};
+  json grpc_listener = {{"portMapping", {{"port", 9090}, {"protocol", "grpc"}}},
+                        {"connectionPool", {{"grpc", {{"maxRequests", 16}}}}}};
+  json tcp_listener = {{"portMapping", {{"port", 6379}, {"protocol", "tcp"}}},
+                       {"connectionPool", {{"tcp", {{"maxConnections", 3}}}}}};
+  json plain_listener = {{"portMapping", {{"port", 8080}, {"protocol", "http"}}}};
+
+  appmesh::MeshContents contents;
+  contents.mesh = MakeResource(appmesh::Kind::kMesh, "m", kFrontendId, json::object());
+  contents.virtual_nodes = {MakeResource(
+      appmesh::Kind::kVirtualNode, "node", kFrontendId,
+      {{"listeners", {http_listener, grpc_listener, tcp_listener, plain_listener}}})};
+
+  auto rendered = control::RenderNode(control::MeshView(contents), "node", {});
+  REQUIRE(rendered.ok());
+  CHECK(proxy::ValidateConfig(rendered->config).ok());
+  const auto& listeners = rendered->config.listeners;
+  REQUIRE(listeners.size() == 4);
+  CHECK(listeners[0].connection_pool ==
+        proxy::AppConnectionPool{.max_connections = 8, .max_pending_requests = 2});
+  CHECK(listeners[1].connection_pool.max_requests == 16);
+  CHECK(listeners[2].connection_pool.max_connections == 3);
+  // Unset: no limit (and Envoy's default queue, should a limit come).
+  CHECK(listeners[3].connection_pool == proxy::AppConnectionPool{});
+
+  // The proxy file carries them, and reads them back.
+  const json written = proxy::ConfigToJson(rendered->config);
+  CHECK(written["listeners"][0]["connection_pool"]["max_pending_requests"] == 2);
+  auto read_back = proxy::ConfigFromJson(written);
+  REQUIRE(read_back.ok());
+  CHECK(read_back->listeners[0].connection_pool == listeners[0].connection_pool);
+}

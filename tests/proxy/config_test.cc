@@ -86,6 +86,21 @@ TEST_CASE("A config file with a misspelt key is refused with the key's path") {
         "client_certificate_secret, enforce, ports, validation)");
 }
 
+TEST_CASE("A connection_pool with a misspelt key or a negative limit is refused") {
+  nlohmann::json json = ConfigToJson(SampleConfig());
+  json["listeners"][0]["connection_pool"] = {{"max_conections", 3}};
+  Result<ProxyConfig> parsed = ConfigFromJson(json);
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.status().message().starts_with(
+      "listeners[0].connection_pool: unknown key 'max_conections'; did you mean "
+      "'max_connections'?"));
+
+  json["listeners"][0]["connection_pool"] = {{"max_connections", -1}};
+  parsed = ConfigFromJson(json);
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.status().message().starts_with("listeners[0].connection_pool.max_connections"));
+}
+
 TEST_CASE("A config file with a bad enum or type names the field and the choices") {
   nlohmann::json json = ConfigToJson(SampleConfig());
   json["listeners"][0]["tls"]["mode"] = "MUTUAL";

@@ -65,6 +65,7 @@ ProxyConfig ServerConfig(const std::string& name, uint16_t app_port, const HopOp
   listener.app = Endpoint{"127.0.0.1", app_port};
   listener.request_timeout = options.server_request_timeout;
   listener.idle_timeout = options.server_idle_timeout;
+  listener.connection_pool = options.server_connection_pool;
   config.listeners.push_back(listener);
   config.tls = options.tls;
   config.http.idle_timeout = options.http_idle_timeout;

@@ -70,6 +70,7 @@ struct HopOptions {
   // The server listener's timeout (Listener::request_timeout, idle_timeout).
   Milliseconds server_request_timeout{15000};
   Milliseconds server_idle_timeout{0};
+  AppConnectionPool server_connection_pool;  // the server listener's connectionPool
   // Both proxies' http.idle_timeout (connections, and HTTP/2 requests arriving whole).
   Milliseconds http_idle_timeout{300000};
   size_t http_max_body_bytes = 8 * 1024 * 1024;  // both proxies' http.max_body_bytes

@@ -1,0 +1,134 @@
+// A listener's connectionPool (App Mesh) as Envoy applies it, through the circuit breakers of
+// the cluster to its app: HTTP/1.1 requests past maxConnections wait their turn, up to
+// maxPendingRequests of them, and the next overflows with 503 "reset reason: overflow"; a TCP
+// connection past maxConnections is closed. Both counted on the app's cluster.
+#include <catch2/catch.hpp>
+#include <future>
+#include <thread>
+
+#include "tests/proxy/mesh_fixture.h"
+
+namespace crossmesh::proxy::testing {
+namespace {
+
+using std::chrono::milliseconds;
+
+std::string AppCluster(Protocol protocol) {
+  return "cluster.cds_ingress_" + std::string(kMesh) + "_yelb-appserver_" +
+         std::string(ProtocolName(protocol)) + "_0.";
+}
+
+TEST_CASE("HTTP requests past maxConnections wait their turn, and past the queue overflow") {
+  Mesh mesh;
+  HopOptions options;
+  options.policy = TrustMeshCa();
+  options.server_connection_pool = {.max_connections = 1, .max_pending_requests = 1};
+  Hop hop(mesh.runtime, mesh.pki, options);
+  const std::string app = AppCluster(Protocol::kHttp);
+
+  // The first holds the app's one connection for 600 ms; the second waits for it.
+  auto first = std::async(std::launch::async, [&] { return hop.Get("/sleep/600"); });
+  REQUIRE(Eventually([&] { return hop.server().StatValue(app + "upstream_rq_total"); }, 1) == 1);
+  auto second = std::async(std::launch::async, [&] { return hop.Get("/second"); });
+  std::this_thread::sleep_for(milliseconds(150));  // the second is queued by now
+  std::optional<RawHttpMessage> third = hop.Get("/third");
+
+  REQUIRE(third.has_value());
+  CHECK(third->status == 503);
+  CHECK(third->body ==
+        "upstream connect error or disconnect/reset before headers. reset reason: overflow");
+  CHECK(third->Header("x-envoy-overloaded") == "true");
+  std::optional<RawHttpMessage> first_reply = first.get();
+  std::optional<RawHttpMessage> second_reply = second.get();
+  REQUIRE(first_reply.has_value());
+  CHECK(first_reply->status == 200);
+  REQUIRE(second_reply.has_value());
+  CHECK(second_reply->status == 200);
+  CHECK(second_reply->body == "yelb-appserver got GET /second body=");
+  CHECK(hop.server().StatValue(app + "upstream_rq_pending_overflow") == 1);
+  CHECK(hop.server().StatValue(app + "upstream_rq_pending_total") == 1);
+  CHECK(hop.server().StatValue(app + "upstream_rq_total") == 2);  // the third never left
+  CHECK(hop.server().StatValue(app + "upstream_rq_5xx") == 1);
+}
+
+TEST_CASE("A streamed answer keeps its turn at the app until its body is through") {
+  Mesh mesh;
+  HopOptions options;
+  options.policy = TrustMeshCa();
+  options.http_max_body_bytes = 64 * 1024;
+  options.server_connection_pool = {.max_connections = 1, .max_pending_requests = 1};
+  Hop hop(mesh.runtime, mesh.pki, options);
+  const std::string app = AppCluster(Protocol::kHttp);
+
+  // The answer's head comes at once and its body 800 ms later: a request behind it waits.
+  auto streamed = std::async(std::launch::async, [&] { return hop.Get("/bytes/200000/pause-800"); });
+  REQUIRE(Eventually([&] { return hop.server().StatValue(app + "upstream_rq_total"); }, 1) == 1);
+  std::this_thread::sleep_for(milliseconds(100));
+  std::optional<RawHttpMessage> next = hop.Get("/next");
+  std::optional<RawHttpMessage> streamed_reply = streamed.get();
+
+  REQUIRE(next.has_value());
+  CHECK(next->status == 200);
+  REQUIRE(streamed_reply.has_value());
+  CHECK(streamed_reply->body == TestApp::PatternBytes(200000));
+  CHECK(hop.server().StatValue(app + "upstream_rq_pending_total") == 1);
+}
+
+TEST_CASE("Without a connectionPool nothing waits or overflows") {
+  Mesh mesh;
+  HopOptions options;
+  options.policy = TrustMeshCa();
+  Hop hop(mesh.runtime, mesh.pki, options);
+  const std::string app = AppCluster(Protocol::kHttp);
+
+  std::vector<std::future<std::optional<RawHttpMessage>>> replies;
+  for (int i = 0; i < 4; ++i) {
+    replies.push_back(std::async(std::launch::async, [&] { return hop.Get("/sleep/300"); }));
+  }
+  for (auto& reply : replies) {
+    std::optional<RawHttpMessage> got = reply.get();
+    REQUIRE(got.has_value());
+    CHECK(got->status == 200);
+  }
+  CHECK(hop.server().StatValue(app + "upstream_rq_pending_total") == 0);
+}
+
+TEST_CASE("A TCP connection past maxConnections is closed, and counted") {
+  Mesh mesh;
+  HopOptions options;
+  options.protocol = Protocol::kTcp;
+  options.policy = TrustMeshCa();
+  options.server_connection_pool = {.max_connections = 1};
+  Hop hop(mesh.runtime, mesh.pki, options);
+  const std::string app = AppCluster(Protocol::kTcp);
+
+  std::optional<RawSocket> first = RawSocket::Connect(hop.client_port());
+  REQUIRE(first.has_value());
+  REQUIRE(first->WriteAll("one"));
+  REQUIRE(first->WaitFor("one"));  // echoed: the first holds the app's one connection
+  std::optional<RawSocket> second = RawSocket::Connect(hop.client_port());
+  REQUIRE(second.has_value());
+  second->WriteAll("two");
+  bool closed = false;
+  const std::string got = second->ReadUntilClosed(milliseconds(5000), closed);
+
+  CHECK(closed);
+  CHECK(got.empty());
+  CHECK(hop.server().StatValue(app + "upstream_cx_overflow") == 1);
+  CHECK(hop.app().connections() == 1);
+
+  // Once the first has gone (its close takes a moment to cross both sidecars), a new one
+  // gets through.
+  first.reset();
+  bool echoed = false;
+  for (int attempt = 0; attempt < 50 && !echoed; ++attempt) {
+    std::optional<RawSocket> next = RawSocket::Connect(hop.client_port());
+    REQUIRE(next.has_value());
+    echoed = next->WriteAll("three") && next->WaitFor("three");
+    if (!echoed) std::this_thread::sleep_for(milliseconds(100));
+  }
+  CHECK(echoed);
+}
+
+}  // namespace
+}  // namespace crossmesh::proxy::testing
