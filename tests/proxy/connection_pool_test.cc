@@ -6,6 +6,7 @@
 #include <future>
 #include <thread>
 
+#include "tests/proxy/grpc_peer.h"
 #include "tests/proxy/mesh_fixture.h"
 
 namespace crossmesh::proxy::testing {
@@ -91,6 +92,34 @@ TEST_CASE("Without a connectionPool nothing waits or overflows") {
     CHECK(got->status == 200);
   }
   CHECK(hop.server().StatValue(app + "upstream_rq_pending_total") == 0);
+}
+
+TEST_CASE("A gRPC call past maxRequests overflows at once, as UNAVAILABLE") {
+  GrpcServer grpc_app;
+  Mesh mesh;
+  HopOptions options = TappedMutual("connection-pool-marker");
+  options.protocol = Protocol::kGrpc;
+  options.external_app_port = grpc_app.port();
+  options.server_connection_pool = {.max_requests = 1};
+  Hop hop(mesh.runtime, mesh.pki, options);
+  const std::string app = AppCluster(Protocol::kGrpc);
+  const std::string target = "127.0.0.1:" + std::to_string(hop.client_port());
+
+  // A streaming call holds the one request the app may have until it ends.
+  auto open_call = std::async(std::launch::async, [&] {
+    return ChatGrpcAt(target, {"one", "pause:1500", "two"});
+  });
+  REQUIRE(Eventually([&] { return hop.server().StatValue(app + "upstream_rq_total"); }, 1) == 1);
+  const nlohmann::json refused = CallGrpcAt(target, 1);
+  const nlohmann::json finished = open_call.get();
+  const nlohmann::json after = CallGrpcAt(target, 1);
+
+  INFO(refused.dump() << finished.dump() << after.dump());
+  CHECK(refused[0].value("code", "") == "UNAVAILABLE");
+  CHECK(refused[0].value("details", "").find("reset reason: overflow") != std::string::npos);
+  CHECK(finished.value("code", "") == "OK");
+  CHECK(after[0].contains("reply"));
+  CHECK(hop.server().StatValue(app + "upstream_rq_pending_overflow") == 1);
 }
 
 TEST_CASE("A TCP connection past maxConnections is closed, and counted") {
