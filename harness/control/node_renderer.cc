@@ -217,8 +217,7 @@ void ApplyListenerTimeout(const json& spec, const std::string& protocol,
 // A listener's `connectionPool` names its protocol too: maxConnections and maxPendingRequests
 // (http), maxConnections (tcp), maxRequests (http2, grpc); Envoy's circuit breakers of the
 // local app's cluster.
-void ApplyConnectionPool(const json& spec, const std::string& protocol,
-                         proxy::Listener& listener) {
+void ApplyConnectionPool(const json& spec, const std::string& protocol, proxy::Listener& listener) {
   const json* pool = Member(spec, "connectionPool");
   const json* mine = pool ? Member(*pool, protocol) : nullptr;
   if (!mine || !mine->is_object()) return;

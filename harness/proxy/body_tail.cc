@@ -253,8 +253,8 @@ asio::awaitable<bool> BodyTail::Pass(ByteStream& up, ByteStream& down, std::stri
   co_return true;
 }
 
-asio::awaitable<bool> BodyTail::PassDecoded(ByteStream& up, ByteStream& down,
-                                            std::string_view head, Watch& watch, bool chunked) {
+asio::awaitable<bool> BodyTail::PassDecoded(ByteStream& up, ByteStream& down, std::string_view head,
+                                            Watch& watch, bool chunked) {
   // Not value-initialised: only the bytes taken into it are used.
   std::array<char, kPieceBytes> piece;  // NOLINT(cppcoreguidelines-pro-type-member-init)
   std::string frame(head);
@@ -304,6 +304,10 @@ asio::awaitable<size_t> BodyTail::Take(ByteStream& up, char* out, size_t room, E
     bytes_ -= n;
     co_return n;
   }
+  if (malformed_ && decoded_at_ == decoded_.size()) {
+    ec = asio::error::invalid_argument;  // what TakeReady found
+    co_return 0;
+  }
   while (decoded_at_ == decoded_.size() && !decoder_->done()) {
     const size_t n = co_await up.ReadSome(asio::buffer(raw_.get(), kRawBytes), ec);
     if (ec) {
@@ -330,9 +334,7 @@ size_t BodyTail::TakeReady(ByteStream& up, char* out, size_t room) {
   if (decoded_at_ == decoded_.size() && !decoder_->done()) {
     const size_t n = up.ReadReady(asio::buffer(raw_.get(), kRawBytes));
     ErrorCode ec;
-    if (n > 0) Decode(n, ec);
-    // A malformed piece shows at the next Take, whose read then fails on the closed link.
-    if (ec) up.Close();
+    if (n > 0) Decode(n, ec);  // a malformed piece fails the next Take (malformed_)
   }
   return CopyDecoded(out, room);
 }
@@ -348,6 +350,7 @@ void BodyTail::Decode(size_t n, ErrorCode& ec) {
     decoded_at_ = 0;
   }
   const size_t used = decoder_->Put(std::string_view(raw_.get(), n), decoded_, ec);
+  if (ec) malformed_ = true;
   if (ec || used == n) return;
   if (reader_ != nullptr) {
     reader_->Prime(std::string(raw_.get() + used, n - used));  // the next request's start

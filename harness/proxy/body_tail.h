@@ -58,6 +58,8 @@ class BodyTail {
   bool length_known() const { return decoder_ == nullptr; }
   // True once the whole body has been passed on: its connection is ready for what follows.
   bool done() const { return used_ && ended(); }
+  // The body's framing (its chunks) turned out malformed.
+  bool malformed() const { return malformed_; }
 
   // Writes `head` (the message's head and the body read with it), then the rest of the body
   // as it arrives, to `down`: what has arrived by each write goes in it. A body of unknown
@@ -117,6 +119,7 @@ class BodyTail {
   size_t decoded_at_ = 0;
   std::unique_ptr<char[]> raw_;
   bool leftover_ = false;  // bytes followed the body: its connection cannot carry another
+  bool malformed_ = false;
   HttpReader* reader_ = nullptr;  // a request's: takes the bytes that followed the body
 };
 

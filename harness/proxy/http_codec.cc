@@ -56,6 +56,21 @@ struct AppendingBody {
 HttpReadResult Done() { return HttpReadResult{}; }
 HttpReadResult Failed(HttpReadStatus status, const ErrorCode& ec) { return {status, ec, nullptr}; }
 
+// A Transfer-Encoding other than "chunked" alone: a coding the proxy would drop (gzip) or,
+// when chunked is not last, a body framed by the connection's end that a request cannot have
+// (RFC 9112 6.3), which read as no body would let what follows pass for another request.
+template <class Message>
+bool UnsupportedCoding(const Message& message) {
+  const auto coding = message[http::field::transfer_encoding];
+  if (coding.empty() && message.find(http::field::transfer_encoding) == message.end()) {
+    return false;
+  }
+  std::string_view text(coding.data(), coding.size());
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return !EqualsIgnoreCase(text, "chunked");
+}
+
 HttpReadResult Classify(const ErrorCode& ec) {
   if (ec == http::error::header_limit) return {HttpReadStatus::kHeaderTooLarge, ec, nullptr};
   if (ec == http::error::body_limit) return {HttpReadStatus::kBodyTooLarge, ec, nullptr};
@@ -120,7 +135,13 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
     if (tail_bytes == nullptr) return false;
     return length ? *length > trail_above : open_unknown;
   };
-  for (;;) {
+  for (bool checked = false;;) {
+    if (parser.is_header_done() && !checked) {
+      checked = true;
+      if (UnsupportedCoding(parser.get())) {
+        co_return Failed(HttpReadStatus::kNotImplemented, http::error::bad_transfer_encoding);
+      }
+    }
     if (parser.is_header_done()) {
       const boost::optional<std::uint64_t> length = parser.content_length();
       const uint64_t whole = length ? *length : parser.get().body().size();
@@ -259,8 +280,7 @@ class ParserDecoder final : public BodyDecoder {
 // not show as done: its last part goes straight into the body, past the parser.)
 template <class Parser>
 bool LeftOpen(const Parser& parser, const size_t* tail_bytes) {
-  return tail_bytes != nullptr && *tail_bytes == 0 && !parser.content_length() &&
-         !parser.is_done();
+  return tail_bytes != nullptr && *tail_bytes == 0 && !parser.content_length() && !parser.is_done();
 }
 
 template <class Fields>
@@ -289,6 +309,10 @@ asio::awaitable<HttpReadResult> HttpReader::ReadRequest(ByteStream& stream, Http
       co_await Parse(stream, pending_, *parser, /*answer_continue=*/true, tail_bytes,
                      limits_.max_body_bytes, /*open_unknown=*/true, limits_.max_body_bytes);
   if (!result.ok()) co_return result;
+  // Checked here too: a request read as having no body was done before Parse looked again.
+  if (UnsupportedCoding(parser->get())) {
+    co_return Failed(HttpReadStatus::kNotImplemented, http::error::bad_transfer_encoding);
+  }
 
   auto& message = parser->get();
   // Answered here (Parse): the upstream gets the body without being asked to wait for it.
@@ -333,10 +357,13 @@ asio::awaitable<HttpReadResult> HttpReader::ReadOneResponse(ByteStream& stream, 
   // Parse applies the limit to what it reads whole. Not boost::none: Beast 1.74 compares the
   // Content-Length with an empty optional and refuses every body.
   parser->body_limit(std::numeric_limits<std::uint64_t>::max());
-  HttpReadResult result = co_await Parse(stream, pending_, *parser, /*answer_continue=*/false,
-                                         tail_bytes, 0, /*open_unknown=*/true,
-                                         limits_.max_body_bytes);
+  HttpReadResult result =
+      co_await Parse(stream, pending_, *parser, /*answer_continue=*/false, tail_bytes, 0,
+                     /*open_unknown=*/true, limits_.max_body_bytes);
   if (!result.ok()) co_return result;
+  if (UnsupportedCoding(parser->get())) {
+    co_return Failed(HttpReadStatus::kNotImplemented, http::error::bad_transfer_encoding);
+  }
 
   auto& message = parser->get();
   response.status = message.result_int();

@@ -19,6 +19,7 @@ enum class HttpReadStatus {
   kHeaderTooLarge,  // answer 431
   kBodyTooLarge,    // answer 413
   kMalformed,       // answer 400 (includes a message cut short by the peer)
+  kNotImplemented,  // answer 501: a transfer coding other than chunked alone
   kTransportError,  // the connection failed (reset, timeout, TLS error): nothing to answer
 };
 

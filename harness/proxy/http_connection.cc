@@ -61,6 +61,14 @@ asio::awaitable<void> ServeHttp1(ProxyCore& core, ByteStream& down, std::string 
     // Chunks are HTTP/1.1's: an HTTP/1.0 client gets a body of unknown length up to the end.
     const bool framed = request.version >= 11 || response.BodyLengthKnown();
     response.keep_alive = keep_alive && !core.stopping() && !unread && framed;
+    response.announce_keep_alive = request.version < 11;
+    // A streamed upload whose chunks turned out malformed: no answer began, so the client is
+    // told (its request was abandoned upstream), as for one refused before it streamed.
+    if (request.tail && request.tail->malformed()) {
+      stats.protocol_error.Inc();
+      response = LocalReply(400, "Bad Request");
+      response.keep_alive = false;
+    }
     const bool open = co_await SendResponse(down, response, head);
     if (unread) co_await LingeringClose(down);
     if (!open) break;

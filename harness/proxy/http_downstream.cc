@@ -19,6 +19,8 @@ unsigned ErrorStatus(HttpReadStatus status) {
       return 413;
     case HttpReadStatus::kMalformed:
       return 400;
+    case HttpReadStatus::kNotImplemented:
+      return 501;
     default:
       return 0;
   }
@@ -69,8 +71,8 @@ asio::awaitable<bool> NextRequest(ByteStream& down, HttpReader& reader, HttpStat
       request.tail = std::make_shared<BodyTail>(down, tail_bytes, idle_timeout, request.cancel);
     } else if (result.rest) {
       request.cancel = std::make_shared<RequestCancel>();
-      request.tail = std::make_shared<BodyTail>(down, std::move(result.rest), reader,
-                                                idle_timeout, request.cancel);
+      request.tail = std::make_shared<BodyTail>(down, std::move(result.rest), reader, idle_timeout,
+                                                request.cancel);
     }
     co_return true;
   }

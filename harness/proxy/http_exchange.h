@@ -92,9 +92,9 @@ class CancelHook {
 };
 
 // Writes `request` and reads the response (only its head when the request relays a large
-// response body, or one of unknown length: see ExchangeResult::tail_bytes); closes `upstream` if `timeout` passes first
-// (0: no deadline), or if `idle` passes with no byte from it after the request was sent
-// (0: no idle limit).
+// response body, or one of unknown length: see ExchangeResult::tail_bytes); closes `upstream` if
+// `timeout` passes first (0: no deadline), or if `idle` passes with no byte from it after the
+// request was sent (0: no idle limit).
 asio::awaitable<ExchangeResult> Exchange(ByteStream& upstream, HttpReader& reader,
                                          const HttpRequest& request,
                                          std::chrono::milliseconds timeout,

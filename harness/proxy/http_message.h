@@ -85,6 +85,8 @@ struct HttpResponse {
   std::shared_ptr<H2BodyPipe> body_pipe;
   std::vector<HttpHeader> trailers;  // HTTP/2 only (gRPC's grpc-status); not sent over HTTP/1.1
   bool keep_alive = true;
+  // The client is HTTP/1.0, which closes unless told "connection: keep-alive".
+  bool announce_keep_alive = false;
   bool local = false;  // made by this proxy (LocalReply), not by an upstream
 
   std::string_view Header(std::string_view name) const;

@@ -157,7 +157,8 @@ asio::awaitable<Verdict> Attempt(const RouterContext& context, ClusterState& clu
       } else if (response.BodyLengthKnown() && response.BodyBytes() > limit) {
         whole = false;
       } else if (response.tail) {
-        whole = co_await response.tail->ReadInto(response.body, limit - std::min(limit, response.body.size()));
+        whole = co_await response.tail->ReadInto(response.body,
+                                                 limit - std::min(limit, response.body.size()));
       }
       response.tail.reset();
       response.body_pipe.reset();

@@ -89,7 +89,7 @@ asio::awaitable<void> ServeTcp(const InboundContext& context, std::shared_ptr<By
     if (entry != CircuitBreaker::Entry::kEntered) {
       state.app->cx_overflow.Inc();
       spdlog::debug("{}: connection to app {} refused: connectionPool maxConnections reached",
-                   context.core->name(), state.config.app.ToString());
+                    context.core->name(), state.config.app.ToString());
       down->Close();
       co_return;
     }

@@ -508,9 +508,9 @@ TEST_CASE("A listener's timeout for its own protocol bounds the app's answer and
 }
 
 TEST_CASE("A listener's connectionPool for its own protocol limits the way to its app") {
-  json http_listener = {{"portMapping", {{"port", 9080}, {"protocol", "http"}}},
-                        {"connectionPool",
-                         {{"http", {{"maxConnections", 8}, {"maxPendingRequests", 2}}}}}};
+  json http_listener = {
+      {"portMapping", {{"port", 9080}, {"protocol", "http"}}},
+      {"connectionPool", {{"http", {{"maxConnections", 8}, {"maxPendingRequests", 2}}}}}};
   json grpc_listener = {{"portMapping", {{"port", 9090}, {"protocol", "grpc"}}},
                         {"connectionPool", {{"grpc", {{"maxRequests", 16}}}}}};
   json tcp_listener = {{"portMapping", {{"port", 6379}, {"protocol", "tcp"}}},
@@ -519,9 +519,9 @@ TEST_CASE("A listener's connectionPool for its own protocol limits the way to it
 
   appmesh::MeshContents contents;
   contents.mesh = MakeResource(appmesh::Kind::kMesh, "m", kFrontendId, json::object());
-  contents.virtual_nodes = {MakeResource(
-      appmesh::Kind::kVirtualNode, "node", kFrontendId,
-      {{"listeners", {http_listener, grpc_listener, tcp_listener, plain_listener}}})};
+  contents.virtual_nodes = {
+      MakeResource(appmesh::Kind::kVirtualNode, "node", kFrontendId,
+                   {{"listeners", {http_listener, grpc_listener, tcp_listener, plain_listener}}})};
 
   auto rendered = control::RenderNode(control::MeshView(contents), "node", {});
   REQUIRE(rendered.ok());

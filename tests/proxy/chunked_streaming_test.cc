@@ -30,8 +30,7 @@ TEST_CASE("A chunked answer over the body limit streams through both hops intact
   for (const std::string how : {"chunked", "chunks"}) {
     for (size_t bytes : {size_t{30000}, size_t{300000}}) {
       INFO(how << " " << bytes);
-      std::optional<RawHttpMessage> reply =
-          hop.Get("/bytes/" + std::to_string(bytes) + "/" + how);
+      std::optional<RawHttpMessage> reply = hop.Get("/bytes/" + std::to_string(bytes) + "/" + how);
       REQUIRE(reply.has_value());
       CHECK(reply->status == 200);
       CHECK(reply->Header("x-app") == "yelb-appserver");
@@ -154,7 +153,8 @@ TEST_CASE("A retriable chunked answer is kept within the body limit and streamed
   for (size_t bytes : {size_t{30000}, size_t{100000}}) {
     INFO(bytes);
     const size_t before = hop.app().requests();
-    std::optional<RawHttpMessage> reply = hop.Get("/bytes/" + std::to_string(bytes) + "/503/chunks");
+    std::optional<RawHttpMessage> reply =
+        hop.Get("/bytes/" + std::to_string(bytes) + "/503/chunks");
     REQUIRE(reply.has_value());
     CHECK(reply->status == 503);
     CHECK(reply->Header("x-app") == "yelb-appserver");
@@ -251,7 +251,7 @@ TEST_CASE("A streamed chunked upload is sent once under a retry policy") {
   CHECK(hop.app().requests() == 4);  // once, then the held one with its two retries
 }
 
-TEST_CASE("A malformed chunk in a streamed upload closes the client's connection") {
+TEST_CASE("A malformed chunk in a streamed upload gets 400, and the app no whole request") {
   Mesh mesh;
   Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
   std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
@@ -264,10 +264,100 @@ TEST_CASE("A malformed chunk in a streamed upload closes the client's connection
   const std::string got = socket->ReadUntilClosed(milliseconds(5000), closed);
 
   CHECK(closed);
+  CHECK(got.starts_with("HTTP/1.1 400"));
   CHECK(!Contains(got, "yelb-appserver got"));  // the app never got a whole request
+  CHECK(hop.client().StatValue("http.egress.downstream_cx_protocol_error") == 1);
   std::optional<RawHttpMessage> next = hop.Get("/");
   REQUIRE(next.has_value());
   CHECK(next->status == 200);
+}
+
+TEST_CASE("A transfer coding other than chunked alone is refused, and what follows is no request") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+
+  // Read as having no body, the bytes after this head would pass for a second request. (With
+  // chunked last they are read as chunks instead, which they are not: 400.)
+  for (const auto& [coding, status] :
+       std::vector<std::pair<std::string, std::string>>{{"chunked, gzip", "501"},
+                                                        {"gzip", "501"},
+                                                        {"identity", "501"},
+                                                        {"gzip, chunked", "400"}}) {
+    INFO(coding);
+    std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+    REQUIRE(socket.has_value());
+    REQUIRE(socket->WriteAll("POST /upload HTTP/1.1\r\nhost: " + std::string(kService) +
+                             "\r\ntransfer-encoding: " + coding + "\r\n\r\n" +
+                             BuildRequest("GET", "/smuggled", "", kService, true)));
+    bool closed = false;
+    const std::string got = socket->ReadUntilClosed(milliseconds(5000), closed);
+    CHECK(closed);
+    CHECK(got.starts_with("HTTP/1.1 " + status));
+    CHECK(!Contains(got, "/smuggled"));
+  }
+  CHECK(hop.app().requests() == 0);
+  CHECK(hop.client().StatValue("http.egress.downstream_cx_protocol_error") == 4);
+
+  // A whole chunked body under gzip is refused as well: the coding would be lost.
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+  REQUIRE(socket->WriteAll("POST /upload HTTP/1.1\r\nhost: " + std::string(kService) +
+                           "\r\ntransfer-encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"));
+  std::optional<RawHttpMessage> refused = socket->ReadMessage(true);
+  REQUIRE(refused.has_value());
+  CHECK(refused->status == 501);
+  CHECK(hop.app().requests() == 0);
+}
+
+TEST_CASE("An app's answer under a transfer coding the proxy would drop is refused") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+
+  // gzip would be lost on the way (each side frames the body its own way): never passed on
+  // as if it were plain.
+  std::optional<RawHttpMessage> reply = hop.Get("/bytes/1000/chunkgzip");
+
+  REQUIRE(reply.has_value());
+  CHECK(reply->status == 503);
+  CHECK(reply->Header("x-app").empty());
+}
+
+TEST_CASE("A HEAD answer for a chunked resource tells no length, and the connection goes on") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+
+  REQUIRE(socket->WriteAll(BuildRequest("HEAD", "/bytes/1000/chunked", "", kService, true)));
+  REQUIRE(socket->WaitFor("\r\n\r\n"));
+  REQUIRE(socket->WriteAll(BuildRequest("GET", "/second", "", kService, true)));
+  bool closed = false;
+  const std::string got = socket->ReadUntilClosed(milliseconds(1000), closed);
+
+  const std::string head = got.substr(0, got.find("\r\n\r\n"));
+  CHECK(head.starts_with("HTTP/1.1 200"));
+  CHECK(!Contains(head, "content-length"));
+  CHECK(!Contains(head, "transfer-encoding"));
+  CHECK(Contains(got, "yelb-appserver got GET /second body="));
+}
+
+TEST_CASE("An HTTP/1.0 client that asks to keep its connection is told it is kept") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+  const std::string request = "GET /first HTTP/1.0\r\nhost: " + std::string(kService) +
+                              "\r\nconnection: keep-alive\r\n\r\n";
+
+  REQUIRE(socket->WriteAll(request));
+  std::optional<RawHttpMessage> first = socket->ReadMessage(true);
+  REQUIRE(socket->WriteAll(request));
+  std::optional<RawHttpMessage> second = socket->ReadMessage(true);
+
+  REQUIRE(first.has_value());
+  CHECK(first->Header("connection") == "keep-alive");
+  REQUIRE(second.has_value());
+  CHECK(second->body == "yelb-appserver got GET /first body=");
 }
 
 }  // namespace

@@ -62,7 +62,8 @@ TEST_CASE("A streamed answer keeps its turn at the app until its body is through
   const std::string app = AppCluster(Protocol::kHttp);
 
   // The answer's head comes at once and its body 800 ms later: a request behind it waits.
-  auto streamed = std::async(std::launch::async, [&] { return hop.Get("/bytes/200000/pause-800"); });
+  auto streamed =
+      std::async(std::launch::async, [&] { return hop.Get("/bytes/200000/pause-800"); });
   REQUIRE(Eventually([&] { return hop.server().StatValue(app + "upstream_rq_total"); }, 1) == 1);
   std::this_thread::sleep_for(milliseconds(100));
   std::optional<RawHttpMessage> next = hop.Get("/next");

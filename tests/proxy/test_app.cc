@@ -130,6 +130,9 @@ bool TestApp::SendBytes(RawSocket& socket, const std::string& method, const std:
     return socket.WriteAll(head + "transfer-encoding: chunked\r\n\r\n" +
                            fmt::format("{:x}\r\n", bytes) + body + "\r\n0\r\n\r\n");
   }
+  if (how.rfind("chunk", 0) == 0 && method == "HEAD") {
+    return socket.WriteAll(head + "transfer-encoding: chunked\r\n\r\n");
+  }
   if (how.rfind("chunk", 0) == 0 || how == "events") return SendChunks(socket, head, body, how);
   if (how == "eof") {
     socket.WriteAll(head + "\r\n" + body);
@@ -161,14 +164,16 @@ bool TestApp::SendBytes(RawSocket& socket, const std::string& method, const std:
 // The chunked ways of SendBytes: "chunks" sends the body as four chunks 20 ms apart, split
 // inside their size lines too; "chunkcut" stops halfway through a chunk and closes;
 // "chunkbad" sends a chunk whose size is not hexadecimal after the first; "chunkextra" sends a
-// stray response after the last chunk; "events" sends "data: first" as server-sent events do,
+// stray response after the last chunk; "chunkgzip" announces gzip, chunked (and sends four
+// plain chunks); "events" sends "data: first" as server-sent events do,
 // then waits for Release() before the body and the last chunk.
 bool TestApp::SendChunks(RawSocket& socket, const std::string& head, const std::string& body,
                          const std::string& how) {
   const auto pause = [] { std::this_thread::sleep_for(std::chrono::milliseconds(20)); };
   std::string wire = head;
   if (how == "events") wire += "content-type: text/event-stream\r\n";
-  wire += "transfer-encoding: chunked\r\n\r\n";
+  wire += how == "chunkgzip" ? "transfer-encoding: gzip, chunked\r\n\r\n"
+                             : "transfer-encoding: chunked\r\n\r\n";
   if (how == "events") {
     const std::string event = "data: first\n\n";
     if (!socket.WriteAll(wire + fmt::format("{:x}\r\n", event.size()) + event + "\r\n")) {
