@@ -61,6 +61,16 @@ Result<std::shared_ptr<const ProxySnapshot>> BuildSnapshot(ProxyCore& core,
     listener.port = ports.listeners.at(listener.name);
     auto state = std::make_shared<InboundState>(listener, listener.port, core.stats());
     state->tls = ListenerProvider(core, *snapshot, listener, previous);
+    // The same limits keep their breaker across updates: requests at the app under the old
+    // configuration still count against them.
+    if (previous != nullptr) {
+      auto before = previous->inbound.find(listener.name);
+      if (before != previous->inbound.end() &&
+          before->second->config.connection_pool == listener.connection_pool &&
+          before->second->config.protocol == listener.protocol) {
+        state->breaker = before->second->breaker;
+      }
+    }
     snapshot->inbound[listener.name] = std::move(state);
   }
   for (Outbound& outbound : snapshot->config.outbounds) {

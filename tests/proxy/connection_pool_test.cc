@@ -76,6 +76,28 @@ TEST_CASE("A streamed answer keeps its turn at the app until its body is through
   CHECK(hop.server().StatValue(app + "upstream_rq_pending_total") == 1);
 }
 
+TEST_CASE("A configuration update that keeps the limits keeps counting what is at the app") {
+  Mesh mesh;
+  HopOptions options;
+  options.policy = TrustMeshCa();
+  options.server_connection_pool = {.max_connections = 1, .max_pending_requests = 0};
+  Hop hop(mesh.runtime, mesh.pki, options);
+  const std::string app = AppCluster(Protocol::kHttp);
+
+  auto busy = std::async(std::launch::async, [&] { return hop.Get("/sleep/600"); });
+  REQUIRE(Eventually([&] { return hop.server().StatValue(app + "upstream_rq_total"); }, 1) == 1);
+  ProxyConfig changed = hop.server().Config();
+  changed.http.idle_timeout = Milliseconds(200000);  // anything but the listener's limits
+  REQUIRE(hop.server().Update(changed).ok());
+  std::optional<RawHttpMessage> refused = hop.Get("/after-update");
+
+  REQUIRE(refused.has_value());
+  CHECK(refused->status == 503);  // the one request the app may have is still the first's
+  std::optional<RawHttpMessage> first = busy.get();
+  REQUIRE(first.has_value());
+  CHECK(first->status == 200);
+}
+
 TEST_CASE("Without a connectionPool nothing waits or overflows") {
   Mesh mesh;
   HopOptions options;
