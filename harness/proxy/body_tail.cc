@@ -9,7 +9,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <cstring>
 
-#include "harness/proxy/answer_watch.h"
 #include "harness/proxy/watchdog.h"
 
 namespace crossmesh::proxy {
@@ -92,7 +91,7 @@ BodyTail::BodyTail(ByteStream& source, size_t bytes, std::chrono::milliseconds i
       bytes_(bytes),
       deadline_(SteadyClock::time_point::max()),
       idle_(idle),
-      stop_when_answered_(true),
+      request_(true),
       client_left_(std::move(client_left)) {}
 
 BodyTail::BodyTail(ByteStream& source, std::unique_ptr<BodyDecoder> decoder, HttpReader& reader,
@@ -111,13 +110,6 @@ asio::awaitable<bool> BodyTail::Relay(ByteStream& down, std::string_view head, b
   ByteStream& up = *source_;
   bool ok = false;
   auto executor = co_await asio::this_coro::executor;
-  if (stop_when_answered_) {
-    answer_ = co_await StartAnswerWatch(down, [&up, &down] {
-      ErrorCode ignored;
-      up.socket().cancel(ignored);
-      down.socket().cancel(ignored);
-    });
-  }
   {
     Watch watch(executor, up, &down, deadline_, idle_, timed_out_);
     source_failed_ = watch.late();
@@ -129,15 +121,50 @@ asio::awaitable<bool> BodyTail::Relay(ByteStream& down, std::string_view head, b
       ok = co_await Pass(up, down, head, watch);
     }
   }
-  if (answer_) {
-    answer_->done = true;                           // the watch ends at its next look
-    if (answer_->answered) source_failed_ = false;  // the reads it cut short did not fail
-  }
+  if (settling_) source_failed_ = false;  // its reads were cut short on purpose
   if (source_failed_ && client_left_) client_left_->Cancel();
   // An upstream that stopped taking a request body may have answered it: kept for reading.
-  const bool keep_down = stop_when_answered_ && !source_failed_;
+  const bool keep_down = request_ && !source_failed_;
   if (!ok && !keep_down) down.Close();
   co_return Finish(ok);
+}
+
+void BodyTail::Start(const asio::any_io_executor& executor, std::shared_ptr<ByteStream> upstream,
+                     std::string head) {
+  running_ = true;
+  upstream_ = std::move(upstream);
+  ended_ = std::make_unique<asio::steady_timer>(executor, asio::steady_timer::time_point::max());
+  asio::co_spawn(
+      executor,
+      [self = shared_from_this(), head = std::move(head)]() -> asio::awaitable<void> {
+        co_await self->Relay(*self->upstream_, head);
+        self->running_ = false;
+        self->ended_at_ = SteadyClock::now();
+        self->upstream_.reset();
+        self->ended_->cancel();
+        if (self->on_end_) std::exchange(self->on_end_, nullptr)();
+      },
+      asio::detached);
+}
+
+void BodyTail::OnEnd(std::function<void()> run) {
+  if (run && !running_ && ended_) {
+    run();
+    return;
+  }
+  on_end_ = std::move(run);
+}
+
+asio::awaitable<void> BodyTail::Settle() {
+  if (!running_) co_return;
+  settling_ = true;
+  ErrorCode ignored;
+  source_->socket().cancel(ignored);                   // a read waiting for the client
+  if (upstream_) upstream_->socket().cancel(ignored);  // a write the upstream does not take
+  while (running_) {
+    ErrorCode ec;
+    co_await ended_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
 }
 
 asio::awaitable<bool> BodyTail::ReadInto(std::string& body, size_t limit) {
@@ -243,9 +270,6 @@ asio::awaitable<bool> BodyTail::Pass(ByteStream& up, ByteStream& down, std::stri
       held += n;
       bytes_ -= n;
     }
-    // Checked before each write: an upstream answering early may also stop reading, and a
-    // write to it would then wait for good.
-    if (stop_when_answered_ && down.InputWaiting()) co_return false;
     co_await down.Write(asio::buffer(piece.data(), held), ec);
     if (ec) co_return false;
     held = 0;
@@ -285,8 +309,6 @@ asio::awaitable<bool> BodyTail::PassDecoded(ByteStream& up, ByteStream& down, st
     } else {
       frame += data;
     }
-    // As in Pass: an upstream answering early may have stopped reading.
-    if (stop_when_answered_ && down.InputWaiting()) co_return false;
     if (!frame.empty()) {
       ErrorCode ec;
       co_await down.Write(asio::buffer(frame), ec);

@@ -6,6 +6,7 @@
 // events, say) is decoded as it arrives and sent on in chunks of its receiver's framing.
 #pragma once
 
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -19,9 +20,7 @@
 
 namespace crossmesh::proxy {
 
-struct AnswerWatch;
-
-class BodyTail {
+class BodyTail : public std::enable_shared_from_this<BodyTail> {
  public:
   // Given the link once the whole body has crossed, to keep for the next request.
   using Finished = std::function<void(UpstreamLink)>;
@@ -36,9 +35,9 @@ class BodyTail {
            std::chrono::steady_clock::time_point deadline, std::chrono::milliseconds idle,
            Finished finished, RelayCounters counters);
   // A request body's rest on `source`, the client's connection (which outlives the tail),
-  // with no silence longer than `idle`. Relayed to an upstream, it stops when the upstream
-  // answers before the body is whole (as a server refusing an upload does), leaving that
-  // upstream open for its answer to be read.
+  // with no silence longer than `idle`. Relayed to an upstream beside the reading of its
+  // answer (Start), full duplex as Envoy's: an app may answer as it reads (an echo), or answer
+  // early and stop reading (a 413), and its answer is passed on either way.
   // `client_left` is cancelled when the client breaks off or goes silent mid-body.
   BodyTail(ByteStream& source, size_t bytes, std::chrono::milliseconds idle,
            std::shared_ptr<RequestCancel> client_left);
@@ -67,6 +66,19 @@ class BodyTail {
   // ends with it). False when either side failed or the deadline passed: `down` is then
   // closed, since its message cannot be completed.
   asio::awaitable<bool> Relay(ByteStream& down, std::string_view head, bool chunked = true);
+  // A request body: Relay to `upstream` run beside the caller (which reads the answer
+  // meanwhile) on `executor`. The tail keeps `upstream` open while it runs.
+  void Start(const asio::any_io_executor& executor, std::shared_ptr<ByteStream> upstream,
+             std::string head);
+  bool running() const { return running_; }
+  // When the body went whole (or failed) at Start's relay: time, and what to run then (at
+  // once when it has ended already; nullptr stops a call to come).
+  std::chrono::steady_clock::time_point ended_at() const { return ended_at_; }
+  void OnEnd(std::function<void()> run);
+  // Ends a relay still running, whose answer is through without it (an upstream that answered
+  // early and stopped reading, or a client still sending), and waits until it has.
+  asio::awaitable<void> Settle();
+
   // Appends the rest to `body` (an answer kept in case a retry fails too). False on failure,
   // or when the body would grow past `limit` bytes.
   asio::awaitable<bool> ReadInto(std::string& body, size_t limit);
@@ -108,9 +120,16 @@ class BodyTail {
   bool used_ = false;
   bool piecewise_ = false;  // read by ReadSome, which may be called again
   bool abandoned_ = false;
-  bool source_failed_ = false;       // the source ended or timed out before the body did
-  bool stop_when_answered_ = false;  // a request body: see the second constructor
-  std::shared_ptr<AnswerWatch> answer_;
+  bool source_failed_ = false;  // the source ended or timed out before the body did
+  bool request_ = false;        // a request body: see the second constructor
+  // Start's relay: running, when it ended, what to run then, its upstream, and a timer its
+  // end cancels (Settle waits on it).
+  bool running_ = false;
+  bool settling_ = false;
+  std::chrono::steady_clock::time_point ended_at_{};
+  std::function<void()> on_end_;
+  std::shared_ptr<ByteStream> upstream_;
+  std::unique_ptr<asio::steady_timer> ended_;
   std::shared_ptr<RequestCancel> client_left_;
   // A body of unknown length: its decoder, the bytes it decoded not passed on yet (from
   // decoded_at_), and the buffer raw bytes are read into.

@@ -56,7 +56,8 @@ asio::awaitable<void> ServeHttp1(ProxyCore& core, ByteStream& down, std::string 
     const bool keep_alive = request.keep_alive;
     const bool head = request.method == "HEAD";
     HttpResponse response = co_await AnswerCounted(handler, stats, request);
-    // A body left unread (no route, refused) desynchronises the connection: answer, then end it.
+    // A body left unread (no route, refused), or still arriving beside its answer (full
+    // duplex), desynchronises the connection: answer, then end it.
     const bool unread = request.tail && !request.tail->done();
     // Chunks are HTTP/1.1's: an HTTP/1.0 client gets a body of unknown length up to the end.
     const bool framed = request.version >= 11 || response.BodyLengthKnown();
@@ -70,7 +71,9 @@ asio::awaitable<void> ServeHttp1(ProxyCore& core, ByteStream& down, std::string 
       response.keep_alive = false;
     }
     const bool open = co_await SendResponse(down, response, head);
-    if (unread) co_await LingeringClose(down);
+    // An upload still going once its answer is through (the app answered early) ends here.
+    if (request.tail) co_await request.tail->Settle();
+    if (unread && !request.tail->done()) co_await LingeringClose(down);
     if (!open) break;
   }
 }

@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "harness/proxy/answer_watch.h"
+#include "harness/proxy/body_tail.h"
 #include "harness/proxy/h2_body_pipe.h"
 
 #include "harness/proxy/watchdog.h"
@@ -121,45 +122,60 @@ asio::awaitable<bool> SendPiped(ByteStream& upstream, std::string_view head,
 
 }  // namespace
 
-asio::awaitable<ExchangeResult> Exchange(ByteStream& upstream, HttpReader& reader,
-                                         const HttpRequest& request,
+asio::awaitable<ExchangeResult> Exchange(const std::shared_ptr<ByteStream>& upstream_stream,
+                                         HttpReader& reader, const HttpRequest& request,
                                          std::chrono::milliseconds timeout,
                                          std::chrono::milliseconds idle) {
+  using SteadyClock = std::chrono::steady_clock;
   auto executor = co_await asio::this_coro::executor;
+  ByteStream& upstream = *upstream_stream;
   ExchangeResult result;
   ErrorCode ec;
   const std::string wire = SerializeRequest(request);
   bool sent_whole = true;
-  // The rest of the body comes as the client sends it: the timeout counts from its end, as
-  // Envoy's route timeout counts from the end of the request. When the upstream stopped
-  // taking it, its answer (a 413, say) is read all the same.
-  if (request.tail) {
-    sent_whole = co_await request.tail->Relay(upstream, wire);
-  } else if (request.body_pipe) {
-    sent_whole = co_await SendPiped(upstream, wire, request.body_pipe);
-  }
-
-  result.deadline = timeout.count() > 0 ? std::chrono::steady_clock::now() + timeout
-                                        : std::chrono::steady_clock::time_point::max();
   Watchdog deadline(executor);
-  deadline.Arm(timeout, [&upstream] { upstream.Close(); });
   Watchdog quiet(executor);
   ActivityStream watched(upstream, quiet, idle);
+  BodyTail* const uploading = request.tail.get();
+  // The body's rest goes as the client sends it, while the answer is read (an app may answer
+  // as it reads, or answer early and stop reading): the timeout, and the idle time, count
+  // from its end, as Envoy's route timeout counts from the end of the request.
+  if (uploading != nullptr) {
+    uploading->Start(executor, upstream_stream, wire);
+    uploading->OnEnd([&deadline, &upstream, &watched, timeout, idle] {
+      deadline.Arm(timeout, [&upstream] { upstream.Close(); });
+      if (idle.count() > 0) watched.Rearm();
+    });
+  } else if (request.body_pipe) {
+    // When the upstream stopped taking it, its answer (a 413, say) is read all the same.
+    sent_whole = co_await SendPiped(upstream, wire, request.body_pipe);
+  }
+  if (uploading == nullptr) deadline.Arm(timeout, [&upstream] { upstream.Close(); });
   CancelHook hook(request, [&upstream] { upstream.Close(); });
 
   if (!request.tail && !request.body_pipe) co_await upstream.Write(asio::buffer(wire), ec);
   HttpReadResult read;
   if (!ec) {
     ByteStream& from = idle.count() > 0 ? static_cast<ByteStream&>(watched) : upstream;
-    if (idle.count() > 0) watched.Rearm();
+    if (idle.count() > 0 && uploading == nullptr) watched.Rearm();
     size_t* tail = request.relay_response_body ? &result.tail_bytes : nullptr;
     read = co_await reader.ReadResponse(from, request.method == "HEAD", result.response, tail);
     ec = read.ec;
     result.rest = std::move(read.rest);
   }
+  if (uploading != nullptr) {
+    uploading->OnEnd(nullptr);  // this frame's watchdogs go with it
+    sent_whole = !uploading->running() && uploading->done();
+  }
   deadline.Disarm();
   quiet.Disarm();
 
+  // A body still going when the answer's head came: the rest of the answer has no deadline
+  // until it ends (the timeout would count from there), only the idle time.
+  const bool unbounded = timeout.count() == 0 || (uploading != nullptr && uploading->running());
+  const SteadyClock::time_point started =
+      uploading != nullptr ? uploading->ended_at() : SteadyClock::now();
+  result.deadline = unbounded ? SteadyClock::time_point::max() : started + timeout;
   if (deadline.expired()) {
     result.outcome = ExchangeResult::Outcome::kTimeout;
   } else if (quiet.expired()) {

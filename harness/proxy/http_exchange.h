@@ -92,11 +92,13 @@ class CancelHook {
 };
 
 // Writes `request` and reads the response (only its head when the request relays a large
-// response body, or one of unknown length: see ExchangeResult::tail_bytes); closes `upstream` if
-// `timeout` passes first (0: no deadline), or if `idle` passes with no byte from it after the
-// request was sent (0: no idle limit).
-asio::awaitable<ExchangeResult> Exchange(ByteStream& upstream, HttpReader& reader,
-                                         const HttpRequest& request,
+// response body, or one of unknown length: see ExchangeResult::tail_bytes); closes `upstream`
+// if `timeout` passes first (0: no deadline), or if `idle` passes with no byte from it after
+// the request was sent (0: no idle limit). A request body still arriving (a tail) is sent
+// beside the reading of the answer, full duplex: the timeout counts from the body's end, and
+// an answer whose head comes before that end leaves its connection closed.
+asio::awaitable<ExchangeResult> Exchange(const std::shared_ptr<ByteStream>& upstream,
+                                         HttpReader& reader, const HttpRequest& request,
                                          std::chrono::milliseconds timeout,
                                          std::chrono::milliseconds idle = {});
 

@@ -355,6 +355,31 @@ TEST_CASE("An app that refuses an upload unread and stops reading has its answer
   ExpectEarlyAnswerPassedOn(TestApp::Kind::kRefuseUploadAndWait);
 }
 
+TEST_CASE("An app that echoes an upload as it reads it gets it through both hops, full duplex") {
+  // The app sends each piece back before it reads the next: a proxy that passed the answer on
+  // only after the whole upload would fill every buffer on the way and stall both.
+  TestApp app(TestApp::Kind::kHttpEcho, "yelb-appserver");
+  Mesh mesh;
+  HopOptions options = SmallBodyLimit();
+  options.external_app_port = app.port();
+  Hop hop(mesh.runtime, mesh.pki, options);
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+  const std::string body = TestApp::PatternBytes(8 * 1024 * 1024);
+
+  // Written from a thread of its own while this one reads the echo.
+  std::thread writer(
+      [&] { socket->WriteAll(BuildRequest("POST", "/echo", body, kService, true)); });
+  std::optional<RawHttpMessage> reply = socket->ReadMessage(true);
+  writer.join();
+
+  REQUIRE(reply.has_value());
+  CHECK(reply->status == 200);
+  CHECK(reply->body.size() == body.size());
+  CHECK(reply->body == body);
+  CHECK(hop.client().StatValue("cluster." + hop.cluster() + ".upstream_rq_5xx") == 0);
+}
+
 TEST_CASE("A request body over the limit for an HTTP/2 upstream gets 413 and a closed connection") {
   Mesh mesh;
   HopOptions options = SmallBodyLimit();

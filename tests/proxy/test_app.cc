@@ -61,6 +61,8 @@ void TestApp::AcceptLoop() {
         ServeHttp(fd);
       } else if (kind_ == Kind::kEcho) {
         ServeEcho(fd);
+      } else if (kind_ == Kind::kHttpEcho) {
+        ServeHttpEcho(fd);
       } else {
         RefuseUpload(fd);
       }
@@ -239,6 +241,44 @@ void TestApp::ServeEcho(int fd) {
     const ssize_t n = ::read(fd, buffer, sizeof(buffer));
     if (n <= 0) return;
     if (::send(fd, buffer, static_cast<size_t>(n), MSG_NOSIGNAL) != n) return;
+  }
+}
+
+void TestApp::ServeHttpEcho(int fd) {
+  char buffer[16 * 1024];
+  std::string head;
+  for (;;) {
+    size_t end = head.find("\r\n\r\n");
+    while (end == std::string::npos) {
+      const ssize_t n = ::read(fd, buffer, sizeof(buffer));
+      if (n <= 0) return;
+      head.append(buffer, static_cast<size_t>(n));
+      end = head.find("\r\n\r\n");
+    }
+    ++requests_;
+    const size_t at = head.find("content-length: ");
+    const size_t length =
+        at == std::string::npos || at > end ? 0 : std::stoul(head.substr(at + 16));
+    std::string already = head.substr(end + 4);  // body bytes read with the head
+    head.clear();
+    const std::string answer = "HTTP/1.1 200 X\r\nx-app: " + name_ +
+                               "\r\ncontent-length: " + std::to_string(length) + "\r\n\r\n";
+    if (::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL) < 0) return;
+    size_t echoed = 0;
+    while (echoed < length) {
+      std::string piece;
+      if (!already.empty()) {
+        piece = already.substr(0, length - echoed);
+        head = already.substr(piece.size());  // the next request's start
+        already.clear();
+      } else {
+        const ssize_t n = ::read(fd, buffer, std::min(sizeof(buffer), length - echoed));
+        if (n <= 0) return;
+        piece.assign(buffer, static_cast<size_t>(n));
+      }
+      if (::send(fd, piece.data(), piece.size(), MSG_NOSIGNAL) < 0) return;
+      echoed += piece.size();
+    }
   }
 }
 

@@ -23,8 +23,10 @@ class TestApp {
  public:
   // kRefuseUpload: answers 413 "early" to a request's head without reading its body, then
   // closes; kRefuseUploadAndWait: the same, then keeps the connection open, reading nothing,
-  // until the app stops.
-  enum class Kind { kHttp, kEcho, kRefuseUpload, kRefuseUploadAndWait };
+  // until the app stops. kHttpEcho: answers a request's head at once with a body of its
+  // Content-Length, which is the request body echoed piece by piece as it is read (full
+  // duplex: a proxy that sends the answer only after the whole upload stalls it).
+  enum class Kind { kHttp, kEcho, kRefuseUpload, kRefuseUploadAndWait, kHttpEcho };
 
   TestApp(Kind kind, std::string name);
   ~TestApp();
@@ -47,6 +49,7 @@ class TestApp {
   void AcceptLoop();
   void ServeHttp(int fd);
   void ServeEcho(int fd);
+  void ServeHttpEcho(int fd);
   void RefuseUpload(int fd);
   // False when the connection is to close (cut, or the write failed).
   bool SendBytes(RawSocket& socket, const std::string& method, const std::string& spec);
