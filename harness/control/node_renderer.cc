@@ -221,10 +221,15 @@ void ApplyConnectionPool(const json& spec, const std::string& protocol, proxy::L
   const json* pool = Member(spec, "connectionPool");
   const json* mine = pool ? Member(*pool, protocol) : nullptr;
   if (!mine || !mine->is_object()) return;
+  // The API takes any positive integer; a proxy file takes at most proxy::kMaxPoolLimit, which
+  // no single sidecar here reaches anyway.
+  const auto limit = [mine](const char* key, size_t absent) {
+    return std::min(mine->value(key, absent), proxy::kMaxPoolLimit);
+  };
   proxy::AppConnectionPool& out = listener.connection_pool;
-  out.max_connections = mine->value("maxConnections", size_t{0});
-  out.max_pending_requests = mine->value("maxPendingRequests", out.max_pending_requests);
-  out.max_requests = mine->value("maxRequests", size_t{0});
+  out.max_connections = limit("maxConnections", 0);
+  out.max_pending_requests = limit("maxPendingRequests", out.max_pending_requests);
+  out.max_requests = limit("maxRequests", 0);
 }
 
 }  // namespace

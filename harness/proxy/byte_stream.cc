@@ -57,6 +57,17 @@ bool PlainStream::InputWaiting() {
   }
 }
 
+bool PlainStream::PeerGone() {
+  if (!socket_.is_open()) return true;
+  for (;;) {
+    char byte = 0;
+    const ssize_t n = ::recv(socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n >= 0) return n == 0;  // the end of the stream, or a byte before it
+    if (errno == EINTR) continue;
+    return errno != EAGAIN && errno != EWOULDBLOCK;  // reset
+  }
+}
+
 asio::awaitable<void> PlainStream::Write(asio::const_buffer buffer, ErrorCode& ec) {
   co_await asio::async_write(socket_, buffer, asio::redirect_error(asio::use_awaitable, ec));
 }

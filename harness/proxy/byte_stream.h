@@ -36,6 +36,10 @@ class ByteStream {
   // True when bytes wait to be read, or the stream has ended or failed: on an upstream
   // connection, an answer (or bytes no request asked for) or its end. Never waits.
   virtual bool InputWaiting() { return false; }
+  // True when the peer has ended the stream (a FIN, a TLS close_notify) or it failed (a
+  // reset), with no bytes before that end: a client gone while its request is answered.
+  // Never waits; bytes waiting (a pipelined request) are not an end.
+  virtual bool PeerGone() { return false; }
   // Writes all of `buffer`.
   virtual asio::awaitable<void> Write(asio::const_buffer buffer, ErrorCode& ec) = 0;
   // Half-close: the peer reads end of stream. TLS streams send no close_notify here (waiting
@@ -57,6 +61,7 @@ class PlainStream final : public ByteStream {
   asio::awaitable<size_t> ReadSome(asio::mutable_buffer buffer, ErrorCode& ec) override;
   size_t ReadReady(asio::mutable_buffer buffer) override;
   bool InputWaiting() override;
+  bool PeerGone() override;
   asio::awaitable<void> Write(asio::const_buffer buffer, ErrorCode& ec) override;
   void ShutdownSend() override;
   void Close() override;

@@ -81,8 +81,11 @@ struct ListenerTls {
   bool operator==(const ListenerTls&) const = default;
 };
 
+// The largest limit a proxy file takes in a connection_pool.
+inline constexpr size_t kMaxPoolLimit = 1'000'000;
+
 // A listener's `connectionPool` in App Mesh: Envoy's circuit breakers on the way to its app
-// (CircuitBreaker). 0: no limit.
+// (CircuitBreaker). 0: no limit (max_pending_requests 0: none wait).
 struct AppConnectionPool {
   size_t max_connections = 0;          // http, tcp: requests (connections) at the app at once
   size_t max_pending_requests = 1024;  // http: requests waiting for one of those (Envoy's default)

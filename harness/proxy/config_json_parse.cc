@@ -61,9 +61,9 @@ void ReadListener(JsonReader& in, Listener& listener) {
     uint64_t max_connections = 0;
     uint64_t max_pending = out.max_pending_requests;
     uint64_t max_requests = 0;
-    r.Uint("max_connections", 1'000'000, max_connections);
-    r.Uint("max_pending_requests", 1'000'000, max_pending);
-    r.Uint("max_requests", 1'000'000, max_requests);
+    r.Uint("max_connections", kMaxPoolLimit, max_connections);
+    r.Uint("max_pending_requests", kMaxPoolLimit, max_pending);
+    r.Uint("max_requests", kMaxPoolLimit, max_requests);
     out = {max_connections, max_pending, max_requests};
   });
   if (pool) listener.connection_pool = *pool;

@@ -25,6 +25,7 @@ class CountingStream final : public ByteStream {
     return n;
   }
   bool InputWaiting() override { return inner_->InputWaiting(); }
+  bool PeerGone() override { return inner_->PeerGone(); }
   asio::awaitable<void> Write(asio::const_buffer buffer, ErrorCode& ec) override {
     co_await inner_->Write(buffer, ec);
     if (!ec) tx_.Inc(buffer.size());

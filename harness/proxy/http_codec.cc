@@ -327,7 +327,11 @@ asio::awaitable<HttpReadResult> HttpReader::ReadRequest(ByteStream& stream, Http
   request.headers = HeadersOf(message);
   request.body = std::move(message.body());
   message.body().clear();  // what the decoder appends next starts from nothing
-  request.keep_alive = message.keep_alive();
+  // An HTTP/1.0 message with a Transfer-Encoding has faulty framing by RFC 9112 6.1: whatever
+  // it asks, its connection ends after it, so what follows can never pass for a request.
+  const bool faulty_framing =
+      message.version() < 11 && message.find(http::field::transfer_encoding) != message.end();
+  request.keep_alive = message.keep_alive() && !faulty_framing;
   if (LeftOpen(*parser, tail_bytes)) {
     result.rest = std::make_unique<ParserDecoder<RequestParser>>(std::move(parser),
                                                                  std::exchange(pending_, {}));

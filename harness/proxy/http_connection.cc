@@ -43,19 +43,61 @@ asio::awaitable<HttpResponse> AnswerCounted(const RequestHandler& handler, HttpS
   co_return response;
 }
 
+// How often a request's client is looked at while its answer is awaited.
+constexpr std::chrono::milliseconds kDepartureLook{50};
+
+// While `request` is answered, looks at its client every kDepartureLook: one that has gone
+// (its connection's end, or a reset) gives the request up, as Envoy resets the stream of a
+// client that disconnects, so its upstream call ends and any place it holds (a turn at a
+// circuit breaker, a slot in its queue) is freed at once, not when the app answers. A request
+// whose body still streams is not watched: its relay reads the client and sees it go.
+class DepartureWatch {
+ public:
+  DepartureWatch(Watchdog& timer, ByteStream& down, HttpRequest& request)
+      : timer_(timer), down_(down) {
+    if (request.tail) return;
+    if (!request.cancel) request.cancel = std::make_shared<RequestCancel>();
+    cancel_ = request.cancel;
+    timer_.Arm(kDepartureLook, [this] { Look(); });
+  }
+  ~DepartureWatch() { timer_.Disarm(); }
+  DepartureWatch(const DepartureWatch&) = delete;
+  DepartureWatch& operator=(const DepartureWatch&) = delete;
+  DepartureWatch(DepartureWatch&&) = delete;
+  DepartureWatch& operator=(DepartureWatch&&) = delete;
+
+ private:
+  void Look() {
+    if (down_.PeerGone()) {
+      cancel_->Cancel();
+      return;
+    }
+    timer_.Arm(kDepartureLook, [this] { Look(); });
+  }
+
+  Watchdog& timer_;
+  ByteStream& down_;
+  std::shared_ptr<RequestCancel> cancel_;
+};
+
 asio::awaitable<void> ServeHttp1(ProxyCore& core, ByteStream& down, std::string already_read,
                                  const HttpLimits& limits, HttpStats& stats,
                                  std::chrono::milliseconds idle_timeout,
                                  const RequestHandler& handler) {
   HttpReader reader(limits);
   reader.Prime(std::move(already_read));
+  Watchdog departure(co_await asio::this_coro::executor);  // one timer for the connection
   for (;;) {
     HttpRequest request;
     if (!co_await NextRequest(down, reader, stats, idle_timeout, request)) break;
     request.relay_response_body = true;
     const bool keep_alive = request.keep_alive;
     const bool head = request.method == "HEAD";
-    HttpResponse response = co_await AnswerCounted(handler, stats, request);
+    HttpResponse response;
+    {
+      const DepartureWatch watch(departure, down, request);
+      response = co_await AnswerCounted(handler, stats, request);
+    }
     // A body left unread (no route, refused), or still arriving beside its answer (full
     // duplex), desynchronises the connection: answer, then end it.
     const bool unread = request.tail && !request.tail->done();

@@ -60,8 +60,12 @@ asio::awaitable<bool> NextRequest(ByteStream& down, HttpReader& reader, HttpStat
   size_t tail_bytes = 0;
   HttpReadResult result = co_await reader.ReadRequest(down, request, &tail_bytes);
   idle.Disarm();
-  if (result.ok() && request.version == 11 && !request.HasHeader("host")) {
-    result.status = HttpReadStatus::kMalformed;  // RFC 9112 3.2, and Envoy: 400
+  // RFC 9112 3.2, and Envoy: 400 without a Host, or with more than one.
+  const auto hosts =
+      std::count_if(request.headers.begin(), request.headers.end(),
+                    [](const HttpHeader& h) { return EqualsIgnoreCase(h.name, "host"); });
+  if (result.ok() && ((request.version == 11 && hosts == 0) || hosts > 1)) {
+    result.status = HttpReadStatus::kMalformed;
   }
   if (result.ok()) {
     // A client that leaves mid-upload gives up on the request, as an HTTP/2 reset does: its

@@ -1,5 +1,6 @@
 #include "harness/proxy/inbound_http.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "harness/proxy/circuit_breaker.h"
@@ -95,10 +96,16 @@ asio::awaitable<HttpResponse> ForwardToApp(const InboundContext& context, Upstre
   InboundState& state = *context.state;
   const ErrorStyle style = context.snapshot->config.error_style;
   CircuitBreaker::Turn turn;  // held while the request (and its answer's body) is at the app
+  const auto arrived = std::chrono::steady_clock::now();
   if (std::optional<HttpResponse> refused = co_await AwaitTurn(context, request, turn)) {
-    state.app->CountResponse(refused->status);
+    if (!request.cancelled()) state.app->CountResponse(refused->status);  // one that is sent
     co_return std::move(*refused);
   }
+  // The time waiting for a turn is part of the request's: what is left of it bounds the app.
+  const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - arrived);
+  const std::chrono::milliseconds app_timeout =
+      std::max(AppTimeout(state.config) - waited, std::chrono::milliseconds(1));
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (request.cancelled()) co_return LocalReply(503, "the client reset the request");
     // A body streaming from an HTTP/2 client is sent again only while it is kept whole.
@@ -113,8 +120,7 @@ asio::awaitable<HttpResponse> ForwardToApp(const InboundContext& context, Upstre
     app.turn = turn;
     state.app->rq_total.Inc();
     const RelayCounters counters{&state.app->rq_rx_reset, &state.app->rq_timeout};
-    ExchangeResult result =
-        co_await ExchangeOn(app, request, AppTimeout(state.config), {}, counters);
+    ExchangeResult result = co_await ExchangeOn(app, request, app_timeout, {}, counters);
     if (result.outcome == ExchangeResult::Outcome::kResponse) {
       state.app->CountResponse(result.response.status);
       if (result.response.body_pipe) result.response.body_pipe->Hold(turn);

@@ -191,6 +191,18 @@ bool TlsStream::InputWaiting() {
   return impl_->transport.at_end();
 }
 
+bool TlsStream::PeerGone() {
+  impl_->transport.LookAgain();
+  ClearSslErrors();
+  char byte = 0;
+  const int n = SSL_peek(ssl(), &byte, 1);  // reads the socket itself, never waiting
+  if (n > 0) return false;                  // application data: a next request
+  const int error = SSL_get_error(ssl(), n);
+  ERR_clear_error();
+  if (error == SSL_ERROR_WANT_READ) return impl_->transport.at_end();
+  return true;  // close_notify, the end of the stream, or a failure
+}
+
 // The largest TLS record's payload (RFC 8446 5.1).
 constexpr size_t kRecordBytes = size_t{16} * 1024;
 // The most one send of a large write carries.

@@ -34,6 +34,7 @@ class TlsStream final : public ByteStream {
   asio::awaitable<size_t> ReadSome(asio::mutable_buffer buffer, ErrorCode& ec) override;
   size_t ReadReady(asio::mutable_buffer buffer) override;
   bool InputWaiting() override;
+  bool PeerGone() override;
   asio::awaitable<void> Write(asio::const_buffer buffer, ErrorCode& ec) override;
   void ShutdownSend() override;
   void Close() override;

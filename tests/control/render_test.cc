@@ -516,18 +516,26 @@ TEST_CASE("A listener's connectionPool for its own protocol limits the way to it
   json tcp_listener = {{"portMapping", {{"port", 6379}, {"protocol", "tcp"}}},
                        {"connectionPool", {{"tcp", {{"maxConnections", 3}}}}}};
   json plain_listener = {{"portMapping", {{"port", 8080}, {"protocol", "http"}}}};
+  // The API takes any positive integer; a proxy file at most a million.
+  json huge_listener = {
+      {"portMapping", {{"port", 8081}, {"protocol", "http"}}},
+      {"connectionPool",
+       {{"http", {{"maxConnections", 2000000}, {"maxPendingRequests", 2147483647}}}}}};
 
   appmesh::MeshContents contents;
   contents.mesh = MakeResource(appmesh::Kind::kMesh, "m", kFrontendId, json::object());
-  contents.virtual_nodes = {
-      MakeResource(appmesh::Kind::kVirtualNode, "node", kFrontendId,
-                   {{"listeners", {http_listener, grpc_listener, tcp_listener, plain_listener}}})};
+  contents.virtual_nodes = {MakeResource(
+      appmesh::Kind::kVirtualNode, "node", kFrontendId,
+      {{"listeners",
+        {http_listener, grpc_listener, tcp_listener, plain_listener, huge_listener}}})};
 
   auto rendered = control::RenderNode(control::MeshView(contents), "node", {});
   REQUIRE(rendered.ok());
   CHECK(proxy::ValidateConfig(rendered->config).ok());
   const auto& listeners = rendered->config.listeners;
-  REQUIRE(listeners.size() == 4);
+  REQUIRE(listeners.size() == 5);
+  CHECK(listeners[4].connection_pool ==
+        proxy::AppConnectionPool{.max_connections = 1000000, .max_pending_requests = 1000000});
   CHECK(listeners[0].connection_pool ==
         proxy::AppConnectionPool{.max_connections = 8, .max_pending_requests = 2});
   CHECK(listeners[1].connection_pool.max_requests == 16);

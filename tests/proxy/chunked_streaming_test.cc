@@ -309,6 +309,26 @@ TEST_CASE("A transfer coding other than chunked alone is refused, and what follo
   CHECK(hop.app().requests() == 0);
 }
 
+TEST_CASE("An HTTP/1.0 request with a transfer coding ends its connection, whatever it asks") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+
+  // RFC 9112 6.1: its framing is faulty, so what follows it must not pass for a request.
+  REQUIRE(socket->WriteAll("POST /a HTTP/1.0\r\nhost: " + std::string(kService) +
+                           "\r\ntransfer-encoding: chunked\r\nconnection: keep-alive\r\n\r\n"
+                           "0\r\n\r\n" +
+                           BuildRequest("GET", "/smuggled", "", kService, true)));
+  bool closed = false;
+  const std::string got = socket->ReadUntilClosed(milliseconds(5000), closed);
+
+  CHECK(closed);
+  CHECK(Contains(got, "yelb-appserver got POST /a body="));
+  CHECK(!Contains(got, "/smuggled"));
+  CHECK(hop.app().requests() == 1);
+}
+
 TEST_CASE("An app's answer under a transfer coding the proxy would drop is refused") {
   Mesh mesh;
   Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());

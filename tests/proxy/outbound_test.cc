@@ -144,21 +144,23 @@ TEST_CASE("A client that expects 100-continue is told to go on and its body goes
   CHECK(reply->body == "yelb-appserver got POST /upload body=hello");
 }
 
-TEST_CASE("An HTTP/1.1 request without Host gets 400 and is not forwarded") {
+TEST_CASE("An HTTP/1.1 request without Host, or with two, gets 400 and is not forwarded") {
   Mesh mesh;
   HopOptions options;
   options.policy = TrustMeshCa();
   Hop hop(mesh.runtime, mesh.pki, options);
-  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
-  REQUIRE(socket.has_value());
 
-  REQUIRE(socket->WriteAll("GET /no-host HTTP/1.1\r\n\r\n"));
-  std::optional<RawHttpMessage> reply = socket->ReadMessage(true);
-
-  REQUIRE(reply.has_value());
-  CHECK(reply->status == 400);
+  for (const std::string hosts : {"", "host: a\r\nHost: b\r\n"}) {
+    INFO(hosts);
+    std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+    REQUIRE(socket.has_value());
+    REQUIRE(socket->WriteAll("GET /hosts HTTP/1.1\r\n" + hosts + "\r\n"));
+    std::optional<RawHttpMessage> reply = socket->ReadMessage(true);
+    REQUIRE(reply.has_value());
+    CHECK(reply->status == 400);
+  }
   CHECK(hop.app().requests() == 0);
-  CHECK(hop.client().StatValue("http.egress.downstream_cx_protocol_error") == 1);
+  CHECK(hop.client().StatValue("http.egress.downstream_cx_protocol_error") == 2);
 }
 
 }  // namespace
