@@ -54,7 +54,12 @@ struct AppendingBody {
 // Results are built by functions, not braced in co_return: GCC 12 mishandles braced
 // temporaries in coroutine return and await expressions.
 HttpReadResult Done() { return HttpReadResult{}; }
-HttpReadResult Failed(HttpReadStatus status, const ErrorCode& ec) { return {status, ec, nullptr}; }
+HttpReadResult Failed(HttpReadStatus status, const ErrorCode& ec) {
+  return {status, ec, nullptr, false};
+}
+HttpReadResult FailedPartway(const ErrorCode& ec) {
+  return {HttpReadStatus::kTransportError, ec, nullptr, true};
+}
 
 // A Transfer-Encoding other than "chunked" alone: a coding the proxy would drop (gzip) or,
 // when chunked is not last, a body framed by the connection's end that a request cannot have
@@ -72,9 +77,9 @@ bool UnsupportedCoding(const Message& message) {
 }
 
 HttpReadResult Classify(const ErrorCode& ec) {
-  if (ec == http::error::header_limit) return {HttpReadStatus::kHeaderTooLarge, ec, nullptr};
-  if (ec == http::error::body_limit) return {HttpReadStatus::kBodyTooLarge, ec, nullptr};
-  return {HttpReadStatus::kMalformed, ec, nullptr};
+  if (ec == http::error::header_limit) return {HttpReadStatus::kHeaderTooLarge, ec, nullptr, false};
+  if (ec == http::error::body_limit) return {HttpReadStatus::kBodyTooLarge, ec, nullptr, false};
+  return {HttpReadStatus::kMalformed, ec, nullptr, false};
 }
 
 // Below this many body bytes left, going through the parser costs less than growing the body.
@@ -91,9 +96,7 @@ asio::awaitable<HttpReadResult> ReadRestOfBody(ByteStream& stream, std::string& 
     const size_t n = co_await stream.ReadSome(asio::buffer(body.data() + offset, remaining), ec);
     if (ec) {
       body.resize(offset);
-      if (!IsPeerGone(ec) || ec == asio::error::operation_aborted) {
-        co_return Failed(HttpReadStatus::kTransportError, ec);
-      }
+      if (!IsPeerGone(ec) || ec == asio::error::operation_aborted) co_return FailedPartway(ec);
       co_return Failed(HttpReadStatus::kMalformed, ec);  // cut short
     }
     offset += n;
@@ -163,7 +166,7 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
         constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
         ErrorCode write_ec;
         co_await stream.Write(asio::buffer(kContinue), write_ec);
-        if (write_ec) co_return Failed(HttpReadStatus::kTransportError, write_ec);
+        if (write_ec) co_return FailedPartway(write_ec);
       }
     }
     if (pending.empty() && parser.is_header_done()) {
@@ -188,7 +191,7 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
     const size_t n = co_await stream.ReadSome(chunk, ec);
     if (ec) {
       if (!IsPeerGone(ec) || ec == asio::error::operation_aborted) {
-        co_return Failed(HttpReadStatus::kTransportError, ec);
+        co_return got_any ? FailedPartway(ec) : Failed(HttpReadStatus::kTransportError, ec);
       }
       if (!got_any) co_return Failed(HttpReadStatus::kClosed, ec);
       // A body delimited by the end of the connection ends here; anything else was cut short.

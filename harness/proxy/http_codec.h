@@ -43,6 +43,8 @@ struct HttpReadResult {
   // Set when the read may leave a body of unknown length open (see HttpReader): the body has
   // more to come, which this decodes. What came with the head is in the message's body.
   std::unique_ptr<BodyDecoder> rest;
+  // kTransportError: some of the message had arrived (a client that stalled mid-request).
+  bool partial = false;
   bool ok() const { return status == HttpReadStatus::kOk; }
 };
 

@@ -56,10 +56,25 @@ asio::awaitable<void> LingeringClose(ByteStream& down) {
 asio::awaitable<bool> NextRequest(ByteStream& down, HttpReader& reader, HttpStats& stats,
                                   std::chrono::milliseconds idle_timeout, HttpRequest& request) {
   Watchdog idle(co_await asio::this_coro::executor);
-  idle.Arm(idle_timeout, [&down] { down.Close(); });
+  // The read waiting is cut short rather than the connection closed: a client that stalled
+  // partway through a request is told (408), as Envoy's stream idle timeout does.
+  idle.Arm(idle_timeout, [&down] {
+    ErrorCode ignored;
+    down.socket().cancel(ignored);
+  });
   size_t tail_bytes = 0;
   HttpReadResult result = co_await reader.ReadRequest(down, request, &tail_bytes);
   idle.Disarm();
+  if (idle.expired() && result.status == HttpReadStatus::kTransportError) {
+    if (result.partial) {
+      stats.rq_timeout.Inc();
+      HttpResponse reply = LocalReply(408, "request timeout");
+      reply.keep_alive = false;
+      co_await SendResponse(down, reply, false);
+    }
+    down.Close();
+    co_return false;
+  }
   // RFC 9112 3.2, and Envoy: 400 without a Host, or with more than one.
   const auto hosts =
       std::count_if(request.headers.begin(), request.headers.end(),

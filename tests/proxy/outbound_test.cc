@@ -163,5 +163,32 @@ TEST_CASE("An HTTP/1.1 request without Host, or with two, gets 400 and is not fo
   CHECK(hop.client().StatValue("http.egress.downstream_cx_protocol_error") == 2);
 }
 
+TEST_CASE("A client that stalls partway through a request gets 408 at the idle time") {
+  Mesh mesh;
+  HopOptions options;
+  options.policy = TrustMeshCa();
+  options.http_idle_timeout = Milliseconds(300);
+  Hop hop(mesh.runtime, mesh.pki, options);
+
+  // In its head, in its body, and (not told: nothing was asked) between requests.
+  const std::string host = std::string("host: ") + kService + "\r\n";
+  for (const std::string& sent :
+       {"GET /stalled HTTP/1.1\r\n" + host,
+        "POST /stalled HTTP/1.1\r\n" + host + "content-length: 100\r\n\r\nonly part",
+        std::string()}) {
+    INFO(sent);
+    std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+    REQUIRE(socket.has_value());
+    if (!sent.empty()) REQUIRE(socket->WriteAll(sent));
+    bool closed = false;
+    const std::string got = socket->ReadUntilClosed(std::chrono::milliseconds(5000), closed);
+    CHECK(closed);
+    CHECK(got.starts_with(sent.empty() ? "" : "HTTP/1.1 408"));
+    if (sent.empty()) CHECK(got.empty());
+  }
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_timeout") == 2);
+  CHECK(hop.app().requests() == 0);
+}
+
 }  // namespace
 }  // namespace crossmesh::proxy::testing
