@@ -49,13 +49,12 @@ constexpr std::chrono::milliseconds kDepartureLook{50};
 // While `request` is answered, looks at its client every kDepartureLook: one that has gone
 // (its connection's end, or a reset) gives the request up, as Envoy resets the stream of a
 // client that disconnects, so its upstream call ends and any place it holds (a turn at a
-// circuit breaker, a slot in its queue) is freed at once, not when the app answers. A request
-// whose body still streams is not watched: its relay reads the client and sees it go.
+// circuit breaker, a slot in its queue) is freed at once, not when the app answers. Counted as
+// downstream_rq_rx_reset.
 class DepartureWatch {
  public:
-  DepartureWatch(Watchdog& timer, ByteStream& down, HttpRequest& request)
-      : timer_(timer), down_(down) {
-    if (request.tail) return;
+  DepartureWatch(Watchdog& timer, ByteStream& down, HttpRequest& request, HttpStats& stats)
+      : timer_(timer), down_(down), tail_(request.tail.get()), stats_(stats) {
     if (!request.cancel) request.cancel = std::make_shared<RequestCancel>();
     cancel_ = request.cancel;
     timer_.Arm(kDepartureLook, [this] { Look(); });
@@ -68,7 +67,11 @@ class DepartureWatch {
 
  private:
   void Look() {
-    if (down_.PeerGone()) {
+    // While a body still streams from the client its relay reads the connection (and sees the
+    // client go): only when none does is the connection looked at here.
+    const bool reading = tail_ != nullptr && tail_->running();
+    if (!reading && down_.PeerGone()) {
+      stats_.rq_rx_reset.Inc();
       cancel_->Cancel();
       return;
     }
@@ -77,6 +80,8 @@ class DepartureWatch {
 
   Watchdog& timer_;
   ByteStream& down_;
+  BodyTail* tail_;
+  HttpStats& stats_;
   std::shared_ptr<RequestCancel> cancel_;
 };
 
@@ -95,28 +100,42 @@ asio::awaitable<void> ServeHttp1(ProxyCore& core, ByteStream& down, std::string 
     const bool head = request.method == "HEAD";
     HttpResponse response;
     {
-      const DepartureWatch watch(departure, down, request);
+      const DepartureWatch watch(departure, down, request, stats);
       response = co_await AnswerCounted(handler, stats, request);
     }
-    // A body left unread (no route, refused), or still arriving beside its answer (full
-    // duplex), desynchronises the connection: answer, then end it.
-    const bool unread = request.tail && !request.tail->done();
+    // A body left unread (no route, refused) desynchronises the connection: answer, then end
+    // it. One still arriving beside a successful answer (an app echoing it as it reads) may
+    // end whole and keep the connection; beside a refusal (a 413 before the body) it will not.
+    BodyTail* const tail = request.tail.get();
+    const bool uploading = tail != nullptr && tail->running() && response.status < 300;
+    const bool unread = tail != nullptr && !tail->done() && !uploading;
     // Chunks are HTTP/1.1's: an HTTP/1.0 client gets a body of unknown length up to the end.
     const bool framed = request.version >= 11 || response.BodyLengthKnown();
     response.keep_alive = keep_alive && !core.stopping() && !unread && framed;
     response.announce_keep_alive = request.version < 11;
     // A streamed upload whose chunks turned out malformed: no answer began, so the client is
     // told (its request was abandoned upstream), as for one refused before it streamed.
-    if (request.tail && request.tail->malformed()) {
+    const bool malformed = tail != nullptr && tail->malformed();
+    if (malformed) {
       stats.protocol_error.Inc();
       response = LocalReply(400, "Bad Request");
       response.keep_alive = false;
+    } else if (request.cancelled()) {
+      break;  // the client left: nobody to answer (as Envoy, which resets the stream)
     }
-    const bool open = co_await SendResponse(down, response, head);
+    bool open = co_await SendResponse(down, response, head);
     // An upload still going once its answer is through (the app answered early) ends here.
-    if (request.tail) co_await request.tail->Settle();
-    if (unread && !request.tail->done()) co_await LingeringClose(down);
-    if (!open) break;
+    if (tail != nullptr) co_await tail->Settle();
+    if (tail != nullptr && !tail->done()) {
+      co_await LingeringClose(down);
+      break;
+    }
+    if (!open) {
+      // Bytes the client sent on (a pipelined request) would turn the close into a reset,
+      // which can destroy the answer still on its way: read them off first.
+      if (reader.has_pending() || down.InputWaiting()) co_await LingeringClose(down);
+      break;
+    }
   }
 }
 

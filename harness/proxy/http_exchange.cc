@@ -166,6 +166,13 @@ asio::awaitable<ExchangeResult> Exchange(const std::shared_ptr<ByteStream>& upst
   if (uploading != nullptr) {
     uploading->OnEnd(nullptr);  // this frame's watchdogs go with it
     sent_whole = !uploading->running() && uploading->done();
+    // An answer whose body is still to come may outlast the upload (an app echoing it): its
+    // connection's reuse is decided when that body is through (UpstreamPool::HoldForTail).
+    const bool answer_streams = result.tail_bytes > 0 || result.rest != nullptr;
+    if (uploading->running() && answer_streams) {
+      result.upload = request.tail;
+      sent_whole = true;
+    }
   }
   deadline.Disarm();
   quiet.Disarm();

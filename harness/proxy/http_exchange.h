@@ -56,6 +56,9 @@ struct ExchangeResult {
   // what is still to come.
   std::unique_ptr<BodyDecoder> rest;
   std::chrono::steady_clock::time_point deadline;
+  // A request body still streaming beside that answer body: the connection carries another
+  // request only if it too ends whole.
+  std::shared_ptr<BodyTail> upload;
 };
 
 // Where an answer relayed on after its exchange returned (from an HTTP/2 upstream stream)

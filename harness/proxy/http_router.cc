@@ -139,7 +139,11 @@ asio::awaitable<Verdict> Attempt(const RouterContext& context, ClusterState& clu
   if (result.outcome == ExchangeResult::Outcome::kResponse) {
     HttpResponse& response = result.response;
     cluster.upstream.CountResponse(response.status);
-    pool.HoldForTail(cluster.config.name, link, result, state.idle, counters);
+    // With no route idle time, the proxy's own bounds a body stalled either way (Envoy's
+    // stream idle timeout): a client that stops reading must not hold it for good.
+    const std::chrono::milliseconds body_idle =
+        state.idle.count() > 0 ? state.idle : context.snapshot->config.http.idle_timeout;
+    pool.HoldForTail(cluster.config.name, link, result, body_idle, counters);
     if (response.keep_alive) {
       link.reused = true;
     } else {

@@ -124,7 +124,8 @@ asio::awaitable<HttpResponse> ForwardToApp(const InboundContext& context, Upstre
     if (result.outcome == ExchangeResult::Outcome::kResponse) {
       state.app->CountResponse(result.response.status);
       if (result.response.body_pipe) result.response.body_pipe->Hold(turn);
-      pool.HoldForTail(kAppKey, app, result, {}, counters);
+      // A body stalled either way (a client that stops reading) ends after the idle time.
+      pool.HoldForTail(kAppKey, app, result, context.snapshot->config.http.idle_timeout, counters);
       if (!result.response.keep_alive) {
         app.Drop();
       } else {

@@ -113,8 +113,11 @@ void UpstreamPool::HoldForTail(const std::string& key, UpstreamLink& link, Excha
                                std::chrono::milliseconds idle, RelayCounters counters) {
   if (result.tail_bytes == 0 && !result.rest) return;
   const bool keep = result.response.keep_alive;
-  BodyTail::Finished finished = [this, key, keep](UpstreamLink done) {
-    if (!keep) {
+  BodyTail::Finished finished = [this, key, keep, upload = result.upload](UpstreamLink done) {
+    // A request body that streamed beside the answer must have ended whole, its last write
+    // included, for the connection to carry another request.
+    const bool upload_whole = !upload || (!upload->running() && upload->done());
+    if (!keep || !upload_whole) {
       done.Drop();
       return;
     }

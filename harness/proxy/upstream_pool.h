@@ -32,7 +32,9 @@ class UpstreamPool {
   void Give(const std::string& key, UpstreamLink link);
   // When `result`'s body is still on `link` (ExchangeResult::tail_bytes), moves the link into
   // the response's tail, leaving `link` empty: it comes back here once the body has crossed
-  // (or closes, when the response ends its connection). `idle`: the longest silence allowed;
+  // (or closes, when the response ends its connection, or a request body streaming beside it
+  // did not end whole). `idle`: the longest silence allowed, either way (a client that stops
+  // reading included);
   // `counters`: a body its upstream cut short (upstream_rq_rx_reset), or whose time ran out
   // (upstream_rq_timeout).
   void HoldForTail(const std::string& key, UpstreamLink& link, ExchangeResult& result,

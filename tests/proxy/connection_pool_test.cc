@@ -85,6 +85,33 @@ TEST_CASE("A client that leaves gives up its place at the app and in the queue a
   CHECK(hop.app().requests() == 2);    // the queued one never reached the app
 }
 
+TEST_CASE("A client that leaves after sending a large upload gives up its place too") {
+  Mesh mesh;
+  HopOptions options;
+  options.policy = TrustMeshCa();
+  options.http_max_body_bytes = 64 * 1024;
+  options.server_connection_pool = {.max_connections = 1, .max_pending_requests = 1};
+  Hop hop(mesh.runtime, mesh.pki, options);
+  const std::string app = AppCluster(Protocol::kHttp);
+
+  // Its body streamed past the limit and ended; the app then takes 3 s to answer.
+  std::optional<RawSocket> left = RawSocket::Connect(hop.client_port());
+  REQUIRE(left.has_value());
+  REQUIRE(left->WriteAll(
+      BuildRequest("POST", "/sleep/3000", TestApp::PatternBytes(200000), kService, true)));
+  REQUIRE(Eventually([&] { return hop.server().StatValue(app + "upstream_rq_total"); }, 1) == 1);
+  std::this_thread::sleep_for(milliseconds(300));  // the whole body has crossed
+  left.reset();
+
+  const auto start = std::chrono::steady_clock::now();
+  std::optional<RawHttpMessage> next = hop.Get("/next");
+
+  REQUIRE(next.has_value());
+  CHECK(next->status == 200);
+  CHECK(std::chrono::steady_clock::now() - start < milliseconds(2000));
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_rx_reset") == 1);
+}
+
 TEST_CASE("A streamed answer keeps its turn at the app until its body is through") {
   Mesh mesh;
   HopOptions options;

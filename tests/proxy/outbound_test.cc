@@ -1,5 +1,7 @@
 // The outbound HTTP side: routing by Host on the proxy port, no route, retries per
 // retryPolicy, and keep-alive reuse of upstream connections.
+#include <sys/socket.h>
+
 #include <catch2/catch.hpp>
 
 #include "tests/proxy/mesh_fixture.h"
@@ -188,6 +190,25 @@ TEST_CASE("A client that stalls partway through a request gets 408 at the idle t
   }
   CHECK(hop.client().StatValue("http.egress.downstream_rq_timeout") == 2);
   CHECK(hop.app().requests() == 0);
+}
+
+TEST_CASE("A client that half-closes after its request is gone: it is sent no answer") {
+  Mesh mesh;
+  HopOptions options;
+  options.policy = TrustMeshCa();
+  Hop hop(mesh.runtime, mesh.pki, options);
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+
+  // Envoy resets such a request; a made-up 503 "client reset" would be a lie to read.
+  REQUIRE(socket->WriteAll(BuildRequest("GET", "/sleep/1000", "", kService, true)));
+  ::shutdown(socket->fd(), SHUT_WR);
+  bool closed = false;
+  const std::string got = socket->ReadUntilClosed(std::chrono::milliseconds(5000), closed);
+
+  CHECK(closed);
+  CHECK(got.empty());
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_rx_reset") == 1);
 }
 
 }  // namespace

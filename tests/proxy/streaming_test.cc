@@ -367,17 +367,46 @@ TEST_CASE("An app that echoes an upload as it reads it gets it through both hops
   REQUIRE(socket.has_value());
   const std::string body = TestApp::PatternBytes(8 * 1024 * 1024);
 
-  // Written from a thread of its own while this one reads the echo.
-  std::thread writer(
-      [&] { socket->WriteAll(BuildRequest("POST", "/echo", body, kService, true)); });
+  // Written from a thread of its own while this one reads the echo, with a second request
+  // right behind it: once the upload has ended whole, the connection carries on.
+  std::thread writer([&] {
+    socket->WriteAll(BuildRequest("POST", "/echo", body, kService, true) +
+                     BuildRequest("POST", "/echo", "again", kService, true));
+  });
   std::optional<RawHttpMessage> reply = socket->ReadMessage(true);
+  std::optional<RawHttpMessage> next = socket->ReadMessage(true);
   writer.join();
 
   REQUIRE(reply.has_value());
   CHECK(reply->status == 200);
   CHECK(reply->body.size() == body.size());
   CHECK(reply->body == body);
+  CHECK(reply->Header("connection").empty());  // kept
+  REQUIRE(next.has_value());
+  CHECK(next->body == "again");
+  CHECK(app.connections() == 1);  // and so did each sidecar's connection to the next
   CHECK(hop.client().StatValue("cluster." + hop.cluster() + ".upstream_rq_5xx") == 0);
+}
+
+TEST_CASE("A client that stops reading an echo of its upload is closed after the idle time") {
+  TestApp app(TestApp::Kind::kHttpEcho, "yelb-appserver");
+  Mesh mesh;
+  HopOptions options = SmallBodyLimit();
+  options.external_app_port = app.port();
+  options.http_idle_timeout = milliseconds(500);
+  Hop hop(mesh.runtime, mesh.pki, options);
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+
+  // Both directions stall once the buffers on the way are full; the client's send gives up
+  // after 10 s of no progress (its socket's timeout) unless the proxy closes first.
+  const auto start = std::chrono::steady_clock::now();
+  const bool sent = socket->WriteAll(
+      BuildRequest("POST", "/echo", TestApp::PatternBytes(64 * 1024 * 1024), kService, true));
+  const auto took = std::chrono::steady_clock::now() - start;
+
+  CHECK_FALSE(sent);
+  CHECK(took < milliseconds(8000));
 }
 
 TEST_CASE("A request body over the limit for an HTTP/2 upstream gets 413 and a closed connection") {
