@@ -14,6 +14,14 @@ namespace {
 
 using std::chrono::milliseconds;
 
+// A hop whose server listener has `pool` as its connectionPool.
+HopOptions Pooled(AppConnectionPool pool) {
+  HopOptions options;
+  options.policy = TrustMeshCa();
+  options.server_connection_pool = pool;
+  return options;
+}
+
 std::string AppCluster(Protocol protocol) {
   return "cluster.cds_ingress_" + std::string(kMesh) + "_yelb-appserver_" +
          std::string(ProtocolName(protocol)) + "_0.";
@@ -21,9 +29,7 @@ std::string AppCluster(Protocol protocol) {
 
 TEST_CASE("HTTP requests past maxConnections wait their turn, and past the queue overflow") {
   Mesh mesh;
-  HopOptions options;
-  options.policy = TrustMeshCa();
-  options.server_connection_pool = {.max_connections = 1, .max_pending_requests = 1};
+  HopOptions options = Pooled({.max_connections = 1, .max_pending_requests = 1});
   Hop hop(mesh.runtime, mesh.pki, options);
   const std::string app = AppCluster(Protocol::kHttp);
 
@@ -54,9 +60,7 @@ TEST_CASE("HTTP requests past maxConnections wait their turn, and past the queue
 
 TEST_CASE("A client that leaves gives up its place at the app and in the queue at once") {
   Mesh mesh;
-  HopOptions options;
-  options.policy = TrustMeshCa();
-  options.server_connection_pool = {.max_connections = 1, .max_pending_requests = 2};
+  HopOptions options = Pooled({.max_connections = 1, .max_pending_requests = 2});
   Hop hop(mesh.runtime, mesh.pki, options);
   const std::string app = AppCluster(Protocol::kHttp);
 
@@ -138,9 +142,7 @@ TEST_CASE("A streamed answer keeps its turn at the app until its body is through
 
 TEST_CASE("A configuration update that keeps the limits keeps counting what is at the app") {
   Mesh mesh;
-  HopOptions options;
-  options.policy = TrustMeshCa();
-  options.server_connection_pool = {.max_connections = 1, .max_pending_requests = 0};
+  HopOptions options = Pooled({.max_connections = 1, .max_pending_requests = 0});
   Hop hop(mesh.runtime, mesh.pki, options);
   const std::string app = AppCluster(Protocol::kHttp);
 
