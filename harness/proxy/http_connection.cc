@@ -121,7 +121,10 @@ asio::awaitable<void> ServeHttp1(ProxyCore& core, ByteStream& down, std::string 
       response = LocalReply(400, "Bad Request");
       response.keep_alive = false;
     } else if (request.cancelled()) {
-      break;  // the client left: nobody to answer (as Envoy, which resets the stream)
+      // The client left: nobody to answer (as Envoy, which resets the stream). Its upload, if
+      // any, has ended with it; waited for all the same, as it uses this connection's reader.
+      if (tail != nullptr) co_await tail->Settle();
+      break;
     }
     bool open = co_await SendResponse(down, response, head);
     // An upload still going once its answer is through (the app answered early) ends here.
