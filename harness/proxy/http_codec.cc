@@ -5,6 +5,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <limits>
+#include <optional>
 #include <utility>
 
 namespace crossmesh::proxy {
@@ -77,9 +78,9 @@ bool UnsupportedCoding(const Message& message) {
 }
 
 HttpReadResult Classify(const ErrorCode& ec) {
-  if (ec == http::error::header_limit) return {HttpReadStatus::kHeaderTooLarge, ec, nullptr, false};
-  if (ec == http::error::body_limit) return {HttpReadStatus::kBodyTooLarge, ec, nullptr, false};
-  return {HttpReadStatus::kMalformed, ec, nullptr, false};
+  if (ec == http::error::header_limit) return Failed(HttpReadStatus::kHeaderTooLarge, ec);
+  if (ec == http::error::body_limit) return Failed(HttpReadStatus::kBodyTooLarge, ec);
+  return Failed(HttpReadStatus::kMalformed, ec);
 }
 
 // Below this many body bytes left, going through the parser costs less than growing the body.
@@ -217,14 +218,29 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
   }
 }
 
+using RequestParser = http::request_parser<AppendingBody>;
+using ResponseParser = http::response_parser<AppendingBody>;
+
+// Where a parser is built: on the heap, as it may not move once reading and a body left open
+// goes on with it; kept by its reader for the next message otherwise.
+template <class Parser>
+using ParserPlace = std::unique_ptr<std::optional<Parser>>;
+
+// A fresh parser in `place` (made on first use), the previous message's destroyed.
+template <class Parser>
+Parser& FreshParser(ParserPlace<Parser>& place) {
+  if (!place) place = std::make_unique<std::optional<Parser>>();
+  return place->emplace();
+}
+
 // A body's rest decoded by the parser that read its head: Beast's parser takes framing only
 // after a head, and keeps the state of a chunk it is in the middle of.
 template <class Parser>
 class ParserDecoder final : public BodyDecoder {
  public:
   // `partial`: bytes read after the head that the parser could not take yet.
-  ParserDecoder(std::unique_ptr<Parser> parser, std::string partial)
-      : parser_(std::move(parser)), partial_(std::move(partial)) {}
+  ParserDecoder(ParserPlace<Parser> place, std::string partial)
+      : place_(std::move(place)), parser_(&**place_), partial_(std::move(partial)) {}
 
   size_t Put(std::string_view raw, std::string& body, ErrorCode& ec) override {
     ec = {};
@@ -274,7 +290,8 @@ class ParserDecoder final : public BodyDecoder {
     decoded.clear();
   }
 
-  std::unique_ptr<Parser> parser_;
+  ParserPlace<Parser> place_;
+  Parser* parser_;       // in place_
   std::string partial_;  // raw bytes not yet taken by the parser (a size line's start)
 };
 
@@ -296,6 +313,17 @@ std::vector<HttpHeader> HeadersOf(const Fields& fields) {
 
 }  // namespace
 
+struct HttpReader::Parsers {
+  ParserPlace<RequestParser> request;
+  ParserPlace<ResponseParser> response;
+};
+
+HttpReader::HttpReader(const HttpLimits& limits)
+    : limits_(limits), parsers_(std::make_unique<Parsers>()) {}
+HttpReader::~HttpReader() = default;
+HttpReader::HttpReader(HttpReader&& other) noexcept = default;
+HttpReader& HttpReader::operator=(HttpReader&& other) noexcept = default;
+
 char* HttpReader::ReadBuffer() {
   if (!buffer_) buffer_ = std::make_unique<char[]>(kReadChunk);
   return buffer_.get();
@@ -303,10 +331,8 @@ char* HttpReader::ReadBuffer() {
 
 asio::awaitable<HttpReadResult> HttpReader::ReadRequest(ByteStream& stream, HttpRequest& request,
                                                         size_t* tail_bytes) {
-  using RequestParser = http::request_parser<AppendingBody>;
   if (tail_bytes != nullptr) *tail_bytes = 0;
-  // On the heap: a body left open goes on with this parser, which may not move once reading.
-  auto parser = std::make_unique<RequestParser>();
+  RequestParser* parser = &FreshParser(parsers_->request);
   parser->eager(true);
   parser->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
   // Parse applies the limit to what it reads whole. Not boost::none: Beast 1.74 compares a
@@ -336,7 +362,7 @@ asio::awaitable<HttpReadResult> HttpReader::ReadRequest(ByteStream& stream, Http
       message.version() < 11 && message.find(http::field::transfer_encoding) != message.end();
   request.keep_alive = message.keep_alive() && !faulty_framing;
   if (LeftOpen(*parser, tail_bytes)) {
-    result.rest = std::make_unique<ParserDecoder<RequestParser>>(std::move(parser),
+    result.rest = std::make_unique<ParserDecoder<RequestParser>>(std::move(parsers_->request),
                                                                  std::exchange(pending_, {}));
   }
   co_return result;
@@ -358,10 +384,8 @@ asio::awaitable<HttpReadResult> HttpReader::ReadResponse(ByteStream& stream, boo
 asio::awaitable<HttpReadResult> HttpReader::ReadOneResponse(ByteStream& stream, bool head_request,
                                                             HttpResponse& response,
                                                             size_t* tail_bytes) {
-  using ResponseParser = http::response_parser<AppendingBody>;
   if (tail_bytes != nullptr) *tail_bytes = 0;
-  // On the heap: a body left open goes on with this parser, which may not move once reading.
-  auto parser = std::make_unique<ResponseParser>();
+  ResponseParser* parser = &FreshParser(parsers_->response);
   parser->eager(true);
   parser->skip(head_request);
   parser->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
@@ -386,7 +410,7 @@ asio::awaitable<HttpReadResult> HttpReader::ReadOneResponse(ByteStream& stream, 
   // A body that lasts until the connection ends leaves nothing to reuse it for.
   response.keep_alive = message.keep_alive() && !parser->need_eof();
   if (LeftOpen(*parser, tail_bytes)) {
-    result.rest = std::make_unique<ParserDecoder<ResponseParser>>(std::move(parser),
+    result.rest = std::make_unique<ParserDecoder<ResponseParser>>(std::move(parsers_->response),
                                                                   std::exchange(pending_, {}));
   }
   co_return result;

@@ -50,7 +50,12 @@ struct HttpReadResult {
 
 class HttpReader {
  public:
-  explicit HttpReader(const HttpLimits& limits) : limits_(limits) {}
+  explicit HttpReader(const HttpLimits& limits);
+  ~HttpReader();
+  HttpReader(HttpReader&& other) noexcept;
+  HttpReader& operator=(HttpReader&& other) noexcept;
+  HttpReader(const HttpReader&) = delete;
+  HttpReader& operator=(const HttpReader&) = delete;
 
   // `tail_bytes`: when set, a Content-Length body over http.max_body_bytes is left on the
   // stream once the head (and what came with it) is read, instead of refused with 413, and
@@ -83,9 +88,15 @@ class HttpReader {
   // (profiles of 200-byte requests showed malloc and free at over a tenth of the proxy's CPU).
   char* ReadBuffer();
 
+  // The places of this reader's request and response parsers (http_codec.cc), kept across
+  // messages: a parser can be neither reset nor moved, so each message's is built anew in its
+  // place, and one whose body is left open takes the place along (to its decoder).
+  struct Parsers;
+
   HttpLimits limits_;
   std::string pending_;
   std::unique_ptr<char[]> buffer_;
+  std::unique_ptr<Parsers> parsers_;
 };
 
 }  // namespace crossmesh::proxy
