@@ -9,6 +9,8 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include "harness/proxy/h2_headers.h"
 #include "harness/proxy/h2_stream.h"
@@ -340,11 +342,12 @@ asio::awaitable<void> H2Connection::ReadLoop(std::string already_read) {
       spdlog::debug("http2: closing a connection from {}: {}", stream_->PeerAddress(),
                     nghttp2_strerror(static_cast<int>(used)));
       nghttp2_session_terminate_session(session_, NGHTTP2_PROTOCOL_ERROR);
-      co_await Flush();
+      co_await Drain();
       break;
     }
     co_await Flush();
     if (nghttp2_session_want_read(session_) == 0 && nghttp2_session_want_write(session_) == 0) {
+      co_await Drain();
       break;
     }
   }
@@ -385,6 +388,20 @@ asio::awaitable<void> H2Connection::Flush() {
     }
   }
   writing_ = false;
+  if (writer_done_) writer_done_->cancel();
+}
+
+asio::awaitable<void> H2Connection::Drain() {
+  auto self = shared_from_this();
+  while (writing_ && !failed_) {
+    if (!writer_done_) {
+      writer_done_ =
+          std::make_unique<asio::steady_timer>(executor_, asio::steady_timer::time_point::max());
+    }
+    ErrorCode ec;
+    co_await writer_done_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  co_await Flush();
 }
 
 // The connection is over: every stream still waiting ends as reset.

@@ -96,6 +96,9 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   // Writes whatever nghttp2 has queued; one writer at a time, the others return at once
   // (the running one picks their frames up).
   asio::awaitable<void> Flush();
+  // Flush, after waiting for a write already under way: for what must reach the peer before
+  // the connection closes (a Flush that finds a writer returns while its frames are unsent).
+  asio::awaitable<void> Drain();
   void Fail();
   void Release(Stream& stream);
   void Abandon(Stream& stream);
@@ -156,6 +159,7 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   std::map<int32_t, std::shared_ptr<Stream>> streams_;
   size_t buffered_ = 0;  // request body bytes held for streams still open (server side)
   bool writing_ = false;
+  std::unique_ptr<asio::steady_timer> writer_done_;  // made by Drain, woken as a Flush ends
   bool failed_ = false;
   bool half_closed_ = false;  // server side: the client sent its FIN
   std::string out_;

@@ -50,7 +50,7 @@ asio::awaitable<void> H2Connection::Serve(std::shared_ptr<ByteStream> stream,
     ErrorCode ec;
     co_await self->handlers_done_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
-  co_await self->Flush();
+  co_await self->Drain();  // the last frames may still be on their way out
   self->Fail();
   self->idle_.reset();
   self->handler_ = nullptr;
