@@ -97,7 +97,8 @@ void H2Connection::MaybeStream(const std::shared_ptr<Stream>& stream, bool reque
 
 void H2Connection::Dispatch(const std::shared_ptr<Stream>& stream) {
   stream->dispatched = true;
-  if (stream->request_timer) stream->request_timer->cancel();
+  // A body still arriving through a pipe keeps its deadline (see RequestDeadline).
+  if (stream->request_timer && !stream->in_pipe) stream->request_timer->cancel();
   ++running_handlers_;
   asio::co_spawn(executor_, Answer(stream), asio::detached);
 }
@@ -112,15 +113,17 @@ asio::awaitable<void> H2Connection::Answer(std::shared_ptr<Stream> stream) {
     spdlog::error("http2: a request handler failed: {}", e.what());
     response = LocalReply(500, "internal error");
   }
+  // Not sent when the stream is gone, or was answered meanwhile (its request timed out).
+  const bool sendable = !stream->closed && !failed_ && !stream->answered;
   // An HTTP/1.1 upstream's body still arriving: passed on through a pipe all the same.
-  if (response.tail && !head && !stream->closed && !failed_) PipeTail(response);
+  if (response.tail && !head && sendable) PipeTail(response);
   response.tail.reset();
-  const bool relayed = response.body_pipe && !head && !stream->closed && !failed_;
+  const bool relayed = response.body_pipe && !head && sendable;
   if (response.body_pipe && !relayed) response.body_pipe->Abandon();
   if (relayed) {
     SubmitRelayed(stream, std::move(response));
     co_await Flush();
-  } else if (!stream->closed && !failed_) {
+  } else if (sendable) {
     response.body_pipe.reset();
     SubmitResponse(*stream, std::move(response), head);
     co_await Flush();
@@ -264,14 +267,33 @@ void H2Connection::StartRequestDeadline(const std::shared_ptr<Stream>& stream) {
       asio::detached);
 }
 
-// A request that does not arrive whole in time (a client trickling it, or stopping halfway)
-// gets 408, as an HTTP/1.1 request gets its connection closed after the idle timeout.
+// A request held whole that does not arrive in time (a client trickling it, or stopping
+// halfway) gets 408, as an HTTP/1.1 request gets its connection closed after the idle timeout.
+// One passed on as it arrives may take as long as it likes, but not stop for that long before
+// it is answered (Envoy's stream idle timeout): 408 too, its upstream let go.
 asio::awaitable<void> H2Connection::RequestDeadline(std::shared_ptr<Stream> stream) {
-  ErrorCode ec;
-  co_await stream->request_timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  if (ec || stream->dispatched || stream->closed || stream->refused || failed_) co_return;
+  for (;;) {
+    ErrorCode ec;
+    co_await stream->request_timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    const bool arriving = stream->in_pipe ? !stream->in_pipe->ended() : !stream->dispatched;
+    if (!arriving || stream->closed || stream->refused || stream->answered || failed_) co_return;
+    if (!stream->in_pipe) break;
+    const auto due = stream->last_activity + idle_timeout_;
+    if (due <= std::chrono::steady_clock::now()) break;
+    stream->request_timer->expires_at(due);
+  }
   stats_->rq_timeout.Inc();
-  Refuse(*stream, LocalReply(408, "request timeout"));
+  HttpResponse reply = LocalReply(408, "request timeout");
+  if (!stream->dispatched) {
+    Refuse(*stream, std::move(reply));
+  } else {
+    ++abandoned_handlers_;  // its handler ends on the cancel; its answer is not sent
+    stream->request.cancel->Cancel();
+    stream->in_pipe->Fail();
+    if (IsGrpcRequest(stream->request)) reply = GrpcLocalReply(reply);
+    stats_->CountResponse(reply.status);
+    SubmitResponse(*stream, std::move(reply), false);
+  }
   co_await Flush();
 }
 
@@ -286,7 +308,9 @@ void H2Connection::NoteActivity() {
     if (!self) return;
     // A request still arriving gets its 408 at its own deadline (which is activity again).
     for (const auto& [id, stream] : self->streams_) {
-      if (!stream->dispatched && !stream->refused) return self->NoteActivity();
+      const bool piped = stream->in_pipe && !stream->in_pipe->ended() && !stream->answered;
+      const bool arriving = (!stream->dispatched || piped) && !stream->refused;
+      if (arriving && stream->request_timer) return self->NoteActivity();
     }
     // The whole connection ends: also answers still being relayed to a client that half-closed
     // and stopped reading (their pumps would otherwise wait for it).

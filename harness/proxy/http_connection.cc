@@ -162,4 +162,9 @@ asio::awaitable<void> ServeHttp(ProxyCore& core, std::shared_ptr<ByteStream> dow
                                std::move(answer), std::move(stream_rule));
 }
 
+bool StreamsToHttp1(const HttpRequest& request, const HttpLimits& limits) {
+  const std::optional<size_t> declared = request.DeclaredLength();
+  return !declared || *declared > limits.max_body_bytes;
+}
+
 }  // namespace crossmesh::proxy

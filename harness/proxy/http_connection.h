@@ -22,4 +22,9 @@ asio::awaitable<void> ServeHttp(ProxyCore& core, std::shared_ptr<ByteStream> dow
                                 std::chrono::milliseconds idle_timeout, RequestHandler handler,
                                 StreamRule stream_rule = nullptr);
 
+// Whether an HTTP/2 request to an HTTP/1.1 upstream streams through (H2BodyPipe) rather than
+// being held whole: a body over the limit (it would get 413), or of no declared length (sent
+// in chunks, as Envoy's codec does; kept for a retry while it fits the limit).
+bool StreamsToHttp1(const HttpRequest& request, const HttpLimits& limits);
+
 }  // namespace crossmesh::proxy

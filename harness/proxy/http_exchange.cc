@@ -1,5 +1,7 @@
 #include "harness/proxy/http_exchange.h"
 
+#include <fmt/format.h>
+
 #include <openssl/err.h>
 
 #include <algorithm>
@@ -65,10 +67,11 @@ class ActivityStream final : public ByteStream {
 constexpr size_t kPipedPiece = size_t{64} * 1024;
 
 // Writes `head`, then an HTTP/2 client's body from `pipe` as it arrives, gathering what has
-// arrived into each write. False when the client's stream broke off (the upstream is closed:
+// arrived into each write; `chunked` (a body of no declared length), each write a chunk, and
+// the last chunk at the end. False when the client's stream broke off (the upstream is closed:
 // its request cannot be completed), a write failed, or the upstream answered before the end.
 asio::awaitable<bool> SendPiped(ByteStream& upstream, std::string_view head,
-                                std::shared_ptr<H2BodyPipe> body) {
+                                std::shared_ptr<H2BodyPipe> body, bool chunked) {
   H2BodyPipe& pipe = *body;
   asio::steady_timer wake(co_await asio::this_coro::executor,
                           asio::steady_timer::time_point::max());
@@ -84,6 +87,7 @@ asio::awaitable<bool> SendPiped(ByteStream& upstream, std::string_view head,
     wake.cancel();
   });
   std::string piece(head);
+  bool last_chunk_sent = !chunked;
   bool ok = true;
   for (;;) {
     if (answer->answered) {
@@ -93,9 +97,15 @@ asio::awaitable<bool> SendPiped(ByteStream& upstream, std::string_view head,
     const size_t room = kPipedPiece - std::min(piece.size(), kPipedPiece);
     const size_t n = std::min(room, pipe.available());
     if (n > 0) {
+      if (chunked) piece += fmt::format("{:x}\r\n", n);
       const size_t at = piece.size();
       piece.resize(at + n);
       pipe.Read(reinterpret_cast<uint8_t*>(piece.data() + at), n);
+      if (chunked) piece += "\r\n";
+    }
+    if (!last_chunk_sent && pipe.drained()) {
+      piece += kLastChunk;
+      last_chunk_sent = true;
     }
     if (!piece.empty()) {
       ErrorCode ec;
@@ -148,7 +158,8 @@ asio::awaitable<ExchangeResult> Exchange(const std::shared_ptr<ByteStream>& upst
     });
   } else if (request.body_pipe) {
     // When the upstream stopped taking it, its answer (a 413, say) is read all the same.
-    sent_whole = co_await SendPiped(upstream, wire, request.body_pipe);
+    sent_whole =
+        co_await SendPiped(upstream, wire, request.body_pipe, !request.BodyLengthKnown());
   }
   if (uploading == nullptr) deadline.Arm(timeout, [&upstream] { upstream.Close(); });
   CancelHook hook(request, [&upstream] { upstream.Close(); });

@@ -88,7 +88,10 @@ size_t HttpRequest::BodyBytes() const {
   return body.size() + (tail ? tail->size() : 0) + pipe_bytes;
 }
 
-bool HttpRequest::BodyLengthKnown() const { return !tail || tail->length_known(); }
+bool HttpRequest::BodyLengthKnown() const {
+  if (body_pipe) return DeclaredLength().has_value();  // an HTTP/2 body tells it, or not
+  return !tail || tail->length_known();
+}
 
 std::optional<size_t> HttpRequest::DeclaredLength() const {
   const std::string_view text = Header("content-length");

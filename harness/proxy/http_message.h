@@ -62,7 +62,8 @@ struct HttpRequest {
   bool cancelled() const { return cancel && cancel->cancelled; }
   // The body's whole length: what `body` holds and what its tail will bring.
   size_t BodyBytes() const;
-  // False when the body has a tail of unknown length (chunked): it is sent on in chunks.
+  // False when the body has a tail of unknown length (chunked), or is an HTTP/2 body passed on
+  // with no content-length: it is sent on in chunks.
   bool BodyLengthKnown() const;
   // The first value of `name` (ASCII case-insensitive), or "" when absent.
   std::string_view Header(std::string_view name) const;

@@ -249,8 +249,8 @@ asio::awaitable<HttpResponse> RouteRequest(const RouterContext& context, Upstrea
 }
 
 // Which HTTP/2 requests stream through (StreamRule): those whose route goes to HTTP/2 clusters
-// only, and those to HTTP/1.1 clusters only that declare a body over the limit (held whole,
-// they would get 413).
+// only, and those to HTTP/1.1 clusters only whose body is over the limit or of no declared
+// length (held whole, they would get 413 past it): see StreamsToHttp1.
 bool StreamsThrough(const RouterContext& context, const VirtualService* service,
                     const HttpRequest& request) {
   const ProxySnapshot& snapshot = *context.snapshot;
@@ -263,7 +263,7 @@ bool StreamsThrough(const RouterContext& context, const VirtualService* service,
     http2 += UsesHttp2(cluster->second->config.protocol) ? 1 : 0;
   }
   if (http2 == route->targets.size()) return true;
-  return http2 == 0 && request.DeclaredLength().value_or(0) > snapshot.config.http.max_body_bytes;
+  return http2 == 0 && StreamsToHttp1(request, snapshot.config.http);
 }
 
 }  // namespace

@@ -162,10 +162,10 @@ asio::awaitable<void> ServeInboundHttp(const InboundContext& context,
     return ForwardToApp(context, pool, request);
   };
   // An http2 / grpc app: HTTP/2 clients' requests and answers stream through; to an HTTP/1.1
-  // app, those that declare a body over the limit (held whole, they would get 413).
+  // app, those StreamsToHttp1 picks.
   const bool http2 = UsesHttp2(state.config.protocol);
   StreamRule streams = [http2, &limits](HttpRequest& request) {
-    return http2 || request.DeclaredLength().value_or(0) > limits.max_body_bytes;
+    return http2 || StreamsToHttp1(request, limits);
   };
   co_await ServeHttp(*context.core, std::move(down), limits, state.http, idle, std::move(handler),
                      std::move(streams));

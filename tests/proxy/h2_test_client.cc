@@ -20,22 +20,22 @@ namespace {
 // A request's pseudo-headers, owning their text while nghttp2 copies them.
 struct RequestHead {
   RequestHead(std::string method, std::string path, std::string host)
-      : fields{{{":method", std::move(method)},
-                {":scheme", "http"},
-                {":authority", std::move(host)},
-                {":path", std::move(path)}}} {}
+      : fields{{":method", std::move(method)},
+               {":scheme", "http"},
+               {":authority", std::move(host)},
+               {":path", std::move(path)}} {}
 
-  std::array<nghttp2_nv, 4> View() const {
-    std::array<nghttp2_nv, 4> out{};
-    for (size_t i = 0; i < fields.size(); ++i) {
-      out[i] = nghttp2_nv{reinterpret_cast<uint8_t*>(const_cast<char*>(fields[i].first.data())),
-                          reinterpret_cast<uint8_t*>(const_cast<char*>(fields[i].second.data())),
-                          fields[i].first.size(), fields[i].second.size(), NGHTTP2_NV_FLAG_NONE};
+  std::vector<nghttp2_nv> View() const {
+    std::vector<nghttp2_nv> out;
+    for (const auto& [name, value] : fields) {
+      out.push_back(nghttp2_nv{reinterpret_cast<uint8_t*>(const_cast<char*>(name.data())),
+                               reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())),
+                               name.size(), value.size(), NGHTTP2_NV_FLAG_NONE});
     }
     return out;
   }
 
-  std::array<std::pair<std::string, std::string>, 4> fields;
+  std::vector<std::pair<std::string, std::string>> fields;
 };
 
 }  // namespace
@@ -101,7 +101,7 @@ H2TestClient::~H2TestClient() {
 
 int32_t H2TestClient::Request(const std::string& path, const std::string& host, bool end_stream) {
   RequestHead head("GET", path, host);
-  std::array<nghttp2_nv, 4> headers = head.View();
+  std::vector<nghttp2_nv> headers = head.View();
   const int32_t id =
       nghttp2_submit_headers(session_, end_stream ? NGHTTP2_FLAG_END_STREAM : NGHTTP2_FLAG_NONE, -1,
                              nullptr, headers.data(), headers.size(), nullptr);
@@ -111,11 +111,29 @@ int32_t H2TestClient::Request(const std::string& path, const std::string& host, 
 }
 
 int32_t H2TestClient::Post(const std::string& path, const std::string& host, std::string body,
-                           bool end_stream) {
+                           bool end_stream, bool declare_length) {
   RequestHead head("POST", path, host);
-  std::array<nghttp2_nv, 4> headers = head.View();
+  if (declare_length) head.fields.emplace_back("content-length", std::to_string(body.size()));
+  std::vector<nghttp2_nv> headers = head.View();
   // The body's first byte says whether the stream ends with it ('E') or stays open ('O').
-  auto& pending = pending_bodies_.emplace_back(std::string(1, end_stream ? 'E' : 'O') + body);
+  nghttp2_data_provider provider = Pending(std::move(body), end_stream);
+  const int32_t id =
+      nghttp2_submit_request(session_, nullptr, headers.data(), headers.size(), &provider, nullptr);
+  REQUIRE(id > 0);
+  Send();
+  return id;
+}
+
+void H2TestClient::SendData(int32_t stream, std::string data, bool end_stream) {
+  nghttp2_data_provider provider = Pending(std::move(data), end_stream);
+  REQUIRE(nghttp2_submit_data(session_, end_stream ? NGHTTP2_FLAG_END_STREAM : NGHTTP2_FLAG_NONE,
+                              stream, &provider) == 0);
+  Send();
+}
+
+nghttp2_data_provider H2TestClient::Pending(std::string data, bool end_stream) {
+  // The first byte says whether the stream ends with the data ('E') or stays open ('O').
+  auto& pending = pending_bodies_.emplace_back(std::string(1, end_stream ? 'E' : 'O') + data);
   nghttp2_data_provider provider{};
   provider.source.ptr = &pending;
   provider.read_callback = [](nghttp2_session*, int32_t, uint8_t* buffer, size_t length,
@@ -130,11 +148,7 @@ int32_t H2TestClient::Post(const std::string& path, const std::string& host, std
     }
     return static_cast<ssize_t>(n);
   };
-  const int32_t id =
-      nghttp2_submit_request(session_, nullptr, headers.data(), headers.size(), &provider, nullptr);
-  REQUIRE(id > 0);
-  Send();
-  return id;
+  return provider;
 }
 
 void H2TestClient::Reset(int32_t stream) {

@@ -3,13 +3,13 @@
 // half-close the connection.
 #pragma once
 
+#include <nghttp2/nghttp2.h>
+
 #include <chrono>
 #include <cstdint>
 #include <list>
 #include <map>
 #include <string>
-
-struct nghttp2_session;
 
 namespace crossmesh::proxy::testing {
 
@@ -35,7 +35,11 @@ class H2TestClient {
   // follows), as from a client that stopped halfway.
   int32_t Request(const std::string& path, const std::string& host, bool end_stream = true);
   // A POST whose `body` is sent in one DATA frame; `end_stream` false leaves it unfinished.
-  int32_t Post(const std::string& path, const std::string& host, std::string body, bool end_stream);
+  // `declare_length`: with a content-length (without one, a body of unknown length).
+  int32_t Post(const std::string& path, const std::string& host, std::string body, bool end_stream,
+               bool declare_length = false);
+  // More of `stream`'s body, in one DATA frame; `end_stream` ends the request with it.
+  void SendData(int32_t stream, std::string data, bool end_stream);
   void Reset(int32_t stream);
   void Ping();
   // shutdown(SHUT_WR) after sending what is queued.
@@ -66,6 +70,8 @@ class H2TestClient {
  private:
   void Send();
   void ReadOnce(std::chrono::milliseconds wait);
+  // A data source sending `data` (kept in pending_bodies_ meanwhile).
+  nghttp2_data_provider Pending(std::string data, bool end_stream);
 
   int fd_ = -1;
   nghttp2_session* session_ = nullptr;

@@ -191,24 +191,39 @@ std::string CurlHttp2(uint16_t port, const std::vector<std::string>& extra) {
   return result.exit_code == 0 ? result.out : "curl failed: " + result.err;
 }
 
-TEST_CASE("An HTTP/2 body over the limit of no declared length gets 413, and the rest go on") {
+TEST_CASE("An HTTP/2 body of no declared length reaches an HTTP/1.1 app in chunks") {
   Mesh mesh;
-  HopOptions options = TappedMutual("h2-limit-marker");
+  HopOptions options = TappedMutual("h2-chunked-marker");
   options.http_max_body_bytes = 64 * 1024;
   Hop hop(mesh.runtime, mesh.pki, options);
   H2TestClient client(hop.client_port());
 
-  // No content-length: the proxy cannot know in time that the body will not fit, so it holds
-  // it (for a retry) until it does not.
-  const int32_t over = client.Post("/over", kService, std::string(100 * 1024, 'o'), true);
+  // No content-length: the body is sent on as it comes, in chunks, as Envoy's codec does, over
+  // the body limit too (it used to be held whole, and get 413 past the limit).
+  const std::string body(100 * 1024, 'o');
+  const int32_t over = client.Post("/over", kService, body, true);
+  REQUIRE(client.ReadUntil([&] { return client.stream(over).closed; }, Milliseconds(10000)));
+  const std::string framing = hop.app().last_transfer_encoding();
   const int32_t small = client.Post("/small", kService, "small", true);
+  REQUIRE(client.ReadUntil([&] { return client.stream(small).closed; }, Milliseconds(5000)));
 
-  REQUIRE(
-      client.ReadUntil([&] { return client.stream(over).closed && client.stream(small).closed; },
-                       Milliseconds(5000)));
-  CHECK(client.stream(over).status == 413);
-  CHECK(client.stream(small).status == 200);
-  CHECK(hop.client().StatValue("http.egress.downstream_rq_too_large") == 1);
+  CHECK(client.stream(over).status == 200);
+  CHECK(client.stream(over).body == "yelb-appserver got POST /over body=" + body);
+  CHECK(framing == "chunked");
+  CHECK(client.stream(small).body == "yelb-appserver got POST /small body=small");
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_too_large") == 0);
+}
+
+TEST_CASE("An HTTP/2 body of a declared length reaches an HTTP/1.1 app with that length") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, TappedMutual("h2-declared-marker"));
+  H2TestClient client(hop.client_port());
+
+  const int32_t id = client.Post("/declared", kService, "twelve bytes", true, true);
+  REQUIRE(client.ReadUntil([&] { return client.stream(id).closed; }, Milliseconds(5000)));
+
+  CHECK(client.stream(id).body == "yelb-appserver got POST /declared body=twelve bytes");
+  CHECK(hop.app().last_transfer_encoding().empty());
 }
 
 TEST_CASE("An HTTP/2 upload declared over the body limit streams to an HTTP/1.1 app") {
@@ -298,6 +313,49 @@ TEST_CASE("An HTTP/2 request that stops halfway gets 408 once the idle time has 
   CHECK(hop.client().StatValue("http.egress.downstream_rq_timeout") == 1);
 }
 
+TEST_CASE("An HTTP/2 upload that stops halfway on its way to the app gets 408 and ends there") {
+  Mesh mesh;
+  HopOptions options = TappedMutual("h2-upload-halfway-marker");
+  options.http_idle_timeout = Milliseconds(500);
+  options.server_idle_timeout = Milliseconds(3000);  // the client's sidecar gives up first
+  Hop hop(mesh.runtime, mesh.pki, options);
+  H2TestClient client(hop.client_port());
+
+  // Of no declared length, it is passed on as it arrives; then nothing more comes.
+  const int32_t halfway = client.Post("/upload", kService, "the first part", false);
+
+  REQUIRE(client.ReadUntil([&] { return client.stream(halfway).body.size() >= 15; },
+                           Milliseconds(5000)));
+  CHECK(client.stream(halfway).status == 408);
+  CHECK(client.stream(halfway).body == "request timeout");
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_timeout") == 1);
+  const int32_t next = client.Request("/next", kService);  // the connection goes on
+  REQUIRE(client.ReadUntil([&] { return client.stream(next).closed; }, Milliseconds(5000)));
+  CHECK(client.stream(next).status == 200);
+}
+
+TEST_CASE("An HTTP/2 upload that keeps arriving may take longer than the idle time") {
+  Mesh mesh;
+  HopOptions options = TappedMutual("h2-upload-slow-marker");
+  options.http_idle_timeout = Milliseconds(500);
+  options.server_idle_timeout = Milliseconds(3000);  // the app's sidecar holds it whole
+  Hop hop(mesh.runtime, mesh.pki, options);
+  H2TestClient client(hop.client_port());
+
+  // Five pieces 200 ms apart: a second in all, never silent for the idle time.
+  const int32_t id = client.Post("/slow", kService, "piece0 ", false);
+  for (int i = 1; i < 5; ++i) {
+    client.ReadUntil([] { return false; }, Milliseconds(200));
+    client.SendData(id, "piece" + std::to_string(i) + " ", i == 4);
+  }
+
+  REQUIRE(client.ReadUntil([&] { return client.stream(id).closed; }, Milliseconds(5000)));
+  CHECK(client.stream(id).status == 200);
+  CHECK(client.stream(id).body ==
+        "yelb-appserver got POST /slow body=piece0 piece1 piece2 piece3 piece4 ");
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_timeout") == 0);
+}
+
 TEST_CASE("An HTTP/2 client that never reads is dropped after the idle time, streams open") {
   Mesh mesh;
   HopOptions options = TappedMutual("h2-unread-marker");
@@ -367,9 +425,10 @@ TEST_CASE("HTTP/2 request bodies past four bodies' worth on one connection get 4
 
   std::vector<int32_t> held;
   for (int i = 0; i < 4; ++i) {
-    held.push_back(client.Post("/held", kService, std::string(900, 'h'), /*end_stream=*/false));
+    held.push_back(client.Post("/held", kService, std::string(900, 'h'), /*end_stream=*/false,
+                               /*declare_length=*/true));
   }
-  const int32_t over = client.Post("/over", kService, std::string(900, 'o'), false);
+  const int32_t over = client.Post("/over", kService, std::string(900, 'o'), false, true);
 
   REQUIRE(client.ReadUntil([&] { return client.stream(over).status != 0; }, Milliseconds(5000)));
   CHECK(client.stream(over).status == 413);

@@ -80,6 +80,11 @@ std::string TestApp::last_host() const {
   return last_host_;
 }
 
+std::string TestApp::last_transfer_encoding() const {
+  std::lock_guard lock(mutex_);
+  return last_transfer_encoding_;
+}
+
 void TestApp::ServeHttp(int fd) {
   RawSocket socket(fd, /*owned=*/false);
   for (;;) {
@@ -89,6 +94,7 @@ void TestApp::ServeHttp(int fd) {
     {
       std::lock_guard lock(mutex_);
       last_host_ = std::string(request->Header("host"));
+      last_transfer_encoding_ = std::string(request->Header("transfer-encoding"));
     }
     int status = 200;
     if (request->target.rfind("/status/", 0) == 0) status = std::stoi(request->target.substr(8));

@@ -40,6 +40,8 @@ class TestApp {
   size_t connections() const { return connections_.load(); }
   // The Host header of the last HTTP request (what a proxy's host rewrite sent on).
   std::string last_host() const;
+  // Its Transfer-Encoding ("chunked" for a body a proxy sent in chunks; "" without one).
+  std::string last_transfer_encoding() const;
   // The body "/bytes/<n>" answers.
   static std::string PatternBytes(size_t bytes);
   // Lets "/bytes/<n>/events" answers send the rest of their body (they wait at most 10 s).
@@ -68,6 +70,7 @@ class TestApp {
   mutable std::mutex mutex_;
   std::condition_variable idle_;
   std::string last_host_;      // guarded by mutex_
+  std::string last_transfer_encoding_;  // guarded by mutex_
   size_t active_workers_ = 0;  // detached connection threads still running
   std::vector<int> open_fds_;
 };
