@@ -158,8 +158,7 @@ asio::awaitable<ExchangeResult> Exchange(const std::shared_ptr<ByteStream>& upst
     });
   } else if (request.body_pipe) {
     // When the upstream stopped taking it, its answer (a 413, say) is read all the same.
-    sent_whole =
-        co_await SendPiped(upstream, wire, request.body_pipe, !request.BodyLengthKnown());
+    sent_whole = co_await SendPiped(upstream, wire, request.body_pipe, !request.BodyLengthKnown());
   }
   if (uploading == nullptr) deadline.Arm(timeout, [&upstream] { upstream.Close(); });
   CancelHook hook(request, [&upstream] { upstream.Close(); });

@@ -69,9 +69,9 @@ class TestApp {
   std::thread acceptor_;
   mutable std::mutex mutex_;
   std::condition_variable idle_;
-  std::string last_host_;      // guarded by mutex_
+  std::string last_host_;               // guarded by mutex_
   std::string last_transfer_encoding_;  // guarded by mutex_
-  size_t active_workers_ = 0;  // detached connection threads still running
+  size_t active_workers_ = 0;           // detached connection threads still running
   std::vector<int> open_fds_;
 };
 
