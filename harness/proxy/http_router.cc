@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "harness/proxy/body_tail.h"
+#include "harness/proxy/breaker_turn.h"
 #include "harness/proxy/counting_stream.h"
 #include "harness/proxy/envoy_errors.h"
 #include "harness/proxy/grpc_reply.h"
@@ -85,11 +86,12 @@ HttpResponse FinalFailure(const RouterContext& context, ClusterState& cluster,
 struct Attempts {
   // `replayable`: the request's body is held whole, so it can be sent again; a body streamed
   // from the client (a tail) gets one attempt.
-  Attempts(const Route& route, bool replayable)
+  // The route's timeout counts from `start`.
+  Attempts(const Route& route, bool replayable, SteadyClock::time_point start)
       : retry(route.retry),
         idle(route.idle_timeout),
         total(replayable ? 1 + (route.retry ? route.retry->max_retries : 0) : 1),
-        deadline(route.timeout.count() > 0 ? SteadyClock::now() + route.timeout
+        deadline(route.timeout.count() > 0 ? start + route.timeout
                                            : SteadyClock::time_point::max()),
         stale_retry_used(!replayable) {}
 
@@ -125,12 +127,14 @@ enum class Verdict { kAnswer, kRetry, kFreeRetry, kGiveUp };
 // One attempt. kAnswer leaves the response to pass on in `out`.
 asio::awaitable<Verdict> Attempt(const RouterContext& context, ClusterState& cluster,
                                  UpstreamPool& pool, UpstreamLink& link, const HttpRequest& request,
-                                 uint32_t attempt, Attempts& state, HttpResponse& out) {
+                                 const CircuitBreaker::Turn& turn, uint32_t attempt,
+                                 Attempts& state, HttpResponse& out) {
   if (!co_await EnsureLink(context, cluster, pool, link, state.failure)) {
     state.timed_out = false;
     co_return state.MayRetryFailure() ? Verdict::kRetry : Verdict::kGiveUp;
   }
   const bool reused = link.reused;
+  link.turn = turn;
   cluster.upstream.rq_total.Inc();
   const RelayCounters counters{&cluster.upstream.rq_rx_reset, &cluster.upstream.rq_timeout};
   ExchangeResult result =
@@ -139,6 +143,7 @@ asio::awaitable<Verdict> Attempt(const RouterContext& context, ClusterState& clu
   if (result.outcome == ExchangeResult::Outcome::kResponse) {
     HttpResponse& response = result.response;
     cluster.upstream.CountResponse(response.status);
+    if (response.body_pipe) response.body_pipe->Hold(turn);  // its turn lasts as its body
     // With no route idle time, the proxy's own bounds a body stalled either way (Envoy's
     // stream idle timeout): a client that stops reading must not hold it for good.
     const std::chrono::milliseconds body_idle =
@@ -197,10 +202,12 @@ asio::awaitable<Verdict> Attempt(const RouterContext& context, ClusterState& clu
 
 asio::awaitable<HttpResponse> SendWithRetries(const RouterContext& context, ClusterState& cluster,
                                               const Route& route, UpstreamPool& pool,
-                                              const HttpRequest& request) {
+                                              const HttpRequest& request,
+                                              const CircuitBreaker::Turn& turn,
+                                              SteadyClock::time_point start) {
   // A body streamed to an HTTP/1.1 upstream is over the limit, so not kept: one attempt.
   const bool one_shot = SentOnce(request, UsesHttp2(cluster.config.protocol));
-  Attempts state(route, !one_shot);
+  Attempts state(route, !one_shot, start);
   const std::string& key = cluster.config.name;
   bool first = true;
   for (uint32_t attempt = 0; attempt < state.total; ++attempt) {
@@ -214,7 +221,7 @@ asio::awaitable<HttpResponse> SendWithRetries(const RouterContext& context, Clus
     // A streamed body cannot be sent again: no kept-alive connection, which may turn out closed.
     UpstreamLink link = one_shot ? UpstreamLink{} : pool.Take(key);
     const Verdict verdict =
-        co_await Attempt(context, cluster, pool, link, request, attempt, state, response);
+        co_await Attempt(context, cluster, pool, link, request, turn, attempt, state, response);
     pool.Give(key, std::move(link));
     if (verdict == Verdict::kAnswer) co_return response;
     if (verdict == Verdict::kGiveUp) break;
@@ -231,6 +238,12 @@ asio::awaitable<HttpResponse> SendWithRetries(const RouterContext& context, Clus
   co_return FinalFailure(context, cluster, state.failure, state.timed_out, state.total > 1);
 }
 
+CircuitBreaker* BreakerOf(const RouterContext& context, const std::string& cluster) {
+  if (context.breakers == nullptr) return nullptr;
+  auto it = context.breakers->find(cluster);
+  return it == context.breakers->end() ? nullptr : it->second.get();
+}
+
 asio::awaitable<HttpResponse> RouteRequest(const RouterContext& context, UpstreamPool& pool,
                                            const VirtualService* service, HttpRequest& request) {
   const ProxySnapshot& snapshot = *context.snapshot;
@@ -245,7 +258,24 @@ asio::awaitable<HttpResponse> RouteRequest(const RouterContext& context, Upstrea
   }
   request.keep_alive = true;  // towards the upstream; the caller kept the downstream's own wish
   RouteTable::ApplyRewrite(*route, request);
-  co_return co_await SendWithRetries(context, *cluster->second, *route, pool, request);
+
+  // A virtual gateway's connectionPool: the request waits its turn at the cluster, within the
+  // route's time (or the idle time when the route sets none), which the wait then counts in.
+  const SteadyClock::time_point start = SteadyClock::now();
+  CircuitBreaker::Turn turn;
+  CircuitBreaker* breaker = BreakerOf(context, cluster->first);
+  if (breaker != nullptr) {
+    ClusterState& state = *cluster->second;
+    const Milliseconds wait =
+        route->timeout.count() > 0 ? route->timeout : snapshot.config.http.idle_timeout;
+    std::optional<HttpResponse> refused = co_await AwaitTurn(
+        *breaker, state.upstream, snapshot.config.error_style, wait, request, turn);
+    if (refused) {
+      if (!request.cancelled()) state.upstream.CountResponse(refused->status);
+      co_return std::move(*refused);
+    }
+  }
+  co_return co_await SendWithRetries(context, *cluster->second, *route, pool, request, turn, start);
 }
 
 // Which HTTP/2 requests stream through (StreamRule): those whose route goes to HTTP/2 clusters

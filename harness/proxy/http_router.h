@@ -21,6 +21,9 @@ struct RouterContext {
   const ProxySnapshot* snapshot = nullptr;
   HttpStats* http = nullptr;    // http.<prefix>.downstream_rq_*
   Counter* no_route = nullptr;  // http.<prefix>.no_route
+  // A virtual gateway's circuit breakers, by cluster (InboundState::cluster_breakers); null or
+  // without the cluster: none on the way to it.
+  const std::map<std::string, std::shared_ptr<CircuitBreaker>>* breakers = nullptr;
 };
 
 // The virtual service a request goes to (it may normalize the request), or null: 404.

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <optional>
 
-#include "harness/proxy/circuit_breaker.h"
+#include "harness/proxy/breaker_turn.h"
 #include "harness/proxy/counting_stream.h"
 #include "harness/proxy/envoy_errors.h"
 #include "harness/proxy/h2_body_pipe.h"
@@ -52,35 +52,6 @@ std::chrono::milliseconds AppTimeout(const Listener& listener) {
   return std::chrono::hours(24 * 365);
 }
 
-// Waits for the request's turn at the app when the listener's connectionPool limits it: an
-// empty reply when it got one (`turn` set), else the answer Envoy gives.
-asio::awaitable<std::optional<HttpResponse>> AwaitTurn(const InboundContext& context,
-                                                       const HttpRequest& request,
-                                                       CircuitBreaker::Turn& turn) {
-  InboundState& state = *context.state;
-  if (!state.breaker) co_return std::nullopt;
-  const CircuitBreaker::Entry entry =
-      co_await state.breaker->Enter(AppTimeout(state.config), request.cancel, turn);
-  if (entry == CircuitBreaker::Entry::kEntered) co_return std::nullopt;
-  if (entry == CircuitBreaker::Entry::kWaited) {
-    state.app->rq_pending_total.Inc();
-    co_return std::nullopt;
-  }
-  if (entry == CircuitBreaker::Entry::kOverflow) {
-    state.app->rq_pending_overflow.Inc();
-    TransportFailure overflow;
-    overflow.kind = FailureKind::kOverflow;
-    HttpResponse reply =
-        LocalReply(503, UpstreamFailureBody(overflow, context.snapshot->config.error_style, false));
-    reply.headers.push_back({"x-envoy-overloaded", "true"});
-    co_return reply;
-  }
-  state.app->rq_pending_total.Inc();
-  if (request.cancelled()) co_return LocalReply(503, "the client reset the request");
-  state.app->rq_timeout.Inc();
-  co_return LocalReply(504, "upstream request timeout");
-}
-
 HttpResponse FailureReply(const InboundContext& context, const ExchangeResult& result) {
   if (result.outcome == ExchangeResult::Outcome::kTimeout) {
     return LocalReply(504, "upstream request timeout");
@@ -97,9 +68,13 @@ asio::awaitable<HttpResponse> ForwardToApp(const InboundContext& context, Upstre
   const ErrorStyle style = context.snapshot->config.error_style;
   CircuitBreaker::Turn turn;  // held while the request (and its answer's body) is at the app
   const auto arrived = std::chrono::steady_clock::now();
-  if (std::optional<HttpResponse> refused = co_await AwaitTurn(context, request, turn)) {
-    if (!request.cancelled()) state.app->CountResponse(refused->status);  // one that is sent
-    co_return std::move(*refused);
+  if (state.breaker) {
+    std::optional<HttpResponse> refused = co_await AwaitTurn(
+        *state.breaker, *state.app, style, AppTimeout(state.config), request, turn);
+    if (refused) {
+      if (!request.cancelled()) state.app->CountResponse(refused->status);  // one that is sent
+      co_return std::move(*refused);
+    }
   }
   // The time waiting for a turn is part of the request's: what is left of it bounds the app.
   const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(

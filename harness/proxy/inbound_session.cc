@@ -118,7 +118,8 @@ asio::awaitable<void> ServeRoutingListener(const InboundContext& context,
   RouterContext router{.core = context.core.get(),
                        .snapshot = context.snapshot.get(),
                        .http = &state.http,
-                       .no_route = &state.no_route};
+                       .no_route = &state.no_route,
+                       .breakers = &state.cluster_breakers};
   const VirtualService* service =
       context.snapshot->routes->FindService(state.config.virtual_service);
   // Named, not built in the co_await: GCC 12 destroys such temporaries there twice.

@@ -19,13 +19,16 @@ InboundState::InboundState(const Listener& listener, uint16_t bound_port, Stats&
   if (listener.virtual_service.empty()) {
     app.emplace(StatScope(stats, ClusterStatPrefix(listener.app_cluster)));
   }
-  // HTTP/1.1 and TCP count connections (an HTTP/1.1 request has one to itself), and HTTP/1.1
-  // requests may wait for one; HTTP/2 counts requests, which do not wait (Envoy's pools).
+  if (listener.virtual_service.empty()) breaker = BreakerFor(listener);
+}
+
+std::shared_ptr<CircuitBreaker> BreakerFor(const Listener& listener) {
   const AppConnectionPool& pool = listener.connection_pool;
   const bool http2 = UsesHttp2(listener.protocol);
   const size_t limit = http2 ? pool.max_requests : pool.max_connections;
   const size_t queue = listener.protocol == Protocol::kHttp ? pool.max_pending_requests : 0;
-  if (limit > 0) breaker = std::make_shared<CircuitBreaker>(limit, queue);
+  if (limit == 0) return nullptr;
+  return std::make_shared<CircuitBreaker>(limit, queue);
 }
 
 OutboundState::OutboundState(const Outbound& outbound, uint16_t bound_port, Stats& stats)

@@ -46,7 +46,15 @@ struct InboundState {
   std::optional<UpstreamStats> app;  // "cluster.<app_cluster>."; none on a routing listener
   // The listener's connectionPool limits on the way to its app; null: none set.
   std::shared_ptr<CircuitBreaker> breaker;
+  // A routing listener's (a virtual gateway's) connectionPool: the same limits on the way to
+  // each upstream cluster, a breaker each, by cluster name; empty: none set.
+  std::map<std::string, std::shared_ptr<CircuitBreaker>> cluster_breakers;
 };
+
+// The breaker a listener's connectionPool sets (null: none). HTTP/1.1 and TCP count
+// connections (an HTTP/1.1 request has one to itself), and HTTP/1.1 requests may wait for one;
+// HTTP/2 counts requests, which do not wait (Envoy's pools).
+std::shared_ptr<CircuitBreaker> BreakerFor(const Listener& listener);
 
 // One outbound port for one configuration version.
 struct OutboundState {

@@ -61,14 +61,26 @@ Result<std::shared_ptr<const ProxySnapshot>> BuildSnapshot(ProxyCore& core,
     listener.port = ports.listeners.at(listener.name);
     auto state = std::make_shared<InboundState>(listener, listener.port, core.stats());
     state->tls = ListenerProvider(core, *snapshot, listener, previous);
-    // The same limits keep their breaker across updates: requests at the app under the old
-    // configuration still count against them.
+    // The same limits keep their breakers across updates: requests at the app (or a cluster)
+    // under the old configuration still count against them.
+    const InboundState* kept = nullptr;
     if (previous != nullptr) {
       auto before = previous->inbound.find(listener.name);
       if (before != previous->inbound.end() &&
           before->second->config.connection_pool == listener.connection_pool &&
           before->second->config.protocol == listener.protocol) {
-        state->breaker = before->second->breaker;
+        kept = before->second.get();
+        state->breaker = kept->breaker;
+      }
+    }
+    if (!listener.virtual_service.empty() && BreakerFor(listener) != nullptr) {
+      for (const auto& [name, cluster] : snapshot->clusters) {
+        std::shared_ptr<CircuitBreaker> breaker;
+        if (kept != nullptr) {
+          auto it = kept->cluster_breakers.find(name);
+          if (it != kept->cluster_breakers.end()) breaker = it->second;
+        }
+        state->cluster_breakers[name] = breaker ? breaker : BreakerFor(listener);
       }
     }
     snapshot->inbound[listener.name] = std::move(state);

@@ -5,6 +5,9 @@
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <future>
+#include <thread>
 
 #include "emulator/emulator.h"
 #include "harness/control/data_plane.h"
@@ -306,4 +309,45 @@ TEST_CASE("A gateway whose client policy trusts another CA gets Envoy's 503 veri
   CHECK_THAT(reply->body, Catch::Contains("upstream connect error or disconnect/reset before "
                                           "headers") &&
                               Catch::Contains("CERTIFICATE_VERIFY_FAILED"));
+}
+
+TEST_CASE("A gateway's connectionPool queues requests to a cluster past maxConnections") {
+  TwoAccountMesh m;
+  CreateGateway(m, m.ClientPolicy());
+  json spec = GatewaySpec(m, m.ClientPolicy());
+  spec["listeners"][0]["connectionPool"] = {
+      {"http", {{"maxConnections", 1}, {"maxPendingRequests", 1}}}};
+  MeshOk(m.t, "frontend", "PUT", MeshPath(kMesh, std::string("/virtualGateways/") + kGateway),
+         {{"spec", spec}});
+  RunningGateway running(m);
+  std::shared_ptr<proxy::Proxy> gateway = running.plane->FindProxy(kGateway);
+  REQUIRE(gateway);
+  const std::string target = fmt::format("cluster.cds_egress_{}_yelb-appserver_http_4567.", kMesh);
+  const auto at_cluster = [&] { return gateway->StatValue(target + "upstream_rq_total"); };
+
+  // The first holds the cluster's one turn for 600 ms; the second waits for it; the third
+  // finds the queue full.
+  auto first = std::async(std::launch::async, [&] { return running.Get("/api/sleep/600"); });
+  for (int i = 0; i < 100 && at_cluster() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  REQUIRE(at_cluster() == 1);
+  auto second = std::async(std::launch::async, [&] { return running.Get("/api/second"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));  // queued by now
+  std::optional<HttpReply> third = running.Get("/api/third");
+
+  REQUIRE(third);
+  CHECK(third->status == 503);
+  CHECK(third->body ==
+        "upstream connect error or disconnect/reset before headers. reset reason: overflow");
+  std::optional<HttpReply> first_reply = first.get();
+  std::optional<HttpReply> second_reply = second.get();
+  REQUIRE(first_reply);
+  CHECK(first_reply->status == 200);
+  REQUIRE(second_reply);
+  CHECK(second_reply->status == 200);
+  CHECK_THAT(second_reply->body, Catch::Contains("appserver got GET /second"));
+  CHECK(gateway->StatValue(target + "upstream_rq_pending_overflow") == 1);
+  CHECK(gateway->StatValue(target + "upstream_rq_pending_total") == 1);
+  CHECK(at_cluster() == 2);  // the third never left
 }
