@@ -313,12 +313,22 @@ TEST_CASE("An HTTP/2 request that stops halfway gets 408 once the idle time has 
   CHECK(hop.client().StatValue("http.egress.downstream_rq_timeout") == 1);
 }
 
+namespace {
+
+// A 500 ms idle time at the client's sidecar; 3 s at the app's, so the client's gives up first
+// on a stalled upload, and the app's holds a slow one whole.
+HopOptions ShortClientIdle(const std::string& marker) {
+  HopOptions options = TappedMutual(marker);
+  options.http_idle_timeout = Milliseconds(500);
+  options.server_idle_timeout = Milliseconds(3000);
+  return options;
+}
+
+}  // namespace
+
 TEST_CASE("An HTTP/2 upload that stops halfway on its way to the app gets 408 and ends there") {
   Mesh mesh;
-  HopOptions options = TappedMutual("h2-upload-halfway-marker");
-  options.http_idle_timeout = Milliseconds(500);
-  options.server_idle_timeout = Milliseconds(3000);  // the client's sidecar gives up first
-  Hop hop(mesh.runtime, mesh.pki, options);
+  Hop hop(mesh.runtime, mesh.pki, ShortClientIdle("h2-upload-halfway-marker"));
   H2TestClient client(hop.client_port());
 
   // Of no declared length, it is passed on as it arrives; then nothing more comes.
@@ -336,10 +346,7 @@ TEST_CASE("An HTTP/2 upload that stops halfway on its way to the app gets 408 an
 
 TEST_CASE("An HTTP/2 upload that keeps arriving may take longer than the idle time") {
   Mesh mesh;
-  HopOptions options = TappedMutual("h2-upload-slow-marker");
-  options.http_idle_timeout = Milliseconds(500);
-  options.server_idle_timeout = Milliseconds(3000);  // the app's sidecar holds it whole
-  Hop hop(mesh.runtime, mesh.pki, options);
+  Hop hop(mesh.runtime, mesh.pki, ShortClientIdle("h2-upload-slow-marker"));
   H2TestClient client(hop.client_port());
 
   // Five pieces 200 ms apart: a second in all, never silent for the idle time.
