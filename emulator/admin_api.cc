@@ -46,8 +46,23 @@ WireResponse Advance(Emulator& emulator, const WireRequest& request, std::string
                 request_id);
   }
 
+  const char* const kUsage =
+      "send {\"by\":\"340d\"} (a duration string) or {\"seconds\":N} (an integer)";
+  if (body.is_object() && body.contains("by") && body.contains("seconds")) {
+    return Fail(400, "InvalidParameterValue",
+                fmt::format("give 'by' or 'seconds', not both: {}", kUsage), request_id);
+  }
+  for (auto it = body.begin(); body.is_object() && it != body.end(); ++it) {
+    if (it.key() != "by" && it.key() != "seconds") {
+      return Fail(400, "InvalidParameterValue",
+                  fmt::format("unknown member '{}': {}", it.key(), kUsage), request_id);
+    }
+  }
   std::chrono::seconds by{0};
-  if (body.is_object() && body.contains("by") && body["by"].is_string()) {
+  if (body.is_object() && body.contains("seconds") && body["seconds"].is_number_unsigned() &&
+      body["seconds"].get<uint64_t>() > uint64_t{INT64_MAX}) {
+    by = std::chrono::seconds::max();  // refused below as too long a step
+  } else if (body.is_object() && body.contains("by") && body["by"].is_string()) {
     auto parsed = ParseDuration(body["by"].get<std::string>());
     if (!parsed.ok())
       return Fail(400, parsed.status().code(), parsed.status().message(), request_id);
@@ -55,9 +70,7 @@ WireResponse Advance(Emulator& emulator, const WireRequest& request, std::string
   } else if (body.is_object() && body.contains("seconds") && body["seconds"].is_number_integer()) {
     by = std::chrono::seconds(body["seconds"].get<int64_t>());
   } else {
-    return Fail(400, "InvalidParameterValue",
-                "send {\"by\":\"340d\"} (a duration string) or {\"seconds\":N} (an integer)",
-                request_id);
+    return Fail(400, "InvalidParameterValue", kUsage, request_id);
   }
 
   Status advanced = emulator.AdvanceClock(by);

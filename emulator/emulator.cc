@@ -212,6 +212,16 @@ Status Emulator::AdvanceClock(std::chrono::seconds by) {
                              kLongestStep.count(), by.count()));
   }
   std::lock_guard lock(mutex_);
+  // Time points end in 2262 (nanoseconds in 64 bits); certificates issued late need decades of
+  // room after that, and the clock must never wrap around to the past. Compared as durations:
+  // the sum itself could overflow.
+  const TimePoint latest = Clock::from_time_t(kLatestVirtualTime);
+  if (by > std::chrono::duration_cast<std::chrono::seconds>(latest - clock_.Now())) {
+    return Error("InvalidParameterValue",
+                 fmt::format("advancing by {} s would take virtual time past {}, the latest "
+                             "crossmesh represents; it is now {}",
+                             by.count(), FormatIso8601(latest), FormatIso8601(clock_.Now())));
+  }
   TimePoint target = clock_.Now() + by;
   Transaction tx(*store_);
   CM_RETURN_IF_ERROR(tx.status());

@@ -42,13 +42,13 @@ Result<std::chrono::milliseconds> ParseDurationMs(std::string_view text) {
   };
   // A month is 30 days and a year 365, as certificate validity periods count them.
   static const std::map<std::string_view, double> kMilliseconds = {
-      {"ms", 1},           {"", 1e3},           {"s", 1e3},         {"sec", 1e3},
-      {"second", 1e3},     {"seconds", 1e3},    {"m", 6e4},         {"min", 6e4},
-      {"minute", 6e4},     {"minutes", 6e4},    {"h", 3.6e6},       {"hour", 3.6e6},
-      {"hours", 3.6e6},    {"d", 8.64e7},       {"day", 8.64e7},    {"days", 8.64e7},
-      {"w", 6.048e8},      {"week", 6.048e8},   {"weeks", 6.048e8}, {"mo", 2.592e9},
-      {"month", 2.592e9},  {"months", 2.592e9}, {"y", 3.1536e10},   {"year", 3.1536e10},
-      {"years", 3.1536e10}};
+      {"ms", 1},           {"millisecond", 1}, {"milliseconds", 1}, {"msec", 1},
+      {"", 1e3},           {"s", 1e3},         {"sec", 1e3},        {"second", 1e3},
+      {"seconds", 1e3},    {"m", 6e4},         {"min", 6e4},        {"minute", 6e4},
+      {"minutes", 6e4},    {"h", 3.6e6},       {"hour", 3.6e6},     {"hours", 3.6e6},
+      {"d", 8.64e7},       {"day", 8.64e7},    {"days", 8.64e7},    {"w", 6.048e8},
+      {"week", 6.048e8},   {"weeks", 6.048e8}, {"mo", 2.592e9},     {"month", 2.592e9},
+      {"months", 2.592e9}, {"y", 3.1536e10},   {"year", 3.1536e10}, {"years", 3.1536e10}};
   auto is = [&](size_t i, auto predicate) {
     return i < text.size() && predicate(static_cast<unsigned char>(text[i]));
   };

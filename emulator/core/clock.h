@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <ctime>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -16,6 +17,10 @@ namespace crossmesh {
 
 using Clock = std::chrono::system_clock;
 using TimePoint = Clock::time_point;
+
+// 2200-01-01T00:00:00Z: virtual time goes no further (Emulator::AdvanceClock refuses), leaving
+// room for validity periods before time points overflow in 2262.
+inline constexpr std::time_t kLatestVirtualTime = 7258118400;
 
 class VirtualClock {
  public:

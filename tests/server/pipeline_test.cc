@@ -230,3 +230,37 @@ TEST_CASE("The clock refuses to move back or more than 100 years at once, and st
   REQUIRE(t.emulator().AdvanceClock(std::chrono::hours(24 * 365 * 100)).ok());
   CHECK(t.emulator().clock().Offset() > before);
 }
+
+TEST_CASE("The clock stops short of 2200 instead of wrapping around to the past") {
+  TestEmulator t;
+  const auto century = std::chrono::hours(24 * 365 * 100);
+  REQUIRE(t.emulator().AdvanceClock(century).ok());                            // 2126
+  REQUIRE(t.emulator().AdvanceClock(std::chrono::hours(24 * 365 * 50)).ok());  // 2176
+  const TimePoint before = t.emulator().clock().Now();
+
+  // 2276 and, step by step, 2236 would pass the latest time crossmesh represents.
+  Status far = t.emulator().AdvanceClock(century);
+  CHECK(far.code() == "InvalidParameterValue");
+  CHECK_THAT(far.message(), Catch::Contains("2200-01-01T00:00:00Z"));
+  for (int i = 0; i < 6; ++i) (void)t.emulator().AdvanceClock(std::chrono::hours(24 * 365 * 10));
+
+  const TimePoint after = t.emulator().clock().Now();
+  CHECK(after >= before);
+  CHECK(after <= Clock::from_time_t(kLatestVirtualTime));
+}
+
+TEST_CASE("The clock admin API refuses odd bodies with the form it takes") {
+  TestEmulator t;
+  WireRequest advance;
+  advance.method = "POST";
+  advance.path = "/_crossmesh/clock/advance";
+  for (const char* body : {R"({"by":"1d","seconds":3})", R"({"by":"1d","extra":1})",
+                           R"({"seconds":18446744073709551615})"}) {
+    INFO(body);
+    advance.body = body;
+    WireResponse reply = SendUnsigned(t, advance);
+    CHECK(reply.status == 400);
+    CHECK(BodyJson(reply)["__type"] == "InvalidParameterValue");
+  }
+  CHECK(t.emulator().clock().Offset().count() == 0);
+}
