@@ -7,6 +7,7 @@
 
 #include "emulator/admin_api.h"
 #include "emulator/auth/sigv4.h"
+#include "emulator/core/arn.h"
 
 namespace crossmesh {
 namespace {
@@ -116,6 +117,13 @@ Result<CallContext> Emulator::Authenticate(const WireRequest& request, Protocol 
   auto verified = auth::Verify(request, secret_for, clock_.WallNow());
   if (!verified.ok()) return verified.status();
 
+  // The scope's region names the region of every ARN the call makes: it must be one.
+  if (!IsRegionName(verified->region)) {
+    return Error("IncompleteSignatureException",
+                 fmt::format("the credential scope's region '{}' is not a region name; sign "
+                             "for a region such as us-west-2 (--region)",
+                             verified->region));
+  }
   *service_name = verified->service;
   return CallContext{options_.accounts.FindByAccessKey(verified->access_key_id), verified->region,
                      std::string(request_id), clock_.Now()};

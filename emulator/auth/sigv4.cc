@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -169,6 +170,30 @@ Status CheckHostIsSigned(const AuthorizationHeader& auth) {
   }
   return Incomplete("SignedHeaders '" + Join(auth.signed_headers, ";") +
                     "' must include 'host': sign the Host header of the request.");
+}
+
+// Every x-amz-* header sent must be signed (as every SDK signs them): an unsigned X-Amz-Target
+// would let anyone replay a captured request as another operation. One Authorization only.
+Status CheckAmzHeadersSigned(const WireRequest& req, const AuthorizationHeader& auth) {
+  int authorizations = 0;
+  for (const auto& [name, value] : req.headers) {
+    std::string lower = name;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (lower == "authorization") ++authorizations;
+    if (!lower.starts_with("x-amz-")) continue;
+    const bool is_signed = std::find(auth.signed_headers.begin(), auth.signed_headers.end(),
+                                     lower) != auth.signed_headers.end();
+    if (!is_signed) {
+      return Incomplete("SignedHeaders '" + Join(auth.signed_headers, ";") + "' leaves out '" +
+                        lower + "': sign every x-amz-* header the request sends.");
+    }
+  }
+  if (authorizations > 1) {
+    return Incomplete("the request sends " + std::to_string(authorizations) +
+                      " Authorization headers: send exactly one.");
+  }
+  return Status::Ok();
 }
 
 // Returns the X-Amz-Date value after checking its shape and that the scope date agrees.
@@ -482,6 +507,7 @@ Result<VerifiedRequest> Verify(const WireRequest& req, const SecretLookup& secre
   Result<AuthorizationHeader> auth = ParseAuthorizationHeader(*header);
   if (!auth.ok()) return auth.status();
   CM_RETURN_IF_ERROR(CheckHostIsSigned(*auth));
+  CM_RETURN_IF_ERROR(CheckAmzHeadersSigned(req, *auth));
   Result<std::string> amz_date = CheckAmzDate(req, *auth);
   if (!amz_date.ok()) return amz_date.status();
   Result<std::string> canonical = CanonicalRequest(req, auth->signed_headers);

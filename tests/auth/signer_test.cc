@@ -244,6 +244,31 @@ TEST_CASE("Verify ignores changes to headers that were not signed") {
   CHECK(Verify(req, SecretFor, Now()).ok());
 }
 
+TEST_CASE("Verify rejects an unsigned X-Amz-Target, which would let the operation be swapped") {
+  WireRequest req = CliListCertificateAuthorities();
+  req.headers.emplace_back("X-Amz-Date", FormatAmzDate(Now()));
+  Result<std::string> authorization =
+      AuthorizationFor(req, kAccountA, "us-east-1", "acm-pca", {"host", "x-amz-date"});
+  REQUIRE(authorization.ok());
+  req.headers.emplace_back("Authorization", *authorization);
+  req.SetHeader("X-Amz-Target", "ACMPrivateCA.GetCertificateAuthorityCsr");
+
+  Result<VerifiedRequest> verified = Verify(req, SecretFor, Now());
+
+  RequireFailure(verified, "IncompleteSignatureException");
+  CHECK_THAT(verified.status().message(), Catch::Contains("leaves out 'x-amz-target'"));
+}
+
+TEST_CASE("Verify rejects a request with two Authorization headers") {
+  WireRequest req = SignedCliRequest();
+  req.headers.emplace_back("Authorization", *req.Header("Authorization"));
+
+  Result<VerifiedRequest> verified = Verify(req, SecretFor, Now());
+
+  RequireFailure(verified, "IncompleteSignatureException");
+  CHECK_THAT(verified.status().message(), Catch::Contains("send exactly one"));
+}
+
 TEST_CASE(
     "Verify rejects a JS-SDK-shaped request whose body no longer matches "
     "x-amz-content-sha256 with InvalidSignatureException") {

@@ -97,6 +97,28 @@ TEST_CASE("A wrong secret fails with SignatureDoesNotMatch for STS and InvalidSi
   CHECK(BodyJson(json_response)["__type"] == "InvalidSignatureException");
 }
 
+TEST_CASE("A request signed for a region that is no region name is refused, creating nothing") {
+  TestEmulator t;
+  const Account* account = t.emulator().accounts().FindByName("frontend");
+  auto endpoint = ParseEndpointUrl(t.url());
+
+  WireRequest json;
+  json.method = "POST";
+  json.path = "/";
+  json.SetHeader("Content-Type", "application/x-amz-json-1.1");
+  json.SetHeader("X-Amz-Target", "ACMPrivateCA.ListCertificateAuthorities");
+  json.body = "{}";
+  REQUIRE(auth::SignRequest(json, {account->access_key_id, account->secret_access_key}, "a:b",
+                            "acm-pca", Clock::now(), false, endpoint->HostHeader())
+              .ok());
+  WireResponse response = SendUnsigned(t, json);
+
+  CHECK(response.status >= 400);
+  CHECK(BodyJson(response)["__type"] == "IncompleteSignatureException");
+  CHECK_THAT(BodyJson(response)["message"].get<std::string>(),
+             Catch::Contains("'a:b' is not a region name"));
+}
+
 TEST_CASE("An unknown access key is InvalidClientTokenId for STS") {
   TestEmulator t;
   auto endpoint = ParseEndpointUrl(t.url());
