@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <system_error>
 
 #include "cli/commands.h"
 
@@ -36,5 +37,13 @@ int main(int argc, char** argv) {
     // own codes, 105 and up, mean nothing to a caller).
     return app.exit(e) == 0 ? 0 : 2;
   }
-  return run ? run() : 2;
+  if (!run) return 2;
+  try {
+    return run();
+  } catch (const std::system_error& e) {
+    // The reader of our output went away (`| head`): nothing more can be said, and nothing is
+    // left running (every part stops as it unwinds). Exit as a process killed by SIGPIPE would.
+    if (e.code() == std::errc::broken_pipe) return 128 + SIGPIPE;
+    throw;
+  }
 }

@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 
+#include "emulator/core/loopback.h"
 #include "emulator/emulator.h"
 
 namespace crossmesh {
@@ -13,6 +16,31 @@ bool IsLoopback(std::string_view address) {
   // Empty means in-process (no socket at all).
   return address.empty() || address.rfind("127.", 0) == 0 || address == "::1" ||
          address.rfind("::ffff:127.", 0) == 0;
+}
+
+// The host of an "http://host:port" origin or a "host:port" Host header ("[::1]:80" -> "::1").
+std::string_view HostPart(std::string_view value) {
+  if (const size_t scheme = value.find("://"); scheme != std::string_view::npos) {
+    value.remove_prefix(scheme + 3);
+  }
+  if (value.starts_with('[')) {
+    const size_t close = value.find(']');
+    return close == std::string_view::npos ? value : value.substr(1, close - 1);
+  }
+  return value.substr(0, value.find_first_of(":/"));
+}
+
+// A web page the user has open may post here too (its browser adds Origin, and a rebound DNS
+// name shows in Host): only callers that name loopback in both, or send neither, may move the
+// clock or wipe the state.
+std::optional<std::string> ForeignCaller(const WireRequest& request) {
+  for (const char* header : {"Origin", "Host"}) {
+    const std::string* value = request.Header(header);
+    if (value != nullptr && !IsLoopbackHost(HostPart(*value))) {
+      return fmt::format("{} '{}' is not loopback", header, *value);
+    }
+  }
+  return std::nullopt;
 }
 
 nlohmann::json ClockJson(Emulator& emulator) {
@@ -85,6 +113,13 @@ WireResponse HandleAdmin(Emulator& emulator, const WireRequest& request,
   if (!IsLoopback(request.remote_address)) {
     return Fail(403, "AccessDeniedException",
                 "the admin API answers loopback callers only (got " + request.remote_address + ")",
+                request_id);
+  }
+  if (std::optional<std::string> foreign = ForeignCaller(request)) {
+    return Fail(403, "AccessDeniedException",
+                fmt::format("the admin API answers callers on this machine only: {}; call it "
+                            "as http://127.0.0.1:PORT, not from a web page",
+                            *foreign),
                 request_id);
   }
   std::string_view route = std::string_view(request.path).substr(kAdminPathPrefix.size());

@@ -237,6 +237,16 @@ Status ValidateConfig(const ProxyConfig& config) {
                     "give at least 1 (Envoy's default is 10000)",
                     config.tls.handshake_timeout.count()));
   }
+  // A minimum above the maximum leaves no version: every handshake would fail.
+  for (const auto& [side, bounds] : {std::pair{"upstream", config.tls.upstream},
+                                     std::pair{"downstream", config.tls.downstream}}) {
+    if (bounds.min > bounds.max) {
+      return Invalid(
+          fmt::format("tls.{0}_min: {1} is above tls.{0}_max {2}, which leaves no TLS "
+                      "version to negotiate; lower the minimum or raise the maximum",
+                      side, TlsVersionName(bounds.min), TlsVersionName(bounds.max)));
+    }
+  }
   if (config.http.max_body_bytes == 0 || config.http.max_header_bytes == 0) {
     return Invalid(fmt::format(
         "http.{}: 0 would refuse every request; give at least 1 (the defaults are 61440 for "

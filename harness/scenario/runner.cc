@@ -656,16 +656,39 @@ ScenarioReport RunScenario(const Scenario& scenario, const RunOptions& options) 
 }
 
 int RunScenarioFiles(const std::vector<std::string>& files, const RunFilesOptions& options) {
-  std::vector<ScenarioReport> reports;
+  if (!options.json_path.empty() && options.json_path == options.junit_path) {
+    fmt::print(stderr,
+               "{}: --json and --junit both name {}: one report would overwrite the "
+               "other; give each its own file\n",
+               options.command, options.json_path);
+    return 2;
+  }
+
+  // Every file is read before anything runs: a typo in the last one must not cost the runs of
+  // the others first, or be found only at the end of their logs.
+  std::vector<Result<Scenario>> loaded;
+  std::vector<std::string> malformed;
   for (const auto& file : files) {
-    auto scenario = LoadScenarioFile(file, options.run.fixtures_dir);
-    if (!scenario.ok()) {
-      fmt::print(stderr, "{}: {}\n", options.command, scenario.status().message());
-      reports.push_back(LoadFailure(file, scenario.status()));
-      continue;
+    loaded.push_back(LoadScenarioFile(file, options.run.fixtures_dir));
+    if (!loaded.back().ok()) {
+      fmt::print(stderr, "{}: {}\n", options.command, loaded.back().status().message());
+      malformed.push_back(file);
     }
-    reports.push_back(RunScenario(*scenario, options.run));
-    PrintScenarioSummary(reports.back());
+  }
+
+  std::vector<ScenarioReport> reports;
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (!loaded[i].ok()) {
+      reports.push_back(LoadFailure(files[i], loaded[i].status()));
+    } else if (!malformed.empty()) {
+      reports.push_back(LoadFailure(
+          files[i], Error("NotRun", fmt::format("not run: fix {} first (nothing runs while a "
+                                                "scenario file is malformed)",
+                                                fmt::join(malformed, ", ")))));
+    } else {
+      reports.push_back(RunScenario(*loaded[i], options.run));
+      PrintScenarioSummary(reports.back());
+    }
   }
 
   int code = 0;

@@ -208,6 +208,11 @@ TEST_CASE("Validation refuses non-loopback addresses and dangling references") {
   no_deadline.tls.handshake_timeout = Milliseconds(0);
   CHECK_THAT(ValidateConfig(no_deadline).message(),
              Catch::StartsWith("tls.handshake_timeout_ms: 0 turns the handshake deadline off"));
+
+  ProxyConfig no_version = config;
+  no_version.tls.downstream = {.min = TlsVersion::kTls13, .max = TlsVersion::kTls12};
+  CHECK_THAT(ValidateConfig(no_version).message(),
+             Catch::StartsWith("tls.downstream_min: TLSv1.3 is above tls.downstream_max TLSv1.2"));
 }
 
 TEST_CASE("A cluster's source_address survives JSON and must be loopback when set") {

@@ -271,6 +271,46 @@ TEST_CASE("crossmesh run reports a malformed scenario file without running it an
         std::string::npos);
 }
 
+TEST_CASE("crossmesh run runs nothing while one of its files is malformed") {
+  TempDir dir;
+  std::string good = dir.Write("good.yaml",
+                               "name: good\nsteps:\n  - name: who\n    as: frontend\n"
+                               "    shell: touch " +
+                                   dir.path() + "/ran\n");
+  std::string bad = dir.Write("bad.yaml", "name: bad\nsteps:\n  - name: a\n    as: frontend\n");
+  auto result = RunCommand({CROSSMESH_BINARY_DIR "/cli/crossmesh", "run", "--json",
+                            dir.path() + "/report.json", good, bad});
+
+  CHECK(result.exit_code == 1);
+  CHECK(result.err.find(bad + ":3:5:") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.path() + "/ran"));  // the good one did not run
+  json report = json::parse(std::ifstream(dir.path() + "/report.json"));
+  REQUIRE(report["scenarios"].size() == 2);
+  CHECK(report["scenarios"][0]["error"].get<std::string>().find("not run: fix " + bad) !=
+        std::string::npos);
+}
+
+TEST_CASE("crossmesh run refuses one path for both reports, and exits quietly into a closed pipe") {
+  TempDir dir;
+  std::string good = dir.Write("good.yaml",
+                               "name: good\nsteps:\n  - name: who\n    as: frontend\n"
+                               "    shell: \"true\"\n");
+  const std::string binary = CROSSMESH_BINARY_DIR "/cli/crossmesh";
+  const std::string same = dir.path() + "/report";
+  auto twice = RunCommand({binary, "run", "--json", same, "--junit", same, good});
+  CHECK(twice.exit_code == 2);
+  CHECK(twice.err.find("--json and --junit both name") != std::string::npos);
+
+  // `| true`: the reader is gone before the summary (more than a pipe buffer's worth) is
+  // written; the run ends with SIGPIPE's status, not an abort.
+  const std::string walkthrough = CROSSMESH_SOURCE_DIR "/scenarios/walkthrough.yaml";
+  auto piped = RunCommand({"/bin/bash", "-c",
+                           binary + " run " + walkthrough +
+                               " 2>/dev/null | true; "
+                               "echo ${PIPESTATUS[0]}"});
+  CHECK(piped.out == "141\n");
+}
+
 TEST_CASE("A scenario that fails after starting Yelb leaves no process and no folder behind") {
   TempDir dir;
   ScenarioReport report = Run(dir, R"(name: cleanup

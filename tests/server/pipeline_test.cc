@@ -202,6 +202,30 @@ TEST_CASE("The admin API refuses callers that are not on loopback") {
   CHECK_THAT(response.body, Catch::Contains("loopback callers only"));
 }
 
+TEST_CASE("The admin API refuses a web page's requests: a foreign Origin or a rebound Host") {
+  TestEmulator t;
+  WireRequest reset;
+  reset.method = "POST";
+  reset.path = "/_crossmesh/reset";
+  reset.SetHeader("Origin", "http://evil.example");
+  WireResponse from_page = t.emulator().Handle(reset);
+  CHECK(from_page.status == 403);
+  CHECK_THAT(from_page.body, Catch::Contains("Origin 'http://evil.example' is not loopback"));
+
+  WireRequest advance;
+  advance.method = "POST";
+  advance.path = "/_crossmesh/clock/advance";
+  advance.body = R"({"by":"340d"})";
+  advance.SetHeader("Host", "evil.example:4580");
+  CHECK(t.emulator().Handle(advance).status == 403);
+  CHECK(t.emulator().clock().Offset().count() == 0);
+
+  // The CLI and curl on this machine name loopback, and are answered.
+  advance.SetHeader("Host", "[::1]:4580");
+  advance.SetHeader("Origin", "http://localhost:4580");
+  CHECK(t.emulator().Handle(advance).status == 200);
+}
+
 TEST_CASE("Advancing the clock runs due events in time order, each at its own time") {
   struct Recorder : TimedEventSource {
     std::vector<TimePoint> pending;
