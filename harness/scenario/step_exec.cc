@@ -203,6 +203,9 @@ Result<ProcessResult> RunProcess(const std::vector<std::string>& argv,
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  // What the step left running in the background (`cmd &`) ends with it: a scenario leaves
+  // nothing behind, and a later step cannot rely on it.
+  kill(-pid, SIGKILL);
   yelb::UntrackProcessGroup(pid);
   ProcessResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -290,6 +290,27 @@ TEST_CASE("crossmesh run runs nothing while one of its files is malformed") {
         std::string::npos);
 }
 
+TEST_CASE("What a shell step starts in the background is stopped when the step ends") {
+  TempDir dir;
+  const std::string pid_file = dir.path() + "/pid";
+  std::string file = dir.Write("bg.yaml",
+                               "name: bg\nsteps:\n  - name: starts\n    as: frontend\n"
+                               "    shell: sleep 299 > /dev/null 2>&1 & echo $! > " +
+                                   pid_file + "\n");
+  auto result = RunCommand({CROSSMESH_BINARY_DIR "/cli/crossmesh", "run", file});
+  CHECK(result.exit_code == 0);
+
+  std::ifstream in(pid_file);
+  int pid = 0;
+  REQUIRE(in >> pid);
+  // Gone, or a zombie no one has reaped yet (a container's init may not): not running.
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  const size_t state = line.rfind(')');
+  CHECK((line.empty() || line.substr(state + 2, 1) == "Z"));
+}
+
 TEST_CASE("crossmesh run refuses one path for both reports, and exits quietly into a closed pipe") {
   TempDir dir;
   std::string good = dir.Write("good.yaml",
