@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <set>
@@ -142,23 +143,61 @@ Result<ProxyFile> LoadProxyFile(const std::string& path) {
 }
 
 Result<std::shared_ptr<Proxy>> StartProxyFile(ProxyRuntime& runtime, const ProxyFile& file) {
-  for (const InlineSecret& secret : file.secrets) {
+  for (size_t i = 0; i < file.secrets.size(); ++i) {
+    const InlineSecret& secret = file.secrets[i];
+    Status pushed = Status::Ok();
     if (!secret.trusted_ca_pem.empty()) {
-      CM_RETURN_IF_ERROR(
-          runtime.secrets().PushValidationContext(secret.name, secret.trusted_ca_pem));
+      pushed = runtime.secrets().PushValidationContext(secret.name, secret.trusted_ca_pem);
     }
-    if (!secret.certificate_chain_pem.empty() || !secret.private_key_pem.empty()) {
-      CM_RETURN_IF_ERROR(runtime.secrets().PushCertificate(
-          secret.name, secret.certificate_chain_pem, secret.private_key_pem));
+    const bool certificate =
+        !secret.certificate_chain_pem.empty() || !secret.private_key_pem.empty();
+    if (pushed.ok() && certificate) {
+      pushed = runtime.secrets().PushCertificate(secret.name, secret.certificate_chain_pem,
+                                                 secret.private_key_pem);
+    }
+    if (!pushed.ok()) {
+      return Error(kInvalidConfiguration,
+                   fmt::format("secrets[{}] ('{}'): {}; give PEM text (or a *_file holding it) "
+                               "that openssl x509 / openssl pkey can read",
+                               i, secret.name, pushed.message()));
     }
   }
   return runtime.Start(file.config);
+}
+
+// Envoy refuses a configuration whose certificate files are not there; so does a standalone
+// proxy (the watcher would otherwise serve without them until they appear).
+Status CheckFileSecretsExist(const ProxyConfig& config) {
+  for (size_t i = 0; i < config.file_secrets.size(); ++i) {
+    const FileSecret& secret = config.file_secrets[i];
+    for (const auto& [field, path] :
+         {std::pair{"certificate_chain_path", &secret.certificate_chain_path},
+          std::pair{"private_key_path", &secret.private_key_path},
+          std::pair{"trusted_ca_path", &secret.trusted_ca_path}}) {
+      if (path->empty()) continue;
+      std::error_code ec;
+      const bool regular = std::filesystem::is_regular_file(*path, ec);
+      if (!regular) {
+        return Error(
+            kInvalidConfiguration,
+            fmt::format("proxy.file_secrets[{}].{}: {} is {}; give the path of a PEM "
+                        "file",
+                        i, field, *path,
+                        std::filesystem::exists(*path, ec) ? "not a regular file" : "not there"));
+      }
+    }
+  }
+  return Status::Ok();
 }
 
 int RunProxyFromConfigFile(const std::string& path) {
   Result<ProxyFile> file = LoadProxyFile(path);
   if (!file.ok()) {
     std::cerr << "crossmesh proxy: " << file.status().message() << "\n";
+    return 2;
+  }
+  if (Status files = CheckFileSecretsExist(file->config); !files.ok()) {
+    std::cerr << "crossmesh proxy: " << path << ": " << files.message() << "\n";
     return 2;
   }
   // Message bodies are allocated and freed per request; with glibc's default trim threshold
@@ -179,8 +218,11 @@ int RunProxyFromConfigFile(const std::string& path) {
   ProxyRuntime runtime(ProxyRuntime::Options{file->threads});
   Result<std::shared_ptr<Proxy>> proxy = StartProxyFile(runtime, file.value());
   if (!proxy.ok()) {
-    std::cerr << "crossmesh proxy: " << proxy.status().message() << "\n";
-    return 1;
+    // A refused file exits 2, naming it; a proxy that could not start (a port taken) 1.
+    const bool refused = proxy.status().code() == kInvalidConfiguration;
+    std::cerr << "crossmesh proxy: " << (refused ? path + ": " : "") << proxy.status().message()
+              << "\n";
+    return refused ? 2 : 1;
   }
   std::cout << PortsLine(*proxy.value(), proxy.value()->Config()) << std::endl;
   int received = 0;

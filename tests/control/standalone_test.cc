@@ -202,3 +202,39 @@ TEST_CASE("crossmesh proxy --config refuses a bad file with exit code 2 and the 
   CHECK(syntax.exit_code == 2);
   CHECK_THAT(syntax.err, Catch::Contains("not valid JSON: parse error at line 1, column 25"));
 }
+
+TEST_CASE("crossmesh proxy --config refuses garbage PEM and missing certificate files, exit 2") {
+  if (!std::filesystem::exists(kCrossmesh)) return;  // the CLI is built separately
+  TempDir dir;
+  proxy::ProxyConfig config;
+  config.name = "ui";
+  proxy::Listener listener;
+  listener.name = "ingress";
+  listener.tls = proxy::ListenerTls{proxy::TlsMode::kStrict, "ui-cert", {}};
+  listener.app = proxy::Endpoint{"127.0.0.1", 9};
+  config.listeners = {listener};
+  const std::string path = dir.path() + "/proxy.json";
+
+  json garbage = {{"proxy", proxy::ConfigToJson(config)},
+                  {"secrets",
+                   {{{"name", "ui-cert"},
+                     {"certificate_chain_pem", "not a certificate"},
+                     {"private_key_pem", "not a key"}}}}};
+  std::ofstream(path) << garbage.dump(2);
+  CommandResult pem = RunCommand({kCrossmesh, "proxy", "--node", "ui", "--config", path});
+  CHECK(pem.exit_code == 2);
+  CHECK(pem.out.empty());
+  CHECK_THAT(pem.err, Catch::Contains(path + ": secrets[0] ('ui-cert'): "));
+
+  config.file_secrets = {{.secret_name = "ui-cert",
+                          .certificate_chain_path = dir.path() + "/missing.pem",
+                          .private_key_path = dir.path(),
+                          .trusted_ca_path = ""}};
+  json missing = {{"proxy", proxy::ConfigToJson(config)}};
+  std::ofstream(path, std::ios::trunc) << missing.dump(2);
+  CommandResult file = RunCommand({kCrossmesh, "proxy", "--node", "ui", "--config", path});
+  CHECK(file.exit_code == 2);
+  CHECK(file.out.empty());
+  CHECK_THAT(file.err, Catch::Contains("proxy.file_secrets[0].certificate_chain_path: " +
+                                       dir.path() + "/missing.pem is not there"));
+}
