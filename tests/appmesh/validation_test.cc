@@ -91,6 +91,12 @@ std::vector<Case> Cases() {
   json empty_range = HttpRouteSpec("n1");
   empty_range["httpRoute"]["match"]["headers"] = {
       {{"name", "x-n"}, {"match", {{"range", {{"start", 5}, {"end", 5}}}}}}};
+  json bad_path_regex = HttpRouteSpec("n1");
+  bad_path_regex["httpRoute"]["match"].erase("prefix");
+  bad_path_regex["httpRoute"]["match"]["path"] = {{"regex", "(("}};
+  json bad_header_regex = HttpRouteSpec("n1");
+  bad_header_regex["httpRoute"]["match"]["headers"] = {
+      {{"name", "x-n"}, {"match", {{"regex", "[a-"}}}}};
   json grpc_range = {
       {"grpcRoute",
        {{"match",
@@ -205,6 +211,12 @@ std::vector<Case> Cases() {
       {"a header range that is empty", "PUT", "/virtualRouter/r-http/routes", Route(empty_range),
        400, "BadRequestException",
        "spec.httpRoute.match.headers[0].match.range: start must be below end"},
+      {"a path regex that does not compile", "PUT", "/virtualRouter/r-http/routes",
+       Route(bad_path_regex), 400, "BadRequestException",
+       "spec.httpRoute.match.path.regex '((' does not compile"},
+      {"a header regex that does not compile", "PUT", "/virtualRouter/r-http/routes",
+       Route(bad_header_regex), 400, "BadRequestException",
+       "spec.httpRoute.match.headers[0].match.regex '[a-' does not compile"},
       {"a gRPC metadata range that is reversed", "PUT", "/virtualRouter/r-two/routes",
        Route(grpc_range), 400, "BadRequestException",
        "spec.grpcRoute.match.metadata[0].match.range: start must be below end"},

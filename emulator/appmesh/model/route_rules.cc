@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <regex>
 #include <set>
 
 #include "emulator/appmesh/model/spec_rules.h"
@@ -52,10 +53,28 @@ Status CheckServedBy(const json& listeners, const RouteKind& kind, const json& r
                   parent_name, kind.protocol, kind.member, kind.protocol));
 }
 
+// A regex the sidecars could not compile would fail every proxy of the mesh later: refused
+// here, with the reason (ECMAScript syntax, as the sidecars read it).
+Status CheckRegex(const json& holder, const std::string& path) {
+  if (!holder.contains("regex") || !holder["regex"].is_string()) return Status::Ok();
+  const std::string pattern = holder["regex"].get<std::string>();
+  try {
+    std::regex compiled(pattern, std::regex::ECMAScript);
+  } catch (const std::regex_error& error) {
+    return BadRequest(fmt::format("{}.regex '{}' does not compile: {}; fix the expression", path,
+                                  pattern, error.what()));
+  }
+  return Status::Ok();
+}
+
 // A header (or gRPC metadata) `range` matches [start, end): start >= end would match nothing.
+// A `regex` must compile.
 Status CheckRanges(const json& match, const char* list, const std::string& path) {
   for (size_t i = 0; match.contains(list) && i < match[list].size(); ++i) {
     const json& item = match[list][i];
+    if (item.contains("match")) {
+      CM_RETURN_IF_ERROR(CheckRegex(item["match"], fmt::format("{}.{}[{}].match", path, list, i)));
+    }
     if (item.contains("match") && item["match"].contains("range") &&
         item["match"]["range"]["start"] >= item["match"]["range"]["end"]) {
       return BadRequest(
@@ -76,6 +95,7 @@ Status CheckHttpMatch(const json& match, const std::string& path) {
   if (match.contains("path") && match["path"].size() != 1) {
     return BadRequest(path + ".path must set exactly one of exact, regex");
   }
+  if (match.contains("path")) CM_RETURN_IF_ERROR(CheckRegex(match["path"], path + ".path"));
   return CheckRanges(match, "headers", path);
 }
 
