@@ -150,6 +150,8 @@ class ScenarioRun {
   const RunOptions& options_;
   walkthrough::StepRunner runner_;
   RunFacts facts_;
+  // Declared variables that refer to a value not captured yet: still their declared text.
+  std::set<std::string> unexpanded_;
   StepContext ctx_;
 
   Workspace workspace_;
@@ -188,6 +190,8 @@ Result<std::string> ScenarioRun::StartEmulator() {
     facts_.variables[account.name + ".account_id"] = account.id;
     facts_.variables[account.name + ".region"] = account.default_region;
   }
+  for (const auto& [name, value] : scenario_.variables) unexpanded_.insert(name);
+  ExpandReady(unexpanded_, facts_.variables);
   return fmt::format("{} (folder {})", ctx_.endpoint_url, workspace_.path());
 }
 
@@ -288,8 +292,10 @@ Result<std::string> ScenarioRun::RunStep(const Step& raw) {
                    fmt::format("capture '{}': {}", name, value.status().message()));
     }
     facts_.variables[name] = AsText(*value);
+    unexpanded_.erase(name);  // a captured value is used as it is
     captured.push_back(fmt::format("{}={}", name, Shortened(facts_.variables[name])));
   }
+  ExpandReady(unexpanded_, facts_.variables);  // declared ones waiting for these captures
   return AfterChange(captured.empty() ? std::string("ok")
                                       : fmt::format("{}", fmt::join(captured, ", ")));
 }

@@ -865,6 +865,16 @@ void CheckReferences(const Reader& r, const Scenario& s) {
       for (const auto& [name, path] : action.step->capture) defined.insert(name);
     }
   }
+  if (std::string cycle = DeclaredCycle(s.variables); !cycle.empty()) {
+    const std::string first = cycle.substr(0, cycle.find(' '));
+    for (const auto& ref : r.references()) {
+      if (ref.name != first) continue;
+      r.Record({ref.place, fmt::format("variables refer to each other in a cycle: {}; give one "
+                                       "of them a value of its own",
+                                       cycle)});
+      break;
+    }
+  }
   for (const auto& ref : r.references()) {
     if (!defined.count(ref.name)) {
       r.Record(

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
@@ -75,6 +76,65 @@ std::vector<std::string> VariableNames(const std::string& text) {
         return Status::Ok();
       });
   return names;
+}
+
+namespace {
+
+// Depth-first over the declared names `name` refers to; `path` holds the names being expanded.
+std::string CycleFrom(const std::string& name, const Variables& declared,
+                      std::vector<std::string>& path, std::set<std::string>& done) {
+  if (done.count(name)) return "";
+  if (std::find(path.begin(), path.end(), name) != path.end()) {
+    auto start = std::find(path.begin(), path.end(), name);
+    std::string cycle;
+    for (auto it = start; it != path.end(); ++it) cycle += *it + " -> ";
+    return cycle + name;
+  }
+  path.push_back(name);
+  for (const std::string& next : VariableNames(declared.at(name))) {
+    if (!declared.count(next)) continue;
+    std::string cycle = CycleFrom(next, declared, path, done);
+    if (!cycle.empty()) return cycle;
+  }
+  path.pop_back();
+  done.insert(name);
+  return "";
+}
+
+}  // namespace
+
+std::string DeclaredCycle(const Variables& declared) {
+  std::set<std::string> done;
+  for (const auto& [name, value] : declared) {
+    std::vector<std::string> path;
+    std::string cycle = CycleFrom(name, declared, path, done);
+    if (!cycle.empty()) return cycle;
+  }
+  return "";
+}
+
+void ExpandReady(std::set<std::string>& unexpanded, Variables& vars) {
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (auto it = unexpanded.begin(); it != unexpanded.end();) {
+      const std::vector<std::string> refs = VariableNames(vars[*it]);
+      const bool ready = std::all_of(refs.begin(), refs.end(), [&](const std::string& ref) {
+        return vars.count(ref) && !unexpanded.count(ref);
+      });
+      if (!ready) {
+        ++it;
+        continue;
+      }
+      Result<std::string> expanded = Substitute(vars[*it], vars);
+      if (!expanded.ok()) {
+        ++it;
+        continue;
+      }
+      vars[*it] = *expanded;
+      it = unexpanded.erase(it);
+      progress = true;
+    }
+  }
 }
 
 Result<std::string> Substitute(const std::string& text, const Variables& vars) {

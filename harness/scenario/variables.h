@@ -4,6 +4,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,14 @@ std::vector<std::string> VariableNames(const std::string& text);
 Result<std::string> Substitute(const std::string& text, const Variables& vars);
 // The same on every string (keys too) inside a JSON value.
 Result<nlohmann::json> SubstituteJson(const nlohmann::json& value, const Variables& vars);
+
+// The names of `declared` (a scenario's `variables:`) that refer to each other in a cycle, as
+// "a -> b -> a"; "" when there is none.
+std::string DeclaredCycle(const Variables& declared);
+// Expands in `vars` each of `unexpanded` (declared variables still holding their declared
+// text) whose references are all known now (a captured value may come later), other declared
+// ones first; those expanded leave `unexpanded`.
+void ExpandReady(std::set<std::string>& unexpanded, Variables& vars);
 
 // The value at `path` in `answer`: "CertificateAuthority.Status", "items[0].arn", "" or "." for
 // the whole answer. CaptureFailed naming the part of the path that is missing.

@@ -72,6 +72,8 @@ TEST_CASE("Each kind of mistake in a scenario file is reported at its line and c
        "name: x\nsteps:\n  - name: a\n    as: frontend\n    call: acm DescribeCertificate\n"
        "    input: {CertificateArn: \"${cert_arm}\"}\n",
        6, 29, "unknown variable '${cert_arm}'"},
+      {"variables in a cycle", "name: x\nvariables: {a: \"${b}\", b: \"${a}\"}\nsteps: []\n", 2, 27,
+       "variables refer to each other in a cycle: a -> b -> a"},
       {"unbounded traffic",
        "name: x\nyelb: {mesh: false}\ntraffic:\n  - name: t\n    journeys: [vote]\n", 4, 5,
        "must be bounded"},

@@ -290,6 +290,18 @@ TEST_CASE("crossmesh run runs nothing while one of its files is malformed") {
         std::string::npos);
 }
 
+TEST_CASE("A variable may refer to other variables, which are expanded before it is used") {
+  TempDir dir;
+  std::string file =
+      dir.Write("vars.yaml",
+                "name: vars\nvariables:\n  b: B\n  a: \"x-${b}-${frontend.account_id}\"\nsteps:\n"
+                "  - name: check\n    as: frontend\n"
+                "    shell: test \"${a}\" = \"x-B-111111111111\"\n");
+  auto result = RunCommand({CROSSMESH_BINARY_DIR "/cli/crossmesh", "run", file});
+  INFO(result.out + result.err);
+  CHECK(result.exit_code == 0);
+}
+
 TEST_CASE("What a shell step starts in the background is stopped when the step ends") {
   TempDir dir;
   const std::string pid_file = dir.path() + "/pid";
