@@ -255,6 +255,16 @@ std::string StorePath(std::string_view kind, const std::string& ns, const std::s
 }
 
 Result<Plan> PlanApply(const std::vector<K8sObject>& applied, const ClusterState& state) {
+  // One cluster: the same object twice (in two files, say) would depend on itself.
+  std::map<std::string, const K8sObject*> seen;
+  for (const K8sObject& object : applied) {
+    auto [it, inserted] = seen.emplace(object.Id(), &object);
+    if (!inserted) {
+      return Error("InvalidInput",
+                   fmt::format("{} is defined twice, at {} and at {}; apply one of them",
+                               object.Id(), it->second->origin, object.origin));
+    }
+  }
   return Planner(applied, state).Build();
 }
 

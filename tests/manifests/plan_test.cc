@@ -345,3 +345,16 @@ TEST_CASE("Typed views read ports, labels and replicas for the harness") {
   CHECK(mesh.namespace_selector.Matches({{"mesh", "am-multi-account-mesh"}}));
   CHECK_FALSE(mesh.namespace_selector.Matches({{"mesh", "other"}}));
 }
+
+TEST_CASE("The same object in two applied files is refused as defined twice, not as a cycle") {
+  std::vector<K8sObject> applied = Objects(kBackendCluster, "a.yaml");
+  std::vector<K8sObject> copy = Objects(kBackendCluster, "b.yaml");
+  applied.insert(applied.end(), copy.begin(), copy.end());
+
+  auto plan = PlanApply(applied, Cluster(kBackend));
+
+  REQUIRE_FALSE(plan.ok());
+  CHECK(plan.status().code() == "InvalidInput");
+  CHECK_THAT(plan.status().message(),
+             Catch::Contains("is defined twice, at a.yaml:") && Catch::Contains("and at b.yaml:"));
+}
