@@ -1,5 +1,7 @@
 // crossmesh run FILE... [--json FILE] [--junit FILE] [--quiet]: runs scenario files.
 #include "cli/commands.h"
+
+#include <spdlog/spdlog.h>
 #include "cli/report_path.h"
 #include "harness/scenario/runner.h"
 #include "harness/yelb/leftovers.h"
@@ -27,6 +29,8 @@ void AddRunCommand(CLI::App& app, RunFn* run) {
   cmd->callback([run, files, options] {
     *run = [files, options] {
       yelb::CleanUpOnInterrupt();  // Ctrl-C still stops the databases and removes the folders
+      // --quiet: the summary alone; warnings and errors still reach stderr.
+      if (options->run.quiet) spdlog::set_level(spdlog::level::warn);
       int code = scenario::RunScenarioFiles(*files, *options);
       yelb::ExitIfInterrupted();
       return code;

@@ -1,6 +1,8 @@
 // crossmesh walkthrough: the cross-account TLS walkthrough, end to end, offline. It is the
 // shipped scenario scenarios/walkthrough.yaml, run the way `crossmesh run` runs any scenario.
 #include "cli/commands.h"
+
+#include <spdlog/spdlog.h>
 #include "cli/report_path.h"
 #include "harness/scenario/runner.h"
 #include "harness/yelb/leftovers.h"
@@ -30,6 +32,8 @@ void AddWalkthroughCommand(CLI::App& app, RunFn* run) {
   cmd->callback([run, scenario_file, options] {
     *run = [scenario_file, options] {
       yelb::CleanUpOnInterrupt();  // Ctrl-C still stops the databases and removes the folders
+      // --quiet: the summary alone; warnings and errors still reach stderr.
+      if (options->run.quiet) spdlog::set_level(spdlog::level::warn);
       int code = scenario::RunScenarioFiles({*scenario_file}, *options);
       yelb::ExitIfInterrupted();
       return code;

@@ -237,6 +237,7 @@ expect:
   INFO(result.out << result.err);
   CHECK(result.exit_code == 1);
   CHECK(result.out.find("failing-expectation: FAILED") != std::string::npos);
+  CHECK(result.err.find(" info ") == std::string::npos);  // --quiet: no log of what ran
 
   std::ifstream junit_file(dir.path() + "/junit.xml");
   std::string junit((std::istreambuf_iterator<char>(junit_file)), {});
