@@ -108,9 +108,10 @@ int Serve(const ServeFlags& flags) {
   }
   std::fflush(stdout);
   if (server.Url().find('[') != std::string::npos) {
-    spdlog::warn("the AWS CLI 2.9 refuses an IPv6 endpoint URL such as {} (\"Invalid "
-                 "endpoint\"); the SDKs and curl take it, or serve on 127.0.0.1 for the CLI",
-                 server.Url());
+    spdlog::warn(
+        "the AWS CLI 2.9 refuses an IPv6 endpoint URL such as {} (\"Invalid "
+        "endpoint\"); the SDKs and curl take it, or serve on 127.0.0.1 for the CLI",
+        server.Url());
   }
   spdlog::info("serving {} accounts on {} (state: {})", (*emulator)->accounts().all().size(),
                server.Url(), flags.state);

@@ -6,7 +6,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 namespace crossmesh {
 
@@ -21,10 +20,19 @@ Result<std::string> ReadTextFile(const std::string& path, std::string_view what,
   if (std::filesystem::is_directory(path, ec)) return failed("it is a folder; give a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) return failed(std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
+  // Read in pieces up to a bound: /dev/zero or a runaway pipe would otherwise never end.
+  std::string text;
+  std::string piece(64 * 1024, '\0');
+  while (in) {
+    in.read(piece.data(), static_cast<std::streamsize>(piece.size()));
+    text.append(piece.data(), static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxTextFileBytes) {
+      return failed(fmt::format("it is over {} MiB; crossmesh reads text files up to that",
+                                kMaxTextFileBytes >> 20));
+    }
+  }
   if (in.bad()) return failed(std::strerror(errno));
-  return text.str();
+  return text;
 }
 
 }  // namespace crossmesh

@@ -3,6 +3,7 @@
 // path is a folder.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -10,7 +11,11 @@
 
 namespace crossmesh {
 
-// The file's bytes, or `code` with "cannot read <what> '<path>': <reason>".
+// The most a user's text file may hold: far above any scenario, manifest or config.
+inline constexpr size_t kMaxTextFileBytes = size_t{64} << 20;
+
+// The file's bytes, or `code` with "cannot read <what> '<path>': <reason>" (also for a file
+// over kMaxTextFileBytes).
 Result<std::string> ReadTextFile(const std::string& path, std::string_view what,
                                  std::string_view code);
 
