@@ -144,6 +144,17 @@ WireResponse QueryService::Handle(const CallContext& ctx, const WireRequest& req
                                  version_),
                        ctx.request_id, xml_namespace_);
   }
+  // Query APIs answer per version: another Version (or none) names no operation AWS knows.
+  auto version = params.find("Version");
+  if (version == params.end() || version->second != version_) {
+    return RenderError(
+        protocol(),
+        Error("InvalidAction",
+              fmt::format(
+                  "Could not find operation {} for version {}; send Version={}", action->second,
+                  version == params.end() ? std::string("(none)") : version->second, version_)),
+        ctx.request_id, xml_namespace_);
+  }
   auto handler = handlers_.find(action->second);
   if (handler == handlers_.end()) {
     return RenderError(

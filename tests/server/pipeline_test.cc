@@ -150,6 +150,12 @@ TEST_CASE("Unknown operations get an AWS-shaped error naming them, in each proto
   CHECK_THAT(sts_response.body, Catch::Contains("<Code>InvalidAction</Code>"));
   CHECK_THAT(sts_response.body, Catch::Contains("AssumeRoleWithMagic"));
 
+  sts.body = "Action=GetCallerIdentity&Version=1999-01-01";  // a version STS never had
+  WireResponse old_version = t.Send("frontend", sts, "sts");
+  CHECK(old_version.status == 400);
+  CHECK_THAT(old_version.body, Catch::Contains("<Code>InvalidAction</Code>"));
+  CHECK_THAT(old_version.body, Catch::Contains("send Version=2011-06-15"));
+
   WireResponse unknown_service =
       t.JsonCall("frontend", "kinesis", "Kinesis_20131202.ListStreams", nlohmann::json::object());
   CHECK(unknown_service.status == 400);
