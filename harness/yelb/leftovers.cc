@@ -89,11 +89,24 @@ CleanupCount CleanUpLeftovers(std::chrono::milliseconds grace) {
     if (GroupAlive(group)) kill(-group, SIGKILL);
   }
 
-  // Folders last: PostgreSQL writes into its folder until it has stopped.
+  // Folders last: PostgreSQL writes into its folder until it has stopped. A process spawned
+  // just before the interrupt is stopped only as its spawner tracks it (RefuseNewLeftovers),
+  // so it may still write for a moment: removal is tried again until the folder stays gone.
   for (const std::string& folder : folders) {
     std::error_code ec;
-    std::filesystem::remove_all(folder, ec);
-    if (ec) spdlog::warn("cannot remove {}: {}", folder, ec.message());
+    for (int attempt = 0; attempt < 40; ++attempt) {
+      ec.clear();
+      std::filesystem::remove_all(folder, ec);
+      if (!ec && !std::filesystem::exists(folder)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (!std::filesystem::exists(folder)) break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (std::filesystem::exists(folder)) {
+      spdlog::warn("cannot remove {}: {}; delete it by hand", folder,
+                   ec ? ec.message() : "something still writes into it");
+    }
   }
   return {groups.size(), folders.size()};
 }
