@@ -322,6 +322,15 @@ void CheckCallShape(const Reader& r, const YAML::Node& map, Step& step) {
                             "example method: GET, path: /v20190125/meshes",
                             step.service));
   }
+  static const std::set<std::string> kMethods = {"GET", "PUT", "POST", "DELETE", "PATCH", "HEAD"};
+  const bool variable_method = step.method.find("${") != std::string::npos;
+  if (rest && !variable_method && !kMethods.count(step.method)) {
+    r.Fail(map, fmt::format("method '{}' is not one the AWS APIs use; give one of {}", step.method,
+                            fmt::join(kMethods, ", ")));
+  }
+  if (rest && !step.path.starts_with('/') && !step.path.starts_with("${")) {
+    r.Fail(map, fmt::format("path '{}' must start with '/', e.g. /v20190125/meshes", step.path));
+  }
 }
 
 // Whether `text`, written unquoted, reads as an AWS error code (ThrottlingException,

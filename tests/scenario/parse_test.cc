@@ -72,6 +72,14 @@ TEST_CASE("Each kind of mistake in a scenario file is reported at its line and c
        "name: x\nsteps:\n  - name: a\n    as: frontend\n    call: acm DescribeCertificate\n"
        "    input: {CertificateArn: \"${cert_arm}\"}\n",
        6, 29, "unknown variable '${cert_arm}'"},
+      {"a method no AWS API uses",
+       "name: x\nsteps:\n  - name: a\n    as: frontend\n    call: appmesh ListMeshes\n"
+       "    method: FETCH\n    path: /v20190125/meshes\n",
+       3, 5, "method 'FETCH' is not one the AWS APIs use"},
+      {"a path without its slash",
+       "name: x\nsteps:\n  - name: a\n    as: frontend\n    call: appmesh ListMeshes\n"
+       "    method: GET\n    path: v20190125/meshes\n",
+       3, 5, "path 'v20190125/meshes' must start with '/'"},
       {"variables in a cycle", "name: x\nvariables: {a: \"${b}\", b: \"${a}\"}\nsteps: []\n", 2, 27,
        "variables refer to each other in a cycle: a -> b -> a"},
       {"unbounded traffic",
