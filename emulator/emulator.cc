@@ -114,6 +114,15 @@ Result<CallContext> Emulator::Authenticate(const WireRequest& request, Protocol 
     if (!account) return std::nullopt;
     return account->secret_access_key;
   };
+  // The accounts' keys are long-term keys: no session token goes with them, and AWS refuses a
+  // token it did not issue.
+  if (const std::string* token = request.Header("X-Amz-Security-Token");
+      token != nullptr && !token->empty()) {
+    return Error("UnrecognizedClientException",
+                 "The security token included in the request is invalid: crossmesh's access "
+                 "keys are long-term keys that take no session token; unset AWS_SESSION_TOKEN "
+                 "(or the profile's aws_session_token)");
+  }
   auto verified = auth::Verify(request, secret_for, clock_.WallNow());
   if (!verified.ok()) return verified.status();
 

@@ -119,6 +119,28 @@ TEST_CASE("A request signed for a region that is no region name is refused, crea
              Catch::Contains("'a:b' is not a region name"));
 }
 
+TEST_CASE("A session token, which no crossmesh key takes, is refused as an invalid token") {
+  TestEmulator t;
+  const Account* account = t.emulator().accounts().FindByName("frontend");
+  auto endpoint = ParseEndpointUrl(t.url());
+  WireRequest json;
+  json.method = "POST";
+  json.path = "/";
+  json.SetHeader("Content-Type", "application/x-amz-json-1.1");
+  json.SetHeader("X-Amz-Target", "ACMPrivateCA.ListCertificateAuthorities");
+  json.SetHeader("X-Amz-Security-Token", "FwoGZXIvYXdzEGarbage");
+  json.body = "{}";
+  REQUIRE(auth::SignRequest(json, {account->access_key_id, account->secret_access_key}, "us-west-2",
+                            "acm-pca", Clock::now(), false, endpoint->HostHeader())
+              .ok());
+
+  WireResponse response = SendUnsigned(t, json);
+
+  CHECK(BodyJson(response)["__type"] == "UnrecognizedClientException");
+  CHECK_THAT(BodyJson(response)["message"].get<std::string>(),
+             Catch::Contains("unset AWS_SESSION_TOKEN"));
+}
+
 TEST_CASE("An unknown access key is InvalidClientTokenId for STS") {
   TestEmulator t;
   auto endpoint = ParseEndpointUrl(t.url());
