@@ -7,7 +7,9 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -41,12 +43,18 @@ int Fail(const std::string& message, int code = 2) {
 
 Status WritePrivateFile(const std::string& path, const std::string& text) {
   // The file holds a private key: create it readable by the owner only.
+  auto failed = [&path] {
+    return Error("InvalidConfiguration",
+                 fmt::format("cannot write {}: {}; give the path of a file to write", path,
+                             errno != 0 ? std::strerror(errno) : "unknown reason"));
+  };
+  errno = 0;
   std::ofstream out(path, std::ios::trunc);
-  if (!out) return Error("InvalidConfiguration", fmt::format("cannot write {}", path));
+  if (!out) return failed();
   ::chmod(path.c_str(), 0600);
   out << text;
   out.close();
-  if (!out) return Error("InvalidConfiguration", fmt::format("cannot write {}", path));
+  if (!out) return failed();
   return Status::Ok();
 }
 

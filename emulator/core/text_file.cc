@@ -32,6 +32,12 @@ Result<std::string> ReadTextFile(const std::string& path, std::string_view what,
     }
   }
   if (in.bad()) return failed(std::strerror(errno));
+  if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) {
+    return failed("it is UTF-16 text; save it as UTF-8");
+  }
+  if (text.find('\0') != std::string::npos) {
+    return failed("it holds NUL bytes, so it is not a text file; give the text file itself");
+  }
   return text;
 }
 

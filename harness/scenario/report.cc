@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -13,11 +15,15 @@ namespace {
 using nlohmann::json;
 
 Status WriteFile(const std::string& path, const std::string& text) {
+  errno = 0;
   std::ofstream out(path, std::ios::trunc);
   out << text;
+  out.flush();
   if (!out) {
+    const int reason = errno;
     return Error("InvalidConfiguration",
-                 fmt::format("cannot write report '{}': check that its folder exists", path));
+                 fmt::format("cannot write report '{}': {}", path,
+                             reason != 0 ? std::strerror(reason) : "check that its folder exists"));
   }
   return Status::Ok();
 }

@@ -2,6 +2,7 @@
 #include "emulator/core/text_file.h"
 
 #include <catch2/catch.hpp>
+#include <fstream>
 
 using namespace crossmesh;
 
@@ -22,4 +23,18 @@ TEST_CASE("A folder and a missing file are refused with the reason") {
   auto missing = ReadTextFile("/nonexistent/file.yaml", "manifest", "InvalidInput");
   REQUIRE_FALSE(missing.ok());
   CHECK_THAT(missing.status().message(), Catch::Contains("No such file or directory"));
+}
+
+TEST_CASE("UTF-16 text and binary files are refused as not UTF-8 text") {
+  const std::string utf16 = "/tmp/crossmesh-text-file-test-utf16.yaml";
+  std::ofstream(utf16, std::ios::binary) << std::string("\xFF\xFEn\0a\0", 6);
+  auto read = ReadTextFile(utf16, "scenario file", "InvalidScenario");
+  std::remove(utf16.c_str());
+
+  REQUIRE_FALSE(read.ok());
+  CHECK_THAT(read.status().message(), Catch::Contains("it is UTF-16 text; save it as UTF-8"));
+
+  auto binary = ReadTextFile("/bin/true", "manifest", "InvalidInput");
+  REQUIRE_FALSE(binary.ok());
+  CHECK_THAT(binary.status().message(), Catch::Contains("holds NUL bytes"));
 }
