@@ -141,6 +141,13 @@ Result<AccountRegistry> AccountRegistry::LoadYaml(std::string_view text,
         return InvalidConfig(source_name, field.second.Mark(), "'" + key + "' must be a string");
       }
       std::string value = field.second.as<std::string>();
+      // Left out, a key is derived from the account; written out empty, it is a mistake.
+      if (value.empty() && (key == "access_key_id" || key == "secret_access_key")) {
+        return InvalidConfig(source_name, field.second.Mark(),
+                             "'" + key +
+                                 "' is empty; give a value, or leave the line out for "
+                                 "one derived from the account");
+      }
       if (key == "name") account.name = value;
       if (key == "id") account.id = value;
       if (key == "region") account.default_region = value;

@@ -58,6 +58,8 @@ TEST_CASE("Bad accounts files name the file, line and column and say how to fix 
       {"users: []\n", "expected a top-level 'accounts:' list"},
       {"accounts: []\n", "list is empty"},
       {"accounts:\n  - {name: has space, id: \"333333333333\"}\n", "may hold only letters, digits"},
+      {"accounts:\n  - {name: a, id: \"333333333333\", secret_access_key: \"\"}\n",
+       "'secret_access_key' is empty; give a value, or leave the line out"},
   };
   for (const auto& c : cases) {
     INFO(c.yaml);
