@@ -89,7 +89,7 @@ constexpr size_t kDirectBodyBytes = size_t{4} * 1024;
 // The rest of a Content-Length body, read straight into the body: the parser would take it
 // from a read buffer and copy it in, which showed in profiles of 64 KiB bodies.
 asio::awaitable<HttpReadResult> ReadRestOfBody(ByteStream& stream, std::string& body,
-                                               size_t remaining) {
+                                               size_t remaining, uint64_t& body_read) {
   size_t offset = body.size();
   body.resize(offset + remaining);
   while (remaining > 0) {
@@ -102,6 +102,7 @@ asio::awaitable<HttpReadResult> ReadRestOfBody(ByteStream& stream, std::string& 
     }
     offset += n;
     remaining -= n;
+    body_read += n;
   }
   co_return Done();
 }
@@ -124,12 +125,12 @@ bool ExpectsContinue(const Message& message) {
 // `trail_above` bytes: Parse then returns with the parser not done. `body_limit`: the most
 // body bytes read whole (a tail is not held, so not limited); checked here rather than by
 // Beast's parser, whose limit would refuse the bodies that become tails too.
-// `buffer`: kReadChunk bytes to read into.
+// `buffer`: kReadChunk bytes to read into. `body_read` counts the bytes read after the head.
 template <class Parser>
 asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, Parser& parser,
                                       bool answer_continue, size_t* tail_bytes,
                                       uint64_t trail_above, bool open_unknown, uint64_t body_limit,
-                                      char* buffer) {
+                                      char* buffer, uint64_t& body_read) {
   const asio::mutable_buffer chunk(buffer, kReadChunk);
   bool got_any = !pending.empty();
   // Whether the body (its header read) may be left on the stream as a tail.
@@ -177,7 +178,8 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
         co_return Done();
       }
       if (left && *left >= kDirectBodyBytes) {
-        co_return co_await ReadRestOfBody(stream, parser.get().body(), static_cast<size_t>(*left));
+        co_return co_await ReadRestOfBody(stream, parser.get().body(), static_cast<size_t>(*left),
+                                          body_read);
       }
     }
 
@@ -189,7 +191,9 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
     }
 
     ErrorCode ec;
+    const bool in_body = parser.is_header_done();
     const size_t n = co_await stream.ReadSome(chunk, ec);
+    if (in_body) body_read += n;
     if (ec) {
       if (!IsPeerGone(ec) || ec == asio::error::operation_aborted) {
         co_return got_any ? FailedPartway(ec) : Failed(HttpReadStatus::kTransportError, ec);
@@ -340,7 +344,7 @@ asio::awaitable<HttpReadResult> HttpReader::ReadRequest(ByteStream& stream, Http
   parser->body_limit(std::numeric_limits<std::uint64_t>::max());
   HttpReadResult result = co_await Parse(stream, pending_, *parser, /*answer_continue=*/true,
                                          tail_bytes, limits_.max_body_bytes, /*open_unknown=*/true,
-                                         limits_.max_body_bytes, ReadBuffer());
+                                         limits_.max_body_bytes, ReadBuffer(), body_read_);
   if (!result.ok()) co_return result;
   // Checked here too: a request read as having no body was done before Parse looked again.
   if (UnsupportedCoding(parser->get())) {
@@ -394,7 +398,7 @@ asio::awaitable<HttpReadResult> HttpReader::ReadOneResponse(ByteStream& stream, 
   parser->body_limit(std::numeric_limits<std::uint64_t>::max());
   HttpReadResult result =
       co_await Parse(stream, pending_, *parser, /*answer_continue=*/false, tail_bytes, 0,
-                     /*open_unknown=*/true, limits_.max_body_bytes, ReadBuffer());
+                     /*open_unknown=*/true, limits_.max_body_bytes, ReadBuffer(), body_read_);
   if (!result.ok()) co_return result;
   if (UnsupportedCoding(parser->get())) {
     co_return Failed(HttpReadStatus::kNotImplemented, http::error::bad_transfer_encoding);

@@ -78,6 +78,9 @@ class HttpReader {
   void Prime(std::string bytes) { pending_ = std::move(bytes) + pending_; }
   // True when bytes of a next message were already read.
   bool has_pending() const { return !pending_.empty(); }
+  // Bytes of bodies read so far (after their heads), over the reader's life: a request whose
+  // body keeps arriving is making progress.
+  uint64_t body_read() const { return body_read_; }
 
  private:
   asio::awaitable<HttpReadResult> ReadOneResponse(ByteStream& stream, bool head_request,
@@ -87,6 +90,7 @@ class HttpReader {
   // it made every message's frame a 16 KiB allocation, which glibc's malloc serves slowly
   // (profiles of 200-byte requests showed malloc and free at over a tenth of the proxy's CPU).
   char* ReadBuffer();
+  uint64_t body_read_ = 0;
 
   // The places of this reader's request and response parsers (http_codec.cc), kept across
   // messages: a parser can be neither reset nor moved, so each message's is built anew in its

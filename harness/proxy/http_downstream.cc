@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <boost/asio/this_coro.hpp>
+#include <functional>
 
 #include "harness/proxy/body_tail.h"
 #include "harness/proxy/watchdog.h"
@@ -57,11 +58,20 @@ asio::awaitable<bool> NextRequest(ByteStream& down, HttpReader& reader, HttpStat
                                   std::chrono::milliseconds idle_timeout, HttpRequest& request) {
   Watchdog idle(co_await asio::this_coro::executor);
   // The read waiting is cut short rather than the connection closed: a client that stalled
-  // partway through a request is told (408), as Envoy's stream idle timeout does.
-  idle.Arm(idle_timeout, [&down] {
+  // partway through a request is told (408), as Envoy's stream idle timeout does. The head
+  // must arrive within the idle time; a body held whole may take longer while it keeps coming
+  // (looked at only when the time is up, so a request costs no re-arming).
+  uint64_t body_seen = reader.body_read();
+  std::function<void()> on_idle = [&] {
+    if (reader.body_read() != body_seen) {
+      body_seen = reader.body_read();
+      idle.Arm(idle_timeout, on_idle);
+      return;
+    }
     ErrorCode ignored;
     down.socket().cancel(ignored);
-  });
+  };
+  idle.Arm(idle_timeout, on_idle);
   size_t tail_bytes = 0;
   HttpReadResult result = co_await reader.ReadRequest(down, request, &tail_bytes);
   idle.Disarm();

@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "tests/proxy/mesh_fixture.h"
 
@@ -190,6 +191,33 @@ TEST_CASE("A client that stalls partway through a request gets 408 at the idle t
   }
   CHECK(hop.client().StatValue("http.egress.downstream_rq_timeout") == 2);
   CHECK(hop.app().requests() == 0);
+}
+
+TEST_CASE("A body held whole may take longer than the idle time while it keeps coming") {
+  Mesh mesh;
+  HopOptions options;
+  options.policy = TrustMeshCa();
+  options.http_idle_timeout = Milliseconds(300);
+  options.server_idle_timeout = Milliseconds(5000);
+  Hop hop(mesh.runtime, mesh.pki, options);
+
+  // Ten bytes every 150 ms: 750 ms in all, never silent for the 300 ms idle time.
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+  REQUIRE(socket->WriteAll(std::string("POST /slow HTTP/1.1\r\nhost: ") + kService +
+                           "\r\ncontent-length: 50\r\n\r\n"));
+  for (int i = 0; i < 5; ++i) {
+    std::this_thread::sleep_for(Milliseconds(150));
+    REQUIRE(socket->WriteAll("piece" + std::to_string(i) + "...."));
+  }
+  std::optional<RawHttpMessage> reply = socket->ReadMessage(true);
+
+  REQUIRE(reply.has_value());
+  CHECK(reply->status == 200);
+  CHECK(reply->body ==
+        "yelb-appserver got POST /slow body=piece0....piece1....piece2...."
+        "piece3....piece4....");
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_timeout") == 0);
 }
 
 TEST_CASE("A client that half-closes after its request is gone: it is sent no answer") {
