@@ -45,9 +45,9 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
 
   // Serves `stream` until the client goes away, or nothing crosses it for `idle_timeout`
   // (open streams or not: a client that stops reading or sending is dropped, as by Envoy's
-  // stream idle timeout), then waits for the handlers still running. Each request must arrive
-  // whole within `idle_timeout` of its first header (408 otherwise). `already_read`: bytes
-  // read from the stream before (the preface, whole or in part).
+  // stream idle timeout), then waits for the handlers still running. A request's body may not
+  // pause for `idle_timeout` before its answer (408 otherwise). `already_read`: bytes read
+  // from the stream before (the preface, whole or in part).
   static asio::awaitable<void> Serve(std::shared_ptr<ByteStream> stream, std::string already_read,
                                      const HttpLimits& limits, HttpStats& stats,
                                      std::chrono::milliseconds idle_timeout, RequestHandler handler,

@@ -267,17 +267,15 @@ void H2Connection::StartRequestDeadline(const std::shared_ptr<Stream>& stream) {
       asio::detached);
 }
 
-// A request held whole that does not arrive in time (a client trickling it, or stopping
-// halfway) gets 408, as an HTTP/1.1 request gets its connection closed after the idle timeout.
-// One passed on as it arrives may take as long as it likes, but not stop for that long before
-// it is answered (Envoy's stream idle timeout): 408 too, its upstream let go.
+// A request may take as long as it likes to arrive, held whole or passed on as it arrives,
+// but not stop for the idle time before it is answered (a client stopping halfway; Envoy's
+// stream idle timeout): 408, and one already at its upstream lets it go.
 asio::awaitable<void> H2Connection::RequestDeadline(std::shared_ptr<Stream> stream) {
   for (;;) {
     ErrorCode ec;
     co_await stream->request_timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
     const bool arriving = stream->in_pipe ? !stream->in_pipe->ended() : !stream->dispatched;
     if (!arriving || stream->closed || stream->refused || stream->answered || failed_) co_return;
-    if (!stream->in_pipe) break;
     const auto due = stream->last_activity + idle_timeout_;
     if (due <= std::chrono::steady_clock::now()) break;
     stream->request_timer->expires_at(due);

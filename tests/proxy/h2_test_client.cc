@@ -111,9 +111,9 @@ int32_t H2TestClient::Request(const std::string& path, const std::string& host, 
 }
 
 int32_t H2TestClient::Post(const std::string& path, const std::string& host, std::string body,
-                           bool end_stream, bool declare_length) {
+                           bool end_stream, std::optional<size_t> content_length) {
   RequestHead head("POST", path, host);
-  if (declare_length) head.fields.emplace_back("content-length", std::to_string(body.size()));
+  if (content_length) head.fields.emplace_back("content-length", std::to_string(*content_length));
   std::vector<nghttp2_nv> headers = head.View();
   // The body's first byte says whether the stream ends with it ('E') or stays open ('O').
   nghttp2_data_provider provider = Pending(std::move(body), end_stream);

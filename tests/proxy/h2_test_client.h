@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <list>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace crossmesh::proxy::testing {
@@ -35,9 +36,9 @@ class H2TestClient {
   // follows), as from a client that stopped halfway.
   int32_t Request(const std::string& path, const std::string& host, bool end_stream = true);
   // A POST whose `body` is sent in one DATA frame; `end_stream` false leaves it unfinished.
-  // `declare_length`: with a content-length (without one, a body of unknown length).
+  // `content_length`: the one declared (none: a body of unknown length).
   int32_t Post(const std::string& path, const std::string& host, std::string body, bool end_stream,
-               bool declare_length = false);
+               std::optional<size_t> content_length = std::nullopt);
   // More of `stream`'s body, in one DATA frame; `end_stream` ends the request with it.
   void SendData(int32_t stream, std::string data, bool end_stream);
   void Reset(int32_t stream);

@@ -219,7 +219,7 @@ TEST_CASE("An HTTP/2 body of a declared length reaches an HTTP/1.1 app with that
   Hop hop(mesh.runtime, mesh.pki, TappedMutual("h2-declared-marker"));
   H2TestClient client(hop.client_port());
 
-  const int32_t id = client.Post("/declared", kService, "twelve bytes", true, true);
+  const int32_t id = client.Post("/declared", kService, "twelve bytes", true, 12);
   REQUIRE(client.ReadUntil([&] { return client.stream(id).closed; }, Milliseconds(5000)));
 
   CHECK(client.stream(id).body == "yelb-appserver got POST /declared body=twelve bytes");
@@ -344,7 +344,7 @@ TEST_CASE("An HTTP/2 upload that stops halfway on its way to the app gets 408 an
   CHECK(client.stream(next).status == 200);
 }
 
-TEST_CASE("An HTTP/2 upload that keeps arriving may take longer than the idle time") {
+TEST_CASE("An HTTP/2 upload that keeps arriving may take longer than the idle time, held or not") {
   Mesh mesh;
   Hop hop(mesh.runtime, mesh.pki, ShortClientIdle("h2-upload-slow-marker"));
   H2TestClient client(hop.client_port());
@@ -360,6 +360,17 @@ TEST_CASE("An HTTP/2 upload that keeps arriving may take longer than the idle ti
   CHECK(client.stream(id).status == 200);
   CHECK(client.stream(id).body ==
         "yelb-appserver got POST /slow body=piece0 piece1 piece2 piece3 piece4 ");
+
+  // The same with a declared length, so held whole by the client's sidecar.
+  const int32_t held = client.Post("/held", kService, "piece0 ", false, /*content_length=*/35);
+  for (int i = 1; i < 5; ++i) {
+    client.ReadUntil([] { return false; }, Milliseconds(200));
+    client.SendData(held, "piece" + std::to_string(i) + " ", i == 4);
+  }
+  REQUIRE(client.ReadUntil([&] { return client.stream(held).closed; }, Milliseconds(5000)));
+  CHECK(client.stream(held).status == 200);
+  CHECK(client.stream(held).body ==
+        "yelb-appserver got POST /held body=piece0 piece1 piece2 piece3 piece4 ");
   CHECK(hop.client().StatValue("http.egress.downstream_rq_timeout") == 0);
 }
 
@@ -433,9 +444,9 @@ TEST_CASE("HTTP/2 request bodies past four bodies' worth on one connection get 4
   std::vector<int32_t> held;
   for (int i = 0; i < 4; ++i) {
     held.push_back(client.Post("/held", kService, std::string(900, 'h'), /*end_stream=*/false,
-                               /*declare_length=*/true));
+                               /*content_length=*/900));
   }
-  const int32_t over = client.Post("/over", kService, std::string(900, 'o'), false, true);
+  const int32_t over = client.Post("/over", kService, std::string(900, 'o'), false, 900);
 
   REQUIRE(client.ReadUntil([&] { return client.stream(over).status != 0; }, Milliseconds(5000)));
   CHECK(client.stream(over).status == 413);
