@@ -10,6 +10,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "harness/proxy/h2_headers.h"
@@ -206,7 +207,10 @@ struct H2Connection::Callbacks {
     }
     self.NoteBrokenRelay(*stream);
     self.EndPipes(*stream);
-    if (self.role_ == Role::kServer && !stream->answered && error_code != NGHTTP2_NO_ERROR) {
+    // Unanswered, a stream closes only by a reset, whatever its code (a client may reset with
+    // NO_ERROR, as python's h2 does by default).
+    if (self.role_ == Role::kServer && !stream->answered &&
+        (error_code != NGHTTP2_NO_ERROR || stream->peer_reset)) {
       if (stream->peer_reset) self.stats_->rq_rx_reset.Inc();
       // Its handler lets go of the upstream and ends; meanwhile it no longer counts as busy.
       if (stream->dispatched && !stream->request.cancelled()) ++self.abandoned_handlers_;
@@ -331,7 +335,8 @@ asio::awaitable<void> H2Connection::ReadLoop(std::string already_read) {
       ErrorCode ec;
       n = co_await stream_->ReadSome(asio::buffer(chunk), ec);
       if (ec) {
-        half_closed = IsPeerGone(ec) && ec != asio::error::operation_aborted;
+        // A FIN (or TLS's end) may be a half-close; a reset means nothing more can be sent.
+        half_closed = ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
         break;
       }
       data = chunk.data();

@@ -150,6 +150,8 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   asio::awaitable<void> RequestDeadline(std::shared_ptr<Stream> stream);
   // Something crossed the connection: the idle watchdog starts over.
   void NoteActivity();
+  // Bytes written to the socket that its peer has not taken yet; -1 when unknown.
+  int UnsentInSocket();
 
   Role role_;
   std::shared_ptr<ByteStream> stream_;
@@ -159,6 +161,7 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   std::map<int32_t, std::shared_ptr<Stream>> streams_;
   size_t buffered_ = 0;  // request body bytes held for streams still open (server side)
   bool writing_ = false;
+  int last_unsent_ = -1;  // UnsentInSocket at the idle watchdog's last look
   std::unique_ptr<asio::steady_timer> writer_done_;  // made by Drain, woken as a Flush ends
   bool failed_ = false;
   bool half_closed_ = false;  // server side: the client sent its FIN

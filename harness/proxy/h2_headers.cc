@@ -82,6 +82,9 @@ void AddRequestField(HttpRequest& request, std::string_view name, std::string_vi
     request.target = value;
   } else if (name == ":authority") {
     if (!request.HasHeader("host")) request.headers.push_back({"host", std::string(value)});
+  } else if (name == "host" && request.HasHeader("host")) {
+    // :authority comes first (pseudo-headers lead) and wins: one Host reaches the app, the
+    // one the request was routed by (RFC 9113 8.3.1), never a second that disagrees.
   } else if (!name.starts_with(':')) {
     request.headers.push_back({std::string(name), std::string(value)});
   }

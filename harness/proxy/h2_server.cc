@@ -1,8 +1,10 @@
 // The server side of H2Connection: each request stream is answered by the handler, on its own
 // coroutine, while the connection goes on reading.
 #include <fmt/format.h>
+#include <linux/sockios.h>
 #include <nghttp2/nghttp2.h>
 #include <spdlog/spdlog.h>
+#include <sys/ioctl.h>
 
 #include <utility>
 
@@ -304,6 +306,15 @@ void H2Connection::NoteActivity() {
   idle_->Arm(idle_timeout_, [weak = weak_from_this()] {
     std::shared_ptr<H2Connection> self = weak.lock();
     if (!self) return;
+    // A write waiting on a full socket whose client keeps reading is progress too: the
+    // kernel's buffer (megabytes) may take longer than the idle time to drain at its pace.
+    if (self->writing_) {
+      const int unsent = self->UnsentInSocket();
+      if (unsent >= 0 && unsent != self->last_unsent_) {
+        self->last_unsent_ = unsent;
+        return self->NoteActivity();
+      }
+    }
     // A request still arriving gets its 408 at its own deadline (which is activity again).
     for (const auto& [id, stream] : self->streams_) {
       const bool piped = stream->in_pipe && !stream->in_pipe->ended() && !stream->answered;
@@ -314,6 +325,12 @@ void H2Connection::NoteActivity() {
     // and stopped reading (their pumps would otherwise wait for it).
     self->Fail();
   });
+}
+
+int H2Connection::UnsentInSocket() {
+  int unsent = 0;
+  if (::ioctl(stream_->socket().native_handle(), SIOCOUTQ, &unsent) != 0) return -1;
+  return unsent;
 }
 
 }  // namespace crossmesh::proxy

@@ -205,9 +205,10 @@ asio::awaitable<HttpResponse> SendWithRetries(const RouterContext& context, Clus
                                               const HttpRequest& request,
                                               const CircuitBreaker::Turn& turn,
                                               SteadyClock::time_point start) {
-  // A body streamed to an HTTP/1.1 upstream is over the limit, so not kept: one attempt.
+  // An HTTP/1.1 client's body streamed on (a tail) is not kept: one attempt. An HTTP/2
+  // client's (a pipe) is kept while it fits the limit: retried if it still can be (Rewind).
   const bool one_shot = SentOnce(request, UsesHttp2(cluster.config.protocol));
-  Attempts state(route, !one_shot, start);
+  Attempts state(route, /*replayable=*/!request.tail, start);
   const std::string& key = cluster.config.name;
   bool first = true;
   for (uint32_t attempt = 0; attempt < state.total; ++attempt) {

@@ -67,8 +67,9 @@ class UpstreamPool {
   std::map<std::string, std::shared_ptr<asio::steady_timer>> connecting_;
 };
 
-// True when `request`'s body streams from its client and is not kept (an HTTP/1.1 client's
-// tail, or an HTTP/2 client's body to an HTTP/1.1 upstream): one attempt, on a new connection.
+// True when `request`'s body streams from its client (an HTTP/1.1 client's tail, or an HTTP/2
+// client's body to an HTTP/1.1 upstream): sent on a new connection, since one kept alive may
+// turn out closed and the body may not be there to send again.
 inline bool SentOnce(const HttpRequest& request, bool http2_upstream) {
   return request.tail || (request.body_pipe && !http2_upstream);
 }

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "tests/proxy/grpc_peer.h"
+#include "tests/proxy/h2_test_client.h"
 #include "tests/proxy/mesh_fixture.h"
 
 namespace crossmesh::proxy::testing {
@@ -87,6 +88,26 @@ TEST_CASE("A client that leaves gives up its place at the app and in the queue a
   CHECK(next->status == 200);
   CHECK(waited < milliseconds(2000));  // not until the app answers the one that left
   CHECK(hop.app().requests() == 2);    // the queued one never reached the app
+}
+
+TEST_CASE("An HTTP/2 client whose connection is reset gives up its place at the app at once") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, Pooled({.max_connections = 1, .max_pending_requests = 1}));
+  const std::string app = AppCluster(Protocol::kHttp);
+  {
+    H2TestClient client(hop.client_port());
+    client.Request("/sleep/3000", kService);
+    REQUIRE(Eventually([&] { return hop.server().StatValue(app + "upstream_rq_total"); }, 1) == 1);
+    client.ResetConnection();  // a crash: nothing can be sent to it any more
+  }
+
+  // Its request no longer holds the app's one turn: the next one is answered at once, not
+  // after the 3 s the first would have taken.
+  const auto started = std::chrono::steady_clock::now();
+  std::optional<RawHttpMessage> next = hop.Get("/next");
+  REQUIRE(next.has_value());
+  CHECK(next->status == 200);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(2000));
 }
 
 TEST_CASE("A client that leaves after sending a large upload gives up its place too") {

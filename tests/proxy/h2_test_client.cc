@@ -96,11 +96,13 @@ H2TestClient::H2TestClient(uint16_t port, uint32_t initial_window) {
 
 H2TestClient::~H2TestClient() {
   nghttp2_session_del(session_);
-  ::close(fd_);
+  if (fd_ >= 0) ::close(fd_);
 }
 
-int32_t H2TestClient::Request(const std::string& path, const std::string& host, bool end_stream) {
+int32_t H2TestClient::Request(const std::string& path, const std::string& host, bool end_stream,
+                              const std::vector<std::pair<std::string, std::string>>& extra) {
   RequestHead head("GET", path, host);
+  for (const auto& field : extra) head.fields.push_back(field);
   std::vector<nghttp2_nv> headers = head.View();
   const int32_t id =
       nghttp2_submit_headers(session_, end_stream ? NGHTTP2_FLAG_END_STREAM : NGHTTP2_FLAG_NONE, -1,
@@ -151,9 +153,17 @@ nghttp2_data_provider H2TestClient::Pending(std::string data, bool end_stream) {
   return provider;
 }
 
-void H2TestClient::Reset(int32_t stream) {
-  nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream, NGHTTP2_CANCEL);
+void H2TestClient::Reset(int32_t stream, uint32_t code) {
+  nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream, code);
   Send();
+}
+
+void H2TestClient::ResetConnection() {
+  const linger abort{.l_onoff = 1, .l_linger = 0};
+  ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+  ::close(fd_);
+  fd_ = -1;
+  server_closed_ = true;
 }
 
 void H2TestClient::Ping() {

@@ -11,6 +11,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace crossmesh::proxy::testing {
 
@@ -34,14 +36,19 @@ class H2TestClient {
 
   // A request for `path` with Host `host`. `end_stream` false: the request stays open (no body
   // follows), as from a client that stopped halfway.
-  int32_t Request(const std::string& path, const std::string& host, bool end_stream = true);
+  // `extra`: header fields after the pseudo-headers.
+  int32_t Request(const std::string& path, const std::string& host, bool end_stream = true,
+                  const std::vector<std::pair<std::string, std::string>>& extra = {});
   // A POST whose `body` is sent in one DATA frame; `end_stream` false leaves it unfinished.
   // `content_length`: the one declared (none: a body of unknown length).
   int32_t Post(const std::string& path, const std::string& host, std::string body, bool end_stream,
                std::optional<size_t> content_length = std::nullopt);
   // More of `stream`'s body, in one DATA frame; `end_stream` ends the request with it.
   void SendData(int32_t stream, std::string data, bool end_stream);
-  void Reset(int32_t stream);
+  // RST_STREAM with `code` (8: CANCEL; 0: NO_ERROR, as some clients send).
+  void Reset(int32_t stream, uint32_t code = 8);
+  // Closes the connection with a TCP reset (SO_LINGER 0): a client that crashed.
+  void ResetConnection();
   void Ping();
   // shutdown(SHUT_WR) after sending what is queued.
   void HalfClose();
