@@ -174,16 +174,27 @@ TEST_CASE("A gateway's standalone proxy file routes by its gateway routes and de
   CHECK_THAT(as_node.err, Catch::Contains("yelb-gateway"));
 }
 
-TEST_CASE("crossmesh proxy --config refuses a bad file with exit code 2 and the JSON path") {
-  if (!std::filesystem::exists(kCrossmesh)) return;  // the CLI is built separately
-  TempDir dir;
+namespace {
+
+// A proxy "ui" with one STRICT listener presenting secret "ui-cert".
+proxy::ProxyConfig StrictUi() {
   proxy::ProxyConfig config;
   config.name = "ui";
   proxy::Listener listener;
   listener.name = "ingress";
   listener.tls = proxy::ListenerTls{proxy::TlsMode::kStrict, "ui-cert", {}};
   listener.app = proxy::Endpoint{"127.0.0.1", 9};
-  config.listeners = {listener, listener};
+  config.listeners = {listener};
+  return config;
+}
+
+}  // namespace
+
+TEST_CASE("crossmesh proxy --config refuses a bad file with exit code 2 and the JSON path") {
+  if (!std::filesystem::exists(kCrossmesh)) return;  // the CLI is built separately
+  TempDir dir;
+  proxy::ProxyConfig config = StrictUi();
+  config.listeners.push_back(config.listeners[0]);
   config.listeners[1].name = "ingress_2";
   config.listeners[1].tls->certificate_secret = "ui-cert-typo";
   json document = {{"proxy", proxy::ConfigToJson(config)}, {"sds_secrets", {"ui-cert"}}};
@@ -206,13 +217,7 @@ TEST_CASE("crossmesh proxy --config refuses a bad file with exit code 2 and the 
 TEST_CASE("crossmesh proxy --config refuses garbage PEM and missing certificate files, exit 2") {
   if (!std::filesystem::exists(kCrossmesh)) return;  // the CLI is built separately
   TempDir dir;
-  proxy::ProxyConfig config;
-  config.name = "ui";
-  proxy::Listener listener;
-  listener.name = "ingress";
-  listener.tls = proxy::ListenerTls{proxy::TlsMode::kStrict, "ui-cert", {}};
-  listener.app = proxy::Endpoint{"127.0.0.1", 9};
-  config.listeners = {listener};
+  proxy::ProxyConfig config = StrictUi();
   const std::string path = dir.path() + "/proxy.json";
 
   json garbage = {{"proxy", proxy::ConfigToJson(config)},

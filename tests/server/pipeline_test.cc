@@ -20,6 +20,29 @@ WireRequest StsRequest() {
   return request;
 }
 
+// ACM-PCA ListCertificateAuthorities as the frontend, signed with `secret` for `region`;
+// `token`: an X-Amz-Security-Token to send along (signed over with the rest).
+WireRequest SignedListCas(TestEmulator& t, const std::string& secret, const std::string& region,
+                          const std::string& token = "") {
+  const Account* account = t.emulator().accounts().FindByName("frontend");
+  auto endpoint = ParseEndpointUrl(t.url());
+  WireRequest json;
+  json.method = "POST";
+  json.path = "/";
+  json.SetHeader("Content-Type", "application/x-amz-json-1.1");
+  json.SetHeader("X-Amz-Target", "ACMPrivateCA.ListCertificateAuthorities");
+  if (!token.empty()) json.SetHeader("X-Amz-Security-Token", token);
+  json.body = "{}";
+  REQUIRE(auth::SignRequest(json, {account->access_key_id, secret}, region, "acm-pca", Clock::now(),
+                            false, endpoint->HostHeader())
+              .ok());
+  return json;
+}
+
+std::string FrontendSecret(TestEmulator& t) {
+  return t.emulator().accounts().FindByName("frontend")->secret_access_key;
+}
+
 WireResponse SendUnsigned(TestEmulator& t, const WireRequest& request) {
   auto endpoint = ParseEndpointUrl(t.url());
   REQUIRE(endpoint.ok());
@@ -83,35 +106,15 @@ TEST_CASE("A wrong secret fails with SignatureDoesNotMatch for STS and InvalidSi
   CHECK_THAT(sts_response.body, Catch::Contains("<Code>SignatureDoesNotMatch</Code>"));
   CHECK_THAT(sts_response.body, Catch::Contains("<ErrorResponse"));
 
-  WireRequest json;
-  json.method = "POST";
-  json.path = "/";
-  json.SetHeader("Content-Type", "application/x-amz-json-1.1");
-  json.SetHeader("X-Amz-Target", "ACMPrivateCA.ListCertificateAuthorities");
-  json.body = "{}";
-  REQUIRE(auth::SignRequest(json, {account->access_key_id, "not-the-secret"}, "us-west-2",
-                            "acm-pca", Clock::now(), false, endpoint->HostHeader())
-              .ok());
-  WireResponse json_response = SendUnsigned(t, json);
+  WireResponse json_response = SendUnsigned(t, SignedListCas(t, "not-the-secret", "us-west-2"));
   CHECK(json_response.status == 403);
   CHECK(BodyJson(json_response)["__type"] == "InvalidSignatureException");
 }
 
 TEST_CASE("A request signed for a region that is no region name is refused, creating nothing") {
   TestEmulator t;
-  const Account* account = t.emulator().accounts().FindByName("frontend");
-  auto endpoint = ParseEndpointUrl(t.url());
 
-  WireRequest json;
-  json.method = "POST";
-  json.path = "/";
-  json.SetHeader("Content-Type", "application/x-amz-json-1.1");
-  json.SetHeader("X-Amz-Target", "ACMPrivateCA.ListCertificateAuthorities");
-  json.body = "{}";
-  REQUIRE(auth::SignRequest(json, {account->access_key_id, account->secret_access_key}, "a:b",
-                            "acm-pca", Clock::now(), false, endpoint->HostHeader())
-              .ok());
-  WireResponse response = SendUnsigned(t, json);
+  WireResponse response = SendUnsigned(t, SignedListCas(t, FrontendSecret(t), "a:b"));
 
   CHECK(response.status >= 400);
   CHECK(BodyJson(response)["__type"] == "IncompleteSignatureException");
@@ -121,20 +124,9 @@ TEST_CASE("A request signed for a region that is no region name is refused, crea
 
 TEST_CASE("A session token, which no crossmesh key takes, is refused as an invalid token") {
   TestEmulator t;
-  const Account* account = t.emulator().accounts().FindByName("frontend");
-  auto endpoint = ParseEndpointUrl(t.url());
-  WireRequest json;
-  json.method = "POST";
-  json.path = "/";
-  json.SetHeader("Content-Type", "application/x-amz-json-1.1");
-  json.SetHeader("X-Amz-Target", "ACMPrivateCA.ListCertificateAuthorities");
-  json.SetHeader("X-Amz-Security-Token", "FwoGZXIvYXdzEGarbage");
-  json.body = "{}";
-  REQUIRE(auth::SignRequest(json, {account->access_key_id, account->secret_access_key}, "us-west-2",
-                            "acm-pca", Clock::now(), false, endpoint->HostHeader())
-              .ok());
 
-  WireResponse response = SendUnsigned(t, json);
+  WireResponse response =
+      SendUnsigned(t, SignedListCas(t, FrontendSecret(t), "us-west-2", "FwoGZXIvYXdzEGarbage"));
 
   CHECK(BodyJson(response)["__type"] == "UnrecognizedClientException");
   CHECK_THAT(BodyJson(response)["message"].get<std::string>(),
