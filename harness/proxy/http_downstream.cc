@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <boost/asio/this_coro.hpp>
-#include <functional>
 
 #include "harness/proxy/body_tail.h"
 #include "harness/proxy/watchdog.h"
@@ -54,6 +53,30 @@ asio::awaitable<void> LingeringClose(ByteStream& down) {
   linger.Disarm();
 }
 
+namespace {
+
+// What NextRequest's idle watchdog does when its time is up: arms itself again if body bytes
+// came meanwhile, else cuts the read short.
+struct IdleLook {
+  HttpReader& reader;
+  Watchdog& idle;
+  ByteStream& down;
+  std::chrono::milliseconds after;
+  uint64_t body_seen;
+
+  void operator()() {
+    if (reader.body_read() != body_seen) {
+      body_seen = reader.body_read();
+      idle.Arm(after, [this] { (*this)(); });
+      return;
+    }
+    ErrorCode ignored;
+    down.socket().cancel(ignored);
+  }
+};
+
+}  // namespace
+
 asio::awaitable<bool> NextRequest(ByteStream& down, HttpReader& reader, HttpStats& stats,
                                   std::chrono::milliseconds idle_timeout, HttpRequest& request) {
   Watchdog idle(co_await asio::this_coro::executor);
@@ -61,17 +84,8 @@ asio::awaitable<bool> NextRequest(ByteStream& down, HttpReader& reader, HttpStat
   // partway through a request is told (408), as Envoy's stream idle timeout does. The head
   // must arrive within the idle time; a body held whole may take longer while it keeps coming
   // (looked at only when the time is up, so a request costs no re-arming).
-  uint64_t body_seen = reader.body_read();
-  std::function<void()> on_idle = [&] {
-    if (reader.body_read() != body_seen) {
-      body_seen = reader.body_read();
-      idle.Arm(idle_timeout, on_idle);
-      return;
-    }
-    ErrorCode ignored;
-    down.socket().cancel(ignored);
-  };
-  idle.Arm(idle_timeout, on_idle);
+  IdleLook look{reader, idle, down, idle_timeout, reader.body_read()};
+  idle.Arm(idle_timeout, [&look] { look(); });  // one pointer: no allocation per request
   size_t tail_bytes = 0;
   HttpReadResult result = co_await reader.ReadRequest(down, request, &tail_bytes);
   idle.Disarm();
