@@ -328,6 +328,7 @@ asio::awaitable<void> H2Connection::ReadLoop(std::string already_read) {
   std::array<uint8_t, kH2ReadChunk> chunk;  // NOLINT(cppcoreguidelines-pro-type-member-init)
   std::string first = std::move(already_read);
   bool half_closed = false;  // the peer sent all it will: its answers may still go out
+  bool reset = false;        // the peer reset the connection: it takes nothing more
   while (!failed_) {
     const uint8_t* data = reinterpret_cast<const uint8_t*>(first.data());
     size_t n = first.size();
@@ -337,6 +338,7 @@ asio::awaitable<void> H2Connection::ReadLoop(std::string already_read) {
       if (ec) {
         // A FIN (or TLS's end) may be a half-close; a reset means nothing more can be sent.
         half_closed = ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
+        reset = !half_closed && ec != asio::error::operation_aborted;
         break;
       }
       data = chunk.data();
@@ -358,6 +360,13 @@ asio::awaitable<void> H2Connection::ReadLoop(std::string already_read) {
   }
   // A server keeps a half-closed connection for the answers still owed (Serve ends it).
   if (!(half_closed && role_ == Role::kServer)) {
+    // Each request the client left unanswered counts as reset, as a stream it reset would.
+    if (reset && role_ == Role::kServer) {
+      for (const auto& [id, open] : streams_) {
+        const bool owed = !open->answered || (open->out_pipe && !open->out_pipe->drained());
+        if (owed) stats_->rq_rx_reset.Inc();
+      }
+    }
     Fail();
   } else {
     half_closed_ = true;

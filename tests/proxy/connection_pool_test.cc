@@ -108,6 +108,7 @@ TEST_CASE("An HTTP/2 client whose connection is reset gives up its place at the 
   REQUIRE(next.has_value());
   CHECK(next->status == 200);
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(2000));
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_rx_reset") == 1);
 }
 
 TEST_CASE("A client that leaves after sending a large upload gives up its place too") {
