@@ -114,7 +114,12 @@ std::vector<Case> Cases() {
   json port_string = HttpNodeSpec(8080, "x.local");
   port_string["listeners"][0]["portMapping"]["port"] = "8080";
 
+  json twice_tagged = Node(HttpNodeSpec(8080, "new.local"));
+  twice_tagged["tags"] = {{{"key", "team"}, {"value", "a"}}, {{"key", "team"}, {"value", "b"}}};
+
   return {
+      {"a tag key given twice", "PUT", "/virtualNodes", twice_tagged, 400, "BadRequestException",
+       "tags: the key 'team' appears twice"},
       {"an unknown member names its path", "PUT", "/virtualNodes", Node(WithListener(tls)), 400,
        "BadRequestException", "spec.listeners[0].tls.protocol"},
       {"service discovery sets both dns and awsCloudMap", "PUT", "/virtualNodes",

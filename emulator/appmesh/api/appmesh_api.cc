@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <set>
 
 #include "emulator/appmesh/api/wire_shapes.h"
 #include "emulator/appmesh/model/appmesh_model.h"
@@ -76,8 +77,15 @@ Result<Tags> TagsFrom(const json& body, const char* member) {
   if (!body.contains(member)) return Tags();
   CM_RETURN_IF_ERROR(CheckShape(body[member], "TagList", member));
   Tags tags;
+  std::set<std::string> keys;
   for (const auto& tag : body[member]) {
-    tags.emplace_back(tag["key"].get<std::string>(), tag["value"].get<std::string>());
+    std::string key = tag["key"].get<std::string>();
+    // Which of two values would win is not said anywhere: the caller must choose.
+    if (!keys.insert(key).second) {
+      return Error(kBadRequest,
+                   fmt::format("{}: the key '{}' appears twice; give each key once", member, key));
+    }
+    tags.emplace_back(std::move(key), tag["value"].get<std::string>());
   }
   return tags;
 }
