@@ -94,14 +94,10 @@ CleanupCount CleanUpLeftovers(std::chrono::milliseconds grace) {
   // so it may still write for a moment: removal is tried again until the folder stays gone.
   for (const std::string& folder : folders) {
     std::error_code ec;
-    for (int attempt = 0; attempt < 40; ++attempt) {
+    for (int attempt = 0; attempt < 40 && std::filesystem::exists(folder); ++attempt) {
       ec.clear();
       std::filesystem::remove_all(folder, ec);
-      if (!ec && !std::filesystem::exists(folder)) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        if (!std::filesystem::exists(folder)) break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a late writer shows here
     }
     if (std::filesystem::exists(folder)) {
       spdlog::warn("cannot remove {}: {}; delete it by hand", folder,
