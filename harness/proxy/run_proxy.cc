@@ -203,7 +203,8 @@ int RunProxyFromConfigFile(const std::string& path) {
   // Message bodies are allocated and freed per request; with glibc's default trim threshold
   // the heap top shrank and grew again around them, and page faults zeroing fresh pages took
   // a sixth of the CPU with 64 KiB responses. Keep freed memory for reuse instead (as HAProxy's
-  // buffer pools do); only bodies above 1 MiB come from mmap and go back at once.
+  // buffer pools do); only bodies above 1 MiB come from mmap and go back at once. (This is for
+  // builds on glibc's malloc: tcmalloc, which the executables link, ignores these.)
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
 
