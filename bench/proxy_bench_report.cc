@@ -15,8 +15,10 @@ double Ratio(const Row& row) {
   return row.haproxy.load.rps() > 0 ? row.ours.load.rps() / row.haproxy.load.rps() : 0;
 }
 
-uint64_t Errors(const Row& row) {
-  return row.direct.load.errors + row.ours.load.errors + row.haproxy.load.errors;
+// Failed requests (wrk's socket errors and non-2xx answers) as direct/ours/HAProxy.
+std::string Errors(const Row& row) {
+  return std::to_string(row.direct.load.errors) + "/" + std::to_string(row.ours.load.errors) + "/" +
+         std::to_string(row.haproxy.load.errors);
 }
 
 double Median(std::vector<double> values) {
@@ -50,7 +52,7 @@ Measured MedianOf(const std::vector<const Measured*>& runs) {
 void PrintHeader() {
   std::printf("%-28s %8s %6s | %8s %6s %7s %9s %4s | %8s %6s %7s %9s | %5s %4s\n", "cell",
               "direct/s", "p99ms", "ours/s", "p50ms", "p99ms", "cpu c/s", "res", "hap/s", "p50ms",
-              "p99ms", "cpu c/s", "o/h", "errs");
+              "p99ms", "cpu c/s", "o/h", "errs d/o/h");
 }
 
 void PrintRow(const Row& row) {
@@ -58,12 +60,11 @@ void PrintRow(const Row& row) {
   const Measured& hap = row.haproxy;
   std::printf(
       "%-28s %8.0f %6.2f | %8.0f %6.2f %7.2f %4.0f/%4.0f %4s | %8.0f %6.2f %7.2f %4.0f/%4.0f | "
-      "%5.2f %4llu\n",
+      "%5.2f %s\n",
       row.cell.c_str(), row.direct.load.rps(), row.direct.load.p99_us / 1e3, ours.load.rps(),
       ours.load.p50_us / 1e3, ours.load.p99_us / 1e3, ours.client_cpu_us, ours.server_cpu_us,
       Percent(ours.resumed).c_str(), hap.load.rps(), hap.load.p50_us / 1e3, hap.load.p99_us / 1e3,
-      hap.client_cpu_us, hap.server_cpu_us, Ratio(row),
-      static_cast<unsigned long long>(Errors(row)));
+      hap.client_cpu_us, hap.server_cpu_us, Ratio(row), Errors(row).c_str());
   std::fflush(stdout);
 }
 

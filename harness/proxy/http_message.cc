@@ -8,6 +8,7 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <iterator>
 
 namespace crossmesh::proxy {
 namespace {
@@ -107,7 +108,7 @@ bool HttpResponse::BodyLengthKnown() const { return !tail || tail->length_known(
 
 void AppendChunk(std::string& out, std::string_view data) {
   if (data.empty()) return;
-  out += fmt::format("{:x}\r\n", data.size());
+  fmt::format_to(std::back_inserter(out), "{:x}\r\n", data.size());
   out += data;
   out += "\r\n";
 }
@@ -125,7 +126,8 @@ HttpResponse LocalReply(unsigned status, std::string body) {
 std::string SerializeRequest(const HttpRequest& request) {
   std::string out;
   out.reserve(256 + request.body.size());
-  out += fmt::format("{} {} HTTP/1.{}\r\n", request.method, request.target, request.version % 10);
+  fmt::format_to(std::back_inserter(out), "{} {} HTTP/1.{}\r\n", request.method, request.target,
+                 request.version % 10);
   AppendHeaders(out, request.headers);
   if (!request.BodyLengthKnown()) {
     out += "transfer-encoding: chunked\r\n";
@@ -136,7 +138,9 @@ std::string SerializeRequest(const HttpRequest& request) {
   }
   const bool needs_length = request.BodyBytes() > 0 || request.method == "POST" ||
                             request.method == "PUT" || request.method == "PATCH";
-  if (needs_length) out += fmt::format("content-length: {}\r\n", request.BodyBytes());
+  if (needs_length) {
+    fmt::format_to(std::back_inserter(out), "content-length: {}\r\n", request.BodyBytes());
+  }
   if (!request.keep_alive) out += "connection: close\r\n";
   out += "\r\n";
   out += request.body;
@@ -149,7 +153,7 @@ std::string SerializeResponseHead(const HttpResponse& response, bool head_reques
   out.reserve(256);
   std::string_view reason =
       response.reason.empty() ? ReasonPhrase(response.status) : std::string_view(response.reason);
-  out += fmt::format("HTTP/1.1 {} {}\r\n", response.status, reason);
+  fmt::format_to(std::back_inserter(out), "HTTP/1.1 {} {}\r\n", response.status, reason);
   AppendHeaders(out, response.headers);
   if (!response.BodyLengthKnown() && !head_request && !BodyForbidden(response.status)) {
     if (response.keep_alive) out += "transfer-encoding: chunked\r\n";
@@ -159,9 +163,9 @@ std::string SerializeResponseHead(const HttpResponse& response, bool head_reques
     const std::string_view told = response.Header("content-length");
     const bool from_upstream = head_request && response.BodyBytes() == 0;
     if (!from_upstream) {
-      out += fmt::format("content-length: {}\r\n", response.BodyBytes());
+      fmt::format_to(std::back_inserter(out), "content-length: {}\r\n", response.BodyBytes());
     } else if (!told.empty()) {
-      out += fmt::format("content-length: {}\r\n", told);
+      fmt::format_to(std::back_inserter(out), "content-length: {}\r\n", told);
     }
   }
   if (!response.keep_alive) out += "connection: close\r\n";

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -26,18 +25,13 @@ class Watchdog {
   // True when the last armed deadline fired.
   bool expired() const;
 
+  // The timer state behind a watchdog; kept by a pool of its execution context (watchdog.cc).
+  struct State;
+
  private:
-  struct State {
-    explicit State(const boost::asio::any_io_executor& executor) : timer(executor) {}
-    boost::asio::steady_timer timer;
-    uint64_t generation = 0;
-    bool expired = false;
-  };
   boost::asio::any_io_executor executor_;
-  // Made on the first Arm: many watchdogs of a request are never armed (no idle limit), and
-  // a timer and its state per request showed among the allocations in profiles.
+  // Taken on the first Arm: many watchdogs of a request are never armed (no idle limit).
   std::shared_ptr<State> state_;
-  bool armed_ = false;
 };
 
 }  // namespace crossmesh::proxy

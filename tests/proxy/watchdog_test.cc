@@ -1,0 +1,150 @@
+// Watchdogs end stalled connections: a deadline fires once, after its time, and never after it
+// was disarmed or pushed back, including when its timer is handed on to the next watchdog.
+#include <catch2/catch.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include "harness/proxy/watchdog.h"
+
+namespace crossmesh::proxy::testing {
+namespace {
+
+namespace asio = boost::asio;
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+// Runs `step` on the context after `after`.
+void At(asio::io_context& io, milliseconds after, std::function<void()> step) {
+  auto timer = std::make_shared<asio::steady_timer>(io, after);
+  timer->async_wait([timer, step = std::move(step)](const boost::system::error_code&) { step(); });
+}
+
+}  // namespace
+
+TEST_CASE("A watchdog fires once, after its deadline", "[watchdog]") {
+  asio::io_context io;
+  Watchdog dog(io.get_executor());
+  const auto armed_at = Clock::now();
+  std::optional<Clock::time_point> fired_at;
+  int fired = 0;
+  dog.Arm(milliseconds(60), [&] {
+    fired_at = Clock::now();
+    ++fired;
+  });
+
+  io.run_for(std::chrono::seconds(2));
+
+  CHECK(fired == 1);
+  REQUIRE(fired_at);
+  CHECK(*fired_at - armed_at >= milliseconds(60));
+  CHECK(dog.expired());
+}
+
+TEST_CASE("Arming a watchdog again pushes its deadline back", "[watchdog]") {
+  asio::io_context io;
+  Watchdog dog(io.get_executor());
+  std::optional<Clock::time_point> rearmed_at;
+  std::optional<Clock::time_point> fired_at;
+  int fired = 0;
+  auto on_expire = [&] {
+    fired_at = Clock::now();
+    ++fired;
+  };
+  dog.Arm(milliseconds(80), on_expire);
+  At(io, milliseconds(40), [&] {
+    rearmed_at = Clock::now();
+    dog.Arm(milliseconds(150), on_expire);
+  });
+
+  io.run_for(std::chrono::seconds(2));
+
+  CHECK(fired == 1);
+  REQUIRE(rearmed_at);
+  REQUIRE(fired_at);
+  CHECK(*fired_at - *rearmed_at >= milliseconds(150));
+}
+
+TEST_CASE("A disarmed or destroyed watchdog never fires", "[watchdog]") {
+  asio::io_context io;
+  int fired = 0;
+  Watchdog disarmed(io.get_executor());
+  disarmed.Arm(milliseconds(30), [&] { ++fired; });
+  disarmed.Disarm();
+  {
+    Watchdog gone(io.get_executor());
+    gone.Arm(milliseconds(30), [&] { ++fired; });
+  }
+
+  io.run_for(milliseconds(200));
+
+  CHECK(fired == 0);
+  CHECK_FALSE(disarmed.expired());
+}
+
+TEST_CASE("A watchdog that takes over another's waiting timer keeps its own deadline",
+          "[watchdog]") {
+  asio::io_context io;
+  int first_fired = 0;
+  std::optional<Clock::time_point> armed_at;
+  std::optional<Clock::time_point> fired_at;
+  auto first = std::make_unique<Watchdog>(io.get_executor());
+  first->Arm(milliseconds(1000), [&] { ++first_fired; });
+  first.reset();  // its timer still waits, now for whichever watchdog comes next
+  Watchdog shorter(io.get_executor());
+  armed_at = Clock::now();
+  shorter.Arm(milliseconds(50), [&] { fired_at = Clock::now(); });
+  Watchdog longer(io.get_executor());
+  std::optional<Clock::time_point> longer_fired_at;
+  longer.Arm(milliseconds(150), [&] { longer_fired_at = Clock::now(); });
+
+  io.run_for(std::chrono::seconds(2));
+
+  CHECK(first_fired == 0);
+  REQUIRE(fired_at);
+  CHECK(*fired_at - *armed_at >= milliseconds(50));
+  CHECK(*fired_at - *armed_at < milliseconds(900));  // not at the first one's deadline
+  REQUIRE(longer_fired_at);
+  CHECK(*longer_fired_at - *armed_at >= milliseconds(150));
+}
+
+TEST_CASE("A watchdog may end itself from its own callback and be armed again", "[watchdog]") {
+  asio::io_context io;
+  auto dog = std::make_unique<Watchdog>(io.get_executor());
+  int fired = 0;
+  dog->Arm(milliseconds(20), [&] {
+    ++fired;
+    dog.reset();
+    Watchdog next(io.get_executor());
+    next.Arm(milliseconds(20), [&] { ++fired; });
+  });
+  Watchdog again(io.get_executor());
+  again.Arm(milliseconds(40), [&] { ++fired; });
+
+  io.run_for(milliseconds(300));
+
+  CHECK(fired == 2);  // the first, and `again`; `next` went with its scope
+}
+
+TEST_CASE("Watchdogs still waiting when their context goes are let go cleanly", "[watchdog]") {
+  int fired = 0;
+  {
+    asio::io_context io;
+    auto kept = std::make_unique<Watchdog>(io.get_executor());
+    kept->Arm(std::chrono::hours(1), [&] { ++fired; });
+    {
+      Watchdog pooled(io.get_executor());
+      pooled.Arm(std::chrono::hours(1), [&] { ++fired; });
+    }
+    io.run_for(milliseconds(20));
+    kept.reset();
+  }
+
+  CHECK(fired == 0);  // and, under the sanitizers, no leak or use after free
+}
+
+}  // namespace crossmesh::proxy::testing
