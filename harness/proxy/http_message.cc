@@ -2,8 +2,6 @@
 
 #include "harness/proxy/body_tail.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -52,6 +50,20 @@ void AppendHeaders(std::string& out, const std::vector<HttpHeader>& headers) {
 }
 
 bool BodyForbidden(unsigned status) { return status < 200 || status == 204 || status == 304; }
+
+// Heads are built per message on the hot path: plain appends (fmt's formatting into a string
+// showed in profiles at a few percent of a sidecar's user time).
+void AppendNumber(std::string& out, uint64_t value, int base = 10) {
+  std::array<char, 24> digits{};
+  const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value, base).ptr;
+  out.append(digits.data(), end);
+}
+
+void AppendLength(std::string& out, uint64_t length) {
+  out += "content-length: ";
+  AppendNumber(out, length);
+  out += "\r\n";
+}
 
 }  // namespace
 
@@ -108,7 +120,8 @@ bool HttpResponse::BodyLengthKnown() const { return !tail || tail->length_known(
 
 void AppendChunk(std::string& out, std::string_view data) {
   if (data.empty()) return;
-  fmt::format_to(std::back_inserter(out), "{:x}\r\n", data.size());
+  AppendNumber(out, data.size(), 16);
+  out += "\r\n";
   out += data;
   out += "\r\n";
 }
@@ -126,8 +139,10 @@ HttpResponse LocalReply(unsigned status, std::string body) {
 std::string SerializeRequest(const HttpRequest& request) {
   std::string out;
   out.reserve(256 + request.body.size());
-  fmt::format_to(std::back_inserter(out), "{} {} HTTP/1.{}\r\n", request.method, request.target,
-                 request.version % 10);
+  out += request.method;
+  out += ' ';
+  out += request.target;
+  out += request.version < 11 ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n";
   AppendHeaders(out, request.headers);
   if (!request.BodyLengthKnown()) {
     out += "transfer-encoding: chunked\r\n";
@@ -138,9 +153,7 @@ std::string SerializeRequest(const HttpRequest& request) {
   }
   const bool needs_length = request.BodyBytes() > 0 || request.method == "POST" ||
                             request.method == "PUT" || request.method == "PATCH";
-  if (needs_length) {
-    fmt::format_to(std::back_inserter(out), "content-length: {}\r\n", request.BodyBytes());
-  }
+  if (needs_length) AppendLength(out, request.BodyBytes());
   if (!request.keep_alive) out += "connection: close\r\n";
   out += "\r\n";
   out += request.body;
@@ -153,7 +166,11 @@ std::string SerializeResponseHead(const HttpResponse& response, bool head_reques
   out.reserve(256);
   std::string_view reason =
       response.reason.empty() ? ReasonPhrase(response.status) : std::string_view(response.reason);
-  fmt::format_to(std::back_inserter(out), "HTTP/1.1 {} {}\r\n", response.status, reason);
+  out += "HTTP/1.1 ";
+  AppendNumber(out, response.status);
+  out += ' ';
+  out += reason;
+  out += "\r\n";
   AppendHeaders(out, response.headers);
   if (!response.BodyLengthKnown() && !head_request && !BodyForbidden(response.status)) {
     if (response.keep_alive) out += "transfer-encoding: chunked\r\n";
@@ -163,9 +180,11 @@ std::string SerializeResponseHead(const HttpResponse& response, bool head_reques
     const std::string_view told = response.Header("content-length");
     const bool from_upstream = head_request && response.BodyBytes() == 0;
     if (!from_upstream) {
-      fmt::format_to(std::back_inserter(out), "content-length: {}\r\n", response.BodyBytes());
+      AppendLength(out, response.BodyBytes());
     } else if (!told.empty()) {
-      fmt::format_to(std::back_inserter(out), "content-length: {}\r\n", told);
+      out += "content-length: ";
+      out += told;
+      out += "\r\n";
     }
   }
   if (!response.keep_alive) out += "connection: close\r\n";
