@@ -33,14 +33,20 @@ std::string ByteStream::PeerAddress() {
 }
 
 asio::awaitable<size_t> PlainStream::ReadSome(asio::mutable_buffer buffer, ErrorCode& ec) {
-  co_return co_await socket_.async_read_some(buffer, asio::redirect_error(asio::use_awaitable, ec));
+  const size_t n =
+      co_await socket_.async_read_some(buffer, asio::redirect_error(asio::use_awaitable, ec));
+  CountRead(n);
+  co_return n;
 }
 
 size_t PlainStream::ReadReady(asio::mutable_buffer buffer) {
   if (!socket_.is_open()) return 0;
   for (;;) {
     const ssize_t n = ::recv(socket_.native_handle(), buffer.data(), buffer.size(), MSG_DONTWAIT);
-    if (n > 0) return static_cast<size_t>(n);
+    if (n > 0) {
+      CountRead(static_cast<size_t>(n));
+      return static_cast<size_t>(n);
+    }
     if (n < 0 && errno == EINTR) continue;
     return 0;  // nothing yet (EAGAIN), or the end or an error, for ReadSome to report
   }
@@ -70,6 +76,7 @@ bool PlainStream::PeerGone() {
 
 asio::awaitable<void> PlainStream::Write(asio::const_buffer buffer, ErrorCode& ec) {
   co_await asio::async_write(socket_, buffer, asio::redirect_error(asio::use_awaitable, ec));
+  if (!ec) CountWritten(buffer.size());
 }
 
 void PlainStream::ShutdownSend() {

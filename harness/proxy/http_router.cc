@@ -6,7 +6,6 @@
 
 #include "harness/proxy/body_tail.h"
 #include "harness/proxy/breaker_turn.h"
-#include "harness/proxy/counting_stream.h"
 #include "harness/proxy/envoy_errors.h"
 #include "harness/proxy/grpc_reply.h"
 #include "harness/proxy/h2_body_pipe.h"
@@ -64,10 +63,9 @@ asio::awaitable<bool> EnsureLink(const RouterContext& context, ClusterState& clu
     co_return false;
   }
   link.token = context.core->connections().Add(upstream.stream);
-  auto counted = std::make_shared<CountingStream>(upstream.stream, cluster.upstream.cx_rx_bytes,
-                                                  cluster.upstream.cx_tx_bytes);
-  const bool adopted =
-      co_await pool.Adopt(key, http2, std::move(counted), context.snapshot->config.http, link);
+  upstream.stream->CountInto(cluster.upstream.cx_rx_bytes, cluster.upstream.cx_tx_bytes);
+  const bool adopted = co_await pool.Adopt(key, http2, std::move(upstream.stream),
+                                           context.snapshot->config.http, link);
   if (!adopted) failure.kind = FailureKind::kClosed;
   co_return adopted;
 }

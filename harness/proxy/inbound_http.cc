@@ -4,7 +4,6 @@
 #include <optional>
 
 #include "harness/proxy/breaker_turn.h"
-#include "harness/proxy/counting_stream.h"
 #include "harness/proxy/envoy_errors.h"
 #include "harness/proxy/h2_body_pipe.h"
 #include "harness/proxy/http_connection.h"
@@ -37,11 +36,10 @@ asio::awaitable<TransportFailure> ConnectApp(const InboundContext& context, Upst
   }
   auto plain = std::make_shared<PlainStream>(std::move(socket));
   app.token = context.core->connections().Add(plain);
-  auto counted =
-      std::make_shared<CountingStream>(plain, state.app->cx_rx_bytes, state.app->cx_tx_bytes);
+  plain->CountInto(state.app->cx_rx_bytes, state.app->cx_tx_bytes);
   // http2 / grpc listeners reach their app with h2c, as Envoy's http2 local cluster.
   const bool adopted =
-      co_await pool.Adopt(kAppKey, http2, std::move(counted), context.snapshot->config.http, app);
+      co_await pool.Adopt(kAppKey, http2, std::move(plain), context.snapshot->config.http, app);
   if (!adopted) failure.kind = FailureKind::kClosed;
   co_return failure;
 }

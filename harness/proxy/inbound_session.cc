@@ -6,7 +6,6 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "harness/proxy/counting_stream.h"
 #include "harness/proxy/handshake_recorder.h"
 #include "harness/proxy/http_router.h"
 #include "harness/proxy/inbound_http.h"
@@ -176,7 +175,8 @@ asio::awaitable<void> ServeInbound(InboundContext context, tcp::socket socket) {
     transport = std::make_shared<PlainStream>(std::move(socket));
     token = context.core->connections().Add(transport);
   }
-  auto down = std::make_shared<CountingStream>(transport, state.rx_bytes, state.tx_bytes);
+  transport->CountInto(state.rx_bytes, state.tx_bytes);
+  std::shared_ptr<ByteStream> down = transport;
 
   if (state.config.protocol == Protocol::kTcp) {
     co_await ServeTcp(context, down);

@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "harness/proxy/counting_stream.h"
 #include "harness/proxy/outbound_http.h"
 #include "harness/proxy/splice.h"
 #include "harness/proxy/upstream_connector.h"
@@ -40,11 +39,10 @@ asio::awaitable<void> ServeOutboundTcp(const OutboundContext& context,
       continue;
     }
     auto token = context.core->connections().Add(upstream.stream);
-    auto counted = std::make_shared<CountingStream>(upstream.stream, cluster->upstream.cx_rx_bytes,
-                                                    cluster->upstream.cx_tx_bytes);
+    upstream.stream->CountInto(cluster->upstream.cx_rx_bytes, cluster->upstream.cx_tx_bytes);
     const SpliceCounters counters;  // named: GCC 12 and braced temporaries in co_await
     const Milliseconds idle = route != nullptr ? route->idle_timeout : Milliseconds(0);
-    co_await Splice(std::move(down), std::move(counted), counters, idle);
+    co_await Splice(std::move(down), std::move(upstream.stream), counters, idle);
     co_return;
   }
 }
@@ -56,7 +54,8 @@ asio::awaitable<void> ServeOutbound(OutboundContext context, tcp::socket socket)
   state.cx_total.Inc();
   auto plain = std::make_shared<PlainStream>(std::move(socket));
   auto token = context.core->connections().Add(plain);
-  auto down = std::make_shared<CountingStream>(plain, state.rx_bytes, state.tx_bytes);
+  plain->CountInto(state.rx_bytes, state.tx_bytes);
+  std::shared_ptr<ByteStream> down = plain;
   if (context.core->stopping()) co_return;
 
   const VirtualService* service = nullptr;

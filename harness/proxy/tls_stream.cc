@@ -174,7 +174,9 @@ asio::awaitable<size_t> TlsStream::ReadSome(asio::mutable_buffer buffer, ErrorCo
   const int n = co_await impl_->Drive(
       [handle, buffer] { return SSL_read(handle, buffer.data(), Clamp(buffer.size())); }, false,
       ec);
-  co_return n > 0 ? static_cast<size_t>(n) : 0;
+  const size_t read = n > 0 ? static_cast<size_t>(n) : 0;
+  CountRead(read);
+  co_return read;
 }
 
 bool TlsStream::InputWaiting() {
@@ -213,7 +215,10 @@ size_t TlsStream::ReadReady(asio::mutable_buffer buffer) {
   ClearSslErrors();
   // Takes what the socket has (the transport never waits); nothing there is WANT_READ.
   const int n = SSL_read(ssl(), buffer.data(), Clamp(buffer.size()));
-  if (n > 0) return static_cast<size_t>(n);
+  if (n > 0) {
+    CountRead(static_cast<size_t>(n));
+    return static_cast<size_t>(n);
+  }
   ERR_clear_error();  // a failure is found again, and reported, by the next ReadSome
   return 0;
 }
@@ -249,6 +254,7 @@ asio::awaitable<void> TlsStream::Write(asio::const_buffer buffer, ErrorCode& ec)
     data += n;
     left -= static_cast<size_t>(n);
   }
+  CountWritten(buffer.size());
 }
 
 void TlsStream::ShutdownSend() {
