@@ -16,7 +16,7 @@ HopOptions TcpMutual() {
   return options;
 }
 
-TEST_CASE("TCP bytes cross two mTLS proxies both ways") {
+TEST_CASE("TCP bytes cross two mTLS proxies both ways, counted once each way at every hop") {
   Mesh mesh;
   Hop hop(mesh.runtime, mesh.pki, TcpMutual());
   std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
@@ -29,7 +29,17 @@ TEST_CASE("TCP bytes cross two mTLS proxies both ways") {
   CHECK(closed);
   CHECK(echoed == payload);
   CHECK(hop.server().StatValue(hop.server_listener_prefix() + "ssl.handshake") == 1);
-  CHECK(hop.client().StatValue("cluster." + hop.cluster() + ".upstream_cx_tx_bytes_total") > 0);
+  // Every hop counts the payload's bytes once each way (application bytes, not TLS records).
+  const std::string cluster = "cluster." + hop.cluster() + ".";
+  CHECK(hop.client().StatValue(cluster + "upstream_cx_tx_bytes_total") ==
+        static_cast<int64_t>(payload.size()));
+  CHECK(hop.client().StatValue(cluster + "upstream_cx_rx_bytes_total") ==
+        static_cast<int64_t>(payload.size()));
+  const std::string listener = hop.server_listener_prefix();
+  CHECK(hop.server().StatValue(listener + "downstream_cx_rx_bytes_total") ==
+        static_cast<int64_t>(payload.size()));
+  CHECK(hop.server().StatValue(listener + "downstream_cx_tx_bytes_total") ==
+        static_cast<int64_t>(payload.size()));
 }
 
 TEST_CASE("A TCP upstream that fails TLS verification just closes the app's connection") {
