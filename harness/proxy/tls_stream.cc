@@ -23,6 +23,24 @@ void ClearSslErrors() {
   if (ERR_peek_error() != 0) ERR_clear_error();
 }
 
+// SSL_get_error for a call made without clearing the queue first (reads and writes: even a
+// look at the queue per call showed in profiles). An error left queued by other work on this
+// thread would turn a call that only waits for the socket into a failure. Such a call left
+// the SSL object waiting on a BIO that asked to be retried, which a failed call does not: then
+// the queue is stale, and the answer is the one SSL_get_error gives with it empty.
+int CallResult(SSL* ssl, int result) {
+  if (result > 0) return SSL_ERROR_NONE;
+  const int ssl_error = SSL_get_error(ssl, result);
+  const bool failed = ssl_error == SSL_ERROR_SSL || ssl_error == SSL_ERROR_SYSCALL;
+  const bool waits = (SSL_want_read(ssl) && BIO_should_read(SSL_get_rbio(ssl))) ||
+                     (SSL_want_write(ssl) && BIO_should_write(SSL_get_wbio(ssl)));
+  if (failed && waits) {
+    ERR_clear_error();
+    return SSL_get_error(ssl, result);
+  }
+  return ssl_error;
+}
+
 int Clamp(size_t size) { return static_cast<int>(std::min<size_t>(size, INT_MAX)); }
 
 // The error of an SSL call that failed with `ssl_error`, in the codes Asio's SSL stream used
@@ -79,16 +97,22 @@ struct TlsStream::Impl {
   // Repeats `call` (one SSL call) until it completes, filling the input buffer when OpenSSL
   // wants to read and sending what it wrote. Returns the call's result, or 0 with `ec` set.
   // `drain`: wait until the socket has taken everything queued (a writer's back-pressure).
+  // `handshake`: the queue is emptied before each call, so that a failure reports its own
+  // first error (the cause a handshake failure is classified by).
   template <typename Call>
-  asio::awaitable<int> Drive(Call call, bool drain, ErrorCode& ec) {
+  asio::awaitable<int> Drive(Call call, bool drain, ErrorCode& ec, bool handshake = false) {
     for (;;) {
-      ClearSslErrors();
+      if (handshake) ClearSslErrors();
       const int result = call();
-      const int ssl_error = result > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl.get(), result);
+      int ssl_error = SSL_ERROR_NONE;
+      if (result <= 0) {
+        ssl_error = handshake ? SSL_get_error(ssl.get(), result) : CallResult(ssl.get(), result);
+      }
       ErrorCode failure;
       if (ssl_error != SSL_ERROR_NONE && ssl_error != SSL_ERROR_WANT_READ &&
           ssl_error != SSL_ERROR_WANT_WRITE) {
         failure = CallError(ssl_error, transport);  // now: the error queue is per thread
+        ERR_clear_error();                          // the rest of it: none is left for others
       }
 
       // What the call wrote goes out first, an alert before its failure included.
@@ -155,7 +179,7 @@ asio::awaitable<TransportFailure> TlsStream::Handshake(std::chrono::milliseconds
   impl_->transport.set_corked(true);
   ErrorCode ec;
   SSL* handle = ssl();
-  co_await impl_->Drive([handle] { return SSL_do_handshake(handle); }, true, ec);
+  co_await impl_->Drive([handle] { return SSL_do_handshake(handle); }, true, ec, true);
   impl_->transport.set_corked(false);
   watchdog.Disarm();
   if (!ec) {
@@ -183,24 +207,22 @@ bool TlsStream::InputWaiting() {
   // Application data only: records such as a TLS 1.3 session ticket, which a server sends
   // after the handshake, are processed here and do not count. The end of the connection does.
   impl_->transport.LookAgain();  // a deliberate look: the socket is asked even if drained
-  ClearSslErrors();
   char byte = 0;
   const int n = SSL_peek(ssl(), &byte, 1);  // reads the socket itself, never waiting
   if (n > 0) return true;
-  const int error = SSL_get_error(ssl(), n);
-  ERR_clear_error();
+  const int error = CallResult(ssl(), n);
+  ClearSslErrors();
   if (error != SSL_ERROR_WANT_READ) return true;  // closed or failed: nothing to reuse
   return impl_->transport.at_end();
 }
 
 bool TlsStream::PeerGone() {
   impl_->transport.LookAgain();
-  ClearSslErrors();
   char byte = 0;
   const int n = SSL_peek(ssl(), &byte, 1);  // reads the socket itself, never waiting
   if (n > 0) return false;                  // application data: a next request
-  const int error = SSL_get_error(ssl(), n);
-  ERR_clear_error();
+  const int error = CallResult(ssl(), n);
+  ClearSslErrors();
   if (error == SSL_ERROR_WANT_READ) return impl_->transport.at_end();
   return true;  // close_notify, the end of the stream, or a failure
 }
@@ -212,14 +234,13 @@ constexpr size_t kBatchBytes = size_t{64} * 1024;
 
 size_t TlsStream::ReadReady(asio::mutable_buffer buffer) {
   if (buffer.size() == 0) return 0;
-  ClearSslErrors();
   // Takes what the socket has (the transport never waits); nothing there is WANT_READ.
   const int n = SSL_read(ssl(), buffer.data(), Clamp(buffer.size()));
   if (n > 0) {
     CountRead(static_cast<size_t>(n));
     return static_cast<size_t>(n);
   }
-  ERR_clear_error();  // a failure is found again, and reported, by the next ReadSome
+  ClearSslErrors();  // a failure is found again, and reported, by the next ReadSome
   return 0;
 }
 

@@ -1,11 +1,15 @@
 // TlsStream on its own over loopback: the half-close and the concurrent reads and writes a TCP
 // splice relies on, bulk data both ways while the socket buffers fill, and how a handshake the
 // peer abandons or never answers is reported.
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <catch2/catch.hpp>
 #include <memory>
 #include <string>
@@ -210,4 +214,46 @@ TEST_CASE("A handshake the peer abandons reads as closed, one it never answers a
 }
 
 }  // namespace
+TEST_CASE("An OpenSSL error left queued by other work does not fail a read that waits for data") {
+  const TlsVersion version = GENERATE(TlsVersion::kTls12, TlsVersion::kTls13);
+  const Contexts contexts = MakeContexts(version);
+  asio::io_context ioc(1);
+  auto [server, client] = StreamPair(ioc, contexts);
+  asio::steady_timer later(ioc);
+
+  std::string got;
+  ErrorCode read_error;
+  asio::co_spawn(
+      ioc,
+      [&]() -> asio::awaitable<void> {
+        TransportFailure failure;
+        co_await Handshake(server, &failure);
+        REQUIRE(failure.kind == FailureKind::kNone);
+        // Unrelated work on this thread (loading a key, say) left a failure queued; the read
+        // below finds no data yet and must wait, not report that failure as its own.
+        ERR_raise(ERR_LIB_SSL, SSL_R_BAD_PACKET);
+        std::string chunk(100, '\0');
+        const size_t n = co_await server->ReadSome(asio::buffer(chunk), read_error);
+        got.assign(chunk.data(), n);
+      },
+      asio::detached);
+  asio::co_spawn(
+      ioc,
+      [&]() -> asio::awaitable<void> {
+        TransportFailure failure;
+        co_await Handshake(client, &failure);
+        REQUIRE(failure.kind == FailureKind::kNone);
+        later.expires_after(std::chrono::milliseconds(100));  // the server is reading by then
+        co_await later.async_wait(asio::use_awaitable);
+        ErrorCode ec;
+        co_await client->Write(asio::buffer(std::string("late")), ec);
+        REQUIRE_FALSE(ec);
+      },
+      asio::detached);
+  ioc.run_for(std::chrono::seconds(20));
+
+  CHECK_FALSE(read_error);
+  CHECK(got == "late");
+}
+
 }  // namespace crossmesh::proxy::testing
