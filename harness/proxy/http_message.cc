@@ -67,14 +67,6 @@ void AppendLength(std::string& out, uint64_t length) {
 
 }  // namespace
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  // ASCII only, as header names are: std::tolower asks the locale per character, which showed
-  // in profiles (every header lookup of every request).
-  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [&](char x, char y) { return lower(x) == lower(y); });
-}
-
 std::string_view HttpRequest::Header(std::string_view name) const { return Find(headers, name); }
 
 bool HttpRequest::HasHeader(std::string_view name) const {

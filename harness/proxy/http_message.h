@@ -115,6 +115,17 @@ void AppendChunk(std::string& out, std::string_view data);
 inline constexpr std::string_view kLastChunk = "0\r\n\r\n";
 
 std::string_view ReasonPhrase(unsigned status);
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+// Inline: every header lookup of every request compares names, most of them of other lengths.
+inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  // ASCII only, as header names are: std::tolower asks the locale per character, which showed
+  // in profiles.
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] + 32) : a[i];
+    const char y = b[i] >= 'A' && b[i] <= 'Z' ? static_cast<char>(b[i] + 32) : b[i];
+    if (x != y) return false;
+  }
+  return true;
+}
 
 }  // namespace crossmesh::proxy
