@@ -95,9 +95,10 @@ asio::awaitable<void> ServeAdmin(std::shared_ptr<ProxyCore> core, tcp::socket so
   limits.idle_timeout = std::chrono::seconds(30);
   HttpReader reader(limits);
   HttpStats stats(StatScope(core->stats(), "http.admin."));
+  Watchdog idle(co_await asio::this_coro::executor);
   for (;;) {
     HttpRequest request;
-    if (!co_await NextRequest(*stream, reader, stats, limits.idle_timeout, request)) break;
+    if (!co_await NextRequest(*stream, reader, stats, limits.idle_timeout, idle, request)) break;
     HttpResponse response = Dispatch(*core, request);
     response.keep_alive = request.keep_alive && !core->stopping();
     if (!co_await SendResponse(*stream, response, request.method == "HEAD")) break;

@@ -91,10 +91,12 @@ asio::awaitable<void> ServeHttp1(ProxyCore& core, ByteStream& down, std::string 
                                  const RequestHandler& handler) {
   HttpReader reader(limits);
   reader.Prime(std::move(already_read));
-  Watchdog departure(co_await asio::this_coro::executor);  // one timer for the connection
+  // One timer each for the connection, not per request.
+  Watchdog departure(co_await asio::this_coro::executor);
+  Watchdog idle(co_await asio::this_coro::executor);
   for (;;) {
     HttpRequest request;
-    if (!co_await NextRequest(down, reader, stats, idle_timeout, request)) break;
+    if (!co_await NextRequest(down, reader, stats, idle_timeout, idle, request)) break;
     request.relay_response_body = true;
     const bool keep_alive = request.keep_alive;
     const bool head = request.method == "HEAD";

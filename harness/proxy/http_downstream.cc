@@ -78,8 +78,8 @@ struct IdleLook {
 }  // namespace
 
 asio::awaitable<bool> NextRequest(ByteStream& down, HttpReader& reader, HttpStats& stats,
-                                  std::chrono::milliseconds idle_timeout, HttpRequest& request) {
-  Watchdog idle(co_await asio::this_coro::executor);
+                                  std::chrono::milliseconds idle_timeout, Watchdog& idle,
+                                  HttpRequest& request) {
   // The read waiting is cut short rather than the connection closed: a client that stalled
   // partway through a request is told (408), as Envoy's stream idle timeout does. The head
   // must arrive within the idle time; a body held whole may take longer while it keeps coming

@@ -10,15 +10,18 @@
 #include "harness/proxy/cluster_state.h"
 #include "harness/proxy/http_codec.h"
 #include "harness/proxy/http_message.h"
+#include "harness/proxy/watchdog.h"
 
 namespace crossmesh::proxy {
 
 // False when the connection is over: the peer closed, went idle, or sent something that was
 // answered with an error and the connection closed. A Content-Length body over
 // http.max_body_bytes is left on `down` as the request's tail (BodyTail), with `idle_timeout`
-// as the longest pause allowed in it.
+// as the longest pause allowed in it. `idle` is the connection's own watchdog, kept from one
+// request to the next so that its timer is set once, not per request.
 asio::awaitable<bool> NextRequest(ByteStream& down, HttpReader& reader, HttpStats& stats,
-                                  std::chrono::milliseconds idle_timeout, HttpRequest& request);
+                                  std::chrono::milliseconds idle_timeout, Watchdog& idle,
+                                  HttpRequest& request);
 
 // Half-closes `down`, then discards what the client still sends (briefly, boundedly) before
 // closing: an answer sent before the client's request was read whole then reaches it.

@@ -135,16 +135,21 @@ asio::awaitable<bool> SendPiped(ByteStream& upstream, std::string_view head,
 asio::awaitable<ExchangeResult> Exchange(const std::shared_ptr<ByteStream>& upstream_stream,
                                          HttpReader& reader, const HttpRequest& request,
                                          std::chrono::milliseconds timeout,
-                                         std::chrono::milliseconds idle) {
+                                         std::chrono::milliseconds idle,
+                                         std::shared_ptr<ExchangeTimers>& timers) {
   using SteadyClock = std::chrono::steady_clock;
   auto executor = co_await asio::this_coro::executor;
+  if (!timers || timers->executor != executor) timers = std::make_shared<ExchangeTimers>(executor);
+  const std::shared_ptr<ExchangeTimers> kept = timers;  // for this exchange, whatever the link
   ByteStream& upstream = *upstream_stream;
   ExchangeResult result;
   ErrorCode ec;
   const std::string wire = SerializeRequest(request);
   bool sent_whole = true;
-  Watchdog deadline(executor);
-  Watchdog quiet(executor);
+  Watchdog& deadline = kept->deadline;
+  Watchdog& quiet = kept->quiet;
+  deadline.Arm(std::chrono::milliseconds(0), {});  // forgets an earlier exchange's expiry
+  quiet.Arm(std::chrono::milliseconds(0), {});
   ActivityStream watched(upstream, quiet, idle);
   BodyTail* const uploading = request.tail.get();
   // The body's rest goes as the client sends it, while the answer is read (an app may answer

@@ -12,10 +12,23 @@
 #include "harness/proxy/http_codec.h"
 #include "harness/proxy/http_message.h"
 #include "harness/proxy/stats.h"
+#include "harness/proxy/watchdog.h"
 
 namespace crossmesh::proxy {
 
 class H2Connection;
+
+// The deadlines of the exchanges on one HTTP/1.1 upstream connection, kept with it so that
+// their timers are set once per connection rather than once per request. Bound to the
+// executor of the exchange that made them: a link taken up on another strand gets its own.
+struct ExchangeTimers {
+  explicit ExchangeTimers(const asio::any_io_executor& executor)
+      : executor(executor), deadline(executor), quiet(executor) {}
+
+  asio::any_io_executor executor;
+  Watchdog deadline;  // the route's timeout
+  Watchdog quiet;     // the route's idle timeout: silence from the upstream
+};
 
 // An upstream connection kept while the downstream connection lives, for one exchange after
 // another: to the local app (inbound) or to a cluster (outbound ports and gateways).
@@ -30,9 +43,11 @@ struct UpstreamLink {
   // The request's place at its app behind a circuit breaker, while it uses this link (a body
   // still arriving on it included); let go when the link is given back or closed.
   std::shared_ptr<void> turn;
+  std::shared_ptr<ExchangeTimers> timers;  // HTTP/1.1: made by its first exchange
 
   bool connected() const { return stream != nullptr || h2 != nullptr; }
   void Drop() {
+    timers.reset();
     turn.reset();
     h2.reset();
     if (stream) stream->Close();
@@ -100,9 +115,11 @@ class CancelHook {
 // the request was sent (0: no idle limit). A request body still arriving (a tail) is sent
 // beside the reading of the answer, full duplex: the timeout counts from the body's end, and
 // an answer whose head comes before that end leaves its connection closed.
+// `timers`: the connection's (ExchangeTimers), made here when there are none yet.
 asio::awaitable<ExchangeResult> Exchange(const std::shared_ptr<ByteStream>& upstream,
                                          HttpReader& reader, const HttpRequest& request,
                                          std::chrono::milliseconds timeout,
-                                         std::chrono::milliseconds idle = {});
+                                         std::chrono::milliseconds idle,
+                                         std::shared_ptr<ExchangeTimers>& timers);
 
 }  // namespace crossmesh::proxy

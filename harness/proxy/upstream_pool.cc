@@ -145,7 +145,7 @@ asio::awaitable<ExchangeResult> ExchangeOn(UpstreamLink& link, const HttpRequest
     co_return refused;
   }
   if (link.h2) co_return co_await link.h2->Exchange(request, timeout, idle, counters);
-  co_return co_await Exchange(link.stream, *link.reader, request, timeout, idle);
+  co_return co_await Exchange(link.stream, *link.reader, request, timeout, idle, link.timers);
 }
 
 }  // namespace crossmesh::proxy

@@ -25,7 +25,7 @@ class Watchdog {
   // True when the last armed deadline fired.
   bool expired() const;
 
-  // The timer state behind a watchdog; kept by a pool of its execution context (watchdog.cc).
+  // The timer behind a watchdog and its deadline (watchdog.cc).
   struct State;
 
  private:

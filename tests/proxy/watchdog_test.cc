@@ -1,5 +1,5 @@
 // Watchdogs end stalled connections: a deadline fires once, after its time, and never after it
-// was disarmed or pushed back, including when its timer is handed on to the next watchdog.
+// was disarmed or pushed back; a watchdog gone leaves no timer behind.
 #include <catch2/catch.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -86,33 +86,23 @@ TEST_CASE("A disarmed or destroyed watchdog never fires", "[watchdog]") {
   CHECK_FALSE(disarmed.expired());
 }
 
-TEST_CASE("A watchdog that takes over another's waiting timer keeps its own deadline",
+TEST_CASE("A destroyed watchdog leaves no timer waiting, so its context's run() returns",
           "[watchdog]") {
   asio::io_context io;
-  int first_fired = 0;
-  std::optional<Clock::time_point> armed_at;
-  std::optional<Clock::time_point> fired_at;
-  auto first = std::make_unique<Watchdog>(io.get_executor());
-  first->Arm(milliseconds(1000), [&] { ++first_fired; });
-  first.reset();  // its timer still waits, now for whichever watchdog comes next
-  Watchdog shorter(io.get_executor());
-  armed_at = Clock::now();
-  shorter.Arm(milliseconds(50), [&] { fired_at = Clock::now(); });
-  Watchdog longer(io.get_executor());
-  std::optional<Clock::time_point> longer_fired_at;
-  longer.Arm(milliseconds(150), [&] { longer_fired_at = Clock::now(); });
+  {
+    Watchdog dog(io.get_executor());
+    dog.Arm(std::chrono::hours(1), [] {});
+    dog.Arm(std::chrono::hours(2), [] {});  // pushed back: the first wait is kept
+    dog.Disarm();
+  }
+  const auto start = Clock::now();
 
-  io.run_for(std::chrono::seconds(2));
+  io.run();
 
-  CHECK(first_fired == 0);
-  REQUIRE(fired_at);
-  CHECK(*fired_at - *armed_at >= milliseconds(50));
-  CHECK(*fired_at - *armed_at < milliseconds(900));  // not at the first one's deadline
-  REQUIRE(longer_fired_at);
-  CHECK(*longer_fired_at - *armed_at >= milliseconds(150));
+  CHECK(Clock::now() - start < std::chrono::seconds(5));
 }
 
-TEST_CASE("A watchdog may end itself from its own callback and be armed again", "[watchdog]") {
+TEST_CASE("A watchdog's callback may destroy the watchdog", "[watchdog]") {
   asio::io_context io;
   auto dog = std::make_unique<Watchdog>(io.get_executor());
   int fired = 0;
@@ -130,18 +120,15 @@ TEST_CASE("A watchdog may end itself from its own callback and be armed again", 
   CHECK(fired == 2);  // the first, and `again`; `next` went with its scope
 }
 
-TEST_CASE("Watchdogs still waiting when their context goes are let go cleanly", "[watchdog]") {
+TEST_CASE("A watchdog destroyed just before its context goes is let go without a leak",
+          "[watchdog]") {
   int fired = 0;
   {
     asio::io_context io;
     auto kept = std::make_unique<Watchdog>(io.get_executor());
     kept->Arm(std::chrono::hours(1), [&] { ++fired; });
-    {
-      Watchdog pooled(io.get_executor());
-      pooled.Arm(std::chrono::hours(1), [&] { ++fired; });
-    }
     io.run_for(milliseconds(20));
-    kept.reset();
+    kept.reset();  // its cancelled wait's completion is still queued when the context goes
   }
 
   CHECK(fired == 0);  // and, under the sanitizers, no leak or use after free
