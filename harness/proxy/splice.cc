@@ -19,6 +19,7 @@ struct Activity {
   explicit Activity(const asio::any_io_executor& executor) : timer(executor) {}
   asio::steady_timer timer;
   std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
+  bool watched = false;  // an idle timeout applies: only then is `last` kept (a clock read)
   bool ended = false;
 };
 
@@ -39,7 +40,7 @@ asio::awaitable<void> Pump(std::shared_ptr<ByteStream> from, std::shared_ptr<Byt
       co_return;
     }
     if (bytes != nullptr) bytes->Inc(n);
-    activity->last = std::chrono::steady_clock::now();
+    if (activity->watched) activity->last = std::chrono::steady_clock::now();
     co_await to->Write(asio::buffer(chunk.data(), n), ec);
     if (ec) {
       from->Close();
@@ -87,6 +88,7 @@ asio::awaitable<void> Splice(std::shared_ptr<ByteStream> a, std::shared_ptr<Byte
   auto done = std::make_shared<asio::steady_timer>(executor, asio::steady_timer::time_point::max());
   auto remaining = std::make_shared<int>(2);
   auto activity = std::make_shared<Activity>(executor);
+  activity->watched = idle_timeout.count() > 0;
   asio::co_spawn(executor, PumpThenSignal(a, b, counters.a_to_b, activity, done, remaining),
                  asio::detached);
   asio::co_spawn(executor, PumpThenSignal(b, a, counters.b_to_a, activity, done, remaining),

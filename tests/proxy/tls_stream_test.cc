@@ -101,6 +101,13 @@ asio::awaitable<void> Handshake(std::shared_ptr<TlsStream> stream, TransportFail
   *failure = co_await stream->Handshake(std::chrono::seconds(10));
 }
 
+// The handshake of a test whose subject comes after it: it must succeed.
+asio::awaitable<void> HandshakeOk(std::shared_ptr<TlsStream> stream) {
+  TransportFailure failure;
+  co_await Handshake(std::move(stream), &failure);
+  REQUIRE(failure.kind == FailureKind::kNone);
+}
+
 TEST_CASE(
     "A TLS peer that half-closes without close_notify reads as truncated and still gets "
     "the reply") {
@@ -117,9 +124,7 @@ TEST_CASE(
   asio::co_spawn(
       ioc,
       [&]() -> asio::awaitable<void> {
-        TransportFailure failure;
-        co_await Handshake(server, &failure);
-        REQUIRE(failure.kind == FailureKind::kNone);
+        co_await HandshakeOk(server);
         co_await ReadAll(server, &server_got, &server_end);
         co_await server->Write(asio::buffer(std::string("reply")), reply_error);
         server->ShutdownSend();
@@ -128,9 +133,7 @@ TEST_CASE(
   asio::co_spawn(
       ioc,
       [&]() -> asio::awaitable<void> {
-        TransportFailure failure;
-        co_await Handshake(client, &failure);
-        REQUIRE(failure.kind == FailureKind::kNone);
+        co_await HandshakeOk(client);
         ErrorCode ec;
         co_await client->Write(asio::buffer(std::string("hello")), ec);
         REQUIRE_FALSE(ec);
@@ -164,9 +167,7 @@ TEST_CASE("Concurrent reads and writes on each TlsStream carry 3 MiB both ways i
   Side server_side;
   Side client_side;
   auto run = [&ioc](std::shared_ptr<TlsStream> stream, Side* side) -> asio::awaitable<void> {
-    TransportFailure failure;
-    co_await Handshake(stream, &failure);
-    REQUIRE(failure.kind == FailureKind::kNone);
+    co_await HandshakeOk(stream);
     asio::co_spawn(ioc, WritePattern(stream, kTotal, &side->write_result), asio::detached);
     co_await ReadAll(stream, &side->got, &side->read_end);
   };
@@ -226,9 +227,7 @@ TEST_CASE("An OpenSSL error left queued by other work does not fail a read that 
   asio::co_spawn(
       ioc,
       [&]() -> asio::awaitable<void> {
-        TransportFailure failure;
-        co_await Handshake(server, &failure);
-        REQUIRE(failure.kind == FailureKind::kNone);
+        co_await HandshakeOk(server);
         // Unrelated work on this thread (loading a key, say) left a failure queued; the read
         // below finds no data yet and must wait, not report that failure as its own.
         ERR_raise(ERR_LIB_SSL, SSL_R_BAD_PACKET);
@@ -240,9 +239,7 @@ TEST_CASE("An OpenSSL error left queued by other work does not fail a read that 
   asio::co_spawn(
       ioc,
       [&]() -> asio::awaitable<void> {
-        TransportFailure failure;
-        co_await Handshake(client, &failure);
-        REQUIRE(failure.kind == FailureKind::kNone);
+        co_await HandshakeOk(client);
         later.expires_after(std::chrono::milliseconds(100));  // the server is reading by then
         co_await later.async_wait(asio::use_awaitable);
         ErrorCode ec;
