@@ -37,6 +37,17 @@ HopOptions GrpcHop(uint16_t app_port) {
   return options;
 }
 
+// Posts "piece0 " to "piece4 " to `path`, 200 ms apart; returns the stream.
+int32_t SendSlowly(H2TestClient& client, const std::string& path,
+                   std::optional<size_t> content_length) {
+  const int32_t id = client.Post(path, kService, "piece0 ", false, content_length);
+  for (int i = 1; i < 5; ++i) {
+    client.ReadUntil([] { return false; }, Milliseconds(200));
+    client.SendData(id, "piece" + std::to_string(i) + " ", i == 4);
+  }
+  return id;
+}
+
 }  // namespace
 
 TEST_CASE("gRPC calls cross two mutual-TLS sidecars as HTTP/2 on one multiplexed connection") {
@@ -383,23 +394,14 @@ TEST_CASE("An HTTP/2 upload that keeps arriving may take longer than the idle ti
   H2TestClient client(hop.client_port());
 
   // Five pieces 200 ms apart: a second in all, never silent for the idle time.
-  const int32_t id = client.Post("/slow", kService, "piece0 ", false);
-  for (int i = 1; i < 5; ++i) {
-    client.ReadUntil([] { return false; }, Milliseconds(200));
-    client.SendData(id, "piece" + std::to_string(i) + " ", i == 4);
-  }
-
+  const int32_t id = SendSlowly(client, "/slow", std::nullopt);
   REQUIRE(client.ReadUntil([&] { return client.stream(id).closed; }, Milliseconds(5000)));
   CHECK(client.stream(id).status == 200);
   CHECK(client.stream(id).body ==
         "yelb-appserver got POST /slow body=piece0 piece1 piece2 piece3 piece4 ");
 
   // The same with a declared length, so held whole by the client's sidecar.
-  const int32_t held = client.Post("/held", kService, "piece0 ", false, /*content_length=*/35);
-  for (int i = 1; i < 5; ++i) {
-    client.ReadUntil([] { return false; }, Milliseconds(200));
-    client.SendData(held, "piece" + std::to_string(i) + " ", i == 4);
-  }
+  const int32_t held = SendSlowly(client, "/held", 35);
   REQUIRE(client.ReadUntil([&] { return client.stream(held).closed; }, Milliseconds(5000)));
   CHECK(client.stream(held).status == 200);
   CHECK(client.stream(held).body ==
