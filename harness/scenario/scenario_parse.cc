@@ -366,6 +366,9 @@ WaitUntil ReadWaitUntil(const Reader& r, const YAML::Node& node) {
   auto w = r.Map(node, "wait_until", {"path", "equals", "timeout"});
   WaitUntil wait;
   wait.path = r.Required(w, node, "path", "wait_until", "Certificate.Status");
+  if (std::string problem = JsonPathProblem(wait.path); !problem.empty()) {
+    r.Fail(w["path"], "wait_until.path " + problem);
+  }
   wait.equals = r.Required(w, node, "equals", "wait_until", "ISSUED");
   if (w.count("timeout")) {
     wait.timeout = r.Duration(w["timeout"], "timeout");
@@ -431,7 +434,14 @@ Step ReadStep(const Reader& r, const YAML::Node& node, const std::string& what) 
   if (f.count("query")) step.query = r.StringMap(f["query"], "query");
   if (step.kind == StepKind::kCall) CheckCallShape(r, node, step);
 
-  if (f.count("capture")) step.capture = r.StringMap(f["capture"], "capture");
+  if (f.count("capture")) {
+    step.capture = r.StringMap(f["capture"], "capture");
+    for (const auto& entry : f["capture"]) {
+      const std::string problem = JsonPathProblem(entry.second.Scalar());
+      if (!problem.empty())
+        r.Fail(entry.second, "capture." + entry.first.Scalar() + ": " + problem);
+    }
+  }
   if (f.count("expect_error")) step.expect_error = r.Text(f["expect_error"], "expect_error");
   if (f.count("retry_while")) step.retry_while = ReadRetryWhile(r, f["retry_while"]);
   if (f.count("wait_until")) step.wait_until = ReadWaitUntil(r, f["wait_until"]);

@@ -240,6 +240,38 @@ Result<json> JsonAt(const json& answer, const std::string& path) {
   return *at;
 }
 
+std::string JsonPathProblem(const std::string& path) {
+  if (path.empty() || path == ".") return "";
+  const size_t start = path[0] == '.' ? 1 : 0;  // ".items[0]", as jq writes it
+  size_t i = start;
+  while (i < path.size()) {
+    const size_t key_end = std::min(path.find_first_of(".[]", i), path.size());
+    const bool first = i == start;
+    if (key_end == i && !(first && path[i] == '[')) {
+      return fmt::format("'{}' has an empty name at '{}'; write Names.Like[0].This", path,
+                         path.substr(i));
+    }
+    i = key_end;
+    while (i < path.size() && path[i] == '[') {
+      const size_t close = path.find(']', i);
+      const std::string index =
+          path.substr(i + 1, close == std::string::npos ? std::string::npos : close - i - 1);
+      if (close == std::string::npos || index.empty() ||
+          index.find_first_not_of("0123456789") != std::string::npos) {
+        return fmt::format("'{}' has a bad index at '{}'; write items[0]", path, path.substr(i));
+      }
+      i = close + 1;
+    }
+    if (i == path.size()) break;
+    if (path[i] != '.' || i + 1 == path.size()) {
+      return fmt::format("'{}' goes on with '{}' where a '.' and a name should follow", path,
+                         path.substr(i));
+    }
+    ++i;
+  }
+  return "";
+}
+
 std::string AsText(const json& value) {
   return value.is_string() ? value.get<std::string>() : value.dump();
 }

@@ -35,6 +35,9 @@ void ExpandReady(std::set<std::string>& unexpanded, Variables& vars);
 // The value at `path` in `answer`: "CertificateAuthority.Status", "items[0].arn", "" or "." for
 // the whole answer. CaptureFailed naming the part of the path that is missing.
 Result<nlohmann::json> JsonAt(const nlohmann::json& answer, const std::string& path);
+// What is wrong with `path` as JsonAt's path ("" when nothing is): checked when a scenario
+// loads, so that a typo fails there and not after the steps before it have run.
+std::string JsonPathProblem(const std::string& path);
 // A JSON value as a variable's text: strings unquoted, anything else as compact JSON.
 std::string AsText(const nlohmann::json& value);
 

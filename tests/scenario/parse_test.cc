@@ -475,6 +475,23 @@ TEST_CASE("retry_while, wait_until and matches mistakes are reported together at
   CHECK(message.find("(3 problems)") != std::string::npos);
 }
 
+TEST_CASE(
+    "A capture or wait_until path that cannot be a JSON path is refused at load, where it is") {
+  auto parsed = Parse(
+      "name: x\nsteps:\n  - name: a\n    as: frontend\n    call: sts GetCallerIdentity\n"
+      "    capture: {account: Account, ca: \"items[first].arn\"}\n"
+      "  - name: b\n    as: frontend\n    call: sts GetCallerIdentity\n"
+      "    wait_until: {path: \"Certificate..Status\", equals: ISSUED}\n");
+  REQUIRE_FALSE(parsed.ok());
+  const std::string& message = parsed.status().message();
+  INFO(message);
+  CHECK(message.find("test.yaml:6:37: capture.ca: 'items[first].arn' has a bad index") !=
+        std::string::npos);
+  CHECK(message.find("test.yaml:10:24: wait_until.path 'Certificate..Status' has an empty name") !=
+        std::string::npos);
+  CHECK(message.find("(2 problems)") != std::string::npos);
+}
+
 TEST_CASE("A wait of exactly the step cap and a pattern holding a variable are accepted") {
   auto parsed = Parse(
       "name: x\nvariables: {v: a}\nsteps:\n  - name: a\n    as: frontend\n"

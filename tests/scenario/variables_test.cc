@@ -45,6 +45,23 @@ TEST_CASE("JSON paths read nested members and list items, and name what is missi
   CHECK(out_of_range.status().message().find("2 items") != std::string::npos);
 }
 
+TEST_CASE("A JSON path's syntax is checked on its own, before there is an answer to read") {
+  for (const std::string good : {"", ".", "Certificate.Status", ".Certificate.Status", "items[0]",
+                                 "[0].arn", "items[1][2].arn", "a.b[10].c"}) {
+    INFO(good);
+    CHECK(JsonPathProblem(good).empty());
+  }
+  CHECK(JsonPathProblem("Certificate..Status").find("an empty name at '.Status'") !=
+        std::string::npos);
+  CHECK(JsonPathProblem("items[x].arn").find("a bad index at '[x].arn'; write items[0]") !=
+        std::string::npos);
+  CHECK(JsonPathProblem("items[0").find("a bad index") != std::string::npos);
+  CHECK(JsonPathProblem("items[]").find("a bad index") != std::string::npos);
+  CHECK(JsonPathProblem("items[0]arn").find("goes on with 'arn'") != std::string::npos);
+  CHECK(JsonPathProblem("Certificate.").find("goes on with '.'") != std::string::npos);
+  CHECK(JsonPathProblem("a]b").find("goes on with ']b'") != std::string::npos);
+}
+
 TEST_CASE("Comparisons take a bare number or an operator and a number") {
   CHECK(ParseComparison("3")->Holds(3));
   CHECK_FALSE(ParseComparison("3")->Holds(4));
