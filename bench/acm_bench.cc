@@ -103,27 +103,37 @@ struct Fixture {
   std::string ec_ca;
 
   static Fixture& Get() {
-    static Fixture* fixture = [] {
-      auto* f = new Fixture;  // NOLINT(cppcoreguidelines-owning-memory): lives for the run
-      CatchUpWall();
-      EmulatorOptions emulator_options;
-      emulator_options.wall = [] { return TimePoint(std::chrono::milliseconds(wall_ms.load())); };
-      f->emulator = std::move(Emulator::Create(std::move(emulator_options)).value());
-      ServerOptions options;
-      options.port = 0;
-      f->server = std::make_unique<HttpServer>(*f->emulator, options);
-      (void)f->server->Listen();
-      f->server->RunInBackground();
-      const Account* account = f->emulator->accounts().FindByName("frontend");
-      f->client = std::make_unique<AwsClient>(
-          *ParseEndpointUrl(f->server->Url()),
-          auth::SigningCredentials{account->access_key_id, account->secret_access_key},
-          account->default_region);
-      f->rsa_ca = CreateRootCa(*f->client, "RSA_2048", "SHA256WITHRSA");
-      f->ec_ca = CreateRootCa(*f->client, "EC_prime256v1", "SHA256WITHECDSA");
-      return f;
-    }();
+    std::unique_ptr<Fixture>& fixture = Instance();
+    if (!fixture) fixture = Make();
     return *fixture;
+  }
+  // Stops the server and the emulator, whose threads would otherwise still run at exit.
+  static void Release() { Instance().reset(); }
+
+ private:
+  static std::unique_ptr<Fixture>& Instance() {
+    static std::unique_ptr<Fixture> fixture;
+    return fixture;
+  }
+  static std::unique_ptr<Fixture> Make() {
+    auto f = std::make_unique<Fixture>();
+    CatchUpWall();
+    EmulatorOptions emulator_options;
+    emulator_options.wall = [] { return TimePoint(std::chrono::milliseconds(wall_ms.load())); };
+    f->emulator = std::move(Emulator::Create(std::move(emulator_options)).value());
+    ServerOptions options;
+    options.port = 0;
+    f->server = std::make_unique<HttpServer>(*f->emulator, options);
+    (void)f->server->Listen();
+    f->server->RunInBackground();
+    const Account* account = f->emulator->accounts().FindByName("frontend");
+    f->client = std::make_unique<AwsClient>(
+        *ParseEndpointUrl(f->server->Url()),
+        auth::SigningCredentials{account->access_key_id, account->secret_access_key},
+        account->default_region);
+    f->rsa_ca = CreateRootCa(*f->client, "RSA_2048", "SHA256WITHRSA");
+    f->ec_ca = CreateRootCa(*f->client, "EC_prime256v1", "SHA256WITHECDSA");
+    return f;
   }
 };
 
@@ -211,5 +221,8 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
+  // Joined while OpenSSL is whole, so that the threads' OpenSSL state is freed as they end.
+  crossmesh::Fixture::Release();
+  crossmesh::acm::SharedKeyPool().Stop();
   return 0;
 }
