@@ -13,7 +13,7 @@ PACKAGES=(
   nlohmann-json3-dev libyaml-cpp-dev catch2 libbenchmark-dev
   libspdlog-dev libfmt-dev libcli11-dev
   libhiredis-dev libpq-dev redis-server postgresql
-  libnghttp2-dev libgoogle-perftools-dev python3-grpcio curl
+  libnghttp2-dev libgoogle-perftools-dev libre2-dev python3-grpcio curl
   awscli clang-format
   haproxy wrk
 )

@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <re2/re2.h>
 #include <algorithm>
 #include <cctype>
 #include <optional>
-#include <regex>
 
 namespace crossmesh::manifests {
 namespace {
@@ -13,13 +13,14 @@ namespace {
 // Segments that make an upper-case token name an identifier someone meant to fill in. Enum
 // values (STRICT, ALLOW_ALL, IPv4_ONLY) have none of them.
 bool HasIdentifierSegment(std::string_view token) {
-  static const std::regex kSegment("(^|_)(ARN|ARNS|ACCOUNT|ACCOUNTID|ID|REGION|OWNER|NAME)(_|$)");
-  return std::regex_search(std::string(token), kSegment);
+  static const RE2 kSegment("(^|_)(ARN|ARNS|ACCOUNT|ACCOUNTID|ID|REGION|OWNER|NAME)(_|$)");
+  return RE2::PartialMatch(re2::StringPiece(token.data(), token.size()), kSegment);
 }
 
 bool IsCapsToken(std::string_view value) {
-  static const std::regex kCaps("[A-Z][A-Z0-9]*(_[A-Z0-9]+)+");
-  return std::regex_match(std::string(value), kCaps) && HasIdentifierSegment(value);
+  static const RE2 kCaps("[A-Z][A-Z0-9]*(_[A-Z0-9]+)+");
+  return RE2::FullMatch(re2::StringPiece(value.data(), value.size()), kCaps) &&
+         HasIdentifierSegment(value);
 }
 
 // The "<...>" part of a value, or npos.

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <re2/re2.h>
 #include <algorithm>
-#include <regex>
 
 namespace crossmesh::manifests {
 namespace {
@@ -67,8 +67,9 @@ bool OpensScalar(std::string_view text, size_t line_start, size_t at, char previ
 
 // "key: |", "- >-", "key: |2 # note": the lines after it, indented deeper, are text.
 bool OpensBlockScalar(std::string_view content) {
-  static const std::regex kIndicator("(^|.*[ :-])[|>][-+0-9]*[ \t\r]*");
-  return std::regex_match(content.begin(), content.end(), kIndicator);
+  // RE2: std::regex overflowed the stack on a line of 30,000 characters.
+  static const RE2 kIndicator("(^|.*[ :-])[|>][-+0-9]*[ \t\r]*");
+  return RE2::FullMatch(re2::StringPiece(content.data(), content.size()), kIndicator);
 }
 
 // The offset after the lines of a block scalar whose indicator line is indented `indent`.

@@ -1,9 +1,10 @@
 #include "harness/manifests/yaml_tree.h"
 
+#include <re2/re2.h>
+
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
-#include <regex>
 
 #include "harness/manifests/runaway_quote.h"
 #include "harness/manifests/yaml_budget.h"
@@ -154,16 +155,17 @@ std::string Node::Text(std::string_view key) const {
 ScalarType Node::Resolve() const {
   if (type == Type::kNull) return ScalarType::kNull;
   if (type != Type::kScalar || quoted) return ScalarType::kString;
-  static const std::regex kNull("~|null|Null|NULL");
-  static const std::regex kBool("true|True|TRUE|false|False|FALSE");
-  static const std::regex kInt("[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+");
-  static const std::regex kFloat(
+  // RE2: std::regex recursed once per character, and a long scalar overflowed the stack.
+  static const RE2 kNull("~|null|Null|NULL");
+  static const RE2 kBool("true|True|TRUE|false|False|FALSE");
+  static const RE2 kInt("[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+");
+  static const RE2 kFloat(
       "[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\\.(inf|Inf|INF)|"
       "\\.(nan|NaN|NAN)");
-  if (scalar.empty() || std::regex_match(scalar, kNull)) return ScalarType::kNull;
-  if (std::regex_match(scalar, kBool)) return ScalarType::kBool;
-  if (std::regex_match(scalar, kInt)) return ScalarType::kInt;
-  if (std::regex_match(scalar, kFloat)) return ScalarType::kFloat;
+  if (scalar.empty() || RE2::FullMatch(scalar, kNull)) return ScalarType::kNull;
+  if (RE2::FullMatch(scalar, kBool)) return ScalarType::kBool;
+  if (RE2::FullMatch(scalar, kInt)) return ScalarType::kInt;
+  if (RE2::FullMatch(scalar, kFloat)) return ScalarType::kFloat;
   return ScalarType::kString;
 }
 

@@ -1,6 +1,7 @@
 #include "harness/proxy/route_table.h"
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <cctype>
@@ -10,15 +11,23 @@
 namespace crossmesh::proxy {
 namespace {
 
-Result<std::optional<std::regex>> CompileRegex(const std::optional<std::string>& pattern,
-                                               const std::string& where) {
-  if (!pattern) return std::optional<std::regex>();
-  try {
-    return std::optional<std::regex>(std::regex(*pattern, std::regex::ECMAScript));
-  } catch (const std::regex_error& error) {
+// RE2, as Envoy's safe_regex: a match takes time linear in the value and no recursion, so a
+// long path or a pattern like "(a+)+$" cannot stall or crash the proxy.
+Result<std::shared_ptr<const re2::RE2>> CompileRegex(const std::optional<std::string>& pattern,
+                                                     const std::string& where) {
+  if (!pattern) return std::shared_ptr<const re2::RE2>();
+  auto compiled = std::make_shared<const re2::RE2>(*pattern, re2::RE2::Quiet);
+  if (!compiled->ok()) {
     return Error(kInvalidConfiguration,
-                 fmt::format("{}: regex '{}' does not compile: {}", where, *pattern, error.what()));
+                 fmt::format("{}: regex '{}' does not compile: {} (RE2 syntax: no backreferences "
+                             "or lookaround)",
+                             where, *pattern, compiled->error()));
   }
+  return compiled;
+}
+
+bool FullMatch(std::string_view value, const re2::RE2& regex) {
+  return re2::RE2::FullMatch(re2::StringPiece(value.data(), value.size()), regex);
 }
 
 bool InRange(const IntRange& range, std::string_view value) {
@@ -34,7 +43,7 @@ bool IsHost(std::string_view name) {
          });
 }
 
-bool HeaderMatches(const HeaderMatch& match, const std::optional<std::regex>& regex,
+bool HeaderMatches(const HeaderMatch& match, const std::shared_ptr<const re2::RE2>& regex,
                    const HttpRequest& request, std::optional<std::string_view> host) {
   const bool rewritten_host = host && IsHost(match.name);
   bool matched = rewritten_host || request.HasHeader(match.name);
@@ -43,7 +52,7 @@ bool HeaderMatches(const HeaderMatch& match, const std::optional<std::regex>& re
     if (match.exact) matched = value == *match.exact;
     if (match.prefix) matched = matched && value.starts_with(*match.prefix);
     if (match.suffix) matched = matched && value.ends_with(*match.suffix);
-    if (regex) matched = matched && std::regex_match(value.begin(), value.end(), *regex);
+    if (regex) matched = matched && FullMatch(value, *regex);
     if (match.range) matched = matched && InRange(*match.range, value);
   }
   return matched != match.invert;
@@ -144,11 +153,11 @@ Result<RouteTable::CompiledMatch> RouteTable::CompileMatch(const RouteMatch& mat
                                                            const std::string& where) {
   CompiledMatch out;
   out.match = &match;
-  Result<std::optional<std::regex>> path = CompileRegex(match.path_regex, where);
+  Result<std::shared_ptr<const re2::RE2>> path = CompileRegex(match.path_regex, where);
   if (!path.ok()) return path.status();
   out.path_regex = std::move(path).value();
   for (const HeaderMatch& header : match.headers) {
-    Result<std::optional<std::regex>> regex = CompileRegex(header.regex, where);
+    Result<std::shared_ptr<const re2::RE2>> regex = CompileRegex(header.regex, where);
     if (!regex.ok()) return regex.status();
     out.header_regex.push_back(std::move(regex).value());
   }
@@ -160,9 +169,7 @@ bool RouteTable::Matches(const CompiledMatch& compiled, const MatchInput& input)
   const std::string_view path = input.path;
   if (match.prefix && !path.starts_with(*match.prefix)) return false;
   if (match.path_exact && path != *match.path_exact) return false;
-  if (compiled.path_regex && !std::regex_match(path.begin(), path.end(), *compiled.path_regex)) {
-    return false;
-  }
+  if (compiled.path_regex && !FullMatch(path, *compiled.path_regex)) return false;
   if (match.method && input.request->method != *match.method) return false;
   // A rewrite keeps the query, so the request's own is the one to check.
   if (!QueryMatches(match.query_parameters, input.request->target)) return false;

@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +14,10 @@
 #include "emulator/core/status.h"
 #include "harness/proxy/config.h"
 #include "harness/proxy/http_message.h"
+
+namespace re2 {
+class RE2;
+}  // namespace re2
 
 namespace crossmesh::proxy {
 
@@ -46,8 +49,8 @@ class RouteTable {
  private:
   struct CompiledMatch {
     const RouteMatch* match = nullptr;
-    std::optional<std::regex> path_regex;
-    std::vector<std::optional<std::regex>> header_regex;  // parallel to match->headers
+    std::shared_ptr<const re2::RE2> path_regex;
+    std::vector<std::shared_ptr<const re2::RE2>> header_regex;  // parallel to match->headers
   };
   struct CompiledRoute {
     const Route* route = nullptr;

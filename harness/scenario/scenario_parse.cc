@@ -7,10 +7,10 @@
 #include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
+#include <re2/re2.h>
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -214,8 +214,8 @@ class Reader {
     if (ParseInt(text, &number)) return number;
     if (text == "true" || text == "false") return text == "true";
     if (text == "null" || text == "~") return nullptr;
-    static const std::regex kFloat(R"([-+]?(\d+\.\d*|\.\d+)([eE][-+]?\d+)?)");
-    if (std::regex_match(text, kFloat)) return std::stod(text);
+    static const RE2 kFloat(R"([-+]?(\d+\.\d*|\.\d+)([eE][-+]?\d+)?)");
+    if (RE2::FullMatch(text, kFloat)) return std::stod(text);
     return text;
   }
 
@@ -337,8 +337,8 @@ void CheckCallShape(const Reader& r, const YAML::Node& map, Step& step) {
 // InvalidParameterValue.Format). `true` and `false` match the shape but read as booleans, as in
 // Reader::Json.
 bool PlausibleErrorCode(const std::string& text) {
-  static const std::regex kCode("[A-Za-z][A-Za-z0-9._]*");
-  return std::regex_match(text, kCode) && text != "true" && text != "false";
+  static const RE2 kCode("[A-Za-z][A-Za-z0-9._]*");
+  return RE2::FullMatch(text, kCode) && text != "true" && text != "false";
 }
 
 // A list only: a lone word would read as one code, and a number is no error code at all. Each
@@ -701,14 +701,15 @@ const std::map<std::string, Subject>& Subjects() {
 // Compiled now, so a broken pattern is reported with the file's other mistakes rather than as a
 // failed check after the whole run. Variables are filled in at run time; a plain word stands in.
 void CheckRegex(const Reader& r, const YAML::Node& node) {
-  static const std::regex kVariable(R"(\$\{[^}]*\})");
-  std::string pattern = std::regex_replace(node.Scalar(), kVariable, "x");
-  try {
-    std::regex compiled(pattern);
-  } catch (const std::regex_error& e) {
+  static const RE2 kVariable(R"(\$\{[^}]*\})");
+  std::string pattern = node.Scalar();
+  RE2::GlobalReplace(&pattern, kVariable, "x");
+  const RE2 compiled(pattern, RE2::Quiet);
+  if (!compiled.ok()) {
     r.Fail(node, fmt::format("'matches' is not a valid regular expression ({}): '{}'; escape "
-                             "special characters such as ( [ {{ with a backslash",
-                             e.what(), node.Scalar()));
+                             "special characters such as ( [ {{ with a backslash (RE2 syntax: no "
+                             "backreferences or lookaround)",
+                             compiled.error(), node.Scalar()));
   }
 }
 

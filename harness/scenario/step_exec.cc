@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <re2/re2.h>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -239,11 +240,12 @@ StepAnswer FromCli(const Result<ProcessResult>& ran) {
   while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
   if (ran->exit_code != 0) {
     // "An error occurred (ResourceNotFoundException) when calling the X operation: message"
-    static const std::regex kAwsError(R"(An error occurred \(([A-Za-z0-9.]+)\)[^:]*: ?(.*))");
-    std::smatch match;
-    std::string err = ran->err;
-    if (std::regex_search(err, match, kAwsError)) {
-      StepAnswer a = Failed(match[1].str(), match[2].str());
+    static const RE2 kAwsError(R"(An error occurred \(([A-Za-z0-9.]+)\)[^:]*: ?(.*))");
+    std::string code;
+    std::string message;
+    const std::string& err = ran->err;
+    if (RE2::PartialMatch(err, kAwsError, &code, &message)) {
+      StepAnswer a = Failed(code, message);
       a.output = out + err;
       return a;
     }

@@ -94,6 +94,10 @@ std::vector<Case> Cases() {
   json bad_path_regex = HttpRouteSpec("n1");
   bad_path_regex["httpRoute"]["match"].erase("prefix");
   bad_path_regex["httpRoute"]["match"]["path"] = {{"regex", "(("}};
+  // Envoy (and the sidecars) match with RE2, which has no backreferences.
+  json backreference = HttpRouteSpec("n1");
+  backreference["httpRoute"]["match"].erase("prefix");
+  backreference["httpRoute"]["match"]["path"] = {{"regex", "/(a)\\1"}};
   json bad_header_regex = HttpRouteSpec("n1");
   bad_header_regex["httpRoute"]["match"]["headers"] = {
       {{"name", "x-n"}, {"match", {{"regex", "[a-"}}}}};
@@ -219,6 +223,9 @@ std::vector<Case> Cases() {
       {"a path regex that does not compile", "PUT", "/virtualRouter/r-http/routes",
        Route(bad_path_regex), 400, "BadRequestException",
        "spec.httpRoute.match.path.regex '((' does not compile"},
+      {"a path regex with a backreference, which RE2 has not", "PUT",
+       "/virtualRouter/r-http/routes", Route(backreference), 400, "BadRequestException",
+       "spec.httpRoute.match.path.regex '/(a)\\1' does not compile: invalid escape sequence"},
       {"a header regex that does not compile", "PUT", "/virtualRouter/r-http/routes",
        Route(bad_header_regex), 400, "BadRequestException",
        "spec.httpRoute.match.headers[0].match.regex '[a-' does not compile"},

@@ -99,3 +99,21 @@ TEST_CASE("lint reports an unclosed quote once, at the quote, with how to close 
              Catch::Contains(fmt::format("close the quote opened at line {} column 9", line)) &&
                  Catch::Contains("'\"'"));
 }
+
+// The syntax hints scan each line with regular expressions; std::regex overflowed the stack on
+// a line of 30,000 characters, and on a long scalar when lint resolved its type.
+TEST_CASE("lint reports a syntax error on a 100 KB line, and types a 100 KB scalar, as usual") {
+  const std::string line = "data: {k: " + std::string(100000, 'a') + " ]\n";
+  auto findings =
+      LintText("long.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n" + line);
+  INFO(Summary(findings));
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].rule == "yaml-syntax");
+  CHECK(findings[0].pos.line == 4);
+
+  const std::string digits(100000, '7');
+  findings =
+      LintText("long.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: " + digits + "}\n");
+  INFO(Summary(findings));
+  CHECK_FALSE(findings.empty());  // a name of 100,000 digits is too long, not a crash
+}

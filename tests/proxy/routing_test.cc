@@ -231,6 +231,31 @@ TEST_CASE("A Host header finds its virtual service with or without a port") {
   CHECK(table->FindByHost("other.local") == nullptr);
 }
 
+// std::regex recursed once per character (a 30 KB path crashed the proxy) and backtracked
+// exponentially on "(a+)+$"; RE2, as Envoy's safe_regex, does neither.
+TEST_CASE("Route regexes take a 1 MB path and a catastrophic pattern in one linear pass") {
+  RouteMatch long_path;
+  long_path.path_regex = "/(a|b)*";
+  RouteMatch catastrophic;
+  catastrophic.prefix = "/";
+  catastrophic.headers = {HeaderMatch{"x-a", {}, {}, {}, "(a+)+$", false, {}}};
+  RouteMatch fallback;
+  fallback.prefix = "/";
+  auto table = Compile({MakeRoute("long", 1, long_path), MakeRoute("catastrophic", 2, catastrophic),
+                        MakeRoute("fallback", 3, fallback)});
+  const VirtualService& service = *table->FindService("svc.local");
+
+  const Route* route = table->Match(service, Request("GET", "/" + std::string(1 << 20, 'a')));
+  REQUIRE(route != nullptr);
+  CHECK(route->name == "long");
+  route = table->Match(service, Request("GET", "/x", {{"x-a", std::string(64, 'a') + "!"}}));
+  REQUIRE(route != nullptr);
+  CHECK(route->name == "fallback");
+  route = table->Match(service, Request("GET", "/x", {{"x-a", std::string(64, 'a')}}));
+  REQUIRE(route != nullptr);
+  CHECK(route->name == "catastrophic");
+}
+
 TEST_CASE("A route regex that does not compile is refused with the route named") {
   RouteMatch bad;
   bad.path_regex = "([";
@@ -238,6 +263,12 @@ TEST_CASE("A route regex that does not compile is refused with the route named")
       {VirtualService{"svc.local", Protocol::kHttp, {MakeRoute("bad", 1, bad)}}});
   REQUIRE_FALSE(table.ok());
   CHECK(table.status().message().find("route 'bad'") != std::string::npos);
+
+  bad.path_regex = "/(a)\\1";  // a backreference: RE2 (and Envoy) has none
+  table = RouteTable::Compile(
+      {VirtualService{"svc.local", Protocol::kHttp, {MakeRoute("bad", 1, bad)}}});
+  REQUIRE_FALSE(table.ok());
+  CHECK(table.status().message().find("no backreferences") != std::string::npos);
 }
 
 }  // namespace

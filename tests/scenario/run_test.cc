@@ -215,6 +215,24 @@ expect:
   CHECK(StepNamed(report, "advance the clock by 400 days 0s").detail.find("virtual time") == 0);
 }
 
+// std::regex crashed the run on a 20 KB value and never finished "(a+)+$" against "aaa...!".
+TEST_CASE("'matches' checks a 100 KB value, and a pattern that backtracks badly, in linear time") {
+  TempDir dir;
+  const std::string yaml = "name: long values\nvariables:\n  long: \"" + std::string(100000, 'a') +
+                           "b\"\n  bang: \"" + std::string(64, 'a') +
+                           "!\"\nexpect:\n"
+                           "  - {name: long, variable: long, matches: \"^(a|b)*b$\"}\n"
+                           "  - {name: bang, variable: bang, matches: \"^(a+)+$\"}\n";
+
+  ScenarioReport report = Run(dir, yaml);
+
+  INFO(Describe(report));
+  REQUIRE(report.expectations.size() == 2);
+  CHECK(report.expectations[0].passed);
+  CHECK_FALSE(report.expectations[1].passed);
+  CHECK_FALSE(report.passed);
+}
+
 TEST_CASE("A failing expectation makes crossmesh run exit 1 with a failing JUnit test case") {
   TempDir dir;
   std::string file = dir.Write("failing.yaml", R"(name: failing-expectation

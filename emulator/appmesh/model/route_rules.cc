@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <re2/re2.h>
 #include <algorithm>
-#include <regex>
 #include <set>
 
 #include "emulator/appmesh/model/spec_rules.h"
@@ -54,15 +54,17 @@ Status CheckServedBy(const json& listeners, const RouteKind& kind, const json& r
 }
 
 // A regex the sidecars could not compile would fail every proxy of the mesh later: refused
-// here, with the reason (ECMAScript syntax, as the sidecars read it).
+// here, with the reason (RE2 syntax, as the sidecars and Envoy read it: no backreferences or
+// lookaround).
 Status CheckRegex(const json& holder, const std::string& path) {
   if (!holder.contains("regex") || !holder["regex"].is_string()) return Status::Ok();
   const std::string pattern = holder["regex"].get<std::string>();
-  try {
-    std::regex compiled(pattern, std::regex::ECMAScript);
-  } catch (const std::regex_error& error) {
-    return BadRequest(fmt::format("{}.regex '{}' does not compile: {}; fix the expression", path,
-                                  pattern, error.what()));
+  const RE2 compiled(pattern, RE2::Quiet);
+  if (!compiled.ok()) {
+    return BadRequest(
+        fmt::format("{}.regex '{}' does not compile: {}; fix the expression (RE2 "
+                    "syntax: no backreferences or lookaround)",
+                    path, pattern, compiled.error()));
   }
   return Status::Ok();
 }

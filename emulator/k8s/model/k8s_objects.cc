@@ -1,8 +1,7 @@
 #include "emulator/k8s/model/k8s_objects.h"
 
 #include <fmt/format.h>
-
-#include <regex>
+#include <re2/re2.h>
 
 #include "emulator/core/ids.h"
 
@@ -59,19 +58,19 @@ Status CheckBody(const ObjectKey& key, nlohmann::json& body) {
 }  // namespace
 
 Status ValidateKey(const ObjectKey& key) {
-  static const std::regex kKind("[A-Z][A-Za-z0-9]{0,62}");
-  static const std::regex kLabel("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-  static const std::regex kName("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
-  if (!std::regex_match(key.kind, kKind)) {
+  static const RE2 kKind("[A-Z][A-Za-z0-9]{0,62}");
+  static const RE2 kLabel("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  static const RE2 kName("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+  if (!RE2::FullMatch(key.kind, kKind)) {
     return BadRequest(
         fmt::format("kind '{}' is not a Kubernetes kind (CamelCase letters)", key.kind));
   }
-  if (key.namespace_ != kClusterScope && !std::regex_match(key.namespace_, kLabel)) {
+  if (key.namespace_ != kClusterScope && !RE2::FullMatch(key.namespace_, kLabel)) {
     return BadRequest(fmt::format(
         "namespace '{}' is not a valid namespace name (use '-' for cluster-scoped kinds)",
         key.namespace_));
   }
-  if (!std::regex_match(key.name, kName)) {
+  if (!RE2::FullMatch(key.name, kName)) {
     return BadRequest(fmt::format("name '{}' is not a valid Kubernetes object name", key.name));
   }
   return Status::Ok();
