@@ -78,7 +78,13 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   std::unique_ptr<Store> store(new Store(std::move(db), path));
   sqlite3_update_hook(store->db_.get(), &Store::OnRowChange, store.get());
   sqlite3_rollback_hook(store->db_.get(), &Store::OnRollback, store.get());
-  CM_RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL"));
+  // The first statement reads the file: one that is not SQLite's (or is damaged) fails here.
+  if (Status wal = store->Exec("PRAGMA journal_mode=WAL"); !wal.ok()) {
+    return Error("InvalidConfiguration",
+                 fmt::format("state file '{}' cannot be used: {}; give a new path to start "
+                             "empty, or move that file aside",
+                             path, sqlite3_errmsg(store->db_.get())));
+  }
   CM_RETURN_IF_ERROR(store->Exec("PRAGMA synchronous=NORMAL"));
   CM_RETURN_IF_ERROR(store->Exec("PRAGMA foreign_keys=ON"));
   CM_RETURN_IF_ERROR(

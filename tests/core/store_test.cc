@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 using namespace crossmesh;
 
@@ -97,6 +99,28 @@ TEST_CASE("Opening a state file in a missing folder says which path and why") {
   auto store = Store::Open("/nonexistent-crossmesh-dir/state.db");
   REQUIRE_FALSE(store.ok());
   CHECK_THAT(store.status().message(), Catch::Contains("/nonexistent-crossmesh-dir/state.db"));
+}
+
+TEST_CASE("A state file that is not a database is refused with its path, and left as it was") {
+  const std::string path = TempStatePath();
+  const std::string garbage = "these bytes are no SQLite database, and must stay as they are\n";
+  {
+    std::ofstream out(path, std::ios::binary);
+    for (int i = 0; i < 100; ++i) out << garbage;
+  }
+
+  auto store = Store::Open(path);
+
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().code() == "InvalidConfiguration");
+  CHECK_THAT(store.status().message(), Catch::Contains("state file '" + path + "'") &&
+                                           Catch::Contains("not a database") &&
+                                           Catch::Contains("give a new path"));
+  std::ifstream in(path, std::ios::binary);
+  const std::string kept((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(kept.size() == garbage.size() * 100);
+  CHECK(kept.substr(0, garbage.size()) == garbage);
+  std::filesystem::remove_all(std::filesystem::path(path).parent_path());
 }
 
 TEST_CASE("A reused statement starts unbound and a nested use of the same SQL gets its own") {

@@ -203,6 +203,10 @@ TEST_CASE("The admin API reads health, advances the clock and resets state") {
 
   advance.body = "{not json";
   CHECK(SendUnsigned(t, advance).status == 400);
+  advance.body = R"({"seconds": 1e400})";  // beyond a double: a bad body, not a server fault
+  WireResponse huge = SendUnsigned(t, advance);
+  CHECK(huge.status == 400);
+  CHECK(BodyJson(huge)["__type"] == "SerializationException");
 
   WireRequest reset;
   reset.method = "POST";
@@ -237,6 +241,11 @@ TEST_CASE("The admin API refuses a web page's requests: a foreign Origin or a re
   advance.path = "/_crossmesh/clock/advance";
   advance.body = R"({"by":"340d"})";
   advance.SetHeader("Host", "evil.example:4580");
+  CHECK(t.emulator().Handle(advance).status == 403);
+  // Only a port may follow the host: some parsers read the part after '@' as the host.
+  advance.SetHeader("Host", "127.0.0.1:1@evil.example");
+  CHECK(t.emulator().Handle(advance).status == 403);
+  advance.SetHeader("Host", "127.0.0.1/evil");
   CHECK(t.emulator().Handle(advance).status == 403);
   CHECK(t.emulator().clock().Offset().count() == 0);
 
