@@ -9,9 +9,11 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include "emulator/core/text_file.h"
 #include "harness/proxy/config_json.h"
@@ -58,12 +60,71 @@ std::string PortsLine(const Proxy& proxy, const ProxyConfig& config) {
   return line + fmt::format(" admin={}", proxy.AdminPort());
 }
 
+// Where the parse is, as a JSON path ("proxy.listeners[0].name"), to name a key given twice:
+// nlohmann keeps the last of them silently, so a config could run with a value nobody meant.
+class DuplicateKeyWatch {
+ public:
+  bool operator()(int /*depth*/, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    switch (event) {
+      case Event::object_start:
+      case Event::array_start:
+        NextElement();
+        frames_.push_back(Frame{event == Event::array_start, 0, {}, {}});
+        break;
+      case Event::object_end:
+      case Event::array_end:
+        if (!frames_.empty()) frames_.pop_back();
+        break;
+      case Event::key:
+        if (!frames_.empty()) {
+          Frame& object = frames_.back();
+          object.key = parsed.get<std::string>();
+          if (!object.keys.insert(object.key).second && duplicate_.empty()) duplicate_ = Path();
+        }
+        break;
+      case Event::value:
+        NextElement();
+        break;
+    }
+    return true;
+  }
+  const std::string& duplicate() const { return duplicate_; }
+
+ private:
+  struct Frame {
+    bool array = false;
+    size_t elements = 0;  // an array's: how many have begun
+    std::string key;      // an object's: the key being read
+    std::set<std::string> keys;
+  };
+  void NextElement() {
+    if (!frames_.empty() && frames_.back().array) ++frames_.back().elements;
+  }
+  std::string Path() const {
+    std::string path;
+    for (const Frame& frame : frames_) {
+      if (frame.array) {
+        path += fmt::format("[{}]", frame.elements - 1);
+      } else {
+        path += (path.empty() ? "" : ".") + frame.key;
+      }
+    }
+    return path;
+  }
+
+  std::vector<Frame> frames_;
+  std::string duplicate_;
+};
+
 // nlohmann reports where the text stops being JSON ("parse error at line 3, column 5: ...");
 // keep that and drop the exception's id prefix ("[json.exception.parse_error.101] ").
 Result<nlohmann::json> ParseJsonText(const std::string& text) {
+  DuplicateKeyWatch watch;
+  nlohmann::json parsed;
   try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& error) {
+    parsed = nlohmann::json::parse(text, std::ref(watch));
+  } catch (const nlohmann::json::exception& error) {  // a syntax error, or a number like 1e400
     std::string what = error.what();
     const size_t id_end = what.find("] ");
     if (what.starts_with("[json.exception.") && id_end != std::string::npos) {
@@ -71,6 +132,12 @@ Result<nlohmann::json> ParseJsonText(const std::string& text) {
     }
     return Error(kInvalidConfiguration, "not valid JSON: " + what);
   }
+  if (!watch.duplicate().empty()) {
+    return Error(kInvalidConfiguration,
+                 fmt::format("{}: this key is given twice in one object; keep one of them",
+                             watch.duplicate()));
+  }
+  return parsed;
 }
 
 // The cross-field checks the runtime would make at Start, with the paths of this document, and

@@ -440,6 +440,27 @@ TEST_CASE("A proxy file that is not JSON is refused with nlohmann's line and col
             "object key - unexpected '}'; expected string literal");
 }
 
+// JSON keeps the last of two equal keys; a file that gives one twice is refused, not run with a
+// value its author may not have meant.
+TEST_CASE("A proxy file that gives a key twice, or a number beyond range, is refused") {
+  const std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                     ("proxy_twice_" + std::to_string(::getpid()) + ".json");
+  std::ofstream(path) << R"({"proxy": {"name": "ui", "listeners": [{"name": "a"},
+                            {"name": "b", "port": 1, "name": "c"}], "name": "x"}})";
+  Result<ProxyFile> file = LoadProxyFile(path.string());
+  REQUIRE_FALSE(file.ok());
+  CHECK(file.status().message() == path.string() +
+                                       ": proxy.listeners[1].name: this key is given twice in "
+                                       "one object; keep one of them");
+
+  std::ofstream(path) << R"({"proxy": {"name": "ui", "threads": 1e400}})";
+  file = LoadProxyFile(path.string());
+  std::filesystem::remove(path);
+  REQUIRE_FALSE(file.ok());
+  CHECK_THAT(file.status().message(), Catch::Contains("not valid JSON") &&
+                                          Catch::Contains("number overflow parsing '1e400'"));
+}
+
 TEST_CASE("A header range whose start is not below its end is refused") {
   ProxyConfig config = SampleConfig();
   FillDefaults(config);
