@@ -8,6 +8,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include "emulator/core/arn.h"
 #include "emulator/core/ids.h"
@@ -108,7 +109,14 @@ Result<AccountRegistry> AccountRegistry::LoadYaml(std::string_view text,
                                                   std::string_view source_name) {
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(text));
+    const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+    if (!documents.empty()) root = documents.front();
+    for (size_t i = 1; i < documents.size(); ++i) {
+      if (documents[i].IsNull()) continue;  // a trailing '---'
+      return InvalidConfig(source_name, documents[i].Mark(),
+                           "an accounts file holds one document, and this one after '---' "
+                           "would be ignored; list every account under the first 'accounts:'");
+    }
   } catch (const YAML::Exception& e) {
     return InvalidConfig(source_name, e.mark, "YAML syntax error: " + e.msg);
   }

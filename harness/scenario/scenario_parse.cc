@@ -13,6 +13,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include "emulator/core/clock.h"
 #include "emulator/core/text_file.h"
@@ -1072,7 +1073,15 @@ Result<Scenario> ParseScenario(const std::string& text, const std::string& file,
   s.dir = std::filesystem::absolute(std::filesystem::path(file)).parent_path().string();
   Reader reader(file, fixtures_dir, base);
   try {
-    YAML::Node root = YAML::Load(text);
+    const std::vector<YAML::Node> documents = YAML::LoadAll(text);
+    YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
+    for (size_t i = 1; i < documents.size(); ++i) {
+      if (documents[i].IsNull()) continue;  // a trailing '---'
+      return Invalid(reader.At(documents[i]),
+                     "a scenario file holds one document, and this one after '---' would be "
+                     "ignored; put each scenario in a file of its own (crossmesh run takes "
+                     "several)");
+    }
     if (!root.IsDefined() || root.IsNull()) {
       return Invalid({file, 1, 1}, "the file is empty; a scenario needs at least 'name:'");
     }

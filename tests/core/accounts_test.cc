@@ -60,6 +60,9 @@ TEST_CASE("Bad accounts files name the file, line and column and say how to fix 
       {"accounts:\n  - {name: has space, id: \"333333333333\"}\n", "may hold only letters, digits"},
       {"accounts:\n  - {name: a, id: \"333333333333\", secret_access_key: \"\"}\n",
        "'secret_access_key' is empty; give a value, or leave the line out"},
+      {"accounts:\n  - {name: a, id: \"333333333333\"}\n---\naccounts:\n  - {name: b, id: "
+       "\"444444444444\"}\n",
+       "accounts.yaml:4:1: an accounts file holds one document"},
   };
   for (const auto& c : cases) {
     INFO(c.yaml);

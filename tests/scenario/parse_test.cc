@@ -144,6 +144,8 @@ TEST_CASE("Each kind of mistake in a scenario file is reported at its line and c
       {"matches with a broken regular expression",
        "name: x\nvariables: {v: a}\nexpect:\n  - variable: v\n    matches: \"([unclosed\"\n", 5, 14,
        "'matches' is not a valid regular expression"},
+      {"a second document, which would be ignored", "name: a\n---\nname: b\n", 3, 1,
+       "a scenario file holds one document, and this one after '---' would be ignored"},
   };
   for (const auto& c : cases) {
     INFO(c.what << "\n" << c.yaml);
@@ -214,6 +216,12 @@ TEST_CASE("A missing scenario file or a folder is an InvalidScenario error sayin
   auto folder = LoadScenarioFile(CROSSMESH_SOURCE_DIR "/scenarios", "");
   REQUIRE_FALSE(folder.ok());
   CHECK_THAT(folder.status().message(), Catch::EndsWith("it is a folder; give a file"));
+}
+
+TEST_CASE("A scenario file may end with a '---' and nothing after it") {
+  auto parsed = Parse("name: a\n---\n");
+  INFO(parsed.status().message());
+  CHECK(parsed.ok());
 }
 
 TEST_CASE("A complete scenario file is read into steps, traffic, timeline and expectations") {
