@@ -17,6 +17,7 @@
 
 #include "emulator/core/clock.h"
 #include "emulator/core/text_file.h"
+#include "harness/manifests/runaway_quote.h"
 #include "harness/manifests/yaml_budget.h"
 #include "harness/scenario/operation_names.h"
 #include "harness/scenario/scenario.h"
@@ -1084,6 +1085,13 @@ Result<Scenario> ParseScenario(const std::string& text, const std::string& file,
     }
     if (!root.IsDefined() || root.IsNull()) {
       return Invalid({file, 1, 1}, "the file is empty; a scenario needs at least 'name:'");
+    }
+    // YAML lets a quoted value span lines, and the parser reads an unclosed one on to the end
+    // of the file: `name: "x` would swallow every line below it without an error.
+    if (auto runaway = manifests::ScanForRunawayQuote(text)) {
+      const manifests::SyntaxError error = manifests::RunawayQuoteError(text, 1, *runaway);
+      return Invalid({file, error.pos.line, error.pos.column},
+                     error.message + "; close the quote on its line");
     }
     // The reader follows aliases; an alias bomb would keep it busy for hours.
     if (auto problem = manifests::ExpandedTreeProblem(root)) {

@@ -144,6 +144,10 @@ TEST_CASE("Each kind of mistake in a scenario file is reported at its line and c
       {"matches with a broken regular expression",
        "name: x\nvariables: {v: a}\nexpect:\n  - variable: v\n    matches: \"([unclosed\"\n", 5, 14,
        "'matches' is not a valid regular expression"},
+      {"a quote left open, which YAML would read to the end of the file",
+       "name: \"unterminated\nsteps: []\n", 1, 7,
+       "quoted value is not closed on its line (its double quote has no match before 'steps:' "
+       "on line 2); close the quote on its line"},
       {"a second document, which would be ignored", "name: a\n---\nname: b\n", 3, 1,
        "a scenario file holds one document, and this one after '---' would be ignored"},
   };
