@@ -92,3 +92,39 @@ TEST_CASE("RAM list calls require resourceOwner and validate enums and tokens") 
       t.RestCall("frontend", "ram", "POST", "/createresourcesharez", nlohmann::json::object());
   CHECK(BodyJson(unknown)["__type"] == "UnknownOperationException");
 }
+
+// A filter that names something that is not an ARN is a mistake to report, not a filter that
+// quietly matches nothing.
+TEST_CASE("RAM list calls refuse a filter ARN that is not an ARN, naming it and its place") {
+  TestEmulator t;
+  struct Case {
+    const char* path;
+    nlohmann::json body;
+    const char* says;
+  };
+  const Case cases[] = {
+      {"/getresourceshares",
+       {{"resourceOwner", "SELF"}, {"resourceShareArns", {"arn:aws:ram:::"}}},
+       "resourceShareArns[0] 'arn:aws:ram:::' is not a valid ARN"},
+      {"/getresourceshareassociations",
+       {{"associationType", "PRINCIPAL"}, {"resourceShareArns", {"share-1"}}},
+       "resourceShareArns[0] 'share-1'"},
+      {"/getresourceshareinvitations",
+       {{"resourceShareInvitationArns", {"invitation"}}},
+       "resourceShareInvitationArns[0] 'invitation'"},
+      {"/listresources",
+       {{"resourceOwner", "SELF"}, {"resourceArns", {"CA_ARN"}}},
+       "resourceArns[0] 'CA_ARN'"},
+      {"/listprincipals",
+       {{"resourceOwner", "SELF"},
+        {"resourceShareArns",
+         {"arn:aws:ram:us-west-2:111111111111:resource-share/a", "arn:aws:acm:x"}}},
+       "resourceShareArns[1]"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.path << " " << c.body.dump());
+    auto out = Ram(t, "frontend", c.path, c.body, 400);
+    CHECK(out["__type"] == "MalformedArnException");
+    CHECK_THAT(out["message"].get<std::string>(), Catch::Contains(c.says));
+  }
+}

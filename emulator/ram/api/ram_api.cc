@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "emulator/core/arn.h"
 #include "emulator/protocol/json_input.h"
 #include "emulator/ram/model/permissions.h"
 #include "emulator/ram/model/ram_model.h"
@@ -13,6 +14,23 @@ using nlohmann::json;
 
 constexpr const char* kInvalid = "InvalidParameterException";
 constexpr const char* kMissing = "MissingRequiredParameterException";
+
+// A list of ARNs to filter by, each checked as RAM checks them: one that is not an ARN (of
+// `service`, when given) is MalformedArnException, not a filter that matches nothing.
+Result<std::vector<std::string>> ArnList(const JsonInput& in, const char* member,
+                                         std::string_view service) {
+  Result<std::vector<std::string>> listed = in.StringList(member);
+  if (!listed.ok()) return listed.status();
+  const std::vector<std::string>& arns = *listed;
+  for (size_t i = 0; i < arns.size(); ++i) {
+    if (Result<Arn> parsed = ParseArn(arns[i], service); !parsed.ok()) {
+      return Error("MalformedArnException",
+                   fmt::format("{}[{}] '{}' is not a valid ARN: {}", member, i, arns[i],
+                               parsed.status().message()));
+    }
+  }
+  return arns;
+}
 
 json TagsJson(const Tags& tags) {
   json out = json::array();
@@ -138,7 +156,7 @@ void AddShareRoutes(RestJsonService& s, Store& store, const ResourceCatalog& cat
                                             "maxResults", "permissionArn", "permissionVersion"}));
          ShareFilter filter;
          CM_ASSIGN(other, OtherAccounts(in));
-         CM_ASSIGN(arns, in.StringList("resourceShareArns"));
+         CM_ASSIGN(arns, ArnList(in, "resourceShareArns", "ram"));
          CM_ASSIGN(status, in.OptionalEnum("resourceShareStatus",
                                            {"PENDING", "ACTIVE", "FAILED", "DELETING", "DELETED"}));
          CM_ASSIGN(name, in.OptionalString("name"));
@@ -213,7 +231,7 @@ void AddAssociationRoutes(RestJsonService& s, Store& store, const ResourceCatalo
          }
          AssociationFilter filter;
          filter.type = *type;
-         CM_ASSIGN(shares, in.StringList("resourceShareArns"));
+         CM_ASSIGN(shares, ArnList(in, "resourceShareArns", "ram"));
          CM_ASSIGN(resource, in.OptionalString("resourceArn"));
          CM_ASSIGN(principal, in.OptionalString("principal"));
          CM_ASSIGN(status,
@@ -235,8 +253,8 @@ void AddInvitationRoutes(RestJsonService& s, Store& store, const ResourceCatalog
          JsonInput in(r.body, kInvalid, kMissing);
          CM_RETURN_IF_ERROR(in.OnlyMembers(
              {"resourceShareInvitationArns", "resourceShareArns", "nextToken", "maxResults"}));
-         CM_ASSIGN(arns, in.StringList("resourceShareInvitationArns"));
-         CM_ASSIGN(shares, in.StringList("resourceShareArns"));
+         CM_ASSIGN(arns, ArnList(in, "resourceShareInvitationArns", "ram"));
+         CM_ASSIGN(shares, ArnList(in, "resourceShareArns", "ram"));
          CM_ASSIGN(found, RamModel(store, catalog).GetResourceShareInvitations(ctx, arns, shares));
          CM_ASSIGN(page, Page(in, found, "resourceShareInvitations", InvitationJson));
          return Ok(page);
@@ -271,8 +289,8 @@ void AddListRoutes(RestJsonService& s, Store& store, const ResourceCatalog& cata
          CM_ASSIGN(other, OtherAccounts(in));
          CM_ASSIGN(principal, in.OptionalString("principal"));
          CM_ASSIGN(type, in.OptionalString("resourceType"));
-         CM_ASSIGN(arns, in.StringList("resourceArns"));
-         CM_ASSIGN(shares, in.StringList("resourceShareArns"));
+         CM_ASSIGN(arns, ArnList(in, "resourceArns", {}));
+         CM_ASSIGN(shares, ArnList(in, "resourceShareArns", "ram"));
          filter.other_accounts = other;
          filter.principal = principal;
          filter.resource_type = type;
@@ -302,7 +320,7 @@ void AddListRoutes(RestJsonService& s, Store& store, const ResourceCatalog& cata
          CM_ASSIGN(resource, in.OptionalString("resourceArn"));
          CM_ASSIGN(principals, in.StringList("principals"));
          CM_ASSIGN(type, in.OptionalString("resourceType"));
-         CM_ASSIGN(shares, in.StringList("resourceShareArns"));
+         CM_ASSIGN(shares, ArnList(in, "resourceShareArns", "ram"));
          filter.other_accounts = other;
          filter.resource_arn = resource;
          filter.principals = principals;
