@@ -299,19 +299,21 @@ class Checker {
   void CheckRange(const Node& node, const Schema& schema, const std::string& path) {
     auto value = node.IntValue();
     if (!schema.min && !schema.max) return;
-    std::string range = schema.max ? fmt::format("{} to {}", schema.min.value_or(0), *schema.max)
-                                   : fmt::format("at least {}", *schema.min);
+    // "between 1 and 65535", "at least 0"
+    const std::string range =
+        schema.max ? fmt::format("between {} and {}", schema.min.value_or(0), *schema.max)
+                   : fmt::format("at least {}", *schema.min);
     if (!value) {
       // A whole number too long for 64 bits would wrap wherever it is read later.
       Add(node.pos, Severity::kError, "out-of-range",
-          fmt::format("{} is {}, outside {}", path, node.scalar, range),
-          fmt::format("use a value from {}", range));
+          fmt::format("{} is {}; it must be {}", path, node.scalar, range),
+          fmt::format("use a whole number {}", range));
       return;
     }
     if ((schema.min && *value < *schema.min) || (schema.max && *value > *schema.max)) {
       Add(node.pos, Severity::kError, "out-of-range",
-          fmt::format("{} is {}, outside {}", path, *value, range),
-          fmt::format("use a value from {}", range));
+          fmt::format("{} is {}; it must be {}", path, *value, range),
+          fmt::format("use a whole number {}", range));
     }
   }
 

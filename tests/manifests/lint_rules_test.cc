@@ -141,6 +141,17 @@ TEST_CASE("Breaking one rule in a valid manifest gives exactly that finding at i
   }
 }
 
+TEST_CASE("A number out of range is reported with the range it must be in") {
+  int line = 0;
+  std::string text = Edit(ReadText(ManifestFixture("yelb-redis.yaml")),
+                          "port: 6379\n        protocol", "port: 70000\n        protocol", &line);
+  auto findings = LintText("yelb-redis.yaml", text);
+  INFO(Summary(findings));
+  REQUIRE(findings.size() == 1);
+  CHECK_THAT(findings[0].message, Catch::EndsWith("is 70000; it must be between 1 and 65535"));
+  CHECK(findings[0].hint == "use a whole number between 1 and 65535");
+}
+
 TEST_CASE("The ACM trust on a listener is refused with App Mesh's own words") {
   std::string text = Edit(ReadText(ManifestFixture("yelb-redis.yaml")), "  serviceDiscovery:",
                           std::string("        validation:\n          trust:\n            acm:\n") +
