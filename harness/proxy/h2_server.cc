@@ -273,11 +273,19 @@ void H2Connection::StartRequestDeadline(const std::shared_ptr<Stream>& stream) {
 // but not stop for the idle time before it is answered (a client stopping halfway; Envoy's
 // stream idle timeout): 408, and one already at its upstream lets it go.
 asio::awaitable<void> H2Connection::RequestDeadline(std::shared_ptr<Stream> stream) {
+  auto over = [&] {
+    const bool arriving = stream->in_pipe ? !stream->in_pipe->ended() : !stream->dispatched;
+    return !arriving || stream->closed || stream->refused || stream->answered || failed_;
+  };
   for (;;) {
+    // Checked before the wait too: a stream reset in the same read as its headers closed (and
+    // cancelled its timer) before this ran, and the wait would hold the connection, its
+    // nghttp2 session and every stream of it for the whole idle time (an HTTP/2 rapid reset
+    // grew a proxy by 170 MB per 40,000 streams).
+    if (over()) co_return;
     ErrorCode ec;
     co_await stream->request_timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    const bool arriving = stream->in_pipe ? !stream->in_pipe->ended() : !stream->dispatched;
-    if (!arriving || stream->closed || stream->refused || stream->answered || failed_) co_return;
+    if (over()) co_return;
     const auto due = stream->last_activity + idle_timeout_;
     if (due <= std::chrono::steady_clock::now()) break;
     stream->request_timer->expires_at(due);
