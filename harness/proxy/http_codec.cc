@@ -379,9 +379,12 @@ asio::awaitable<HttpReadResult> HttpReader::ReadResponse(ByteStream& stream, boo
   // that did not ask for them: the final response follows on the same connection.
   for (;;) {
     HttpReadResult result = co_await ReadOneResponse(stream, head_request, response, tail_bytes);
-    if (!result.ok() || response.status < 100 || response.status >= 200 || response.status == 101) {
-      co_return result;
+    // A status no client can act on ("000", "999") is the upstream's protocol error, answered
+    // 503 as Envoy does; passed on, it left the client waiting on a message it cannot frame.
+    if (result.ok() && (response.status < 100 || response.status > 599)) {
+      co_return Failed(HttpReadStatus::kMalformed, ErrorCode());
     }
+    if (!result.ok() || response.status >= 200 || response.status == 101) co_return result;
   }
 }
 

@@ -380,5 +380,19 @@ TEST_CASE("An HTTP/1.0 client that asks to keep its connection is told it is kep
   CHECK(second->body == "yelb-appserver got GET /first body=");
 }
 
+TEST_CASE("An upstream status outside 100 to 599 is a 503 to the client, not passed on") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+
+  std::optional<RawHttpMessage> got = hop.Get("/bytes/2/999");
+
+  REQUIRE(got.has_value());
+  CHECK(got->status == 503);
+  CHECK(Contains(got->body, "the upstream sent a malformed response"));
+  std::optional<RawHttpMessage> next = hop.Get("/");
+  REQUIRE(next.has_value());
+  CHECK(next->status == 200);
+}
+
 }  // namespace
 }  // namespace crossmesh::proxy::testing
