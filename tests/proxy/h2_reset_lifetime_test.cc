@@ -1,10 +1,6 @@
 // An HTTP/2 connection whose streams the client resets in the same read as their headers
 // (a "rapid reset"): the connection and its streams must go once the client has gone, not be
 // held for the stream idle time by deadlines that were cancelled before they began waiting.
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -14,14 +10,18 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "harness/proxy/cluster_state.h"
 #include "harness/proxy/h2_connection.h"
+#include "tests/proxy/test_client.h"
 
 namespace crossmesh::proxy {
 namespace {
+
+using testing::RawSocket;
 
 std::string RapidResetFrame(uint8_t type, uint8_t flags, uint32_t stream, const std::string& body) {
   std::string frame;
@@ -79,17 +79,11 @@ TEST_CASE("Streams reset in the read that opened them do not hold their connecti
     finished = true;
   });
 
-  const int client = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(client >= 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(client, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  const std::string bytes = RapidResetBytes(50);
-  REQUIRE(::send(client, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
-          static_cast<ssize_t>(bytes.size()));
-  ::close(client);
+  {
+    std::optional<RawSocket> client = RawSocket::Connect(port);
+    REQUIRE(client.has_value());
+    REQUIRE(client->WriteAll(RapidResetBytes(50)));
+  }  // and closed
 
   // Nothing is left to run once the connection is gone: io.run() returns by itself.
   for (int i = 0; i < 100 && !finished; ++i) {
