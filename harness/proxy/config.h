@@ -339,6 +339,7 @@ struct AdminConfig {
 
 struct HttpLimits {
   size_t max_header_bytes = 60 * 1024;  // Envoy's default max_request_headers_kb
+  size_t max_headers_count = 100;       // Envoy's default max_headers_count (trailers too)
   size_t max_body_bytes = 8 * 1024 * 1024;
   Milliseconds idle_timeout{300000};
 

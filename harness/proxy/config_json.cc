@@ -182,6 +182,7 @@ json ConfigToJson(const ProxyConfig& config) {
               {"tls", SettingsJson(config)},
               {"http",
                {{"max_header_bytes", config.http.max_header_bytes},
+                {"max_headers_count", config.http.max_headers_count},
                 {"max_body_bytes", config.http.max_body_bytes},
                 {"idle_timeout_ms", config.http.idle_timeout.count()}}},
               {"error_style", config.error_style == ErrorStyle::kClassic ? "classic" : "modern"},

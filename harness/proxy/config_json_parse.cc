@@ -230,9 +230,12 @@ void ReadOptions(JsonReader& in, ProxyConfig& config) {
   std::optional<HttpLimits> http;
   in.Object<HttpLimits>("http", http, [](JsonReader& h, HttpLimits& out) {
     uint64_t header = out.max_header_bytes, body = out.max_body_bytes;
+    uint64_t count = out.max_headers_count;
     h.Uint("max_header_bytes", 1 << 20, header);
+    h.Uint("max_headers_count", 10000, count);
     h.Uint("max_body_bytes", 1ULL << 30, body);
     out.max_header_bytes = header;
+    out.max_headers_count = count;
     out.max_body_bytes = body;
     h.Millis("idle_timeout_ms", out.idle_timeout);
   });

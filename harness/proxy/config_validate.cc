@@ -247,11 +247,15 @@ Status ValidateConfig(const ProxyConfig& config) {
                       side, TlsVersionName(bounds.min), TlsVersionName(bounds.max)));
     }
   }
-  if (config.http.max_body_bytes == 0 || config.http.max_header_bytes == 0) {
+  if (config.http.max_body_bytes == 0 || config.http.max_header_bytes == 0 ||
+      config.http.max_headers_count == 0) {
+    const char* field = config.http.max_body_bytes == 0     ? "max_body_bytes"
+                        : config.http.max_header_bytes == 0 ? "max_header_bytes"
+                                                            : "max_headers_count";
     return Invalid(fmt::format(
-        "http.{}: 0 would refuse every request; give at least 1 (the defaults are 61440 for "
-        "headers and 8388608 for bodies)",
-        config.http.max_body_bytes == 0 ? "max_body_bytes" : "max_header_bytes"));
+        "http.{}: 0 would refuse every request; give at least 1 (the defaults are 61440 "
+        "header bytes, 100 headers and 8388608 body bytes)",
+        field));
   }
   return Status::Ok();
 }

@@ -113,6 +113,7 @@ asio::awaitable<ExchangeResult> H2Connection::Exchange(const HttpRequest& reques
       co_return ResetResult(fmt::format("the response body is over http.max_body_bytes ({})",
                                         limits_.max_body_bytes));
     }
+    if (stream->malformed_response) co_return ResetResult("the upstream sent a malformed response");
     if (stream->connection_lost) co_return ResetResult("");
     co_return ResetResult("", false);
   }

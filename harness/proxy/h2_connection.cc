@@ -77,8 +77,11 @@ struct H2Connection::Callbacks {
     std::shared_ptr<Stream> stream = Find(self, frame->hd.stream_id);
     if (!stream) return 0;
     stream->header_bytes += name_length + value_length + kHpackFieldOverhead;
-    if (stream->header_bytes > self.limits_.max_header_bytes) {
+    ++stream->header_count;
+    if (stream->header_bytes > self.limits_.max_header_bytes ||
+        stream->header_count > self.limits_.max_headers_count) {
       if (self.stats_) self.stats_->protocol_error.Inc();
+      if (self.role_ == Role::kClient) stream->malformed_response = true;  // a 503, as Envoy's
       return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;  // resets this stream only
     }
     stream->last_activity = std::chrono::steady_clock::now();
@@ -92,7 +95,13 @@ struct H2Connection::Callbacks {
     if (stream->headers_done) {
       response.trailers.push_back({std::string(n), std::string(v)});
     } else if (n == ":status") {
+      // nghttp2 checks for three digits only: "000" or "999" would reach a client that cannot
+      // frame them. Envoy resets such a stream; the caller gets a 503.
       response.status = static_cast<unsigned>(std::atoi(std::string(v).c_str()));
+      if (response.status < 100 || response.status > 599) {
+        stream->malformed_response = true;
+        return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+      }
     } else if (!n.starts_with(':')) {
       response.headers.push_back({std::string(n), std::string(v)});
     }

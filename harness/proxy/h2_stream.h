@@ -21,6 +21,7 @@ inline constexpr size_t kH2ConnectionBodies = 4;
 struct H2Connection::Stream {
   int32_t id = 0;
   size_t header_bytes = 0;    // received, as HPACK counts them (name + value + 32 each)
+  size_t header_count = 0;    // fields received, trailers included
   bool headers_done = false;  // a later header block is the trailers
 
   // Server side: the request as it arrives.
@@ -40,6 +41,7 @@ struct H2Connection::Stream {
   uint32_t reset_code = 0;          // the RST_STREAM / GOAWAY error code
   bool connection_lost = false;     // reset because the whole connection ended
   bool response_too_large = false;  // reset by us: the body passed max_body_bytes
+  bool malformed_response = false;  // reset by us: a bad :status, or headers over a limit
   std::chrono::steady_clock::time_point last_activity{};  // the last response bytes
 
   // A body passed on as it arrives (H2BodyPipe): the one this stream receives (a streamed

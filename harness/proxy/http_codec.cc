@@ -77,6 +77,13 @@ bool UnsupportedCoding(const Message& message) {
   return !EqualsIgnoreCase(text, "chunked");
 }
 
+// More fields than `limit`: Envoy's max_headers_count, which bounds the work a message of many
+// tiny fields makes for every hop after this one (the byte limit alone lets 10,000 through).
+template <class Message>
+bool TooManyFields(const Message& message, size_t limit) {
+  return static_cast<size_t>(std::distance(message.begin(), message.end())) > limit;
+}
+
 HttpReadResult Classify(const ErrorCode& ec) {
   if (ec == http::error::header_limit) return Failed(HttpReadStatus::kHeaderTooLarge, ec);
   if (ec == http::error::body_limit) return Failed(HttpReadStatus::kBodyTooLarge, ec);
@@ -350,6 +357,9 @@ asio::awaitable<HttpReadResult> HttpReader::ReadRequest(ByteStream& stream, Http
   if (UnsupportedCoding(parser->get())) {
     co_return Failed(HttpReadStatus::kNotImplemented, http::error::bad_transfer_encoding);
   }
+  if (TooManyFields(parser->get(), limits_.max_headers_count)) {
+    co_return Failed(HttpReadStatus::kHeaderTooLarge, http::error::header_limit);
+  }
 
   auto& message = parser->get();
   // Answered here (Parse): the upstream gets the body without being asked to wait for it.
@@ -405,6 +415,9 @@ asio::awaitable<HttpReadResult> HttpReader::ReadOneResponse(ByteStream& stream, 
   if (!result.ok()) co_return result;
   if (UnsupportedCoding(parser->get())) {
     co_return Failed(HttpReadStatus::kNotImplemented, http::error::bad_transfer_encoding);
+  }
+  if (TooManyFields(parser->get(), limits_.max_headers_count)) {
+    co_return Failed(HttpReadStatus::kMalformed, ErrorCode());  // a 503, as Envoy's
   }
 
   auto& message = parser->get();

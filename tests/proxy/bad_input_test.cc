@@ -116,6 +116,24 @@ TEST_CASE("Oversized request headers get 431 and a closed connection on both sid
   REQUIRE(hop.Get()->status == 200);
 }
 
+TEST_CASE("A request of more than 100 headers gets 431, however small they are") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, Guarded());
+  std::string many;
+  for (int i = 0; i < 101; ++i) many += "x-empty-" + std::to_string(i) + ":\r\n";
+
+  std::optional<RawSocket> plain = RawSocket::Connect(hop.client_port());
+  REQUIRE(plain.has_value());
+  REQUIRE(plain->WriteAll(BuildRequest("GET", "/", "", kService, true, many)));
+  std::optional<RawHttpMessage> reply = plain->ReadMessage(true);
+
+  REQUIRE(reply.has_value());
+  CHECK(reply->status == 431);
+  CHECK(hop.client().StatValue("http.egress.downstream_cx_protocol_error") == 1);
+  CHECK(hop.app().requests() == 0);
+  REQUIRE(hop.Get()->status == 200);
+}
+
 TEST_CASE("A flood of idle connections is absorbed, timed out, and others are served") {
   constexpr int kFlood = 300;
   Mesh mesh;

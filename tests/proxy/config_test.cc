@@ -64,9 +64,11 @@ ProxyConfig SampleConfig() {
 
 TEST_CASE("A ProxyConfig survives a round trip through JSON") {
   ProxyConfig config = SampleConfig();
+  config.http.max_headers_count = 250;
   Result<ProxyConfig> parsed = ConfigFromJson(ConfigToJson(config));
   INFO(parsed.status().ToString());
   REQUIRE(parsed.ok());
+  CHECK(parsed->http == config.http);
   CHECK(parsed->listeners == config.listeners);
   CHECK(parsed->clusters == config.clusters);
   CHECK(parsed->virtual_services == config.virtual_services);
@@ -180,6 +182,12 @@ TEST_CASE("Validation refuses routes to clusters of the wrong protocol and zero 
   no_body.http.max_body_bytes = 0;
   CHECK(ValidateConfig(no_body).message().find("http.max_body_bytes: 0 would refuse every "
                                                "request") != std::string::npos);
+
+  ProxyConfig no_headers = SampleConfig();
+  FillDefaults(no_headers);
+  no_headers.http.max_headers_count = 0;
+  CHECK(ValidateConfig(no_headers).message().find("http.max_headers_count: 0 would refuse") !=
+        std::string::npos);
 }
 
 TEST_CASE("Validation refuses non-loopback addresses and dangling references") {

@@ -11,6 +11,7 @@
 #include "harness/proxy/h2_connection.h"
 #include "harness/proxy/http_exchange.h"
 #include "tests/proxy/grpc_peer.h"
+#include "tests/proxy/h2_raw_app.h"
 #include "tests/proxy/h2_test_client.h"
 #include "tests/proxy/mesh_fixture.h"
 #include "tests/support/test_emulator.h"
@@ -506,6 +507,61 @@ TEST_CASE("PINGs alone do not keep an HTTP/2 connection past the idle time") {
   }
 
   CHECK(closed);
+}
+
+HopOptions RawH2Hop(const H2RawApp& app) {
+  HopOptions options = TappedMutual("h2-raw-marker");
+  options.protocol = Protocol::kHttp2;
+  options.external_app_port = app.port();
+  return options;
+}
+
+TEST_CASE("An HTTP/2 app's status outside 100 to 599 is a 503 to the client, not passed on") {
+  Mesh fine_mesh;
+  Mesh broken_mesh;
+  H2RawApp fine(H2RawApp::StatusField("204"));
+  H2RawApp broken(H2RawApp::StatusField("000"));
+  Hop fine_hop(fine_mesh.runtime, fine_mesh.pki, RawH2Hop(fine));
+  Hop broken_hop(broken_mesh.runtime, broken_mesh.pki, RawH2Hop(broken));
+
+  std::optional<RawHttpMessage> answered = fine_hop.Get("/raw");
+  std::optional<RawHttpMessage> refused = broken_hop.Get("/raw");
+
+  REQUIRE(answered.has_value());
+  CHECK(answered->status == 204);
+  REQUIRE(refused.has_value());
+  CHECK(broken.answered() >= 1);
+  CHECK(refused->status == 503);
+  CHECK(Contains(refused->body, "the upstream sent a malformed response"));
+  CHECK(CurlHttp2(broken_hop.client_port(), {}) == "2 503");
+}
+
+TEST_CASE("An HTTP/2 answer of more than 100 headers is a 503 to the client, not passed on") {
+  Mesh mesh;
+  std::string block = H2RawApp::StatusField("200");
+  for (int i = 0; i < 150; ++i) block += H2RawApp::Field("x-empty-" + std::to_string(i), "");
+  H2RawApp app(block);
+  Hop hop(mesh.runtime, mesh.pki, RawH2Hop(app));
+
+  std::optional<RawHttpMessage> refused = hop.Get("/raw");
+
+  REQUIRE(refused.has_value());
+  CHECK(refused->status == 503);
+  CHECK(Contains(refused->body, "the upstream sent a malformed response"));
+}
+
+TEST_CASE("An HTTP/2 request of more than 100 headers resets that stream only") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, TappedMutual("h2-count-marker"));
+  std::vector<std::string> many;
+  for (int i = 0; i < 101; ++i) {
+    many.push_back("-H");
+    many.push_back("x-h" + std::to_string(i) + ": 1");
+  }
+
+  CHECK(Contains(CurlHttp2(hop.client_port(), many), "curl failed"));
+  CHECK(hop.client().StatValue("http.egress.downstream_cx_protocol_error") == 1);
+  CHECK(CurlHttp2(hop.client_port(), {}) == "2 200");
 }
 
 TEST_CASE("A request cancelled before its exchange begins is abandoned as the exchange starts") {
