@@ -53,6 +53,13 @@ HttpResponse StatsPage(ProxyCore& core, const HttpRequest& request) {
 }
 
 HttpResponse Dispatch(ProxyCore& core, const HttpRequest& request) {
+  // Every page only reads: a POST or DELETE that seemed to work would mislead.
+  if (request.method != "GET" && request.method != "HEAD") {
+    HttpResponse refused = LocalReply(
+        405, "method " + request.method + " not allowed; the admin pages are read with GET\n");
+    refused.SetHeader("allow", "GET, HEAD");
+    return refused;
+  }
   const std::string_view path = request.Path();
   auto snapshot = core.snapshot();
   if (path == "/stats") return StatsPage(core, request);

@@ -132,12 +132,13 @@ bool ExpectsContinue(const Message& message) {
 // `trail_above` bytes: Parse then returns with the parser not done. `body_limit`: the most
 // body bytes read whole (a tail is not held, so not limited); checked here rather than by
 // Beast's parser, whose limit would refuse the bodies that become tails too.
+// `max_fields`: the most header fields (Envoy's max_headers_count); more is kHeaderTooLarge.
 // `buffer`: kReadChunk bytes to read into. `body_read` counts the bytes read after the head.
 template <class Parser>
 asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, Parser& parser,
                                       bool answer_continue, size_t* tail_bytes,
                                       uint64_t trail_above, bool open_unknown, uint64_t body_limit,
-                                      char* buffer, uint64_t& body_read) {
+                                      size_t max_fields, char* buffer, uint64_t& body_read) {
   const asio::mutable_buffer chunk(buffer, kReadChunk);
   bool got_any = !pending.empty();
   // Whether the body (its header read) may be left on the stream as a tail.
@@ -151,6 +152,15 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
       checked = true;
       if (UnsupportedCoding(parser.get())) {
         co_return Failed(HttpReadStatus::kNotImplemented, http::error::bad_transfer_encoding);
+      }
+      if (TooManyFields(parser.get(), max_fields)) {
+        co_return Failed(HttpReadStatus::kHeaderTooLarge, http::error::header_limit);
+      }
+      // Beast takes any 64-bit length; past a signed one, no peer could mean it, and code
+      // further on (ours, the app's) may read it as negative.
+      const boost::optional<std::uint64_t> length = parser.content_length();
+      if (length && *length > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+        co_return Failed(HttpReadStatus::kMalformed, http::error::bad_content_length);
       }
     }
     if (parser.is_header_done()) {
@@ -349,9 +359,10 @@ asio::awaitable<HttpReadResult> HttpReader::ReadRequest(ByteStream& stream, Http
   // Parse applies the limit to what it reads whole. Not boost::none: Beast 1.74 compares a
   // request's Content-Length with an empty optional and refuses every body.
   parser->body_limit(std::numeric_limits<std::uint64_t>::max());
-  HttpReadResult result = co_await Parse(stream, pending_, *parser, /*answer_continue=*/true,
-                                         tail_bytes, limits_.max_body_bytes, /*open_unknown=*/true,
-                                         limits_.max_body_bytes, ReadBuffer(), body_read_);
+  HttpReadResult result =
+      co_await Parse(stream, pending_, *parser, /*answer_continue=*/true, tail_bytes,
+                     limits_.max_body_bytes, /*open_unknown=*/true, limits_.max_body_bytes,
+                     limits_.max_headers_count, ReadBuffer(), body_read_);
   if (!result.ok()) co_return result;
   // Checked here too: a request read as having no body was done before Parse looked again.
   if (UnsupportedCoding(parser->get())) {
@@ -368,6 +379,9 @@ asio::awaitable<HttpReadResult> HttpReader::ReadRequest(ByteStream& stream, Http
   request.target = std::string(message.target());
   request.version = message.version();
   request.headers = HeadersOf(message);
+  if (!request.MakeOriginForm()) {
+    co_return Failed(HttpReadStatus::kMalformed, http::error::bad_target);
+  }
   request.body = std::move(message.body());
   message.body().clear();  // what the decoder appends next starts from nothing
   // An HTTP/1.0 message with a Transfer-Encoding has faulty framing by RFC 9112 6.1: whatever
@@ -391,10 +405,13 @@ asio::awaitable<HttpReadResult> HttpReader::ReadResponse(ByteStream& stream, boo
     HttpReadResult result = co_await ReadOneResponse(stream, head_request, response, tail_bytes);
     // A status no client can act on ("000", "999") is the upstream's protocol error, answered
     // 503 as Envoy does; passed on, it left the client waiting on a message it cannot frame.
-    if (result.ok() && (response.status < 100 || response.status > 599)) {
+    // So is 101: the proxy drops Upgrade from every request (hop-by-hop), so no switch of
+    // protocols was asked for, and a client given one waits on a connection nobody speaks on.
+    const bool unknown = response.status < 100 || response.status > 599;
+    if (result.ok() && (unknown || response.status == 101)) {
       co_return Failed(HttpReadStatus::kMalformed, ErrorCode());
     }
-    if (!result.ok() || response.status >= 200 || response.status == 101) co_return result;
+    if (!result.ok() || response.status >= 200) co_return result;
   }
 }
 
@@ -411,13 +428,14 @@ asio::awaitable<HttpReadResult> HttpReader::ReadOneResponse(ByteStream& stream, 
   parser->body_limit(std::numeric_limits<std::uint64_t>::max());
   HttpReadResult result =
       co_await Parse(stream, pending_, *parser, /*answer_continue=*/false, tail_bytes, 0,
-                     /*open_unknown=*/true, limits_.max_body_bytes, ReadBuffer(), body_read_);
+                     /*open_unknown=*/true, limits_.max_body_bytes, limits_.max_headers_count,
+                     ReadBuffer(), body_read_);
   if (!result.ok()) co_return result;
   if (UnsupportedCoding(parser->get())) {
     co_return Failed(HttpReadStatus::kNotImplemented, http::error::bad_transfer_encoding);
   }
   if (TooManyFields(parser->get(), limits_.max_headers_count)) {
-    co_return Failed(HttpReadStatus::kMalformed, ErrorCode());  // a 503, as Envoy's
+    co_return Failed(HttpReadStatus::kHeaderTooLarge, http::error::header_limit);
   }
 
   auto& message = parser->get();

@@ -93,6 +93,30 @@ size_t HttpRequest::BodyBytes() const {
   return body.size() + (tail ? tail->size() : 0) + pipe_bytes;
 }
 
+bool HttpRequest::MakeOriginForm() {
+  if (target.starts_with('/') || method == "CONNECT" || (method == "OPTIONS" && target == "*")) {
+    return true;
+  }
+  const size_t scheme_end = target.find("://");
+  if (scheme_end == std::string::npos) return false;
+  const std::string_view scheme(target.data(), scheme_end);
+  if (!EqualsIgnoreCase(scheme, "http") && !EqualsIgnoreCase(scheme, "https")) return false;
+
+  const size_t authority_start = scheme_end + 3;
+  const size_t authority_end =
+      std::min(target.find_first_of("/?#", authority_start), target.size());
+  std::string authority = target.substr(authority_start, authority_end - authority_start);
+  if (authority.empty() || authority.find('@') != std::string::npos) return false;
+  std::string path = target.substr(authority_end);
+  if (!path.starts_with('/')) path.insert(0, "/");
+
+  // Routes read the Host: left as it was, an app reading the target would see another host
+  // than the one the request was routed by.
+  SetHeader("host", std::move(authority));
+  target = std::move(path);
+  return true;
+}
+
 bool HttpRequest::BodyLengthKnown() const {
   if (body_pipe) return DeclaredLength().has_value();  // an HTTP/2 body tells it, or not
   return !tail || tail->length_known();

@@ -73,6 +73,10 @@ struct HttpRequest {
   std::string_view Path() const;
   // The content-length the client sent, when it is a plain decimal number.
   std::optional<size_t> DeclaredLength() const;
+  // Rewrites a target in absolute form ("http://host:port/path?q") to origin form, its
+  // authority becoming the Host (RFC 9112 3.2.2: it wins over a Host header). False for a
+  // target in neither form, or an authority with user info: the request is malformed.
+  bool MakeOriginForm();
 };
 
 struct HttpResponse {

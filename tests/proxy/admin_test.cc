@@ -94,5 +94,21 @@ TEST_CASE("The admin /handshakes page shows both sides of a handshake") {
   CHECK(server[0]["local_certificate"]["serial"] == mesh.pki.server.chain[0].serial_hex());
 }
 
+TEST_CASE("The admin pages refuse methods other than GET and HEAD with 405") {
+  MutualHop mesh;
+  const uint16_t port = mesh.hop->server().AdminPort();
+
+  for (const char* method : {"POST", "DELETE", "PUT"}) {
+    INFO(method);
+    std::optional<RawHttpMessage> reply = HttpRequestOnce(port, method, "/stats", "x");
+    REQUIRE(reply.has_value());
+    CHECK(reply->status == 405);
+    CHECK(Contains(reply->body, "read with GET"));
+  }
+  std::optional<RawHttpMessage> get = HttpRequestOnce(port, "GET", "/stats");
+  REQUIRE(get.has_value());
+  CHECK(get->status == 200);
+}
+
 }  // namespace
 }  // namespace crossmesh::proxy::testing

@@ -134,6 +134,55 @@ TEST_CASE("A request of more than 100 headers gets 431, however small they are")
   REQUIRE(hop.Get()->status == 200);
 }
 
+TEST_CASE("A Content-Length past 2^63 - 1 gets 400 and never reaches the app") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, Guarded());
+
+  std::optional<RawSocket> plain = RawSocket::Connect(hop.client_port());
+  REQUIRE(plain.has_value());
+  REQUIRE(plain->WriteAll(
+      BuildRequest("PUT", "/", "", kService, true, "Content-Length: 9223372036854775808\r\n")));
+  std::optional<RawHttpMessage> reply = plain->ReadMessage(true);
+
+  REQUIRE(reply.has_value());
+  CHECK(reply->status == 400);
+  CHECK(hop.app().requests() == 0);
+  REQUIRE(hop.Get()->status == 200);
+}
+
+TEST_CASE("An absolute-form target reaches the app in origin form, its authority the Host") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, Guarded());
+  const std::string absolute =
+      "GET http://" + std::string(kService) + "/votes?n=1 HTTP/1.1\r\nhost: other.example\r\n\r\n";
+
+  std::optional<RawSocket> plain = RawSocket::Connect(hop.client_port());
+  REQUIRE(plain.has_value());
+  REQUIRE(plain->WriteAll(absolute));
+  std::optional<RawHttpMessage> reply = plain->ReadMessage(true);
+
+  REQUIRE(reply.has_value());
+  CHECK(reply->status == 200);
+  CHECK(Contains(reply->body, "got GET /votes?n=1 "));
+  CHECK(hop.app().last_host() == kService);
+}
+
+TEST_CASE("A target in neither origin nor absolute form gets 400 and never reaches the app") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, Guarded());
+
+  for (const char* target : {"votes", "ftp://host/x", "http://user@host/x", "http:///x"}) {
+    INFO(target);
+    std::optional<RawSocket> plain = RawSocket::Connect(hop.client_port());
+    REQUIRE(plain.has_value());
+    REQUIRE(plain->WriteAll(BuildRequest("GET", target, "", kService, true)));
+    std::optional<RawHttpMessage> reply = plain->ReadMessage(true);
+    REQUIRE(reply.has_value());
+    CHECK(reply->status == 400);
+  }
+  CHECK(hop.app().requests() == 0);
+}
+
 TEST_CASE("A flood of idle connections is absorbed, timed out, and others are served") {
   constexpr int kFlood = 300;
   Mesh mesh;

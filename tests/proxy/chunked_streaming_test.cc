@@ -394,5 +394,19 @@ TEST_CASE("An upstream status outside 100 to 599 is a 503 to the client, not pas
   CHECK(next->status == 200);
 }
 
+TEST_CASE("An upstream's 101 Switching Protocols that nobody asked for is a 503 to the client") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+
+  std::optional<RawHttpMessage> got = hop.Get("/bytes/2/101");
+
+  REQUIRE(got.has_value());
+  CHECK(got->status == 503);
+  CHECK(Contains(got->body, "the upstream sent a malformed response"));
+  std::optional<RawHttpMessage> next = hop.Get("/");
+  REQUIRE(next.has_value());
+  CHECK(next->status == 200);
+}
+
 }  // namespace
 }  // namespace crossmesh::proxy::testing
