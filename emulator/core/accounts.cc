@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "emulator/core/arn.h"
+#include "emulator/core/yaml_parse_message.h"
 #include "emulator/core/ids.h"
 #include "emulator/core/text_file.h"
 
@@ -118,7 +119,7 @@ Result<AccountRegistry> AccountRegistry::LoadYaml(std::string_view text,
                            "would be ignored; list every account under the first 'accounts:'");
     }
   } catch (const YAML::Exception& e) {
-    return InvalidConfig(source_name, e.mark, "YAML syntax error: " + e.msg);
+    return InvalidConfig(source_name, e.mark, "YAML syntax error: " + YamlParseMessage(e));
   }
   if (!root.IsMap() || !root["accounts"] || !root["accounts"].IsSequence()) {
     return InvalidConfig(source_name, root.Mark(),

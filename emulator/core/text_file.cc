@@ -10,7 +10,7 @@
 namespace crossmesh {
 
 Result<std::string> ReadTextFile(const std::string& path, std::string_view what,
-                                 std::string_view code) {
+                                 std::string_view code, size_t max_bytes) {
   auto failed = [&](std::string_view reason) {
     return Error(std::string(code), fmt::format("cannot read {} '{}': {}", what, path, reason));
   };
@@ -26,9 +26,10 @@ Result<std::string> ReadTextFile(const std::string& path, std::string_view what,
   while (in) {
     in.read(piece.data(), static_cast<std::streamsize>(piece.size()));
     text.append(piece.data(), static_cast<size_t>(in.gcount()));
-    if (text.size() > kMaxTextFileBytes) {
-      return failed(fmt::format("it is over {} MiB; crossmesh reads text files up to that",
-                                kMaxTextFileBytes >> 20));
+    if (text.size() > max_bytes) {
+      return failed(fmt::format("it is over {} MiB; crossmesh reads a {} up to that (split it "
+                                "into smaller files)",
+                                max_bytes >> 20, what));
     }
   }
   if (in.bad()) return failed(std::strerror(errno));

@@ -15,8 +15,8 @@ namespace crossmesh {
 inline constexpr size_t kMaxTextFileBytes = size_t{64} << 20;
 
 // The file's bytes, or `code` with "cannot read <what> '<path>': <reason>" (also for a file
-// over kMaxTextFileBytes).
+// over `max_bytes`, a whole number of MiB).
 Result<std::string> ReadTextFile(const std::string& path, std::string_view what,
-                                 std::string_view code);
+                                 std::string_view code, size_t max_bytes = kMaxTextFileBytes);
 
 }  // namespace crossmesh

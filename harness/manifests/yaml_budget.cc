@@ -34,8 +34,8 @@ std::optional<std::string> ExpandedTreeProblem(const YAML::Node& root) {
       return std::nullopt;
     case Over::kNodes:
       return fmt::format(
-          "too many nodes after expanding aliases (more than {}; each alias repeats the whole "
-          "value its anchor names, so aliases of aliases multiply); {}",
+          "too many nodes (more than {} keys, values and list items, each alias counted as the "
+          "whole value its anchor names, so aliases of aliases multiply); {}",
           kMaxExpandedNodes, kExpandedTreeFix);
     case Over::kDepth:
       return fmt::format(

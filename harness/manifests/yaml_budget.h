@@ -20,7 +20,8 @@ inline constexpr int64_t kMaxExpandedNodes = 100000;
 inline constexpr int kMaxExpandedDepth = 200;
 
 // How to fix a tree over the bounds; every message below ends with it.
-inline constexpr std::string_view kExpandedTreeFix = "write the values out or use fewer aliases";
+inline constexpr std::string_view kExpandedTreeFix =
+    "use fewer aliases, or split the file into smaller ones";
 
 // Why the tree under `root`, with every alias expanded, is too big to walk (more than
 // kMaxExpandedNodes nodes, or nested deeper than kMaxExpandedDepth), with how to fix it; nullopt

@@ -6,6 +6,7 @@
 
 #include <charconv>
 
+#include "emulator/core/yaml_parse_message.h"
 #include "harness/manifests/runaway_quote.h"
 #include "harness/manifests/yaml_budget.h"
 
@@ -123,7 +124,7 @@ void ParseChunk(std::string_view chunk, int first_line, std::vector<Document>* o
       if (!part.root->IsNull()) out->push_back(std::move(part));
     }
   } catch (const YAML::Exception& e) {
-    doc.error = SyntaxError{At(e.mark, first_line), e.msg};
+    doc.error = SyntaxError{At(e.mark, first_line), YamlParseMessage(e)};
     // Only a quote opened before the place the parser gave up can be what misled it.
     auto runaway = ScanForRunawayQuote(chunk);
     if (runaway && (e.mark.is_null() || runaway->open < static_cast<size_t>(e.mark.pos))) {

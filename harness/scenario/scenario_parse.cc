@@ -17,6 +17,7 @@
 
 #include "emulator/core/clock.h"
 #include "emulator/core/text_file.h"
+#include "emulator/core/yaml_parse_message.h"
 #include "harness/manifests/runaway_quote.h"
 #include "harness/manifests/yaml_budget.h"
 #include "harness/scenario/operation_names.h"
@@ -1104,12 +1105,16 @@ Result<Scenario> ParseScenario(const std::string& text, const std::string& file,
     return Invalid(e.place, e.message);
   } catch (const YAML::Exception& e) {
     return Invalid({file, e.mark.line + 1, e.mark.column + 1},
-                   "YAML syntax error: " + e.msg + " (check indentation, quotes and colons)");
+                   "YAML syntax error: " + YamlParseMessage(e) +
+                       " (check indentation, quotes and colons)");
   }
 }
 
 Result<Scenario> LoadScenario(const std::string& path, const std::string& fixtures_dir, bool base) {
-  auto text = ReadTextFile(path, "scenario file", "InvalidScenario");
+  // yaml-cpp holds about 100 bytes per byte of a long file: 12 MB of steps took 1.5 GB and
+  // 12 s before any bound on the tree could speak. The largest shipped scenario is 13 KB.
+  constexpr size_t kMaxScenarioBytes = size_t{1} << 20;
+  auto text = ReadTextFile(path, "scenario file", "InvalidScenario", kMaxScenarioBytes);
   if (!text.ok()) return text.status();
   return ParseScenario(*text, path, fixtures_dir, base);
 }

@@ -259,7 +259,7 @@ TEST_CASE("Lint refuses an alias bomb at its first line, naming the node budget 
 
   REQUIRE(findings.size() == 1);
   CHECK(findings[0].ToText() ==
-        "bomb.yaml:1:1: error: too many nodes after expanding aliases (more than 100000; each "
-        "alias repeats the whole value its anchor names, so aliases of aliases multiply); write "
-        "the values out or use fewer aliases");
+        "bomb.yaml:1:1: error: too many nodes (more than 100000 keys, values and list items, "
+        "each alias counted as the whole value its anchor names, so aliases of aliases "
+        "multiply); use fewer aliases, or split the file into smaller ones");
 }

@@ -11,6 +11,7 @@
 
 #include "emulator/emulator.h"
 #include "harness/scenario/scenario.h"
+#include "tests/support/test_emulator.h"
 #include "tests/support/yaml_alias_bomb.h"
 
 using namespace crossmesh;
@@ -537,9 +538,33 @@ TEST_CASE("A scenario file that is an alias bomb is refused at its first line, n
   REQUIRE_FALSE(parsed.ok());
   CHECK(parsed.status().code() == "InvalidScenario");
   CHECK_THAT(parsed.status().message(),
-             Catch::StartsWith("test.yaml:1:1: too many nodes after expanding aliases "
-                               "(more than 100000;") &&
-                 Catch::EndsWith("write the values out or use fewer aliases"));
+             Catch::StartsWith("test.yaml:1:1: too many nodes (more than 100000 keys, values "
+                               "and list items, each alias counted as the whole value") &&
+                 Catch::EndsWith("use fewer aliases, or split the file into smaller ones"));
+}
+
+TEST_CASE("A scenario file over 1 MiB is refused before it is parsed, with how to fix it") {
+  crossmesh::testing::TempDir dir;
+  const std::string path = dir.path() + "/huge.yaml";
+  std::ofstream(path) << "name: huge\nsteps:\n"
+                      << std::string(size_t{1} << 20, '#');
+
+  auto parsed = LoadScenarioFile(path, "");
+
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.status().code() == "InvalidScenario");
+  CHECK_THAT(parsed.status().message(),
+             Catch::Contains("huge.yaml': it is over 1 MiB; crossmesh reads a scenario file up "
+                             "to that (split it into smaller files)"));
+}
+
+TEST_CASE("YAML nested past the parser's depth is refused with the depth and what to look for") {
+  auto parsed = Parse("name: x\nsteps: " + std::string(3000, '[') + std::string(3000, ']'));
+
+  REQUIRE_FALSE(parsed.ok());
+  CHECK_THAT(parsed.status().message(),
+             Catch::Contains("levels deep, where the YAML parser stops") &&
+                 Catch::Contains("look for an unclosed '[' or '{'"));
 }
 
 TEST_CASE("Anchors and aliases in a scenario file read as copies of the anchored value") {
