@@ -128,7 +128,12 @@ void PrintPlan(const Plan& plan, std::FILE* out) {
 int RunApply(const ApplyOptions& options, std::FILE* out, std::FILE* err) {
   auto client = MakeClient(options);
   if (!client.ok()) {
-    fmt::print(err, "crossmesh apply: {}\n", client.status().message());
+    // A dry run still reads what the emulator holds, to plan each object as a create or an
+    // update, and the emulator answers only signed calls.
+    fmt::print(err, "crossmesh apply: {}{}\n", client.status().message(),
+               options.dry_run ? " (--dry-run sends no change, but reads the emulator's state "
+                                 "to plan creates and updates, so it signs its reads too)"
+                               : "");
     return 2;
   }
   auto files = ReadAndLint(options, err);

@@ -18,6 +18,7 @@
 #include "emulator/core/clock.h"
 #include "emulator/core/text_file.h"
 #include "emulator/core/yaml_parse_message.h"
+#include "harness/manifests/empty_value_mark.h"
 #include "harness/manifests/runaway_quote.h"
 #include "harness/manifests/yaml_budget.h"
 #include "harness/scenario/operation_names.h"
@@ -50,8 +51,12 @@ class Reader {
   const std::string& fixtures() const { return fixtures_; }
   bool base() const { return base_; }
 
+  // The file's text, for the places of empty values (manifests::EmptyValueMark).
+  void SetText(std::string_view text) { text_ = text; }
+
   Place At(const YAML::Node& node) const {
     YAML::Mark mark = node.Mark();
+    if (node.IsDefined() && node.IsNull()) mark = manifests::EmptyValueMark(text_, mark);
     return {file_, mark.line + 1, mark.column + 1};
   }
   [[noreturn]] void Fail(const YAML::Node& node, const std::string& message) const {
@@ -258,6 +263,7 @@ class Reader {
 
   std::string file_;
   std::string fixtures_;
+  std::string_view text_;
   bool base_ = false;
   mutable std::map<std::string, YAML::Node> keys_;
   mutable std::vector<Reference> references_;
@@ -1074,6 +1080,7 @@ Result<Scenario> ParseScenario(const std::string& text, const std::string& file,
   s.file = file;
   s.dir = std::filesystem::absolute(std::filesystem::path(file)).parent_path().string();
   Reader reader(file, fixtures_dir, base);
+  reader.SetText(text);
   try {
     const std::vector<YAML::Node> documents = YAML::LoadAll(text);
     YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
@@ -1104,9 +1111,9 @@ Result<Scenario> ParseScenario(const std::string& text, const std::string& file,
   } catch (const ParseError& e) {
     return Invalid(e.place, e.message);
   } catch (const YAML::Exception& e) {
-    return Invalid({file, e.mark.line + 1, e.mark.column + 1},
-                   "YAML syntax error: " + YamlParseMessage(e) +
-                       " (check indentation, quotes and colons)");
+    return Invalid(
+        {file, e.mark.line + 1, e.mark.column + 1},
+        "YAML syntax error: " + YamlParseMessage(e) + " (check indentation, quotes and colons)");
   }
 }
 

@@ -278,3 +278,12 @@ TEST_CASE("apply names a profile it cannot find and the files it looked in") {
   CHECK_THAT(result.err, Catch::Contains("profile 'nobody' is in neither") &&
                              Catch::Contains(t.profile_dir() + "/config"));
 }
+
+TEST_CASE("apply --dry-run without a profile says why a dry run needs one") {
+  TestEmulator t;
+  auto result = Apply(t, "nobody", {ManifestFixture("mesh-frontend.yaml")}, {"--dry-run"});
+  CHECK(result.exit_code == 2);
+  CHECK_THAT(result.err, Catch::Contains("profile 'nobody' is in neither") &&
+                             Catch::Contains("reads the emulator's state to plan creates and "
+                                             "updates"));
+}

@@ -546,8 +546,7 @@ TEST_CASE("A scenario file that is an alias bomb is refused at its first line, n
 TEST_CASE("A scenario file over 1 MiB is refused before it is parsed, with how to fix it") {
   crossmesh::testing::TempDir dir;
   const std::string path = dir.path() + "/huge.yaml";
-  std::ofstream(path) << "name: huge\nsteps:\n"
-                      << std::string(size_t{1} << 20, '#');
+  std::ofstream(path) << "name: huge\nsteps:\n" << std::string(size_t{1} << 20, '#');
 
   auto parsed = LoadScenarioFile(path, "");
 
@@ -577,4 +576,12 @@ TEST_CASE("Anchors and aliases in a scenario file read as copies of the anchored
   REQUIRE(parsed->steps.size() == 2);
   CHECK(parsed->steps[1].input == parsed->steps[0].input);
   CHECK(parsed->steps[1].input["Tags"][0]["Key"] == "k");
+}
+
+TEST_CASE("A blank step is reported at its own line, not at the step after it") {
+  auto parsed = Parse("name: x\nsteps:\n  -\n  - name: wait\n    sleep: 1s\n");
+
+  REQUIRE_FALSE(parsed.ok());
+  CHECK_THAT(parsed.status().message(),
+             Catch::StartsWith("test.yaml:3:3: a step must be a mapping of fields"));
 }
