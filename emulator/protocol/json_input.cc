@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include "emulator/core/repeated_key.h"
 
 namespace crossmesh {
 
@@ -104,6 +105,12 @@ Result<std::vector<std::pair<std::string, std::string>>> JsonInput::Tags(
       tag_value = tag[std::string(value_name)].get<std::string>();
     }
     out.emplace_back(tag[std::string(key_name)].get<std::string>(), tag_value);
+  }
+  if (auto key =
+          FirstRepeatedKey(out, [](const auto& tag) -> const std::string& { return tag.first; })) {
+    return Error(invalid_code_, fmt::format("member '{}': the key '{}' appears twice; give each "
+                                            "key once",
+                                            name, *key));
   }
   return out;
 }

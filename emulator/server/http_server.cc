@@ -173,8 +173,18 @@ asio::awaitable<beast::error_code> HttpServer::Impl::ReadRequest(
   beast::error_code ec;
 
   // The headers under the stream's own timeout: a peer that sent nothing or half a header has
-  // made no request to answer, and tcp_stream closes its socket.
+  // made no request to answer, and tcp_stream closes its socket. A keep-alive connection may
+  // wait the idle time for its next request; once it begins, its headers have less.
   stream.expires_after(idle);
+  if (buffer.size() == 0) {
+    constexpr size_t kFirstRead = 4096;
+    const size_t n = co_await stream.async_read_some(buffer.prepare(kFirstRead),
+                                                     asio::redirect_error(asio::use_awaitable, ec));
+    buffer.commit(n);
+    if (ec) co_return ec;
+  }
+  stream.expires_after(
+      std::min<std::chrono::seconds>(idle, std::chrono::seconds(options.header_timeout_seconds)));
   co_await http::async_read_header(stream, buffer, parser,
                                    asio::redirect_error(asio::use_awaitable, ec));
   if (ec || parser.is_done()) co_return ec;

@@ -1,10 +1,11 @@
 // HttpServer: the emulator's HTTP/1.1 endpoint (Boost.Beast), loopback only.
 //
 // Keep-alive, concurrent connections on a small thread pool, a body-size limit, a header-size
-// limit and an idle timeout per connection. A connection idle before its headers are whole is
-// closed without an answer; a body that stalls gets a 408, and one too large a 413, each in the
-// error shape of the protocol the headers name. Stop() is graceful: no new connections, requests in
-// flight finish and are answered with "Connection: close".
+// limit and an idle timeout per connection. A connection idle before a request, or whose
+// request's headers take longer than the header timeout, is closed without an answer; a body that
+// stalls gets a 408, and one too large a 413, each in the error shape of the protocol the headers
+// name. Stop() is graceful: no new connections, requests in flight finish and are answered with
+// "Connection: close".
 #pragma once
 
 #include <atomic>
@@ -25,6 +26,9 @@ struct ServerOptions {
   size_t max_header_bytes = 64 * 1024;
   int threads = 2;
   int idle_timeout_seconds = 60;
+  // From a request's first bytes to the end of its headers: a client sends them at once, and a
+  // peer that trickles them would hold its connection for as long as it kept sending.
+  int header_timeout_seconds = 10;
 };
 
 class HttpServer {

@@ -237,6 +237,12 @@ TEST_CASE("ListCertificates and the tag operations check their members") {
                      {{"CertificateArn", arn}, {"Tags", {{{"Key", "team"}, {"Value", "a*b"}}}}},
                      "InvalidTagException",
                      "letters, digits"},
+                    {"tag key given twice",
+                     "AddTagsToCertificate",
+                     {{"CertificateArn", arn},
+                      {"Tags", {{{"Key", "team"}, {"Value", "a"}}, {{"Key", "team"}}}}},
+                     "InvalidTagException",
+                     "Tag key 'team' appears twice in this request"},
                 });
 }
 

@@ -227,6 +227,12 @@ TEST_CASE("Permissions, tags and the resource policy are created, listed and del
   PcaOk(t, "frontend", "UntagCertificateAuthority",
         {{"CertificateAuthorityArn", ca}, {"Tags", {{{"Key", "Name"}}}}});
   CHECK(PcaOk(t, "frontend", "ListTags", CaArnInput(ca))["Tags"].size() == 1);
+  PcaAnswer twice = Pca(t, "frontend", "TagCertificateAuthority",
+                        {{"CertificateAuthorityArn", ca},
+                         {"Tags", {{{"Key", "env"}, {"Value", "a"}}, {{"Key", "env"}}}}});
+  CHECK(twice.code() == "InvalidTagException");
+  CHECK(twice.body["message"] == "Tag key 'env' appears twice in this request; give each key once");
+  CHECK(PcaOk(t, "frontend", "ListTags", CaArnInput(ca))["Tags"].size() == 1);
 
   std::string policy = R"({"Version":"2012-10-17","Statement":[]})";
   CHECK(Pca(t, "frontend", "GetPolicy", {{"ResourceArn", ca}}).code() ==

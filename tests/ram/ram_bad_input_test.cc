@@ -54,6 +54,10 @@ TEST_CASE("RAM refuses bad share requests with its own error codes") {
        {{"name", "x"}, {"principals", {"222222222222"}}, {"allowExternalPrincipals", false}},
        "OperationNotPermittedException",
        "allowExternalPrincipals"},
+      {"a tag key given twice",
+       {{"name", "x"}, {"tags", {{{"key", "team"}, {"value", "a"}}, {{"key", "team"}}}}},
+       "InvalidParameterException",
+       "the key 'team' appears twice"},
   };
   for (const auto& c : cases) {
     INFO(c.name);

@@ -7,12 +7,14 @@
 
 #include <array>
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "emulator/client/http_client.h"
 
 namespace crossmesh::testing {
 
-std::string RawExchange(const std::string& url, const std::string& bytes, bool half_close) {
+std::string RawExchange(const std::string& url, const std::string& bytes, bool half_close,
+                        std::chrono::milliseconds quiet_first) {
   auto endpoint = ParseEndpointUrl(url);
   REQUIRE(endpoint.ok());
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -24,6 +26,7 @@ std::string RawExchange(const std::string& url, const std::string& bytes, bool h
   REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
   timeval timeout{10, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  std::this_thread::sleep_for(quiet_first);
 
   size_t sent = 0;
   while (sent < bytes.size()) {

@@ -85,6 +85,23 @@ TEST_CASE("A connection that sends nothing, or half its headers, is closed witho
   }
 }
 
+TEST_CASE("Headers that trickle in past the header timeout are closed; a quiet connection is not") {
+  ServerOptions server;
+  server.idle_timeout_seconds = 30;
+  server.header_timeout_seconds = 1;
+  TestEmulator t({}, server);
+
+  auto started = std::chrono::steady_clock::now();
+  CHECK(RawExchange(t.url(), "POST / HTTP/1.1\r\nHost: 1", false).empty());
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(8));
+
+  // Quiet for longer than the header timeout, then a whole request: answered.
+  const std::string request =
+      "GET /v20190125/meshes HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  std::string answer = RawExchange(t.url(), request, true, std::chrono::milliseconds(2000));
+  CHECK_THAT(answer, Catch::StartsWith("HTTP/1.1 "));
+}
+
 TEST_CASE("An oversized body gets 413 RequestEntityTooLargeException in its protocol") {
   ServerOptions server;
   server.max_body_bytes = 1024;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "emulator/core/repeated_key.h"
+
 namespace crossmesh::acm::internal {
 namespace {
 
@@ -123,6 +125,12 @@ Status CheckTags(const std::vector<Tag>& tags) {
                                "reserved for AWS use",
                                tag.key));
     }
+  }
+  if (auto key =
+          FirstRepeatedKey(tags, [](const Tag& tag) -> const std::string& { return tag.key; })) {
+    return Error(
+        "InvalidTagException",
+        fmt::format("Tag key '{}' appears twice in this request; give each key once", *key));
   }
   return Status::Ok();
 }

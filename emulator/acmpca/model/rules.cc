@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "emulator/core/repeated_key.h"
+
 namespace crossmesh::acmpca {
 namespace {
 
@@ -89,6 +91,12 @@ Status CheckTags(const std::vector<Tag>& tags) {
                                "spaces and _ . : / = + - @",
                                tag.key));
     }
+  }
+  if (auto key =
+          FirstRepeatedKey(tags, [](const Tag& tag) -> const std::string& { return tag.key; })) {
+    return Error(
+        "InvalidTagException",
+        fmt::format("Tag key '{}' appears twice in this request; give each key once", *key));
   }
   return Status::Ok();
 }
