@@ -142,6 +142,68 @@ TEST_CASE("A clientToken makes CreateResourceShare idempotent") {
   CHECK(mismatch["__type"] == "IdempotentParameterMismatchException");
 }
 
+TEST_CASE("A clientToken reused with other principals is refused, naming what differs") {
+  TestEmulator t;
+  nlohmann::json body = {
+      {"name", "ca-share"}, {"principals", {"222222222222"}}, {"clientToken", "ct1"}};
+  Ram(t, "frontend", "/createresourceshare", body);
+  body["principals"] = {"333333333333"};
+
+  auto mismatch = Ram(t, "frontend", "/createresourceshare", body, 400);
+
+  CHECK(mismatch["__type"] == "IdempotentParameterMismatchException");
+  CHECK_THAT(mismatch["message"].get<std::string>(),
+             Catch::Contains("with other parameter (principals)"));
+}
+
+TEST_CASE("Associating an accepted principal again keeps its access and sends no invitation") {
+  TestEmulator t;
+  std::string ca = CreateActiveRootCa(t, "frontend");
+  std::string share = ShareWithBackend(t, ca);
+  Ram(t, "backend", "/acceptresourceshareinvitation",
+      {{"resourceShareInvitationArn", InvitationFor(t, share)}});
+
+  auto again = Ram(t, "frontend", "/associateresourceshare",
+                   {{"resourceShareArn", share}, {"principals", {"222222222222"}}});
+
+  CHECK(again["resourceShareAssociations"][0]["status"] == "ASSOCIATED");
+  CHECK(BackendMay(t, ca, "acm-pca:IssueCertificate").ok());
+  auto invitations = Ram(t, "backend", "/getresourceshareinvitations", nlohmann::json::object());
+  CHECK(invitations["resourceShareInvitations"].size() == 1);
+}
+
+TEST_CASE("A principal named twice gets one invitation, so no spare one can be rejected") {
+  TestEmulator t;
+  std::string ca = CreateActiveRootCa(t, "frontend");
+  auto created = Ram(
+      t, "frontend", "/createresourceshare",
+      {{"name", "dup"}, {"resourceArns", {ca}}, {"principals", {"222222222222", "222222222222"}}});
+  const std::string share = created["resourceShare"]["resourceShareArn"];
+
+  auto invitations = Ram(t, "backend", "/getresourceshareinvitations", nlohmann::json::object());
+
+  CHECK(invitations["resourceShareInvitations"].size() == 1);
+  Ram(t, "backend", "/acceptresourceshareinvitation",
+      {{"resourceShareInvitationArn", InvitationFor(t, share)}});
+  CHECK(BackendMay(t, ca, "acm-pca:IssueCertificate").ok());
+}
+
+TEST_CASE("Accepting again with the same clientToken replays the answer; another token fails") {
+  TestEmulator t;
+  std::string ca = CreateActiveRootCa(t, "frontend");
+  const std::string invitation = InvitationFor(t, ShareWithBackend(t, ca));
+  nlohmann::json accept = {{"resourceShareInvitationArn", invitation}, {"clientToken", "a1"}};
+  Ram(t, "backend", "/acceptresourceshareinvitation", accept);
+
+  auto replay = Ram(t, "backend", "/acceptresourceshareinvitation", accept);
+  accept["clientToken"] = "a2";
+  auto other = Ram(t, "backend", "/acceptresourceshareinvitation", accept, 400);
+
+  CHECK(replay["resourceShareInvitation"]["status"] == "ACCEPTED");
+  CHECK(replay["clientToken"] == "a1");
+  CHECK(other["__type"] == "ResourceShareInvitationAlreadyAcceptedException");
+}
+
 TEST_CASE("ListPermissions names the default permission for CAs and meshes") {
   TestEmulator t;
   auto all = Ram(t, "frontend", "/listpermissions", nlohmann::json::object());

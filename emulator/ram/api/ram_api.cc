@@ -267,8 +267,8 @@ void AddInvitationRoutes(RestJsonService& s, Store& store, const ResourceCatalog
       CM_ASSIGN(arn, in.String("resourceShareInvitationArn"));
       CM_ASSIGN(token, in.OptionalString("clientToken"));
       RamModel model(store, catalog);
-      CM_ASSIGN(invitation, accept ? model.AcceptResourceShareInvitation(ctx, arn)
-                                   : model.RejectResourceShareInvitation(ctx, arn));
+      CM_ASSIGN(invitation, accept ? model.AcceptResourceShareInvitation(ctx, arn, token)
+                                   : model.RejectResourceShareInvitation(ctx, arn, token));
       json out = {{"resourceShareInvitation", InvitationJson(invitation)}};
       if (token) out["clientToken"] = *token;
       return Ok(out);

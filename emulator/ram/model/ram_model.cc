@@ -1,11 +1,13 @@
 #include "emulator/ram/model/ram_model.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "emulator/core/arn.h"
 #include "emulator/core/ids.h"
@@ -30,6 +32,8 @@ const std::vector<std::string> kMigrations = {
     " region TEXT NOT NULL, sender TEXT NOT NULL, receiver TEXT NOT NULL,"
     " status TEXT NOT NULL, created_ms INTEGER NOT NULL);"
     "CREATE INDEX ram_invitations_receiver ON ram_invitations(receiver, status);",
+    // The clientToken of the accept or reject that answered an invitation, to replay it.
+    "ALTER TABLE ram_invitations ADD COLUMN response_token TEXT;",
 };
 
 constexpr const char* kShareColumns =
@@ -182,6 +186,10 @@ Result<Association> RamModel::AddResource(const CallContext& ctx, const Resource
                                           const std::string& resource_arn) {
   auto type = CheckShareableResource(ctx, resource_arn);
   if (!type.ok()) return type.status();
+  auto existing = LoadAssociations("a.share_arn = ? AND a.type = 'RESOURCE' AND a.entity = ?",
+                                   {share.arn, resource_arn});
+  if (!existing.ok()) return existing.status();
+  if (!existing->empty() && existing->front().status == "ASSOCIATED") return existing->front();
   CM_RETURN_IF_ERROR(
       SetAssociation(share.arn, "RESOURCE", resource_arn, "ASSOCIATED", "", ctx.now));
   spdlog::info("resource {} added to share {}", resource_arn, share.name);
@@ -192,6 +200,18 @@ Result<Association> RamModel::AddResource(const CallContext& ctx, const Resource
 Result<Association> RamModel::AddPrincipal(const CallContext& ctx, const ResourceShare& share,
                                            const std::string& principal) {
   CM_RETURN_IF_ERROR(CheckPrincipal(share, principal));
+  // Associating again what is associated, or invited, changes nothing, as in AWS: a new
+  // invitation would take an accepted share's access away until it too was accepted, and a
+  // principal named twice would get two invitations, the rejection of either failing both.
+  auto existing = LoadAssociations("a.share_arn = ? AND a.type = 'PRINCIPAL' AND a.entity = ?",
+                                   {share.arn, principal});
+  if (!existing.ok()) return existing.status();
+  if (!existing->empty() &&
+      (existing->front().status == "ASSOCIATED" || existing->front().status == "ASSOCIATING")) {
+    spdlog::debug("account {} is already {} with share {}", principal, existing->front().status,
+                  share.name);
+    return existing->front();
+  }
   CM_RETURN_IF_ERROR(SetAssociation(share.arn, "PRINCIPAL", principal, "ASSOCIATING",
                                     "waiting for the invitation to be accepted", ctx.now));
 
@@ -216,10 +236,46 @@ Result<Association> RamModel::AddPrincipal(const CallContext& ctx, const Resourc
                      ctx.now,     ctx.now,       true};
 }
 
+Result<std::string> RamModel::IdempotencyMismatch(const ResourceShare& share,
+                                                  const CreateShareInput& in) {
+  auto associated =
+      LoadAssociations("a.share_arn = ? AND a.status != 'DISASSOCIATED'", {share.arn});
+  if (!associated.ok()) return associated.status();
+  std::set<std::string> resources, principals;
+  for (const Association& a : *associated) {
+    (a.type == "RESOURCE" ? resources : principals).insert(a.entity);
+  }
+
+  std::vector<std::string> differ;
+  if (share.name != in.name) differ.push_back("name");
+  if (resources != std::set<std::string>(in.resource_arns.begin(), in.resource_arns.end())) {
+    differ.push_back("resourceArns");
+  }
+  if (principals != std::set<std::string>(in.principals.begin(), in.principals.end())) {
+    differ.push_back("principals");
+  }
+  if (share.allow_external_principals != in.allow_external_principals) {
+    differ.push_back("allowExternalPrincipals");
+  }
+  if (share.tags != in.tags) differ.push_back("tags");
+  if (share.permission_arns != in.permission_arns) differ.push_back("permissionArns");
+  if (differ.empty()) return std::string();
+  return fmt::format("{} ({})", differ.size() == 1 ? "parameter" : "parameters",
+                     fmt::join(differ, ", "));
+}
+
 Result<ResourceShare> RamModel::CreateResourceShare(const CallContext& ctx,
                                                     const CreateShareInput& in) {
   if (in.name.empty()) {
     return Error("InvalidParameterException", "the resource share needs a non-empty name");
+  }
+  for (size_t i = 0; i < in.tags.size(); ++i) {
+    const size_t length = in.tags[i].first.size();
+    if (length == 0 || length > 128) {
+      return Error(
+          "InvalidParameterException",
+          fmt::format("tags[{}].key is {} characters long; a tag key has 1 to 128", i, length));
+    }
   }
   if (in.client_token) {
     auto prior = store_.Prepare(
@@ -229,11 +285,13 @@ Result<ResourceShare> RamModel::CreateResourceShare(const CallContext& ctx,
     prior->Bind(1, *in.client_token).Bind(2, ctx.account->id).Bind(3, ctx.region);
     if (prior->Step()) {
       ResourceShare share = ShareFromRow(*prior);
-      if (share.name != in.name) {
+      auto differs = IdempotencyMismatch(share, in);
+      if (!differs.ok()) return differs.status();
+      if (!differs->empty()) {
         return Error("IdempotentParameterMismatchException",
-                     fmt::format("clientToken '{}' was used for share '{}' with other parameters; "
-                                 "use a new token",
-                                 *in.client_token, share.name));
+                     fmt::format("clientToken '{}' was used for share '{}' with other {}; use a "
+                                 "new token for a new share",
+                                 *in.client_token, share.name, *differs));
       }
       return share;
     }
@@ -501,7 +559,8 @@ Result<std::vector<Invitation>> RamModel::GetResourceShareInvitations(
   return out;
 }
 
-Result<Invitation> RamModel::Respond(const CallContext& ctx, const std::string& arn, bool accept) {
+Result<Invitation> RamModel::Respond(const CallContext& ctx, const std::string& arn, bool accept,
+                                     const std::optional<std::string>& client_token) {
   auto parsed = ParseArn(arn, "ram");
   if (!parsed.ok()) return MalformedArn("resourceShareInvitationArn", arn, parsed.status());
   auto found = LoadInvitations("i.arn = ?", {arn});
@@ -514,6 +573,20 @@ Result<Invitation> RamModel::Respond(const CallContext& ctx, const std::string& 
   }
 
   Invitation invitation = found->front();
+  // A retry of the call that answered it (an SDK's, after a lost response) gets that answer.
+  const std::string answered = accept ? "ACCEPTED" : "REJECTED";
+  if (client_token && invitation.status == answered) {
+    auto token = store_.Prepare("SELECT response_token FROM ram_invitations WHERE arn = ?");
+    if (!token.ok()) return token.status();
+    if (token->Bind(1, arn).Step() && !token->IsNull(0) && token->Text(0) == *client_token) {
+      auto associations =
+          LoadAssociations("a.share_arn = ? AND a.type = 'PRINCIPAL' AND a.entity = ?",
+                           {invitation.share_arn, ctx.account->id});
+      if (!associations.ok()) return associations.status();
+      invitation.associations = *associations;
+      return invitation;
+    }
+  }
   if (invitation.status == "ACCEPTED") {
     return Error("ResourceShareInvitationAlreadyAcceptedException",
                  fmt::format("invitation '{}' was already accepted", arn));
@@ -531,9 +604,10 @@ Result<Invitation> RamModel::Respond(const CallContext& ctx, const std::string& 
   }
 
   invitation.status = accept ? "ACCEPTED" : "REJECTED";
-  auto stmt = store_.Prepare("UPDATE ram_invitations SET status = ? WHERE arn = ?");
+  auto stmt =
+      store_.Prepare("UPDATE ram_invitations SET status = ?, response_token = ? WHERE arn = ?");
   if (!stmt.ok()) return stmt.status();
-  CM_RETURN_IF_ERROR(stmt->Bind(1, invitation.status).Bind(2, arn).Run());
+  CM_RETURN_IF_ERROR(stmt->Bind(1, invitation.status).Bind(2, client_token).Bind(3, arn).Run());
   CM_RETURN_IF_ERROR(SetAssociation(invitation.share_arn, "PRINCIPAL", ctx.account->id,
                                     accept ? "ASSOCIATED" : "FAILED",
                                     accept ? "" : "the invitation was rejected", ctx.now));
@@ -547,14 +621,16 @@ Result<Invitation> RamModel::Respond(const CallContext& ctx, const std::string& 
   return invitation;
 }
 
-Result<Invitation> RamModel::AcceptResourceShareInvitation(const CallContext& ctx,
-                                                           const std::string& arn) {
-  return Respond(ctx, arn, true);
+Result<Invitation> RamModel::AcceptResourceShareInvitation(
+    const CallContext& ctx, const std::string& arn,
+    const std::optional<std::string>& client_token) {
+  return Respond(ctx, arn, true, client_token);
 }
 
-Result<Invitation> RamModel::RejectResourceShareInvitation(const CallContext& ctx,
-                                                           const std::string& arn) {
-  return Respond(ctx, arn, false);
+Result<Invitation> RamModel::RejectResourceShareInvitation(
+    const CallContext& ctx, const std::string& arn,
+    const std::optional<std::string>& client_token) {
+  return Respond(ctx, arn, false, client_token);
 }
 
 Result<std::vector<SharedResource>> RamModel::ListResources(const CallContext& ctx,

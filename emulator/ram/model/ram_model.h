@@ -134,8 +134,11 @@ class RamModel {
   Result<std::vector<Invitation>> GetResourceShareInvitations(
       const CallContext& ctx, const std::vector<std::string>& invitation_arns,
       const std::vector<std::string>& share_arns);
-  Result<Invitation> AcceptResourceShareInvitation(const CallContext& ctx, const std::string& arn);
-  Result<Invitation> RejectResourceShareInvitation(const CallContext& ctx, const std::string& arn);
+  // `client_token`: a retry with the token of the answer that was given replays that answer.
+  Result<Invitation> AcceptResourceShareInvitation(const CallContext& ctx, const std::string& arn,
+                                                   const std::optional<std::string>& client_token);
+  Result<Invitation> RejectResourceShareInvitation(const CallContext& ctx, const std::string& arn,
+                                                   const std::optional<std::string>& client_token);
   Result<std::vector<SharedResource>> ListResources(const CallContext& ctx,
                                                     const ListFilter& filter);
   Result<std::vector<SharedPrincipal>> ListPrincipals(const CallContext& ctx,
@@ -158,7 +161,11 @@ class RamModel {
                                                     const std::vector<std::string>& binds);
   Result<std::vector<Invitation>> LoadInvitations(const std::string& sql_where,
                                                   const std::vector<std::string>& binds);
-  Result<Invitation> Respond(const CallContext& ctx, const std::string& arn, bool accept);
+  Result<Invitation> Respond(const CallContext& ctx, const std::string& arn, bool accept,
+                             const std::optional<std::string>& client_token);
+  // What differs between a share made with a client token and a new request with it ("" when
+  // nothing does): AWS refuses a token reused for other parameters.
+  Result<std::string> IdempotencyMismatch(const ResourceShare& share, const CreateShareInput& in);
   Status SetAssociation(const std::string& share_arn, const std::string& type,
                         const std::string& entity, const std::string& status,
                         const std::string& message, TimePoint now);
