@@ -1,12 +1,12 @@
 // crossmesh: two AWS accounts, a shared ACM Private CA and App Mesh, offline on one machine.
 #include <spdlog/cfg/env.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
 #include <system_error>
 
 #include "cli/commands.h"
+#include "emulator/core/log_sink.h"
 
 int main(int argc, char** argv) {
   // A peer that hangs up (a client of the proxies, a Redis connection hiredis writes to) must
@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
 
   // Logs go to stderr so that stdout stays machine-readable (serve's first line is its URL).
-  spdlog::set_default_logger(spdlog::stderr_color_mt("crossmesh"));
+  spdlog::set_default_logger(crossmesh::MakeStderrLogger("crossmesh"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   spdlog::cfg::load_env_levels();  // SPDLOG_LEVEL=debug
 

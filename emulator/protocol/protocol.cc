@@ -171,8 +171,19 @@ std::string XmlEscape(std::string_view text) {
       case '\'':
         out += "&apos;";
         break;
-      default:
+      case '\t':
+      case '\n':
+      case '\r':
         out.push_back(c);
+        break;
+      default:
+        // XML 1.0 has no way to write other control characters, escaped or not: a parser
+        // refuses the whole document, so the client could not read the error it carries.
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += "\xEF\xBF\xBD";  // U+FFFD
+        } else {
+          out.push_back(c);
+        }
     }
   }
   return out;

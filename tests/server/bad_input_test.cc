@@ -1,5 +1,6 @@
 // Bad input at the HTTP endpoint: each gets a clear AWS-shaped error (or a clean close when
 // the peer is gone) and the server keeps serving everyone else.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "tests/server/raw_exchange.h"
@@ -148,6 +149,27 @@ TEST_CASE("Unreadable numbers and invalid UTF-8 in signed requests get an answer
     REQUIRE_FALSE(body.is_discarded());
     CHECK(body["__type"] == c.code);
   }
+  RequireStillServing(t);
+}
+
+TEST_CASE("Control characters from a query request never reach the XML error unescaped") {
+  TestEmulator t;
+  WireRequest request;
+  request.method = "POST";
+  request.path = "/";
+  request.SetHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+  request.body = "Action=Get%00X%1b&Version=2011-06-15";
+
+  WireResponse response = t.Send("frontend", request, "sts");
+
+  CHECK(response.status == 400);
+  CHECK_THAT(response.body, Catch::Contains("<Code>") &&
+                                Catch::Contains("Get\xEF\xBF\xBDX\xEF\xBF\xBD"));
+  const bool only_xml_characters =
+      std::none_of(response.body.begin(), response.body.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r';
+      });
+  CHECK(only_xml_characters);
   RequireStillServing(t);
 }
 
