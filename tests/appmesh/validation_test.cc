@@ -88,6 +88,8 @@ std::vector<Case> Cases() {
   no_slash["httpRoute"]["match"]["prefix"] = "api";
   json priority = HttpRouteSpec("n1");
   priority["priority"] = 1001;
+  json null_weight = HttpRouteSpec("n1");
+  null_weight["httpRoute"]["action"]["weightedTargets"][0]["weight"] = nullptr;
   json empty_range = HttpRouteSpec("n1");
   empty_range["httpRoute"]["match"]["headers"] = {
       {{"name", "x-n"}, {"match", {{"range", {{"start", 5}, {"end", 5}}}}}}};
@@ -202,7 +204,9 @@ std::vector<Case> Cases() {
       {"a route with two route kinds", "PUT", "/virtualRouter/r-http/routes", Route(two_kinds), 400,
        "BadRequestException", "it sets httpRoute and tcpRoute"},
       {"a tcp route on an http router", "PUT", "/virtualRouter/r-http/routes", Route(tcp_route),
-       400, "BadRequestException", "does not match the protocol"},
+       400, "BadRequestException",
+       "does not match the protocol of VirtualRouter r-http's listener on port 8080 (http); a "
+       "http listener serves spec.httpRoute"},
       {"a route target that does not exist", "PUT", "/virtualRouter/r-http/routes",
        Route(HttpRouteSpec("ghost")), 404, "NotFoundException",
        "VirtualNode with name ghost is not present"},
@@ -211,6 +215,8 @@ std::vector<Case> Cases() {
        "weightedTargets[0].weight is 101; it must be between 0 and 100"},
       {"a negative weight", "PUT", "/virtualRouter/r-http/routes", Route(HttpRouteSpec("n1", -1)),
        400, "BadRequestException", "between 0 and 100"},
+      {"a null weight", "PUT", "/virtualRouter/r-http/routes", Route(null_weight), 400,
+       "BadRequestException", "weightedTargets[0].weight must be an integer, got null"},
       {"no weighted targets", "PUT", "/virtualRouter/r-http/routes", Route(TargetsSpec(0, 1)), 400,
        "BadRequestException", "has 0 items; it must have between 1 and 10"},
       {"eleven weighted targets", "PUT", "/virtualRouter/r-http/routes", Route(TargetsSpec(11, 1)),

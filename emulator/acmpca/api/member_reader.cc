@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace crossmesh::acmpca::api {
 namespace {
@@ -18,7 +19,12 @@ bool IsArray(const json& value) { return value.is_array(); }
 
 // The JSON type of a value as a reader of the message would name it.
 std::string_view Described(const json& value) {
-  if (value.is_number_float()) return "a fractional number";
+  if (value.is_number_float()) {
+    // JSON has one number type; a whole number too large for 64 bits is read as a double.
+    const double number = value.get<double>();
+    return std::trunc(number) == number ? "a whole number too large for an integer"
+                                        : "a fractional number";
+  }
   if (value.is_number()) return "a number";
   if (value.is_string()) return "a string";
   if (value.is_boolean()) return "a boolean";

@@ -39,9 +39,9 @@ Status CheckServedBy(const json& listeners, const RouteKind& kind, const json& r
     if (mapping["protocol"] == kind.protocol) return Status::Ok();
     return BadRequest(fmt::format(
         "spec.{} does not match the protocol of {}'s listener on port "
-        "{} ({}); a {} listener serves {} routes",
+        "{} ({}); a {} listener serves spec.{}Route",
         kind.member, parent_name, mapping["port"].dump(), mapping["protocol"].get<std::string>(),
-        mapping["protocol"].get<std::string>(), kind.protocol));
+        mapping["protocol"].get<std::string>(), mapping["protocol"].get<std::string>()));
   }
   if (match.contains("port")) {
     return BadRequest(fmt::format("spec.{}.match.port {} is not a listener port of {}", kind.member,
