@@ -1,6 +1,7 @@
 #include "emulator/protocol/service.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <set>
 
@@ -71,6 +72,19 @@ WireResponse JsonRpcService::Handle(const CallContext& ctx, const WireRequest& r
     operation = std::string_view(*target).substr(target_prefix_.size() + 1);
   }
   auto handler = handlers_.find(operation);
+  if (handler == handlers_.end() && !operation.empty()) {
+    // A real AWS operation crossmesh does not emulate reads the same as a misspelt one: name
+    // both possibilities, and what is emulated.
+    std::vector<std::string_view> emulated;  // handlers_ is sorted
+    for (const auto& [name, unused] : handlers_) emulated.push_back(name);
+    return RenderError(
+        protocol(),
+        Error("UnknownOperationException",
+              fmt::format("{} is not an operation crossmesh emulates for {}: check its spelling; "
+                          "crossmesh emulates {}",
+                          operation, signing_name_, fmt::join(emulated, ", "))),
+        ctx.request_id);
+  }
   if (handler == handlers_.end()) {
     return RenderError(
         protocol(),

@@ -246,10 +246,13 @@ TEST_CASE("ListCertificates and the tag operations check their members") {
                 });
 }
 
-TEST_CASE("An operation ACM does not have is UnknownOperationException") {
+TEST_CASE("An ACM operation crossmesh does not emulate is named, with those it does") {
   TestEmulator t(FrozenWall());
   auto response =
       t.JsonCall("frontend", "acm", "CertificateManager.ImportCertificate", json::object());
   CHECK(response.status == 400);
   CHECK(BodyJson(response)["__type"] == "UnknownOperationException");
+  CHECK_THAT(BodyJson(response)["message"].get<std::string>(),
+             Catch::StartsWith("ImportCertificate is not an operation crossmesh emulates for acm: "
+                               "check its spelling; crossmesh emulates AddTagsToCertificate, "));
 }
