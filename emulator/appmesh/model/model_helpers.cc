@@ -23,6 +23,17 @@ Status CheckName(Kind kind, const std::string& name) {
                              "(a name, not an ARN)",
                              KindTypeName(kind), name));
   }
+  // Names reach logs, ARNs, sidecar configs and stats names: a control character in one (a
+  // NUL, a newline) is a mistake of the caller's, never part of a name.
+  for (size_t i = 0; i < name.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(name[i]);
+    if (byte < 0x20 || byte == 0x7f) {
+      return Error("BadRequestException",
+                   fmt::format("{} name is not valid: it holds the control character 0x{:02x} at "
+                               "position {}; names are printable text",
+                               KindTypeName(kind), byte, i));
+    }
+  }
   return Status::Ok();
 }
 

@@ -1,6 +1,8 @@
 // Listener and backend rules of virtual nodes and virtual gateways.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -44,6 +46,27 @@ Status CheckUniqueBackends(const json& spec) {
   return Status::Ok();
 }
 
+// The hostname the node's endpoints resolve by, and the name its certificate must carry when a
+// client has no SAN list: a DNS name (letters, digits, '-', '_', dots), 1 to 253 characters.
+Status CheckDnsHostname(const json& spec) {
+  const json* dns = nullptr;
+  if (spec.contains("serviceDiscovery") && spec["serviceDiscovery"].contains("dns")) {
+    dns = &spec["serviceDiscovery"]["dns"];
+  }
+  if (dns == nullptr || !dns->contains("hostname")) return Status::Ok();
+  const std::string hostname = (*dns)["hostname"].get<std::string>();
+  const bool dns_characters = std::all_of(hostname.begin(), hostname.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+  if (hostname.empty() || hostname.size() > 253 || !dns_characters) {
+    return BadRequest(fmt::format(
+        "spec.serviceDiscovery.dns.hostname '{}' is not a DNS name: give 1 to 253 letters, "
+        "digits, '-', '_' and dots, such as yelb-appserver.yelb.svc.cluster.local",
+        hostname));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status CheckUniquePorts(const json& listeners, const std::string& path) {
@@ -75,6 +98,7 @@ Status CheckVirtualNodeSpec(const MeshView& mesh, const json& spec) {
         "spec.serviceDiscovery is required when the virtual node has listeners: "
         "give dns {hostname} or awsCloudMap {namespaceName, serviceName}");
   }
+  CM_RETURN_IF_ERROR(CheckDnsHostname(spec));
   return CheckUniqueBackends(spec);
 }
 
