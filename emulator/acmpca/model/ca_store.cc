@@ -377,9 +377,10 @@ Result<PageWindow> PageOf(size_t total, const Page& page, size_t default_page_si
     std::string_view token = page.next_token;
     bool valid = token.substr(0, kTokenPrefix.size()) == kTokenPrefix &&
                  token.size() > kTokenPrefix.size() && token.size() < kTokenPrefix.size() + 10;
-    for (char c : token.substr(std::min(token.size(), kTokenPrefix.size()))) {
-      valid = valid && std::isdigit(static_cast<unsigned char>(c));
-    }
+    const std::string_view offset = token.substr(std::min(token.size(), kTokenPrefix.size()));
+    for (char c : offset) valid = valid && std::isdigit(static_cast<unsigned char>(c));
+    // Only a page after the first is ever named, and by its offset as written here.
+    valid = valid && !offset.starts_with('0');
     if (!valid) {
       return Error("InvalidNextTokenException",
                    fmt::format("The NextToken '{}' was not returned by this operation; pass the "
