@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <stdexcept>
 #include <vector>
 
@@ -69,6 +70,15 @@ std::string HexEncode(std::string_view bytes) {
 std::string NewHexId(size_t bytes) {
   auto raw = RandomBytes(bytes);
   return HexEncode(std::string_view(reinterpret_cast<const char*>(raw.data()), raw.size()));
+}
+
+bool IsUuid(std::string_view text) {
+  if (text.size() != 36) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
+  }
+  return true;
 }
 
 std::string NewUuid() {

@@ -264,7 +264,7 @@ TEST_CASE("A validity the CA cannot give fails with the error AWS gives") {
        {{"Value", 300}, {"Type", "YEARS"}},
        nullptr,
        "InvalidArgsException",
-       "beyond what crossmesh can represent"},
+       "ends after 2255-03-14, the latest time crossmesh can represent"},
   };
   for (const Case& c : cases) {
     INFO(c.what);

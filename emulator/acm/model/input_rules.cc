@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "emulator/core/ids.h"
 #include "emulator/core/repeated_key.h"
 
 namespace crossmesh::acm::internal {
@@ -40,10 +41,12 @@ Result<Arn> ParseTypedArn(std::string_view text, std::string_view service,
   auto arn = ParseArn(text, service);
   if (!arn.ok()) return arn.status();
   std::string prefix = std::string(resource_type) + "/";
+  // Every certificate and CA id is a UUID: anything else names nothing (and a stray ':x' or
+  // '/x' at the end is a mistake in the ARN, not another resource).
   if (arn->region.empty() || arn->account.empty() || !arn->resource.starts_with(prefix) ||
-      arn->resource.size() == prefix.size()) {
+      !IsUuid(std::string_view(arn->resource).substr(prefix.size()))) {
     return Error("InvalidArnException", fmt::format("The ARN '{}' is not valid: expected the form "
-                                                    "arn:aws:{}:REGION:ACCOUNT_ID:{}/ID",
+                                                    "arn:aws:{}:REGION:ACCOUNT_ID:{}/UUID",
                                                     text, service, resource_type));
   }
   return arn;

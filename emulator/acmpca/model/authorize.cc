@@ -40,8 +40,8 @@ Result<CaRecord> FindCaFor(Store& store, const CallContext& ctx, std::string_vie
   // AWS Private CA is regional: an endpoint never sees another region's CAs.
   if (!ctx.region.empty() && arn->region != ctx.region) {
     return Error("ResourceNotFoundException",
-                 fmt::format("Could not find certificate authority {}: it is in region {}, but "
-                             "the request was signed for region {}; call with --region {}",
+                 fmt::format("Could not find certificate authority {}: its ARN names region {}, "
+                             "but the request was signed for region {}; call with --region {}",
                              ca_arn, arn->region, ctx.region, arn->region));
   }
 

@@ -62,15 +62,6 @@ constexpr std::string_view kCaColumns =
     " crl_expiration_days, crl_custom_cname, crl_s3_bucket, crl_s3_acl, ocsp_enabled,"
     " ocsp_custom_cname, policy";
 
-bool IsUuid(std::string_view text) {
-  if (text.size() != 36) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
-  }
-  return true;
-}
-
 bool IsHex(std::string_view text) {
   for (char c : text) {
     if (!std::isxdigit(static_cast<unsigned char>(c))) return false;

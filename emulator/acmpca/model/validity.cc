@@ -18,8 +18,8 @@ constexpr int64_t kMaxEpochSeconds = 9'000'000'000;
 
 Status TooFar(std::string_view what) {
   return Error("InvalidArgsException",
-               fmt::format("{} lies beyond what crossmesh can represent (year 2255); choose an "
-                           "earlier time",
+               fmt::format("{} ends after 2255-03-14, the latest time crossmesh can represent; "
+                           "choose an earlier end",
                            what));
 }
 
