@@ -6,8 +6,9 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include <stdexcept>
 #include <string_view>
+
+#include "tests/proxy/test_client.h"
 
 namespace crossmesh::proxy::testing {
 namespace {
@@ -69,17 +70,7 @@ bool SendAll(int fd, const std::string& bytes) {
 }  // namespace
 
 H2RawApp::H2RawApp(std::string header_block) : header_block_(std::move(header_block)) {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-      ::listen(listen_fd_, 16) != 0) {
-    throw std::runtime_error("raw HTTP/2 app cannot listen");
-  }
-  socklen_t length = sizeof(address);
-  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length);
-  port_ = ntohs(address.sin_port);
+  listen_fd_ = ListenOnLoopback(16, port_);
   acceptor_ = std::thread([this] { AcceptLoop(); });
 }
 

@@ -19,18 +19,7 @@
 namespace crossmesh::proxy::testing {
 
 TestApp::TestApp(Kind kind, std::string name) : kind_(kind), name_(std::move(name)) {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-      ::listen(listen_fd_, 512) != 0) {
-    throw std::runtime_error("test app cannot listen");
-  }
-  socklen_t length = sizeof(address);
-  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length);
-  port_ = ntohs(address.sin_port);
+  listen_fd_ = ListenOnLoopback(512, port_);
   acceptor_ = std::thread([this] { AcceptLoop(); });
 }
 

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
 
 namespace crossmesh::proxy::testing {
 namespace {
@@ -218,6 +219,22 @@ std::string RawSocket::StartTls(SSL_CTX* context) {
   ERR_error_string_n(ERR_get_error(), text, sizeof(text));
   ERR_clear_error();
   return text[0] != '\0' ? std::string(text) : std::string("handshake failed");
+}
+
+int ListenOnLoopback(int backlog, uint16_t& port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
+      ::listen(fd, backlog) != 0) {
+    if (fd >= 0) ::close(fd);
+    throw std::runtime_error("a test app cannot listen on 127.0.0.1");
+  }
+  socklen_t length = sizeof(address);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  port = ntohs(address.sin_port);
+  return fd;
 }
 
 std::string BuildRequest(const std::string& method, const std::string& target,

@@ -69,6 +69,10 @@ class RawSocket {
   std::string buffer_;
 };
 
+// A socket listening on 127.0.0.1, on a port the system picks (written to `port`); throws
+// when it cannot listen. For the test apps.
+int ListenOnLoopback(int backlog, uint16_t& port);
+
 // One request on a fresh connection: nullopt when no response came.
 std::optional<RawHttpMessage> HttpRequestOnce(uint16_t port, const std::string& method,
                                               const std::string& target,
