@@ -176,12 +176,20 @@ std::vector<Case> Cases() {
        400,
        "BadRequestException",
        "holds the control character 0x00 at position 2"},
-      {"an empty DNS hostname", "PUT", "/virtualNodes",
-       {{"virtualNodeName", "x"}, {"spec", HttpNodeSpec(8080, "")}}, 400, "BadRequestException",
+      {"an empty DNS hostname",
+       "PUT",
+       "/virtualNodes",
+       {{"virtualNodeName", "x"}, {"spec", HttpNodeSpec(8080, "")}},
+       400,
+       "BadRequestException",
        "spec.serviceDiscovery.dns.hostname '' is not a DNS name"},
-      {"a DNS hostname with a space", "PUT", "/virtualNodes",
-       {{"virtualNodeName", "x"}, {"spec", HttpNodeSpec(8080, "bad host!")}}, 400,
-       "BadRequestException", "'bad host!' is not a DNS name"},
+      {"a DNS hostname with a space",
+       "PUT",
+       "/virtualNodes",
+       {{"virtualNodeName", "x"}, {"spec", HttpNodeSpec(8080, "bad host!")}},
+       400,
+       "BadRequestException",
+       "'bad host!' is not a DNS name"},
       {"create without a spec",
        "PUT",
        "/virtualNodes",
@@ -348,6 +356,30 @@ TEST_CASE("Lists come in pages of limit with a nextToken until the last") {
   } while (!token.empty() && pages < 10);
   CHECK(pages == 3);
   CHECK(seen == std::vector<std::string>{"node-0", "node-1", "node-2", "node-3", "node-4"});
+}
+
+TEST_CASE("A nextToken fits only the listing that issued it") {
+  TestEmulator t;
+  CreateMesh(t, "frontend", "paged");
+  CreateMesh(t, "frontend", "other");
+  for (int i = 0; i < 3; ++i) {
+    CreateNode(t, "frontend", "paged", "node-" + std::to_string(i), json::object());
+  }
+  json first = MeshOk(t, "frontend", "GET", MeshPath("paged", "/virtualNodes"), nullptr, "limit=1");
+  const std::string token = first.value("nextToken", "");
+  REQUIRE_FALSE(token.empty());
+
+  ApiError other_mesh = MeshFails(t, "frontend", "GET", MeshPath("other", "/virtualNodes"), nullptr,
+                                  "nextToken=" + token);
+  ApiError other_kind = MeshFails(t, "frontend", "GET", MeshPath("paged", "/virtualServices"),
+                                  nullptr, "nextToken=" + token);
+
+  CHECK(other_mesh.code == "BadRequestException");
+  CHECK_THAT(other_mesh.message, Catch::Contains("was issued for another listing"));
+  CHECK(other_kind.code == "BadRequestException");
+  json next = MeshOk(t, "frontend", "GET", MeshPath("paged", "/virtualNodes"), nullptr,
+                     "limit=1&nextToken=" + token);
+  CHECK(next["virtualNodes"][0]["virtualNodeName"] == "node-1");
 }
 
 TEST_CASE("A clientToken repeats an answer for the same request and conflicts for another") {

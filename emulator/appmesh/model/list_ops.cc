@@ -1,6 +1,6 @@
 // List* and ListMeshes: pages of at most `limit` (1 to 100, default 100) in ARN order. The
-// nextToken is the last ARN answered, hex-encoded, so a page stays right when resources come and
-// go between calls.
+// nextToken is the listing's scope and the last ARN answered, hex-encoded, so a page stays right
+// when resources come and go between calls, and a token fits only the listing it came from.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -14,13 +14,14 @@
 namespace crossmesh::appmesh {
 namespace {
 
-Result<ResourcePage> PageOfResources(std::vector<Resource> items, const PageRequest& request) {
+Result<ResourcePage> PageOfResources(std::vector<Resource> items, const PageRequest& request,
+                                     const std::string& scope) {
   std::sort(items.begin(), items.end(),
             [](const Resource& a, const Resource& b) { return a.arn < b.arn; });
   std::vector<std::string> keys;
   keys.reserve(items.size());
   for (const auto& r : items) keys.push_back(r.arn);
-  auto window = PageWindow(keys, request, 100);
+  auto window = PageWindow(keys, request, 100, scope);
   if (!window.ok()) return window.status();
   ResourcePage page;
   for (size_t i = window->begin; i < window->end; ++i) page.items.push_back(std::move(items[i]));
@@ -39,7 +40,8 @@ Result<ResourcePage> AppMeshModel::ListMeshes(const CallContext& ctx, const Page
       visible.push_back(std::move(mesh));
     }
   }
-  return PageOfResources(std::move(visible), page);
+  return PageOfResources(std::move(visible), page,
+                         fmt::format("ListMeshes {} {}", ctx.account->id, ctx.region));
 }
 
 Result<ResourcePage> AppMeshModel::List(const CallContext& ctx, const ListInput& input) {
@@ -53,7 +55,9 @@ Result<ResourcePage> AppMeshModel::List(const CallContext& ctx, const ListInput&
   if (ParentKind(ref.kind)) parent = ref.parent;
   auto items = internal::LoadResources(store_, access->mesh.id, ref.kind, parent);
   if (!items.ok()) return items.status();
-  return PageOfResources(std::move(*items), input.page);
+  return PageOfResources(std::move(*items), input.page,
+                         fmt::format("{} {} {} {}", OperationName("List", ref.kind),
+                                     ctx.account->id, access->mesh.arn, parent.value_or("")));
 }
 
 }  // namespace crossmesh::appmesh

@@ -17,9 +17,10 @@ struct Window {
 };
 
 // The window of `sorted_keys` a request asks for: after the key its nextToken carries, at most
-// `limit` (1..max_limit, default max_limit) long. BadRequestException for a limit out of range
-// or a token this service did not issue.
+// `limit` (1..max_limit, default max_limit) long. `scope` names the listing (operation, caller,
+// mesh or resource): a token carries it, and one issued for another listing is refused, as one
+// this service did not issue is (BadRequestException), and so is a limit out of range.
 Result<Window> PageWindow(const std::vector<std::string>& sorted_keys, const PageRequest& request,
-                          int64_t max_limit);
+                          int64_t max_limit, const std::string& scope);
 
 }  // namespace crossmesh::appmesh

@@ -74,7 +74,8 @@ Result<TagPage> AppMeshModel::ListTagsForResource(const CallContext& ctx, std::s
   if (!tags.ok()) return tags.status();
   std::vector<std::string> keys;
   for (const auto& tag : *tags) keys.push_back(tag.first);
-  auto window = PageWindow(keys, request, 50);
+  auto window =
+      PageWindow(keys, request, 50, fmt::format("ListTagsForResource {} {}", ctx.account->id, arn));
   if (!window.ok()) return window.status();
   TagPage page;
   page.tags.assign(tags->begin() + static_cast<std::ptrdiff_t>(window->begin),
