@@ -229,3 +229,23 @@ TEST_CASE("Paging returns maxResults items and a nextToken for the rest") {
   CHECK(rest["resourceShares"].size() == 1);
   CHECK_FALSE(rest.contains("nextToken"));
 }
+
+TEST_CASE("A RAM nextToken fits only the list and the account it was issued for") {
+  TestEmulator t;
+  for (int i = 0; i < 3; ++i) {
+    Ram(t, "frontend", "/createresourceshare", {{"name", "share-" + std::to_string(i)}});
+  }
+  auto first =
+      Ram(t, "frontend", "/getresourceshares", {{"resourceOwner", "SELF"}, {"maxResults", 1}});
+  const nlohmann::json token = first["nextToken"];
+
+  auto other_account = Ram(t, "backend", "/getresourceshares",
+                           {{"resourceOwner", "SELF"}, {"nextToken", token}}, 400);
+  auto other_list =
+      Ram(t, "frontend", "/listresources", {{"resourceOwner", "SELF"}, {"nextToken", token}}, 400);
+
+  CHECK(other_account["__type"] == "InvalidNextTokenException");
+  CHECK(other_list["__type"] == "InvalidNextTokenException");
+  CHECK_THAT(other_list["message"].get<std::string>(),
+             Catch::Contains("was not issued for this list and account"));
+}

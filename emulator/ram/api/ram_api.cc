@@ -79,32 +79,36 @@ json InvitationJson(const Invitation& i) {
   return out;
 }
 
-// maxResults / nextToken paging over an already filtered list; the token is an offset.
+// maxResults / nextToken paging over an already filtered list. The token is an offset, with
+// the list it pages and the caller: one from another operation or account is refused.
 template <typename T, typename ToJson>
-Result<json> Page(const JsonInput& in, const std::vector<T>& items, const char* member,
-                  ToJson to_json) {
+Result<json> Page(const CallContext& ctx, const JsonInput& in, const std::vector<T>& items,
+                  const char* member, ToJson to_json) {
   auto max = in.OptionalInt("maxResults", 1, 500);
   if (!max.ok()) return max.status();
   auto token = in.OptionalString("nextToken");
   if (!token.ok()) return token.status();
 
+  const std::string prefix = fmt::format("{}/{}/offset-", member, ctx.account->id);
   size_t start = 0;
   if (token->has_value()) {
     const std::string& t = **token;
-    if (t.rfind("offset-", 0) != 0 || t.size() > 20 ||
-        t.find_first_not_of("0123456789", 7) != std::string::npos || t.size() == 7) {
-      return Error(
-          "InvalidNextTokenException",
-          fmt::format("nextToken '{}' was not issued by this service; start without one", t));
+    const std::string_view offset = std::string_view(t).substr(std::min(t.size(), prefix.size()));
+    if (!t.starts_with(prefix) || offset.empty() || offset.size() > 12 || offset[0] == '0' ||
+        offset.find_first_not_of("0123456789") != std::string_view::npos) {
+      return Error("InvalidNextTokenException",
+                   fmt::format("nextToken '{}' was not issued for this list and account; pass "
+                               "the nextToken this list returned, or start without one",
+                               t));
     }
-    start = std::stoul(t.substr(7));
+    start = std::stoul(std::string(offset));
   }
   size_t limit = max->value_or(500);
   json out = {{member, json::array()}};
   for (size_t i = start; i < items.size() && i < start + limit; ++i) {
     out[member].push_back(to_json(items[i]));
   }
-  if (start + limit < items.size()) out["nextToken"] = fmt::format("offset-{}", start + limit);
+  if (start + limit < items.size()) out["nextToken"] = fmt::format("{}{}", prefix, start + limit);
   return out;
 }
 
@@ -162,7 +166,7 @@ void AddShareRoutes(RestJsonService& s, Store& store, const ResourceCatalog& cat
          CM_ASSIGN(name, in.OptionalString("name"));
          filter = {other, arns, status, name};
          CM_ASSIGN(shares, RamModel(store, catalog).GetResourceShares(ctx, filter));
-         CM_ASSIGN(page, Page(in, shares, "resourceShares", ShareJson));
+         CM_ASSIGN(page, Page(ctx, in, shares, "resourceShares", ShareJson));
          return Ok(page);
        });
 
@@ -242,7 +246,7 @@ void AddAssociationRoutes(RestJsonService& s, Store& store, const ResourceCatalo
          filter.principal = principal;
          filter.status = status;
          CM_ASSIGN(found, RamModel(store, catalog).GetResourceShareAssociations(ctx, filter));
-         CM_ASSIGN(page, Page(in, found, "resourceShareAssociations", AssociationJson));
+         CM_ASSIGN(page, Page(ctx, in, found, "resourceShareAssociations", AssociationJson));
          return Ok(page);
        });
 }
@@ -256,7 +260,7 @@ void AddInvitationRoutes(RestJsonService& s, Store& store, const ResourceCatalog
          CM_ASSIGN(arns, ArnList(in, "resourceShareInvitationArns", "ram"));
          CM_ASSIGN(shares, ArnList(in, "resourceShareArns", "ram"));
          CM_ASSIGN(found, RamModel(store, catalog).GetResourceShareInvitations(ctx, arns, shares));
-         CM_ASSIGN(page, Page(in, found, "resourceShareInvitations", InvitationJson));
+         CM_ASSIGN(page, Page(ctx, in, found, "resourceShareInvitations", InvitationJson));
          return Ok(page);
        });
 
@@ -297,7 +301,7 @@ void AddListRoutes(RestJsonService& s, Store& store, const ResourceCatalog& cata
          filter.resource_arns = arns;
          filter.share_arns = shares;
          CM_ASSIGN(found, RamModel(store, catalog).ListResources(ctx, filter));
-         CM_ASSIGN(page, Page(in, found, "resources", [](const SharedResource& res) {
+         CM_ASSIGN(page, Page(ctx, in, found, "resources", [](const SharedResource& res) {
                      return json{{"arn", res.arn},
                                  {"type", res.type},
                                  {"resourceShareArn", res.share_arn},
@@ -327,7 +331,7 @@ void AddListRoutes(RestJsonService& s, Store& store, const ResourceCatalog& cata
          filter.resource_type = type;
          filter.share_arns = shares;
          CM_ASSIGN(found, RamModel(store, catalog).ListPrincipals(ctx, filter));
-         CM_ASSIGN(page, Page(in, found, "principals", [](const SharedPrincipal& p) {
+         CM_ASSIGN(page, Page(ctx, in, found, "principals", [](const SharedPrincipal& p) {
                      return json{{"id", p.id},
                                  {"resourceShareArn", p.share_arn},
                                  {"creationTime", EpochSeconds(p.created)},
@@ -338,7 +342,7 @@ void AddListRoutes(RestJsonService& s, Store& store, const ResourceCatalog& cata
        });
 
   s.On("POST", "/listpermissions", "ListPermissions",
-       [&](const CallContext&, const RestRequest& r) -> Result<RestResponse> {
+       [&](const CallContext& ctx, const RestRequest& r) -> Result<RestResponse> {
          JsonInput in(r.body, kInvalid, kMissing);
          CM_RETURN_IF_ERROR(
              in.OnlyMembers({"resourceType", "nextToken", "maxResults", "permissionType"}));
@@ -347,7 +351,7 @@ void AddListRoutes(RestJsonService& s, Store& store, const ResourceCatalog& cata
          for (const auto& p : ManagedPermissions()) {
            if (!type || p.resource_type == *type) found.push_back(p);
          }
-         CM_ASSIGN(page, Page(in, found, "permissions", [](const ManagedPermission& p) {
+         CM_ASSIGN(page, Page(ctx, in, found, "permissions", [](const ManagedPermission& p) {
                      return json{{"arn", p.arn},
                                  {"version", "1"},
                                  {"defaultVersion", true},
