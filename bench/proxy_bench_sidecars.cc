@@ -111,7 +111,7 @@ std::string HttpGet(uint16_t port, const std::string& path) {
   address.sin_port = htons(port);
   std::string response;
   const std::string request =
-      "GET " + path + " HTTP/1.1\r\nhost: admin\r\nconnection: close\r\n\r\n";
+      "GET " + path + " HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n";
   if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
       ::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
     char chunk[4096];

@@ -18,39 +18,13 @@ bool IsLoopback(std::string_view address) {
          address.rfind("::ffff:127.", 0) == 0;
 }
 
-// The host of an "http://host:port" origin or a "host:port" Host header ("[::1]:80" -> "::1");
-// "" (not loopback) when anything but a port follows it: "127.0.0.1:1@evil.example" names
-// evil.example to some parsers.
-std::string_view HostPart(std::string_view value) {
-  if (const size_t scheme = value.find("://"); scheme != std::string_view::npos) {
-    value.remove_prefix(scheme + 3);
-  }
-  std::string_view host;
-  std::string_view rest;
-  if (value.starts_with('[')) {
-    const size_t close = value.find(']');
-    if (close == std::string_view::npos) return {};
-    host = value.substr(1, close - 1);
-    rest = value.substr(close + 1);
-  } else {
-    const size_t colon = value.find(':');
-    host = value.substr(0, colon);
-    rest = colon == std::string_view::npos ? std::string_view() : value.substr(colon);
-  }
-  if (rest.empty()) return host;
-  const std::string_view port = rest.substr(1);
-  const bool is_port = rest[0] == ':' && !port.empty() && port.size() <= 5 &&
-                       port.find_first_not_of("0123456789") == std::string_view::npos;
-  return is_port ? host : std::string_view();
-}
-
 // A web page the user has open may post here too (its browser adds Origin, and a rebound DNS
 // name shows in Host): only callers that name loopback in both, or send neither, may move the
 // clock or wipe the state.
 std::optional<std::string> ForeignCaller(const WireRequest& request) {
   for (const char* header : {"Origin", "Host"}) {
     const std::string* value = request.Header(header);
-    if (value != nullptr && !IsLoopbackHost(HostPart(*value))) {
+    if (value != nullptr && !IsLoopbackAuthority(*value)) {
       return fmt::format("{} '{}' is not loopback", header, *value);
     }
   }

@@ -9,4 +9,9 @@ namespace crossmesh {
 // including a name that would resolve to loopback, is not.
 bool IsLoopbackHost(std::string_view host);
 
+// Whether an Origin ("http://host:port") or Host ("host:port", "[::1]:80") header names
+// loopback: its host, with nothing but a port after it ("127.0.0.1:1@evil.example" names
+// evil.example to some parsers, so it does not).
+bool IsLoopbackAuthority(std::string_view value);
+
 }  // namespace crossmesh

@@ -1,6 +1,7 @@
 #include "harness/proxy/admin_server.h"
 
 #include "emulator/core/clock.h"
+#include "emulator/core/loopback.h"
 #include "harness/proxy/certs_report.h"
 #include "harness/proxy/config_json.h"
 #include "harness/proxy/http_downstream.h"
@@ -53,6 +54,17 @@ HttpResponse StatsPage(ProxyCore& core, const HttpRequest& request) {
 }
 
 HttpResponse Dispatch(ProxyCore& core, const HttpRequest& request) {
+  // A web page the user has open can reach loopback too, through a DNS name rebound to
+  // 127.0.0.1 (its Host) or by a script (its Origin): /config_dump and /handshakes are not
+  // for it to read.
+  for (const char* header : {"host", "origin"}) {
+    const std::string_view value = request.Header(header);
+    if (request.HasHeader(header) && !IsLoopbackAuthority(value)) {
+      return LocalReply(403, fmt::format("{} '{}' is not loopback; the admin pages answer "
+                                         "loopback callers only\n",
+                                         header, value));
+    }
+  }
   // Every page only reads: a POST or DELETE that seemed to work would mislead.
   if (request.method != "GET" && request.method != "HEAD") {
     HttpResponse refused = LocalReply(

@@ -169,7 +169,12 @@ struct H2Connection::Callbacks {
         stream->headers_done = true;
       }
       if (first && !interim && self.role_ == Role::kServer && !stream->refused) {
-        self.MaybeStream(stream, end);
+        if (auto problem = stream->request.Problem()) {
+          self.stats_->protocol_error.Inc();
+          self.Refuse(*stream, LocalReply(problem->first, problem->second));
+        } else {
+          self.MaybeStream(stream, end);
+        }
       }
       if (first && !interim && stream->relay) stream->wake->cancel();  // the exchange returns
     }

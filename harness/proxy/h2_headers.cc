@@ -85,6 +85,15 @@ void AddRequestField(HttpRequest& request, std::string_view name, std::string_vi
   } else if (name == "host" && request.HasHeader("host")) {
     // :authority comes first (pseudo-headers lead) and wins: one Host reaches the app, the
     // one the request was routed by (RFC 9113 8.3.1), never a second that disagrees.
+  } else if (name == "cookie") {
+    // HTTP/2 clients send each cookie as a field of its own; an HTTP/1.1 app reads one Cookie
+    // header, so they are joined with "; " (RFC 9113 8.2.3), as Envoy does.
+    for (HttpHeader& header : request.headers) {
+      if (header.name != "cookie") continue;
+      header.value.append("; ").append(value);
+      return;
+    }
+    request.headers.push_back({std::string(name), std::string(value)});
   } else if (!name.starts_with(':')) {
     request.headers.push_back({std::string(name), std::string(value)});
   }

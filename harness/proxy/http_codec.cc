@@ -84,6 +84,34 @@ bool TooManyFields(const Message& message, size_t limit) {
   return static_cast<size_t>(std::distance(message.begin(), message.end())) > limit;
 }
 
+// Drops the fields a message's Connection header names (RFC 9110 7.6.1): they were meant for
+// this hop only. (Connection itself, and the fixed hop-by-hop fields, go when it is written.)
+void DropConnectionNamed(std::vector<HttpHeader>& headers) {
+  std::vector<std::string> named;
+  for (const HttpHeader& header : headers) {
+    if (!EqualsIgnoreCase(header.name, "connection")) continue;
+    std::string_view list = header.value;
+    while (!list.empty()) {
+      const size_t comma = std::min(list.find(','), list.size());
+      std::string_view token = list.substr(0, comma);
+      list.remove_prefix(std::min(comma + 1, list.size()));
+      while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) {
+        token.remove_prefix(1);
+      }
+      while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) {
+        token.remove_suffix(1);
+      }
+      if (!token.empty()) named.emplace_back(token);
+    }
+  }
+  if (named.empty()) return;
+  std::erase_if(headers, [&named](const HttpHeader& header) {
+    return std::any_of(named.begin(), named.end(), [&header](const std::string& name) {
+      return EqualsIgnoreCase(header.name, name) && !EqualsIgnoreCase(name, "connection");
+    });
+  });
+}
+
 HttpReadResult Classify(const ErrorCode& ec) {
   if (ec == http::error::header_limit) return Failed(HttpReadStatus::kHeaderTooLarge, ec);
   if (ec == http::error::body_limit) return Failed(HttpReadStatus::kBodyTooLarge, ec);
@@ -133,12 +161,17 @@ bool ExpectsContinue(const Message& message) {
 // body bytes read whole (a tail is not held, so not limited); checked here rather than by
 // Beast's parser, whose limit would refuse the bodies that become tails too.
 // `max_fields`: the most header fields (Envoy's max_headers_count); more is kHeaderTooLarge.
+// `header`: the message's fields as its header ended, when a body followed; Beast adds a
+// chunked body's trailer fields to the same list (beside same-named ones), and those are not
+// headers. Empty when the message ended with its header.
 // `buffer`: kReadChunk bytes to read into. `body_read` counts the bytes read after the head.
 template <class Parser>
 asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, Parser& parser,
                                       bool answer_continue, size_t* tail_bytes,
                                       uint64_t trail_above, bool open_unknown, uint64_t body_limit,
-                                      size_t max_fields, char* buffer, uint64_t& body_read) {
+                                      size_t max_fields,
+                                      std::optional<std::vector<HttpHeader>>& header, char* buffer,
+                                      uint64_t& body_read) {
   const asio::mutable_buffer chunk(buffer, kReadChunk);
   bool got_any = !pending.empty();
   // Whether the body (its header read) may be left on the stream as a tail.
@@ -147,9 +180,15 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
     if (tail_bytes == nullptr) return false;
     return length ? *length > trail_above : open_unknown;
   };
+  // Not eager until the header is done, so that the header is taken before a trailer's fields
+  // join it (a whole chunked message can come in one read).
+  parser.eager(false);
+  header.reset();
   for (bool checked = false;;) {
     if (parser.is_header_done() && !checked) {
       checked = true;
+      header = HeadersOf(parser.get());
+      parser.eager(true);
       if (UnsupportedCoding(parser.get())) {
         co_return Failed(HttpReadStatus::kNotImplemented, http::error::bad_transfer_encoding);
       }
@@ -354,15 +393,15 @@ asio::awaitable<HttpReadResult> HttpReader::ReadRequest(ByteStream& stream, Http
                                                         size_t* tail_bytes) {
   if (tail_bytes != nullptr) *tail_bytes = 0;
   RequestParser* parser = &FreshParser(parsers_->request);
-  parser->eager(true);
   parser->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
   // Parse applies the limit to what it reads whole. Not boost::none: Beast 1.74 compares a
   // request's Content-Length with an empty optional and refuses every body.
   parser->body_limit(std::numeric_limits<std::uint64_t>::max());
+  std::optional<std::vector<HttpHeader>> header;
   HttpReadResult result =
       co_await Parse(stream, pending_, *parser, /*answer_continue=*/true, tail_bytes,
                      limits_.max_body_bytes, /*open_unknown=*/true, limits_.max_body_bytes,
-                     limits_.max_headers_count, ReadBuffer(), body_read_);
+                     limits_.max_headers_count, header, ReadBuffer(), body_read_);
   if (!result.ok()) co_return result;
   // Checked here too: a request read as having no body was done before Parse looked again.
   if (UnsupportedCoding(parser->get())) {
@@ -373,14 +412,24 @@ asio::awaitable<HttpReadResult> HttpReader::ReadRequest(ByteStream& stream, Http
   }
 
   auto& message = parser->get();
-  // Answered here (Parse): the upstream gets the body without being asked to wait for it.
-  if (ExpectsContinue(message)) message.erase(http::field::expect);
   request.method = std::string(message.method_string());
   request.target = std::string(message.target());
   request.version = message.version();
-  request.headers = HeadersOf(message);
+  request.headers = header ? std::move(*header) : HeadersOf(message);
+  DropConnectionNamed(request.headers);
+  // Answered here (Parse): the upstream gets the body without being asked to wait for it.
+  if (ExpectsContinue(message)) {
+    message.erase(http::field::expect);
+    std::erase_if(request.headers,
+                  [](const HttpHeader& h) { return EqualsIgnoreCase(h.name, "expect"); });
+  }
   if (!request.MakeOriginForm()) {
     co_return Failed(HttpReadStatus::kMalformed, http::error::bad_target);
+  }
+  if (auto problem = request.Problem()) {
+    co_return Failed(
+        problem->first == 501 ? HttpReadStatus::kNotImplemented : HttpReadStatus::kMalformed,
+        http::error::bad_target);
   }
   request.body = std::move(message.body());
   message.body().clear();  // what the decoder appends next starts from nothing
@@ -420,16 +469,16 @@ asio::awaitable<HttpReadResult> HttpReader::ReadOneResponse(ByteStream& stream, 
                                                             size_t* tail_bytes) {
   if (tail_bytes != nullptr) *tail_bytes = 0;
   ResponseParser* parser = &FreshParser(parsers_->response);
-  parser->eager(true);
   parser->skip(head_request);
   parser->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
   // Parse applies the limit to what it reads whole. Not boost::none: Beast 1.74 compares the
   // Content-Length with an empty optional and refuses every body.
   parser->body_limit(std::numeric_limits<std::uint64_t>::max());
+  std::optional<std::vector<HttpHeader>> header;
   HttpReadResult result =
       co_await Parse(stream, pending_, *parser, /*answer_continue=*/false, tail_bytes, 0,
                      /*open_unknown=*/true, limits_.max_body_bytes, limits_.max_headers_count,
-                     ReadBuffer(), body_read_);
+                     header, ReadBuffer(), body_read_);
   if (!result.ok()) co_return result;
   if (UnsupportedCoding(parser->get())) {
     co_return Failed(HttpReadStatus::kNotImplemented, http::error::bad_transfer_encoding);
@@ -442,7 +491,8 @@ asio::awaitable<HttpReadResult> HttpReader::ReadOneResponse(ByteStream& stream, 
   response.status = message.result_int();
   response.reason = std::string(message.reason());
   response.version = message.version();
-  response.headers = HeadersOf(message);
+  response.headers = header ? std::move(*header) : HeadersOf(message);
+  DropConnectionNamed(response.headers);
   response.body = std::move(message.body());
   message.body().clear();  // what the decoder appends next starts from nothing
   // A body that lasts until the connection ends leaves nothing to reuse it for.

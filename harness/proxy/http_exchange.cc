@@ -207,6 +207,9 @@ asio::awaitable<ExchangeResult> Exchange(const std::shared_ptr<ByteStream>& upst
     result.failure = ResetFailure(ec);
     if (read.status == HttpReadStatus::kBodyTooLarge) {
       result.failure.message = "the response body is over http.max_body_bytes";
+    } else if (read.status == HttpReadStatus::kHeaderTooLarge) {
+      result.failure.message =
+          "the upstream sent headers over http.max_header_bytes or http.max_headers_count";
     } else if (!ec) {
       result.failure.message = "the upstream sent a malformed response";
     }

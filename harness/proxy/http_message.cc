@@ -117,6 +117,57 @@ bool HttpRequest::MakeOriginForm() {
   return true;
 }
 
+namespace {
+
+// RFC 3986's reg-name and IP-literal characters, and a port of up to five digits.
+bool ValidAuthority(std::string_view authority) {
+  std::string_view host = authority;
+  std::string_view port;
+  if (authority.starts_with('[')) {
+    const size_t close = authority.find(']');
+    if (close == std::string_view::npos) return false;
+    host = authority.substr(1, close - 1);
+    const std::string_view rest = authority.substr(close + 1);
+    if (!rest.empty() && rest[0] != ':') return false;
+    if (!rest.empty()) port = rest.substr(1);
+    const bool ip_literal = !host.empty() && host.find_first_not_of("0123456789abcdefABCDEF:.") ==
+                                                 std::string_view::npos;
+    if (!ip_literal) return false;
+  } else {
+    const size_t colon = authority.rfind(':');
+    if (colon != std::string_view::npos) {
+      host = authority.substr(0, colon);
+      port = authority.substr(colon + 1);
+    }
+    const bool reg_name = std::all_of(host.begin(), host.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) ||
+             std::string_view("-._~!$&'()*+,;=%").find(c) != std::string_view::npos;
+    });
+    if (host.empty() || !reg_name) return false;
+  }
+  if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos) {
+    return false;
+  }
+  return port.empty() || std::stoi(std::string(port)) <= 65535;
+}
+
+}  // namespace
+
+std::optional<std::pair<unsigned, std::string>> HttpRequest::Problem() const {
+  if (method == "CONNECT") {
+    return std::pair{501u, std::string("CONNECT is not supported: the sidecar opens no tunnels")};
+  }
+  if (target.find('#') != std::string::npos) {
+    return std::pair{400u, std::string("the request target holds a fragment ('#'), which "
+                                       "clients keep to themselves")};
+  }
+  if (HasHeader("host") && !ValidAuthority(Header("host"))) {
+    return std::pair{
+        400u, "the Host '" + std::string(Header("host")) + "' is not a host with an optional port"};
+  }
+  return std::nullopt;
+}
+
 bool HttpRequest::BodyLengthKnown() const {
   if (body_pipe) return DeclaredLength().has_value();  // an HTTP/2 body tells it, or not
   return !tail || tail->length_known();

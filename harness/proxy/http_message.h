@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace crossmesh::proxy {
@@ -77,6 +78,9 @@ struct HttpRequest {
   // authority becoming the Host (RFC 9112 3.2.2: it wins over a Host header). False for a
   // target in neither form, or an authority with user info: the request is malformed.
   bool MakeOriginForm();
+  // Why the proxy cannot pass this request on, as {status, text}: a CONNECT (501: the sidecar
+  // opens no tunnels), a target with a fragment, a Host that is not a host[:port] (400).
+  std::optional<std::pair<unsigned, std::string>> Problem() const;
 };
 
 struct HttpResponse {

@@ -25,7 +25,8 @@ struct MutualHop {
   }
   ~MutualHop() { hop.reset(); }
   std::string Admin(Proxy& proxy, const std::string& path) {
-    std::optional<RawHttpMessage> reply = HttpRequestOnce(proxy.AdminPort(), "GET", path);
+    std::optional<RawHttpMessage> reply =
+        HttpRequestOnce(proxy.AdminPort(), "GET", path, "", "127.0.0.1");
     REQUIRE(reply.has_value());
     REQUIRE(reply->status == 200);
     return reply->body;
@@ -100,14 +101,37 @@ TEST_CASE("The admin pages refuse methods other than GET and HEAD with 405") {
 
   for (const char* method : {"POST", "DELETE", "PUT"}) {
     INFO(method);
-    std::optional<RawHttpMessage> reply = HttpRequestOnce(port, method, "/stats", "x");
+    std::optional<RawHttpMessage> reply = HttpRequestOnce(port, method, "/stats", "x", "127.0.0.1");
     REQUIRE(reply.has_value());
     CHECK(reply->status == 405);
     CHECK(Contains(reply->body, "read with GET"));
   }
-  std::optional<RawHttpMessage> get = HttpRequestOnce(port, "GET", "/stats");
+  std::optional<RawHttpMessage> get = HttpRequestOnce(port, "GET", "/stats", "", "127.0.0.1");
   REQUIRE(get.has_value());
   CHECK(get->status == 200);
+}
+
+TEST_CASE("The admin pages refuse a Host or an Origin that is not loopback") {
+  MutualHop mesh;
+  const uint16_t port = mesh.hop->server().AdminPort();
+
+  std::optional<RawHttpMessage> rebound =
+      HttpRequestOnce(port, "GET", "/config_dump", "", "evil.example");
+  std::optional<RawSocket> socket = RawSocket::Connect(port);
+  REQUIRE(socket.has_value());
+  REQUIRE(socket->WriteAll(BuildRequest("GET", "/handshakes", "", "127.0.0.1", false,
+                                        "origin: http://evil.example\r\n")));
+  std::optional<RawHttpMessage> scripted = socket->ReadMessage(true);
+  std::optional<RawHttpMessage> local =
+      HttpRequestOnce(port, "GET", "/config_dump", "", "localhost:" + std::to_string(port));
+
+  REQUIRE(rebound.has_value());
+  CHECK(rebound->status == 403);
+  CHECK(Contains(rebound->body, "host 'evil.example' is not loopback"));
+  REQUIRE(scripted.has_value());
+  CHECK(scripted->status == 403);
+  REQUIRE(local.has_value());
+  CHECK(local->status == 200);
 }
 
 }  // namespace

@@ -183,6 +183,73 @@ TEST_CASE("A target in neither origin nor absolute form gets 400 and never reach
   CHECK(hop.app().requests() == 0);
 }
 
+TEST_CASE("HTTP/1.1 request trailers are dropped, never read as headers") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, Guarded());
+  const std::string chunked =
+      "POST /votes HTTP/1.1\r\nhost: " + std::string(kService) +
+      "\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nhost: evil.example\r\n"
+      "authorization: Bearer admin\r\n\r\n";
+
+  std::optional<RawSocket> plain = RawSocket::Connect(hop.client_port());
+  REQUIRE(plain.has_value());
+  REQUIRE(plain->WriteAll(chunked));
+  std::optional<RawHttpMessage> reply = plain->ReadMessage(true);
+
+  REQUIRE(reply.has_value());
+  INFO(reply->body);
+  CHECK(reply->status == 200);
+  CHECK(Contains(reply->body, "got POST /votes body=hello"));
+  CHECK(hop.app().last_host() == kService);
+}
+
+TEST_CASE("CONNECT gets 501, and a fragment or a Host that is not host:port gets 400") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, Guarded());
+  struct Case {
+    const char* what;
+    std::string request;
+    int status;
+  };
+  const std::string host = "host: " + std::string(kService) + "\r\n";
+  const Case cases[] = {
+      {"CONNECT", "CONNECT app.local:443 HTTP/1.1\r\nhost: app.local:443\r\n\r\n", 501},
+      {"a fragment", "GET /a#frag HTTP/1.1\r\n" + host + "\r\n", 400},
+      {"a Host with a space", "GET / HTTP/1.1\r\nhost: a b\r\n\r\n", 400},
+      {"a Host with user info", "GET / HTTP/1.1\r\nhost: a/b@c\r\n\r\n", 400},
+      {"a port past 65535", "GET http://a:99999/x HTTP/1.1\r\nhost: a\r\n\r\n", 400},
+      {"an authority with quotes", "GET http://a\"<>/x HTTP/1.1\r\nhost: a\r\n\r\n", 400},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    std::optional<RawSocket> plain = RawSocket::Connect(hop.client_port());
+    REQUIRE(plain.has_value());
+    REQUIRE(plain->WriteAll(c.request));
+    std::optional<RawHttpMessage> reply = plain->ReadMessage(true);
+    REQUIRE(reply.has_value());
+    CHECK(reply->status == c.status);
+  }
+  CHECK(hop.app().requests() == 0);
+  REQUIRE(hop.Get()->status == 200);
+}
+
+TEST_CASE("Headers a Connection header names stay on their hop") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, Guarded());
+
+  std::optional<RawSocket> plain = RawSocket::Connect(hop.client_port());
+  REQUIRE(plain.has_value());
+  REQUIRE(plain->WriteAll(BuildRequest("GET", "/", "", kService, true,
+                                       "connection: x-secret, keep-alive\r\nx-secret: s\r\n"
+                                       "x-kept: k\r\n")));
+  std::optional<RawHttpMessage> reply = plain->ReadMessage(true);
+
+  REQUIRE(reply.has_value());
+  CHECK(reply->status == 200);
+  CHECK(hop.app().last_header("x-secret").empty());
+  CHECK(hop.app().last_header("x-kept") == "k");
+}
+
 TEST_CASE("A flood of idle connections is absorbed, timed out, and others are served") {
   constexpr int kFlood = 300;
   Mesh mesh;

@@ -564,6 +564,30 @@ TEST_CASE("An HTTP/2 request of more than 100 headers resets that stream only") 
   CHECK(CurlHttp2(hop.client_port(), {}) == "2 200");
 }
 
+TEST_CASE("HTTP/2 cookie fields reach an HTTP/1.1 app joined in one Cookie header") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, TappedMutual("h2-cookie-marker"));
+  H2TestClient client(hop.client_port());
+
+  const int32_t id = client.Request("/c", kService, true, {{"cookie", "a=1"}, {"cookie", "b=2"}});
+  client.ReadUntil([&] { return client.stream(id).closed; }, Milliseconds(5000));
+
+  CHECK(client.stream(id).status == 200);
+  CHECK(hop.app().last_header("cookie") == "a=1; b=2");
+}
+
+TEST_CASE("An HTTP/2 :path with a fragment gets 400 and never reaches the app") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, TappedMutual("h2-fragment-marker"));
+  H2TestClient client(hop.client_port());
+
+  const int32_t id = client.Request("/a#b", kService);
+  client.ReadUntil([&] { return client.stream(id).closed; }, Milliseconds(5000));
+
+  CHECK(client.stream(id).status == 400);
+  CHECK(hop.app().requests() == 0);
+}
+
 TEST_CASE("A request cancelled before its exchange begins is abandoned as the exchange starts") {
   HttpRequest request;
   request.cancel = std::make_shared<RequestCancel>();

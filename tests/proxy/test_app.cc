@@ -64,6 +64,12 @@ void TestApp::AcceptLoop() {
   }
 }
 
+std::string TestApp::last_header(const std::string& name) const {
+  std::lock_guard lock(mutex_);
+  auto found = last_headers_.find(name);
+  return found == last_headers_.end() ? std::string() : found->second;
+}
+
 std::string TestApp::last_host() const {
   std::lock_guard lock(mutex_);
   return last_host_;
@@ -84,6 +90,7 @@ void TestApp::ServeHttp(int fd) {
       std::lock_guard lock(mutex_);
       last_host_ = std::string(request->Header("host"));
       last_transfer_encoding_ = std::string(request->Header("transfer-encoding"));
+      last_headers_ = request->headers;
     }
     int status = 200;
     if (request->target.rfind("/status/", 0) == 0) status = std::stoi(request->target.substr(8));

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -42,6 +43,8 @@ class TestApp {
   std::string last_host() const;
   // Its Transfer-Encoding ("chunked" for a body a proxy sent in chunks; "" without one).
   std::string last_transfer_encoding() const;
+  // Its header `name` (lower case; the last of several), "" without one.
+  std::string last_header(const std::string& name) const;
   // The body "/bytes/<n>" answers.
   static std::string PatternBytes(size_t bytes);
   // Lets "/bytes/<n>/events" answers send the rest of their body (they wait at most 10 s).
@@ -69,9 +72,10 @@ class TestApp {
   std::thread acceptor_;
   mutable std::mutex mutex_;
   std::condition_variable idle_;
-  std::string last_host_;               // guarded by mutex_
-  std::string last_transfer_encoding_;  // guarded by mutex_
-  size_t active_workers_ = 0;           // detached connection threads still running
+  std::string last_host_;                            // guarded by mutex_
+  std::string last_transfer_encoding_;               // guarded by mutex_
+  std::map<std::string, std::string> last_headers_;  // guarded by mutex_
+  size_t active_workers_ = 0;                        // detached connection threads still running
   std::vector<int> open_fds_;
 };
 
