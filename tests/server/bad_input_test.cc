@@ -11,12 +11,18 @@ using namespace crossmesh::testing;
 
 namespace {
 
-void RequireStillServing(TestEmulator& t) {
+// A query-protocol (STS) request with `form` as its body.
+WireRequest QueryRequest(std::string form) {
   WireRequest request;
   request.method = "POST";
   request.path = "/";
   request.SetHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
-  request.body = "Action=GetCallerIdentity&Version=2011-06-15";
+  request.body = std::move(form);
+  return request;
+}
+
+void RequireStillServing(TestEmulator& t) {
+  WireRequest request = QueryRequest("Action=GetCallerIdentity&Version=2011-06-15");
   CHECK(t.Send("frontend", request, "sts").status == 200);
 }
 
@@ -154,11 +160,7 @@ TEST_CASE("Unreadable numbers and invalid UTF-8 in signed requests get an answer
 
 TEST_CASE("Control characters from a query request never reach the XML error unescaped") {
   TestEmulator t;
-  WireRequest request;
-  request.method = "POST";
-  request.path = "/";
-  request.SetHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
-  request.body = "Action=Get%00X%1b&Version=2011-06-15";
+  WireRequest request = QueryRequest("Action=Get%00X%1b&Version=2011-06-15");
 
   WireResponse response = t.Send("frontend", request, "sts");
 
