@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "emulator/core/arn.h"
-#include "emulator/core/yaml_parse_message.h"
 #include "emulator/core/ids.h"
 #include "emulator/core/text_file.h"
+#include "emulator/core/yaml_parse_message.h"
 
 namespace crossmesh {
 namespace {

@@ -44,8 +44,8 @@ void EscapingSink::sink_it_(const spdlog::details::log_msg& message) {
 }
 
 std::shared_ptr<spdlog::logger> MakeStderrLogger(const std::string& name) {
-  auto sink = std::make_shared<EscapingSink>(
-      std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+  auto sink =
+      std::make_shared<EscapingSink>(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
   return std::make_shared<spdlog::logger>(name, std::move(sink));
 }
 

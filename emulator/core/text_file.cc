@@ -27,9 +27,10 @@ Result<std::string> ReadTextFile(const std::string& path, std::string_view what,
     in.read(piece.data(), static_cast<std::streamsize>(piece.size()));
     text.append(piece.data(), static_cast<size_t>(in.gcount()));
     if (text.size() > max_bytes) {
-      return failed(fmt::format("it is over {} MiB; crossmesh reads a {} up to that (split it "
-                                "into smaller files)",
-                                max_bytes >> 20, what));
+      return failed(
+          fmt::format("it is over {} MiB; crossmesh reads a {} up to that (split it "
+                      "into smaller files)",
+                      max_bytes >> 20, what));
     }
   }
   if (in.bad()) return failed(std::strerror(errno));

@@ -165,8 +165,8 @@ TEST_CASE("Control characters from a query request never reach the XML error une
   WireResponse response = t.Send("frontend", request, "sts");
 
   CHECK(response.status == 400);
-  CHECK_THAT(response.body, Catch::Contains("<Code>") &&
-                                Catch::Contains("Get\xEF\xBF\xBDX\xEF\xBF\xBD"));
+  CHECK_THAT(response.body,
+             Catch::Contains("<Code>") && Catch::Contains("Get\xEF\xBF\xBDX\xEF\xBF\xBD"));
   const bool only_xml_characters =
       std::none_of(response.body.begin(), response.body.end(), [](char c) {
         return static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r';
