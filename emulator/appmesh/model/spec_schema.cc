@@ -118,8 +118,9 @@ std::string Shown(const json& value) {
 }
 
 Status WrongType(const std::string& path, std::string_view expected, const json& value) {
-  if (value.is_null())
+  if (value.is_null()) {
     return Error(kBadRequest, fmt::format("{} must be {}, got null", path, expected));
+  }
   return Error(kBadRequest, fmt::format("{} must be {}, got {} {}", path, expected,
                                         value.type_name(), Shown(value)));
 }
