@@ -188,6 +188,9 @@ asio::awaitable<beast::error_code> HttpServer::Impl::ReadRequest(
   co_await http::async_read_header(stream, buffer, parser,
                                    asio::redirect_error(asio::use_awaitable, ec));
   if (ec || parser.is_done()) co_return ec;
+  // Beast adds a chunked body's trailer fields to the header's: a trailer could then pass for
+  // an Authorization or X-Amz-Target the request never had. The request is its header.
+  const http::request_header<> head = parser.get().base();
 
   // The body under a timer of our own that only cancels the read: tcp_stream's timer would close
   // the socket, leaving no way to send the 408 a request that stalls mid-body is owed.
@@ -200,6 +203,7 @@ asio::awaitable<beast::error_code> HttpServer::Impl::ReadRequest(
     stream.socket().cancel(timer_ec);
   });
   co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+  if (!ec) parser.get().base() = head;
   deadline->read_done = true;
   timer.cancel();
 

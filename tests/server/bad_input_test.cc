@@ -175,6 +175,22 @@ TEST_CASE("Control characters from a query request never reach the XML error une
   RequireStillServing(t);
 }
 
+TEST_CASE("A chunked request's trailers are not read as its headers") {
+  TestEmulator t;
+  const std::string request =
+      "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Content-Type: application/x-www-form-urlencoded; charset=utf-8\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n2b\r\nAction=GetCallerIdentity&Version=2011-06-15"
+      "\r\n0\r\nAuthorization: AWS4-HMAC-SHA256 Credential=AKIAT5KC6MRJC7EW3H4T/20261204/"
+      "us-west-2/sts/aws4_request, SignedHeaders=host, Signature=00\r\n\r\n";
+
+  const std::string answer = RawExchange(t.url(), request);
+
+  CHECK_THAT(answer, Catch::StartsWith("HTTP/1.1 4"));
+  CHECK_THAT(answer, Catch::Contains("MissingAuthenticationToken"));
+  RequireStillServing(t);
+}
+
 TEST_CASE("Keep-alive serves many requests on one connection") {
   TestEmulator t;
   std::string one = "GET /_crossmesh/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
