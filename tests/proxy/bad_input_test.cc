@@ -37,6 +37,14 @@ std::string ClientHelloBytes() {
 }
 
 // Sends `bytes` (maybe none), then waits for the proxy to close the connection.
+// `bytes` on a fresh plaintext connection to `port`, and the answer read back.
+std::optional<RawHttpMessage> SendRaw(uint16_t port, const std::string& bytes) {
+  std::optional<RawSocket> socket = RawSocket::Connect(port);
+  REQUIRE(socket.has_value());
+  REQUIRE(socket->WriteAll(bytes));
+  return socket->ReadMessage(true);
+}
+
 bool ClosedAfterSending(uint16_t port, const std::string& bytes, bool half_close = false) {
   std::optional<RawSocket> socket = RawSocket::Connect(port);
   REQUIRE(socket.has_value());
@@ -122,10 +130,8 @@ TEST_CASE("A request of more than 100 headers gets 431, however small they are")
   std::string many;
   for (int i = 0; i < 101; ++i) many += "x-empty-" + std::to_string(i) + ":\r\n";
 
-  std::optional<RawSocket> plain = RawSocket::Connect(hop.client_port());
-  REQUIRE(plain.has_value());
-  REQUIRE(plain->WriteAll(BuildRequest("GET", "/", "", kService, true, many)));
-  std::optional<RawHttpMessage> reply = plain->ReadMessage(true);
+  std::optional<RawHttpMessage> reply =
+      SendRaw(hop.client_port(), BuildRequest("GET", "/", "", kService, true, many));
 
   REQUIRE(reply.has_value());
   CHECK(reply->status == 431);
@@ -138,11 +144,9 @@ TEST_CASE("A Content-Length past 2^63 - 1 gets 400 and never reaches the app") {
   Mesh mesh;
   Hop hop(mesh.runtime, mesh.pki, Guarded());
 
-  std::optional<RawSocket> plain = RawSocket::Connect(hop.client_port());
-  REQUIRE(plain.has_value());
-  REQUIRE(plain->WriteAll(
-      BuildRequest("PUT", "/", "", kService, true, "Content-Length: 9223372036854775808\r\n")));
-  std::optional<RawHttpMessage> reply = plain->ReadMessage(true);
+  std::optional<RawHttpMessage> reply = SendRaw(
+      hop.client_port(),
+      BuildRequest("PUT", "/", "", kService, true, "Content-Length: 9223372036854775808\r\n"));
 
   REQUIRE(reply.has_value());
   CHECK(reply->status == 400);
@@ -156,10 +160,7 @@ TEST_CASE("An absolute-form target reaches the app in origin form, its authority
   const std::string absolute =
       "GET http://" + std::string(kService) + "/votes?n=1 HTTP/1.1\r\nhost: other.example\r\n\r\n";
 
-  std::optional<RawSocket> plain = RawSocket::Connect(hop.client_port());
-  REQUIRE(plain.has_value());
-  REQUIRE(plain->WriteAll(absolute));
-  std::optional<RawHttpMessage> reply = plain->ReadMessage(true);
+  std::optional<RawHttpMessage> reply = SendRaw(hop.client_port(), absolute);
 
   REQUIRE(reply.has_value());
   CHECK(reply->status == 200);
@@ -173,10 +174,8 @@ TEST_CASE("A target in neither origin nor absolute form gets 400 and never reach
 
   for (const char* target : {"votes", "ftp://host/x", "http://user@host/x", "http:///x"}) {
     INFO(target);
-    std::optional<RawSocket> plain = RawSocket::Connect(hop.client_port());
-    REQUIRE(plain.has_value());
-    REQUIRE(plain->WriteAll(BuildRequest("GET", target, "", kService, true)));
-    std::optional<RawHttpMessage> reply = plain->ReadMessage(true);
+    std::optional<RawHttpMessage> reply =
+        SendRaw(hop.client_port(), BuildRequest("GET", target, "", kService, true));
     REQUIRE(reply.has_value());
     CHECK(reply->status == 400);
   }
@@ -191,10 +190,7 @@ TEST_CASE("HTTP/1.1 request trailers are dropped, never read as headers") {
       "\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nhost: evil.example\r\n"
       "authorization: Bearer admin\r\n\r\n";
 
-  std::optional<RawSocket> plain = RawSocket::Connect(hop.client_port());
-  REQUIRE(plain.has_value());
-  REQUIRE(plain->WriteAll(chunked));
-  std::optional<RawHttpMessage> reply = plain->ReadMessage(true);
+  std::optional<RawHttpMessage> reply = SendRaw(hop.client_port(), chunked);
 
   REQUIRE(reply.has_value());
   INFO(reply->body);
@@ -222,10 +218,7 @@ TEST_CASE("CONNECT gets 501, and a fragment or a Host that is not host:port gets
   };
   for (const Case& c : cases) {
     INFO(c.what);
-    std::optional<RawSocket> plain = RawSocket::Connect(hop.client_port());
-    REQUIRE(plain.has_value());
-    REQUIRE(plain->WriteAll(c.request));
-    std::optional<RawHttpMessage> reply = plain->ReadMessage(true);
+    std::optional<RawHttpMessage> reply = SendRaw(hop.client_port(), c.request);
     REQUIRE(reply.has_value());
     CHECK(reply->status == c.status);
   }
@@ -237,12 +230,10 @@ TEST_CASE("Headers a Connection header names stay on their hop") {
   Mesh mesh;
   Hop hop(mesh.runtime, mesh.pki, Guarded());
 
-  std::optional<RawSocket> plain = RawSocket::Connect(hop.client_port());
-  REQUIRE(plain.has_value());
-  REQUIRE(plain->WriteAll(BuildRequest("GET", "/", "", kService, true,
-                                       "connection: x-secret, keep-alive\r\nx-secret: s\r\n"
-                                       "x-kept: k\r\n")));
-  std::optional<RawHttpMessage> reply = plain->ReadMessage(true);
+  std::optional<RawHttpMessage> reply =
+      SendRaw(hop.client_port(), BuildRequest("GET", "/", "", kService, true,
+                                              "connection: x-secret, keep-alive\r\nx-secret: s\r\n"
+                                              "x-kept: k\r\n"));
 
   REQUIRE(reply.has_value());
   CHECK(reply->status == 200);
