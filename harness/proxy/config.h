@@ -342,6 +342,8 @@ struct HttpLimits {
   size_t max_headers_count = 100;       // Envoy's default max_headers_count (trailers too)
   size_t max_body_bytes = 8 * 1024 * 1024;
   Milliseconds idle_timeout{300000};
+  // Envoy's http_protocol_options.accept_http_10, false in App Mesh: HTTP/1.0 gets 426.
+  bool accept_http_10 = false;
 
   bool operator==(const HttpLimits&) const = default;
 };

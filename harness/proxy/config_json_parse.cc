@@ -238,6 +238,7 @@ void ReadOptions(JsonReader& in, ProxyConfig& config) {
     out.max_headers_count = count;
     out.max_body_bytes = body;
     h.Millis("idle_timeout_ms", out.idle_timeout);
+    h.Bool("accept_http_10", out.accept_http_10);
   });
   if (http) config.http = *http;
   auto parse_style = [](std::string_view text) -> std::optional<ErrorStyle> {

@@ -84,6 +84,31 @@ bool TooManyFields(const Message& message, size_t limit) {
   return static_cast<size_t>(std::distance(message.begin(), message.end())) > limit;
 }
 
+// Two chunk framings Beast would wait on, as llhttp (Envoy's parser) refuses them at once:
+// a size past a signed 64-bit length (as for Content-Length), and a line feed without its
+// carriage return in a size line or trailer, whose line Beast waits to see end in CRLF. Either
+// held the connection until its idle time instead of a 400.
+struct ChunkSizeCheck {
+  template <class Extensions>
+  void operator()(std::uint64_t size, Extensions /*extensions*/, ErrorCode& ec) const {
+    if (size > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      ec = http::error::bad_chunk;
+    }
+  }
+};
+// Not const: Beast keeps a reference to its callback, which must not be const.
+ChunkSizeCheck chunk_size_check;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+
+// `unparsed`: what the parser left of a chunked body (it takes chunk data as it comes, and
+// framing lines only whole, never half a CRLF).
+bool HasBareLineFeed(std::string_view unparsed) {
+  for (size_t at = unparsed.find('\n'); at != std::string_view::npos;
+       at = unparsed.find('\n', at + 1)) {
+    if (at == 0 || unparsed[at - 1] != '\r') return true;
+  }
+  return false;
+}
+
 // Drops the fields a message's Connection header names (RFC 9110 7.6.1): they were meant for
 // this hop only. (Connection itself, and the fixed hop-by-hop fields, go when it is written.)
 void DropConnectionNamed(std::vector<HttpHeader>& headers) {
@@ -215,6 +240,9 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
       pending.erase(0, used);
       if (parser.is_done()) co_return Done();
       if (ec && ec != http::error::need_more) co_return Classify(ec);
+      if (parser.is_header_done() && parser.chunked() && HasBareLineFeed(pending)) {
+        co_return Failed(HttpReadStatus::kMalformed, http::error::bad_chunk);
+      }
       if (!ec && used > 0) continue;
     }
 
@@ -290,7 +318,9 @@ using ParserPlace = std::unique_ptr<std::optional<Parser>>;
 template <class Parser>
 Parser& FreshParser(ParserPlace<Parser>& place) {
   if (!place) place = std::make_unique<std::optional<Parser>>();
-  return place->emplace();
+  Parser& parser = place->emplace();
+  parser.on_chunk_header(chunk_size_check);
+  return parser;
 }
 
 // A body's rest decoded by the parser that read its head: Beast's parser takes framing only
@@ -318,6 +348,7 @@ class ParserDecoder final : public BodyDecoder {
       taken += n;
       if (ec == http::error::need_more) {
         ec = {};
+        if (HasBareLineFeed(input.substr(taken))) ec = http::error::bad_chunk;
         break;
       }
       if (ec || n == 0) break;
@@ -403,6 +434,11 @@ asio::awaitable<HttpReadResult> HttpReader::ReadRequest(ByteStream& stream, Http
                      limits_.max_body_bytes, /*open_unknown=*/true, limits_.max_body_bytes,
                      limits_.max_headers_count, header, ReadBuffer(), body_read_);
   if (!result.ok()) co_return result;
+  // Envoy refuses HTTP/1.0 unless told to accept it, and App Mesh never told it: nginx's
+  // proxy_pass, HTTP/1.0 unless set otherwise, got 426 (why Yelb's UI asks for HTTP/1.1).
+  if (parser->get().version() < 11 && !limits_.accept_http_10) {
+    co_return Failed(HttpReadStatus::kUpgradeRequired, http::error::bad_version);
+  }
   // Checked here too: a request read as having no body was done before Parse looked again.
   if (UnsupportedCoding(parser->get())) {
     co_return Failed(HttpReadStatus::kNotImplemented, http::error::bad_transfer_encoding);

@@ -15,12 +15,13 @@ namespace crossmesh::proxy {
 
 enum class HttpReadStatus {
   kOk,
-  kClosed,          // the peer closed cleanly before sending any byte of a message
-  kHeaderTooLarge,  // answer 431
-  kBodyTooLarge,    // answer 413
-  kMalformed,       // answer 400 (includes a message cut short by the peer)
-  kNotImplemented,  // answer 501: a transfer coding other than chunked alone
-  kTransportError,  // the connection failed (reset, timeout, TLS error): nothing to answer
+  kClosed,           // the peer closed cleanly before sending any byte of a message
+  kHeaderTooLarge,   // answer 431
+  kBodyTooLarge,     // answer 413
+  kMalformed,        // answer 400 (includes a message cut short by the peer)
+  kNotImplemented,   // answer 501: a transfer coding other than chunked alone
+  kUpgradeRequired,  // answer 426: an HTTP/1.0 request, unless http.accept_http_10
+  kTransportError,   // the connection failed (reset, timeout, TLS error): nothing to answer
 };
 
 // The rest of a body whose length its head does not give (chunked, or up to the end of the

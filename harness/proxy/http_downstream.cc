@@ -21,9 +21,18 @@ unsigned ErrorStatus(HttpReadStatus status) {
       return 400;
     case HttpReadStatus::kNotImplemented:
       return 501;
+    case HttpReadStatus::kUpgradeRequired:
+      return 426;
     default:
       return 0;
   }
+}
+
+// A request refused before it was whole is still a request answered, as in Envoy, whose
+// codec errors are local replies on a stream: it counts in downstream_rq_total and its class.
+void CountLocalReply(HttpStats& stats, unsigned status) {
+  stats.rq_total.Inc();
+  stats.CountResponse(status);
 }
 
 // How long and how much LingeringClose drains before it closes anyway.
@@ -92,6 +101,7 @@ asio::awaitable<bool> NextRequest(ByteStream& down, HttpReader& reader, HttpStat
   if (idle.expired() && result.status == HttpReadStatus::kTransportError) {
     if (result.partial) {
       stats.rq_timeout.Inc();
+      CountLocalReply(stats, 408);
       HttpResponse reply = LocalReply(408, "request timeout");
       reply.keep_alive = false;
       co_await SendResponse(down, reply, false);
@@ -99,11 +109,12 @@ asio::awaitable<bool> NextRequest(ByteStream& down, HttpReader& reader, HttpStat
     down.Close();
     co_return false;
   }
-  // RFC 9112 3.2, and Envoy: 400 without a Host, or with more than one.
+  // RFC 9112 3.2, and Envoy: 400 without a Host, or with more than one (an accepted HTTP/1.0
+  // request too: Envoy has no authority to route it by).
   const auto hosts =
       std::count_if(request.headers.begin(), request.headers.end(),
                     [](const HttpHeader& h) { return EqualsIgnoreCase(h.name, "host"); });
-  if (result.ok() && ((request.version == 11 && hosts == 0) || hosts > 1)) {
+  if (result.ok() && hosts != 1) {
     result.status = HttpReadStatus::kMalformed;
   }
   if (result.ok()) {
@@ -127,7 +138,9 @@ asio::awaitable<bool> NextRequest(ByteStream& down, HttpReader& reader, HttpStat
   } else {
     stats.protocol_error.Inc();
   }
-  HttpResponse reply = LocalReply(status, std::string(ReasonPhrase(status)));
+  CountLocalReply(stats, status);
+  // Envoy's 426 has no body; its other refusals here name their status.
+  HttpResponse reply = LocalReply(status, status == 426 ? "" : std::string(ReasonPhrase(status)));
   reply.keep_alive = false;
   co_await SendResponse(down, reply, false);
   co_await LingeringClose(down);

@@ -284,6 +284,8 @@ std::string_view ReasonPhrase(unsigned status) {
       return "Request Timeout";
     case 413:
       return "Payload Too Large";
+    case 426:
+      return "Upgrade Required";
     case 431:
       return "Request Header Fields Too Large";
     case 500:

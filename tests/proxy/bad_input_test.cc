@@ -36,7 +36,6 @@ std::string ClientHelloBytes() {
   return hello;
 }
 
-// Sends `bytes` (maybe none), then waits for the proxy to close the connection.
 // `bytes` on a fresh plaintext connection to `port`, and the answer read back.
 std::optional<RawHttpMessage> SendRaw(uint16_t port, const std::string& bytes) {
   std::optional<RawSocket> socket = RawSocket::Connect(port);
@@ -45,6 +44,7 @@ std::optional<RawHttpMessage> SendRaw(uint16_t port, const std::string& bytes) {
   return socket->ReadMessage(true);
 }
 
+// Sends `bytes` (maybe none), then waits for the proxy to close the connection.
 bool ClosedAfterSending(uint16_t port, const std::string& bytes, bool half_close = false) {
   std::optional<RawSocket> socket = RawSocket::Connect(port);
   REQUIRE(socket.has_value());
@@ -111,6 +111,8 @@ TEST_CASE("Oversized request headers get 431 and a closed connection on both sid
   CHECK(reply->status == 431);
   SSL_CTX_free(context);
   CHECK(hop.server().StatValue("http.ingress.downstream_cx_protocol_error") == 1);
+  CHECK(hop.server().StatValue("http.ingress.downstream_rq_4xx") == 1);
+  CHECK(hop.server().StatValue("http.ingress.downstream_rq_total") == 1);
 
   // Outbound: from the app to its own sidecar.
   std::optional<RawSocket> plain = RawSocket::Connect(hop.client_port());
@@ -120,6 +122,7 @@ TEST_CASE("Oversized request headers get 431 and a closed connection on both sid
   REQUIRE(reply.has_value());
   CHECK(reply->status == 431);
   CHECK(hop.client().StatValue("http.egress.downstream_cx_protocol_error") == 1);
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_4xx") == 1);
   CHECK(hop.app().requests() == 0);
   REQUIRE(hop.Get()->status == 200);
 }

@@ -23,6 +23,13 @@ HopOptions SmallBodyLimit() {
   return options;
 }
 
+// As SmallBodyLimit, with HTTP/1.0 accepted (http.accept_http_10), which App Mesh never set.
+HopOptions Http10Accepted() {
+  HopOptions options = SmallBodyLimit();
+  options.http_accept_http_10 = true;
+  return options;
+}
+
 TEST_CASE("A chunked answer over the body limit streams through both hops intact") {
   Mesh mesh;
   Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
@@ -81,7 +88,7 @@ TEST_CASE("A body that lasts until the app closes reaches a keep-alive client in
 
 TEST_CASE("An HTTP/1.0 client gets a body of unknown length up to the close") {
   Mesh mesh;
-  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  Hop hop(mesh.runtime, mesh.pki, Http10Accepted());
   std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
   REQUIRE(socket.has_value());
 
@@ -272,6 +279,42 @@ TEST_CASE("A malformed chunk in a streamed upload gets 400, and the app no whole
   CHECK(next->status == 200);
 }
 
+TEST_CASE("Chunk framing llhttp refuses gets an answer at once, held whole or streamed") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  const std::string head = "POST /upload HTTP/1.1\r\nhost: " + std::string(kService) +
+                           "\r\ntransfer-encoding: chunked\r\n\r\n";
+  // Past the body limit, so that the framing after it is read by the streamed tail's decoder.
+  const std::string streamed = "10400\r\n" + std::string(0x10400, 'a') + "\r\n";
+
+  for (const std::string& before : {std::string(), streamed}) {
+    // A size past 2^63 - 1 is malformed; after other chunks, the sum passes 2^64 - 1 first.
+    const std::string huge_size = before.empty() ? "HTTP/1.1 400" : "HTTP/1.1 413";
+    for (const auto& [bad, status] : std::vector<std::pair<std::string, std::string>>{
+             {"0\n\r\n", "HTTP/1.1 400"},
+             {"5\nhello\r\n0\r\n\r\n", "HTTP/1.1 400"},
+             {"0\r\nx-trailer: 1\n\r\n", "HTTP/1.1 400"},
+             {"ffffffffffffffff\r\nhello", huge_size}}) {
+      INFO((before.empty() ? "held whole: " : "streamed: ") << bad);
+      std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+      REQUIRE(socket.has_value());
+      REQUIRE(socket->WriteAll(head + before + bad));
+      bool closed = false;
+      // The client sends nothing more: before, the proxy waited for it until its idle time.
+      const std::string got = socket->ReadUntilClosed(milliseconds(5000), closed);
+      CHECK(closed);
+      CHECK(got.starts_with(status));
+    }
+  }
+  CHECK(hop.client().StatValue("http.egress.downstream_cx_protocol_error") == 7);
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_too_large") == 1);
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_4xx") == 8);
+  CHECK(hop.app().requests() == 0);
+  std::optional<RawHttpMessage> next = hop.Get("/");
+  REQUIRE(next.has_value());
+  CHECK(next->status == 200);
+}
+
 TEST_CASE("A transfer coding other than chunked alone is refused, and what follows is no request") {
   Mesh mesh;
   Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
@@ -297,6 +340,7 @@ TEST_CASE("A transfer coding other than chunked alone is refused, and what follo
   }
   CHECK(hop.app().requests() == 0);
   CHECK(hop.client().StatValue("http.egress.downstream_cx_protocol_error") == 4);
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_5xx") == 4);
 
   // A whole chunked body under gzip is refused as well: the coding would be lost.
   std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
@@ -311,7 +355,7 @@ TEST_CASE("A transfer coding other than chunked alone is refused, and what follo
 
 TEST_CASE("An HTTP/1.0 request with a transfer coding ends its connection, whatever it asks") {
   Mesh mesh;
-  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  Hop hop(mesh.runtime, mesh.pki, Http10Accepted());
   std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
   REQUIRE(socket.has_value());
 
@@ -361,9 +405,44 @@ TEST_CASE("A HEAD answer for a chunked resource tells no length, and the connect
   CHECK(Contains(got, "yelb-appserver got GET /second body="));
 }
 
-TEST_CASE("An HTTP/1.0 client that asks to keep its connection is told it is kept") {
+TEST_CASE("An HTTP/1.0 request gets 426 with no body, as from App Mesh's Envoy") {
   Mesh mesh;
   Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  const std::string request =
+      "GET / HTTP/1.0\r\nhost: " + std::string(kService) + "\r\nconnection: keep-alive\r\n\r\n";
+
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+  REQUIRE(socket->WriteAll(request));
+  bool closed = false;
+  const std::string got = socket->ReadUntilClosed(milliseconds(5000), closed);
+
+  CHECK(closed);
+  CHECK(got.starts_with("HTTP/1.1 426 Upgrade Required\r\n"));
+  CHECK(Contains(got, "content-length: 0\r\n"));
+  CHECK(got.ends_with("\r\n\r\n"));
+  CHECK(hop.app().requests() == 0);
+  CHECK(hop.client().StatValue("http.egress.downstream_cx_protocol_error") == 1);
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_4xx") == 1);
+}
+
+TEST_CASE("An accepted HTTP/1.0 request without a Host gets 400, having nothing to route by") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, Http10Accepted());
+
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+  REQUIRE(socket->WriteAll("GET / HTTP/1.0\r\n\r\n"));
+  std::optional<RawHttpMessage> reply = socket->ReadMessage(true);
+
+  REQUIRE(reply.has_value());
+  CHECK(reply->status == 400);
+  CHECK(hop.app().requests() == 0);
+}
+
+TEST_CASE("An HTTP/1.0 client that asks to keep its connection is told it is kept") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, Http10Accepted());
   std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
   REQUIRE(socket.has_value());
   const std::string request = "GET /first HTTP/1.0\r\nhost: " + std::string(kService) +

@@ -65,6 +65,7 @@ ProxyConfig SampleConfig() {
 TEST_CASE("A ProxyConfig survives a round trip through JSON") {
   ProxyConfig config = SampleConfig();
   config.http.max_headers_count = 250;
+  config.http.accept_http_10 = true;
   Result<ProxyConfig> parsed = ConfigFromJson(ConfigToJson(config));
   INFO(parsed.status().ToString());
   REQUIRE(parsed.ok());
