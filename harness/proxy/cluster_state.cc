@@ -3,11 +3,13 @@
 namespace crossmesh::proxy {
 namespace {
 
-Counter& ClassCounter(unsigned status, Counter& c2, Counter& c3, Counter& c4, Counter& c5) {
+Counter& ClassCounter(unsigned status, Counter& c1, Counter& c2, Counter& c3, Counter& c4,
+                      Counter& c5) {
   if (status >= 500) return c5;
   if (status >= 400) return c4;
   if (status >= 300) return c3;
-  return c2;
+  if (status >= 200) return c2;
+  return c1;  // a 101 that switched protocols (WebSocket)
 }
 
 }  // namespace
@@ -24,13 +26,14 @@ UpstreamStats::UpstreamStats(const StatScope& scope)
       rq_pending_total(scope.Get("upstream_rq_pending_total")),
       rq_pending_overflow(scope.Get("upstream_rq_pending_overflow")),
       cx_overflow(scope.Get("upstream_cx_overflow")),
+      rq_1xx(scope.Get("upstream_rq_1xx")),
       rq_2xx(scope.Get("upstream_rq_2xx")),
       rq_3xx(scope.Get("upstream_rq_3xx")),
       rq_4xx(scope.Get("upstream_rq_4xx")),
       rq_5xx(scope.Get("upstream_rq_5xx")) {}
 
 void UpstreamStats::CountResponse(unsigned status) {
-  ClassCounter(status, rq_2xx, rq_3xx, rq_4xx, rq_5xx).Inc();
+  ClassCounter(status, rq_1xx, rq_2xx, rq_3xx, rq_4xx, rq_5xx).Inc();
 }
 
 HttpStats::HttpStats(const StatScope& scope)
@@ -40,13 +43,14 @@ HttpStats::HttpStats(const StatScope& scope)
       rq_idle_timeout(scope.Get("downstream_rq_idle_timeout")),
       rq_timeout(scope.Get("downstream_rq_timeout")),
       rq_rx_reset(scope.Get("downstream_rq_rx_reset")),
+      rq_1xx(scope.Get("downstream_rq_1xx")),
       rq_2xx(scope.Get("downstream_rq_2xx")),
       rq_3xx(scope.Get("downstream_rq_3xx")),
       rq_4xx(scope.Get("downstream_rq_4xx")),
       rq_5xx(scope.Get("downstream_rq_5xx")) {}
 
 void HttpStats::CountResponse(unsigned status) {
-  ClassCounter(status, rq_2xx, rq_3xx, rq_4xx, rq_5xx).Inc();
+  ClassCounter(status, rq_1xx, rq_2xx, rq_3xx, rq_4xx, rq_5xx).Inc();
 }
 
 ClusterState::ClusterState(const Cluster& cluster, Stats& stats)

@@ -35,6 +35,7 @@ struct UpstreamStats {
   Counter& rq_pending_total;     // upstream_rq_pending_total
   Counter& rq_pending_overflow;  // upstream_rq_pending_overflow
   Counter& cx_overflow;          // upstream_cx_overflow
+  Counter& rq_1xx;               // a 101 that switched protocols (WebSocket)
   Counter& rq_2xx;
   Counter& rq_3xx;
   Counter& rq_4xx;
@@ -52,6 +53,7 @@ struct HttpStats {
   Counter& rq_idle_timeout;  // downstream_rq_idle_timeout (a route's idle timeout: 408)
   Counter& rq_timeout;       // downstream_rq_timeout (an HTTP/2 request not whole in time: 408)
   Counter& rq_rx_reset;      // downstream_rq_rx_reset (the client reset a stream before its answer)
+  Counter& rq_1xx;           // a 101 that switched protocols (WebSocket)
   Counter& rq_2xx;
   Counter& rq_3xx;
   Counter& rq_4xx;

@@ -109,10 +109,9 @@ bool HasBareLineFeed(std::string_view unparsed) {
   return false;
 }
 
-// Drops the fields a message's Connection header names (RFC 9110 7.6.1): they were meant for
-// this hop only. (Connection itself, and the fixed hop-by-hop fields, go when it is written.)
-void DropConnectionNamed(std::vector<HttpHeader>& headers) {
-  std::vector<std::string> named;
+// The tokens of a message's Connection fields ("upgrade", "keep-alive", names of fields).
+std::vector<std::string> ConnectionTokens(const std::vector<HttpHeader>& headers) {
+  std::vector<std::string> tokens;
   for (const HttpHeader& header : headers) {
     if (!EqualsIgnoreCase(header.name, "connection")) continue;
     std::string_view list = header.value;
@@ -126,9 +125,30 @@ void DropConnectionNamed(std::vector<HttpHeader>& headers) {
       while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) {
         token.remove_suffix(1);
       }
-      if (!token.empty()) named.emplace_back(token);
+      if (!token.empty()) tokens.emplace_back(token);
     }
   }
+  return tokens;
+}
+
+// The protocol a message's Upgrade names when Connection names "upgrade" (RFC 9110 7.8);
+// empty otherwise (an Upgrade alone is a hop-by-hop field to drop).
+std::string UpgradeOf(const std::vector<HttpHeader>& headers) {
+  const std::vector<std::string> tokens = ConnectionTokens(headers);
+  const bool named = std::any_of(tokens.begin(), tokens.end(), [](const std::string& token) {
+    return EqualsIgnoreCase(token, "upgrade");
+  });
+  if (!named) return {};
+  for (const HttpHeader& header : headers) {
+    if (EqualsIgnoreCase(header.name, "upgrade")) return header.value;
+  }
+  return {};
+}
+
+// Drops the fields a message's Connection header names (RFC 9110 7.6.1): they were meant for
+// this hop only. (Connection itself, and the fixed hop-by-hop fields, go when it is written.)
+void DropConnectionNamed(std::vector<HttpHeader>& headers) {
+  const std::vector<std::string> named = ConnectionTokens(headers);
   if (named.empty()) return;
   std::erase_if(headers, [&named](const HttpHeader& header) {
     return std::any_of(named.begin(), named.end(), [&header](const std::string& name) {
@@ -452,6 +472,7 @@ asio::awaitable<HttpReadResult> HttpReader::ReadRequest(ByteStream& stream, Http
   request.target = std::string(message.target());
   request.version = message.version();
   request.headers = header ? std::move(*header) : HeadersOf(message);
+  request.upgrade = UpgradeOf(request.headers);
   DropConnectionNamed(request.headers);
   // Answered here (Parse): the upstream gets the body without being asked to wait for it.
   if (ExpectsContinue(message)) {
@@ -482,16 +503,21 @@ asio::awaitable<HttpReadResult> HttpReader::ReadRequest(ByteStream& stream, Http
 }
 
 asio::awaitable<HttpReadResult> HttpReader::ReadResponse(ByteStream& stream, bool head_request,
-                                                         HttpResponse& response,
-                                                         size_t* tail_bytes) {
+                                                         HttpResponse& response, size_t* tail_bytes,
+                                                         bool upgrade_asked) {
   // Interim answers (100 Continue, 103 Early Hints) are dropped, as Envoy does for a client
   // that did not ask for them: the final response follows on the same connection.
   for (;;) {
     HttpReadResult result = co_await ReadOneResponse(stream, head_request, response, tail_bytes);
+    // A switch the request asked for (a WebSocket upgrade): the connection speaks the named
+    // protocol from here. (RFC 9110 15.2.2: a 101 names it; one that does not is malformed.)
+    if (result.ok() && upgrade_asked && response.status == 101 && !response.upgrade.empty()) {
+      co_return result;
+    }
     // A status no client can act on ("000", "999") is the upstream's protocol error, answered
     // 503 as Envoy does; passed on, it left the client waiting on a message it cannot frame.
-    // So is 101: the proxy drops Upgrade from every request (hop-by-hop), so no switch of
-    // protocols was asked for, and a client given one waits on a connection nobody speaks on.
+    // So is a 101 no request asked for: a client given one waits on a connection nobody
+    // speaks on.
     const bool unknown = response.status < 100 || response.status > 599;
     if (result.ok() && (unknown || response.status == 101)) {
       co_return Failed(HttpReadStatus::kMalformed, ErrorCode());
@@ -528,6 +554,7 @@ asio::awaitable<HttpReadResult> HttpReader::ReadOneResponse(ByteStream& stream, 
   response.reason = std::string(message.reason());
   response.version = message.version();
   response.headers = header ? std::move(*header) : HeadersOf(message);
+  if (response.status == 101) response.upgrade = UpgradeOf(response.headers);
   DropConnectionNamed(response.headers);
   response.body = std::move(message.body());
   message.body().clear();  // what the decoder appends next starts from nothing

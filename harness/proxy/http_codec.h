@@ -71,14 +71,18 @@ class HttpReader {
   // otherwise 0 is left there and the body is read whole. A chunked body, or one that lasts
   // until the connection ends, is then left on the stream too once what came with its head is
   // decoded, with the result's `rest` to decode the rest.
+  // `upgrade_asked`: the request asked for an upgrade, so a 101 is its final answer (any
+  // other 101 is a malformed response).
   asio::awaitable<HttpReadResult> ReadResponse(ByteStream& stream, bool head_request,
-                                               HttpResponse& response,
-                                               size_t* tail_bytes = nullptr);
+                                               HttpResponse& response, size_t* tail_bytes = nullptr,
+                                               bool upgrade_asked = false);
   // Bytes already read from the stream (while telling HTTP/1.1 from HTTP/2, or past the end
   // of a body a decoder read): parsed first.
   void Prime(std::string bytes) { pending_ = std::move(bytes) + pending_; }
   // True when bytes of a next message were already read.
   bool has_pending() const { return !pending_.empty(); }
+  // The bytes read past the last message: after a 101, the first of the new protocol's.
+  std::string TakePending() { return std::exchange(pending_, {}); }
   // Bytes of bodies read so far (after their heads), over the reader's life: a request whose
   // body keeps arriving is making progress.
   uint64_t body_read() const { return body_read_; }

@@ -7,6 +7,7 @@
 #include "harness/proxy/grpc_reply.h"
 #include "harness/proxy/http_downstream.h"
 #include "harness/proxy/proxy_core.h"
+#include "harness/proxy/splice.h"
 #include "harness/proxy/watchdog.h"
 
 namespace crossmesh::proxy {
@@ -85,10 +86,32 @@ class DepartureWatch {
   std::shared_ptr<RequestCancel> cancel_;
 };
 
-asio::awaitable<void> ServeHttp1(ProxyCore& core, ByteStream& down, std::string already_read,
-                                 const HttpLimits& limits, HttpStats& stats,
-                                 std::chrono::milliseconds idle_timeout,
+// A connection switched to another protocol (a WebSocket upgrade's 101): the head, then bytes
+// copied both ways, starting with what either side sent after its head, until either side
+// ends or none has moved for the idle time (as Envoy's stream idle timeout ends a tunnel).
+asio::awaitable<void> Tunnel(const std::shared_ptr<ByteStream>& down, HttpReader& reader,
+                             HttpResponse& response, std::chrono::milliseconds idle_timeout) {
+  std::shared_ptr<ByteStream> up = std::move(response.tunnel);
+  size_t body_bytes = 0;
+  std::string head = SerializeResponseHead(response, false, body_bytes);
+  head += response.tunnel_early;
+  ErrorCode ec;
+  co_await down->Write(asio::buffer(head), ec);
+  const std::string early = reader.TakePending();
+  if (!ec && !early.empty()) co_await up->Write(asio::buffer(early), ec);
+  if (ec) {
+    up->Close();
+    down->Close();
+    co_return;
+  }
+  co_await Splice(down, up, SpliceCounters{}, idle_timeout);
+}
+
+asio::awaitable<void> ServeHttp1(ProxyCore& core, const std::shared_ptr<ByteStream>& down_stream,
+                                 std::string already_read, const HttpLimits& limits,
+                                 HttpStats& stats, std::chrono::milliseconds idle_timeout,
                                  const RequestHandler& handler) {
+  ByteStream& down = *down_stream;
   HttpReader reader(limits);
   reader.Prime(std::move(already_read));
   // One timer each for the connection, not per request.
@@ -105,6 +128,11 @@ asio::awaitable<void> ServeHttp1(ProxyCore& core, ByteStream& down, std::string 
       const DepartureWatch watch(departure, down, request, stats);
       response = co_await AnswerCounted(handler, stats, request);
     }
+    if (response.tunnel && !request.cancelled()) {
+      co_await Tunnel(down_stream, reader, response, idle_timeout);
+      break;
+    }
+    if (response.tunnel) response.tunnel->Close();  // its client left meanwhile
     // A body left unread (no route, refused) desynchronises the connection: answer, then end
     // it. One still arriving beside a successful answer (an app echoing it as it reads) may
     // end whole and keep the connection; beside a refusal (a 413 before the body) it will not.
@@ -154,7 +182,7 @@ asio::awaitable<void> ServeHttp(ProxyCore& core, std::shared_ptr<ByteStream> dow
   const Framing framing = co_await DetectFraming(*down, idle_timeout, read);
   if (framing == Framing::kClosed) co_return;
   if (framing == Framing::kHttp1) {
-    co_await ServeHttp1(core, *down, std::move(read), limits, stats, idle_timeout, handler);
+    co_await ServeHttp1(core, down, std::move(read), limits, stats, idle_timeout, handler);
     co_return;
   }
   RequestHandler answer = [&handler, &stats](HttpRequest& request) {

@@ -117,6 +117,17 @@ asio::awaitable<bool> NextRequest(ByteStream& down, HttpReader& reader, HttpStat
   if (result.ok() && hosts != 1) {
     result.status = HttpReadStatus::kMalformed;
   }
+  // Envoy drops an h2c upgrade (HTTP/2 is spoken here with prior knowledge), passes on those it
+  // is configured for (App Mesh: WebSocket alone) and refuses the rest with 403.
+  if (result.ok() && EqualsIgnoreCase(request.upgrade, "h2c")) request.upgrade.clear();
+  if (result.ok() && !request.upgrade.empty() && !EqualsIgnoreCase(request.upgrade, "websocket")) {
+    CountLocalReply(stats, 403);
+    HttpResponse reply = LocalReply(403, "");
+    reply.keep_alive = false;
+    co_await SendResponse(down, reply, false);
+    co_await LingeringClose(down);
+    co_return false;
+  }
   if (result.ok()) {
     // A client that leaves mid-upload gives up on the request, as an HTTP/2 reset does: its
     // failed answer is then neither sent nor counted.

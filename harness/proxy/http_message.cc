@@ -211,6 +211,11 @@ std::string SerializeRequest(const HttpRequest& request) {
   out += request.target;
   out += request.version < 11 ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n";
   AppendHeaders(out, request.headers);
+  if (!request.upgrade.empty()) {
+    out += "connection: upgrade\r\nupgrade: ";
+    out += request.upgrade;
+    out += "\r\n";
+  }
   if (!request.BodyLengthKnown()) {
     out += "transfer-encoding: chunked\r\n";
     if (!request.keep_alive) out += "connection: close\r\n";
@@ -254,8 +259,15 @@ std::string SerializeResponseHead(const HttpResponse& response, bool head_reques
       out += "\r\n";
     }
   }
-  if (!response.keep_alive) out += "connection: close\r\n";
-  if (response.keep_alive && response.announce_keep_alive) out += "connection: keep-alive\r\n";
+  if (!response.upgrade.empty()) {
+    out += "connection: upgrade\r\nupgrade: ";
+    out += response.upgrade;
+    out += "\r\n";
+  } else if (!response.keep_alive) {
+    out += "connection: close\r\n";
+  } else if (response.announce_keep_alive) {
+    out += "connection: keep-alive\r\n";
+  }
   out += "\r\n";
   body_bytes = head_request || BodyForbidden(response.status) ? 0 : response.body.size();
   return out;

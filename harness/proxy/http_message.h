@@ -15,6 +15,7 @@
 namespace crossmesh::proxy {
 
 class BodyTail;
+class ByteStream;
 class H2BodyPipe;
 
 struct HttpHeader {
@@ -59,6 +60,9 @@ struct HttpRequest {
   // A body_pipe body's length as its client declared it (content-length; 0: not declared),
   // which an HTTP/1.1 upstream is told.
   size_t pipe_bytes = 0;
+  // The protocol an HTTP/1.1 client asks to switch to (its Upgrade, named by Connection):
+  // only "websocket" is passed on, as App Mesh's Envoy enables WebSocket upgrades alone.
+  std::string upgrade;
 
   bool cancelled() const { return cancel && cancel->cancelled; }
   // The body's whole length: what `body` holds and what its tail will bring.
@@ -97,6 +101,12 @@ struct HttpResponse {
   // The client is HTTP/1.0, which closes unless told "connection: keep-alive".
   bool announce_keep_alive = false;
   bool local = false;  // made by this proxy (LocalReply), not by an upstream
+  // A 101 to a request's upgrade: the protocol switched to, and the upstream connection that
+  // now speaks it, with the bytes the upstream sent after the head. The proxy then copies
+  // bytes both ways between its client and `tunnel` until either side ends.
+  std::string upgrade;
+  std::shared_ptr<ByteStream> tunnel;
+  std::string tunnel_early;
 
   std::string_view Header(std::string_view name) const;
   void SetHeader(std::string_view name, std::string value);

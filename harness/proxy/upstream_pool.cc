@@ -144,8 +144,26 @@ asio::awaitable<ExchangeResult> ExchangeOn(UpstreamLink& link, const HttpRequest
     refused.response = LocalReply(413, "Payload Too Large");
     co_return refused;
   }
+  if (link.h2 && !request.upgrade.empty()) {
+    // An HTTP/2 upstream has no Upgrade; Envoy would need extended CONNECT (RFC 8441), which
+    // App Mesh never enabled: its WebSocket upgrades to http2 listeners failed too.
+    ExchangeResult refused;
+    refused.response =
+        LocalReply(503,
+                   "a WebSocket upgrade cannot reach an http2 or grpc listener; serve WebSocket on "
+                   "an http listener");
+    co_return refused;
+  }
   if (link.h2) co_return co_await link.h2->Exchange(request, timeout, idle, counters);
-  co_return co_await Exchange(link.stream, *link.reader, request, timeout, idle, link.timers);
+  ExchangeResult result =
+      co_await Exchange(link.stream, *link.reader, request, timeout, idle, link.timers);
+  if (result.outcome == ExchangeResult::Outcome::kResponse && !result.response.upgrade.empty()) {
+    // Switched: the connection is the tunnel's now, never the pool's again.
+    result.response.tunnel = std::move(link.stream);
+    result.response.tunnel_early = link.reader->TakePending();
+    result.response.keep_alive = false;
+  }
+  co_return result;
 }
 
 }  // namespace crossmesh::proxy

@@ -92,6 +92,16 @@ void TestApp::ServeHttp(int fd) {
       last_transfer_encoding_ = std::string(request->Header("transfer-encoding"));
       last_headers_ = request->headers;
     }
+    if (request->target == "/websocket") {
+      // Switches as a WebSocket server would (no proxy reads the frames), greets in the same
+      // write as its 101, then echoes whatever comes until the client ends.
+      if (!socket.WriteAll("HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\n"
+                           "connection: Upgrade\r\nsec-websocket-accept: test\r\n\r\nhello")) {
+        return;
+      }
+      ServeEcho(fd);
+      return;
+    }
     int status = 200;
     if (request->target.rfind("/status/", 0) == 0) status = std::stoi(request->target.substr(8));
     if (request->target.rfind("/sleep/", 0) == 0) {
