@@ -1,5 +1,9 @@
 #include "harness/proxy/admin_server.h"
 
+#include <re2/re2.h>
+
+#include <charconv>
+
 #include "emulator/core/clock.h"
 #include "emulator/core/loopback.h"
 #include "harness/proxy/certs_report.h"
@@ -36,21 +40,54 @@ std::string QueryValue(std::string_view target, std::string_view key) {
   return {};
 }
 
+// A query value with its %XX escapes decoded, as Envoy reads its admin queries: a regex's
+// brackets and backslashes arrive escaped from most clients. A '%' not followed by two hex
+// digits stays as it is.
+std::string PercentDecoded(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned value = 0;
+    if (text[i] == '%' && i + 2 < text.size() &&
+        std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16).ptr ==
+            text.data() + i + 3) {
+      out += static_cast<char>(value);
+      i += 2;
+      continue;
+    }
+    out += text[i];
+  }
+  return out;
+}
+
 HttpResponse JsonReply(const json& body) {
   HttpResponse response = LocalReply(200, body.dump(2));
   response.SetHeader("content-type", "application/json");
   return response;
 }
 
+// `?filter=` is a regular expression a stat's name must contain a match of, as Envoy's (RE2
+// here, as Envoy's safe_regex: linear time whatever the pattern).
 HttpResponse StatsPage(ProxyCore& core, const HttpRequest& request) {
+  const std::string filter = PercentDecoded(QueryValue(request.target, "filter"));
+  const re2::RE2 pattern(filter, re2::RE2::Quiet);
+  if (!pattern.ok()) {
+    return LocalReply(400, fmt::format("filter '{}' is not a regular expression (RE2 syntax): {}; "
+                                       "escape '.', '[' and '(' with '\\' to match them as "
+                                       "they are\n",
+                                       filter, pattern.error()));
+  }
+  const auto keep = [&filter, &pattern](const std::string& name) {
+    return filter.empty() || re2::RE2::PartialMatch(name, pattern);
+  };
   if (QueryValue(request.target, "format") == "json") {
     json stats = json::array();
     for (const auto& [name, value] : core.stats().Snapshot()) {
-      stats.push_back({{"name", name}, {"value", value}});
+      if (keep(name)) stats.push_back({{"name", name}, {"value", value}});
     }
     return JsonReply({{"stats", std::move(stats)}});
   }
-  return LocalReply(200, core.stats().RenderText(QueryValue(request.target, "filter")));
+  return LocalReply(200, core.stats().RenderText(keep));
 }
 
 HttpResponse Dispatch(ProxyCore& core, const HttpRequest& request) {

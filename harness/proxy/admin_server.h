@@ -1,5 +1,5 @@
 // The admin endpoint of one proxy, on loopback (as Envoy's admin port):
-//   GET /stats              Envoy text format, "name: value" per line; ?filter=<substring>
+//   GET /stats              Envoy text format, "name: value" per line; ?filter=<regex>
 //   GET /stats?format=json  {"stats": [{"name": ..., "value": ...}]}
 //   GET /certs              certificates per TLS context (certs_report.h)
 //   GET /config_dump        the running ProxyConfig (config_json.h) with bound ports

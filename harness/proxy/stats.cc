@@ -51,10 +51,10 @@ std::map<std::string, int64_t> Stats::Snapshot() const {
   return values;
 }
 
-std::string Stats::RenderText(std::string_view filter) const {
+std::string Stats::RenderText(const std::function<bool(const std::string&)>& keep) const {
   std::string text;
   for (const auto& [name, value] : Snapshot()) {
-    if (!filter.empty() && name.find(filter) == std::string::npos) continue;
+    if (keep && !keep(name)) continue;
     text += fmt::format("{}: {}\n", name, value);
   }
   return text;

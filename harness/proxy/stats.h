@@ -36,8 +36,8 @@ class Stats {
 
   // Current value of a counter or gauge; 0 when unknown.
   int64_t Value(std::string_view name) const;
-  // Every stat as "name: value\n", sorted by name; only names containing `filter` if non-empty.
-  std::string RenderText(std::string_view filter = {}) const;
+  // Every stat as "name: value\n", sorted by name; only those `keep` keeps, when set.
+  std::string RenderText(const std::function<bool(const std::string&)>& keep = nullptr) const;
   std::map<std::string, int64_t> Snapshot() const;
 
  private:

@@ -111,6 +111,37 @@ TEST_CASE("The admin pages refuse methods other than GET and HEAD with 405") {
   CHECK(get->status == 200);
 }
 
+TEST_CASE("The stats filter is a regular expression, as Envoy's, escaped or not") {
+  MutualHop mesh;  // one request answered already
+  const uint16_t port = mesh.hop->client().AdminPort();
+  const std::string cluster = "cluster." + mesh.hop->cluster() + ".";
+
+  // upstream_rq_[2-5]xx$, as curl sends it unescaped and as a browser escapes it.
+  for (const std::string filter : {"upstream_rq_[2-5]xx$", "upstream_rq_%5B2-5%5Dxx%24"}) {
+    INFO(filter);
+    std::optional<RawHttpMessage> text =
+        HttpRequestOnce(port, "GET", "/stats?filter=" + filter, "", "127.0.0.1");
+    std::optional<RawHttpMessage> json =
+        HttpRequestOnce(port, "GET", "/stats?format=json&filter=" + filter, "", "127.0.0.1");
+    REQUIRE(text.has_value());
+    CHECK(text->status == 200);
+    CHECK(Contains(text->body, cluster + "upstream_rq_2xx: "));
+    CHECK(Contains(text->body, cluster + "upstream_rq_5xx: 0\n"));
+    CHECK_FALSE(Contains(text->body, "upstream_rq_total"));
+    CHECK_FALSE(Contains(text->body, "upstream_rq_1xx"));
+    REQUIRE(json.has_value());
+    CHECK(Contains(json->body, cluster + "upstream_rq_2xx"));
+    CHECK_FALSE(Contains(json->body, "upstream_rq_total"));
+  }
+
+  std::optional<RawHttpMessage> broken =
+      HttpRequestOnce(port, "GET", "/stats?filter=ssl.(handshake", "", "127.0.0.1");
+  REQUIRE(broken.has_value());
+  CHECK(broken->status == 400);
+  CHECK(Contains(broken->body, "filter 'ssl.(handshake' is not a regular expression"));
+  CHECK(Contains(broken->body, "missing )"));
+}
+
 TEST_CASE("The admin pages refuse a Host or an Origin that is not loopback") {
   MutualHop mesh;
   const uint16_t port = mesh.hop->server().AdminPort();

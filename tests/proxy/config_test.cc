@@ -582,7 +582,10 @@ TEST_CASE("A proxy file's routing listener routes to a cluster and counts each r
   CHECK(p.StatValue("http.ingress.no_route") == 1);
   CHECK(p.StatValue("cluster.cds_egress_m_app_http_80.upstream_rq_total") == 1);
   CHECK(p.StatValue("cluster.cds_egress_m_app_http_80.upstream_rq_2xx") == 1);
-  CHECK(proxy->stats().RenderText("cds_ingress").empty());  // no app cluster
+  const auto app_cluster = [](const std::string& name) {
+    return name.find("cds_ingress") != std::string::npos;
+  };
+  CHECK(proxy->stats().RenderText(app_cluster).empty());  // no app cluster
 }
 
 TEST_CASE("A proxy file whose routing listener names an unknown virtual service does not start") {
