@@ -16,11 +16,26 @@ std::string UpgradeRequest(const std::string& target, const std::string& protoco
          "\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n\r\n";
 }
 
-TEST_CASE("A WebSocket upgrade crosses both sidecars and carries bytes both ways, encrypted") {
-  Mesh mesh;
-  Hop hop(mesh.runtime, mesh.pki, TappedMutual(kFrame));
-  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+std::optional<RawSocket> ConnectTo(uint16_t port) {
+  std::optional<RawSocket> socket = RawSocket::Connect(port);
   REQUIRE(socket.has_value());
+  return socket;
+}
+
+// A tapped mutual-TLS hop, and an app's connection to its outbound port.
+struct Client {
+  explicit Client(HopOptions options = TappedMutual(kFrame))
+      : hop(mesh.runtime, mesh.pki, std::move(options)), socket(ConnectTo(hop.client_port())) {}
+
+  Mesh mesh;
+  Hop hop;
+  std::optional<RawSocket> socket;
+};
+
+TEST_CASE("A WebSocket upgrade crosses both sidecars and carries bytes both ways, encrypted") {
+  Client client;
+  Hop& hop = client.hop;
+  std::optional<RawSocket>& socket = client.socket;
 
   REQUIRE(socket->WriteAll(UpgradeRequest("/websocket", "websocket")));
   std::optional<RawHttpMessage> switched = socket->ReadMessage(true);
@@ -52,10 +67,9 @@ TEST_CASE("A WebSocket upgrade crosses both sidecars and carries bytes both ways
 }
 
 TEST_CASE("An upgrade to anything but WebSocket gets 403 with no body, as from Envoy") {
-  Mesh mesh;
-  Hop hop(mesh.runtime, mesh.pki, TappedMutual(kFrame));
-  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
-  REQUIRE(socket.has_value());
+  Client client;
+  Hop& hop = client.hop;
+  std::optional<RawSocket>& socket = client.socket;
 
   REQUIRE(socket->WriteAll(UpgradeRequest("/", "TLS/1.2")));
   bool closed = false;
@@ -70,10 +84,9 @@ TEST_CASE("An upgrade to anything but WebSocket gets 403 with no body, as from E
 }
 
 TEST_CASE("An h2c upgrade is dropped and the request answered over HTTP/1.1") {
-  Mesh mesh;
-  Hop hop(mesh.runtime, mesh.pki, TappedMutual(kFrame));
-  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
-  REQUIRE(socket.has_value());
+  Client client;
+  Hop& hop = client.hop;
+  std::optional<RawSocket>& socket = client.socket;
 
   REQUIRE(socket->WriteAll("GET /plain HTTP/1.1\r\nhost: " + std::string(kService) +
                            "\r\nconnection: Upgrade, HTTP2-Settings\r\nupgrade: h2c\r\n"
@@ -88,10 +101,8 @@ TEST_CASE("An h2c upgrade is dropped and the request answered over HTTP/1.1") {
 }
 
 TEST_CASE("An app that declines a WebSocket upgrade has its answer passed on, and HTTP goes on") {
-  Mesh mesh;
-  Hop hop(mesh.runtime, mesh.pki, TappedMutual(kFrame));
-  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
-  REQUIRE(socket.has_value());
+  Client client;
+  std::optional<RawSocket>& socket = client.socket;
 
   REQUIRE(socket->WriteAll(UpgradeRequest("/status/400", "websocket")));
   std::optional<RawHttpMessage> declined = socket->ReadMessage(true);
@@ -106,13 +117,11 @@ TEST_CASE("An app that declines a WebSocket upgrade has its answer passed on, an
 }
 
 TEST_CASE("A WebSocket upgrade to an http2 listener gets 503 saying where WebSocket works") {
-  Mesh mesh;
   HopOptions options = TappedMutual(kFrame);
   options.protocol = Protocol::kHttp2;
-  Hop hop(mesh.runtime, mesh.pki, options);
+  Client client(options);
+  std::optional<RawSocket>& socket = client.socket;
 
-  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
-  REQUIRE(socket.has_value());
   REQUIRE(socket->WriteAll(UpgradeRequest("/websocket", "websocket")));
   std::optional<RawHttpMessage> reply = socket->ReadMessage(true);
 
