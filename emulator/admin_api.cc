@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "emulator/core/json_depth.h"
 #include "emulator/core/loopback.h"
 #include "emulator/emulator.h"
 
@@ -54,6 +55,12 @@ WireResponse Fail(int status, std::string_view code, std::string message,
 
 WireResponse Advance(Emulator& emulator, const WireRequest& request, std::string_view request_id) {
   nlohmann::json body;
+  if (JsonNestsPast(request.body)) {
+    return Fail(
+        400, "SerializationException",
+        fmt::format("the body nests more than {} deep; send {{\"by\":\"340d\"}}", kMaxJsonDepth),
+        request_id);
+  }
   try {
     body = request.body.empty() ? nlohmann::json::object() : nlohmann::json::parse(request.body);
   } catch (const nlohmann::json::exception& e) {  // a syntax error, or a number like 1e400
@@ -86,7 +93,16 @@ WireResponse Advance(Emulator& emulator, const WireRequest& request, std::string
   } else if (body.is_object() && body.contains("seconds") && body["seconds"].is_number_integer()) {
     by = std::chrono::seconds(body["seconds"].get<int64_t>());
   } else {
-    return Fail(400, "InvalidParameterValue", kUsage, request_id);
+    // Say which part is wrong: the body's kind, or the member's.
+    std::string wrong = fmt::format("the body is a JSON {}", body.type_name());
+    if (body.is_object() && body.contains("by")) {
+      wrong = fmt::format("'by' is a JSON {}, not a string", body["by"].type_name());
+    } else if (body.is_object() && body.contains("seconds")) {
+      wrong = fmt::format("'seconds' is {}, not a whole number", body["seconds"].dump());
+    } else if (body.is_object()) {
+      wrong = "the body names neither 'by' nor 'seconds'";
+    }
+    return Fail(400, "InvalidParameterValue", fmt::format("{}: {}", wrong, kUsage), request_id);
   }
 
   Status advanced = emulator.AdvanceClock(by);

@@ -5,12 +5,20 @@
 
 #include <set>
 
+#include "emulator/core/json_depth.h"
+
 namespace crossmesh {
 namespace {
 
 // Malformed JSON is a SerializationException naming the byte offset, as AWS's JSON services do.
 Result<nlohmann::json> ParseJsonBody(std::string_view body) {
   if (body.empty()) return nlohmann::json::object();
+  if (const std::optional<size_t> at = JsonNestsPast(body)) {
+    return Error("SerializationException",
+                 fmt::format("the request body nests arrays and objects more than {} deep (at "
+                             "byte {}); no request shape nests that deep",
+                             kMaxJsonDepth, *at));
+  }
   try {
     auto parsed = nlohmann::json::parse(body);
     if (!parsed.is_object()) {

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <vector>
 
+#include "emulator/core/json_depth.h"
 #include "emulator/core/text_file.h"
 #include "harness/proxy/config_json.h"
 #include "harness/proxy/json_reader.h"
@@ -120,6 +121,12 @@ class DuplicateKeyWatch {
 // nlohmann reports where the text stops being JSON ("parse error at line 3, column 5: ...");
 // keep that and drop the exception's id prefix ("[json.exception.parse_error.101] ").
 Result<nlohmann::json> ParseJsonText(const std::string& text) {
+  if (const std::optional<size_t> at = JsonNestsPast(text)) {
+    return Error(kInvalidConfiguration,
+                 fmt::format("not a proxy config: arrays and objects nest more than {} deep at "
+                             "byte {} (a config nests about six deep)",
+                             kMaxJsonDepth, *at));
+  }
   DuplicateKeyWatch watch;
   nlohmann::json parsed;
   try {

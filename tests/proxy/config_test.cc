@@ -451,7 +451,7 @@ TEST_CASE("A proxy file that is not JSON is refused with nlohmann's line and col
 
 // JSON keeps the last of two equal keys; a file that gives one twice is refused, not run with a
 // value its author may not have meant.
-TEST_CASE("A proxy file that gives a key twice, or a number beyond range, is refused") {
+TEST_CASE("A proxy file that gives a key twice, a number beyond range or deep nesting is refused") {
   const std::filesystem::path path = std::filesystem::temp_directory_path() /
                                      ("proxy_twice_" + std::to_string(::getpid()) + ".json");
   std::ofstream(path) << R"({"proxy": {"name": "ui", "listeners": [{"name": "a"},
@@ -464,10 +464,18 @@ TEST_CASE("A proxy file that gives a key twice, or a number beyond range, is ref
 
   std::ofstream(path) << R"({"proxy": {"name": "ui", "threads": 1e400}})";
   file = LoadProxyFile(path.string());
-  std::filesystem::remove(path);
   REQUIRE_FALSE(file.ok());
   CHECK_THAT(file.status().message(), Catch::Contains("not valid JSON") &&
                                           Catch::Contains("number overflow parsing '1e400'"));
+
+  // Nested past any config's shape: refused before nlohmann's recursive copies see it.
+  std::ofstream(path) << R"({"proxy": {"name": "ui", "x": )" << std::string(100000, '[')
+                      << std::string(100000, ']') << "}}";
+  file = LoadProxyFile(path.string());
+  std::filesystem::remove(path);
+  REQUIRE_FALSE(file.ok());
+  CHECK_THAT(file.status().message(),
+             Catch::Contains("arrays and objects nest more than 512 deep at byte 540"));
 }
 
 TEST_CASE("A header range whose start is not below its end is refused") {

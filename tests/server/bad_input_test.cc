@@ -126,6 +126,51 @@ TEST_CASE("Malformed JSON in a signed request is a SerializationException at its
   CHECK_THAT(BodyJson(response)["message"].get<std::string>(), Catch::Contains("at byte"));
 }
 
+TEST_CASE("A signed body nested past 512 levels is refused before it is read, in every service") {
+  TestEmulator t;
+  // `levels` arrays inside the body's object: that object is one level more.
+  const auto nested = [](size_t levels) {
+    return std::string(levels, '[') + std::string(levels, ']');
+  };
+  WireRequest json11;
+  json11.method = "POST";
+  json11.path = "/";
+  json11.SetHeader("Content-Type", "application/x-amz-json-1.1");
+  json11.SetHeader("X-Amz-Target", "ACMPrivateCA.ListCertificateAuthorities");
+
+  json11.body = "{\"MaxResults\":" + nested(511) + "}";
+  WireResponse deepest = t.Send("frontend", json11, "acm-pca");
+  json11.body = "{\"MaxResults\":" + nested(512) + "}";
+  WireResponse too_deep = t.Send("frontend", json11, "acm-pca");
+  // Before, copying or printing such a body overflowed the stack and took the server down.
+  WireRequest rest;
+  rest.method = "PUT";
+  rest.path = "/v20190125/meshes";
+  rest.SetHeader("Content-Type", "application/json");
+  rest.body = "{\"meshName\":\"d\",\"spec\":" + nested(100000) + "}";
+  WireResponse mesh = t.Send("frontend", rest, "appmesh");
+  rest.method = "POST";
+  rest.path = "/createresourceshare";
+  rest.body = "{\"name\":\"d\",\"tags\":" + nested(100000) + "}";
+  WireResponse share = t.Send("frontend", rest, "ram");
+
+  CHECK(deepest.status == 400);
+  CHECK_THAT(BodyJson(deepest)["message"].get<std::string>(), !Catch::Contains("deep"));
+  CHECK(too_deep.status == 400);
+  CHECK(BodyJson(too_deep)["__type"] == "SerializationException");
+  CHECK(BodyJson(too_deep)["message"] ==
+        "the request body nests arrays and objects more than 512 deep (at byte 525); no "
+        "request shape nests that deep");
+  for (const WireResponse& response : {mesh, share}) {  // REST-JSON's malformed-body error
+    CHECK(response.status == 400);
+    REQUIRE(response.Header("x-amzn-ErrorType") != nullptr);
+    CHECK_THAT(*response.Header("x-amzn-ErrorType"), Catch::StartsWith("BadRequestException"));
+    CHECK_THAT(BodyJson(response)["message"].get<std::string>(),
+               Catch::Contains("nests arrays and objects more than 512 deep"));
+  }
+  RequireStillServing(t);
+}
+
 TEST_CASE("Unreadable numbers and invalid UTF-8 in signed requests get an answer, not a hang-up") {
   struct Case {
     const char* what;

@@ -207,6 +207,22 @@ TEST_CASE("The admin API reads health, advances the clock and resets state") {
   WireResponse huge = SendUnsigned(t, advance);
   CHECK(huge.status == 400);
   CHECK(BodyJson(huge)["__type"] == "SerializationException");
+  advance.body = std::string(100000, '[') + std::string(100000, ']');
+  WireResponse deep = SendUnsigned(t, advance);
+  CHECK(deep.status == 400);
+  CHECK_THAT(BodyJson(deep)["message"].get<std::string>(), Catch::Contains("nests more than 512"));
+  // Each wrong body says what in it is wrong.
+  for (const auto& [sent, said] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"seconds": 0.5})", "'seconds' is 0.5, not a whole number"},
+           {R"({"seconds": "5"})", "'seconds' is \"5\", not a whole number"},
+           {R"({"by": 5})", "'by' is a JSON number, not a string"},
+           {"[]", "the body is a JSON array"},
+           {"{}", "the body names neither 'by' nor 'seconds'"}}) {
+    advance.body = sent;
+    WireResponse wrong = SendUnsigned(t, advance);
+    CHECK(wrong.status == 400);
+    CHECK_THAT(BodyJson(wrong)["message"].get<std::string>(), Catch::StartsWith(said));
+  }
 
   WireRequest reset;
   reset.method = "POST";
