@@ -95,9 +95,12 @@ Status AppendToX509Name(const Subject& subject, X509_NAME* name) {
   for (const SubjectAttribute& attribute : subject.custom_attributes) {
     Asn1ObjectPtr object(OBJ_txt2obj(attribute.object_identifier.c_str(), /*no_name=*/1));
     if (object == nullptr) {
-      return OpenSslFailure(kInvalidArgs, "Subject CustomAttribute ObjectIdentifier \"" +
-                                              attribute.object_identifier +
-                                              "\" is not a dotted OID such as 2.5.4.3");
+      // OpenSSL's own reason ("first num too large") names its parser's state, not the fix.
+      DrainOpenSslErrors();
+      return Error(kInvalidArgs, "Subject CustomAttribute ObjectIdentifier \"" +
+                                     attribute.object_identifier +
+                                     "\" is not a dotted OID such as 2.5.4.3 (numbers joined by "
+                                     "dots, the first 0, 1 or 2)");
     }
     const auto* bytes = reinterpret_cast<const unsigned char*>(attribute.value.data());
     if (X509_NAME_add_entry_by_OBJ(name, object.get(), MBSTRING_UTF8, bytes,

@@ -251,6 +251,16 @@ TEST_CASE("ListCertificates and the tag operations check their members") {
                 });
 }
 
+TEST_CASE("A null where ACM wants a string is called null, once") {
+  TestEmulator t(FrozenWall());
+
+  auto error = AcmError(t, "frontend", "RequestCertificate",
+                        Request({{"SubjectAlternativeNames", json::array({nullptr})}}));
+
+  CHECK(error.code == "SerializationException");
+  CHECK_THAT(error.message, Catch::EndsWith("must be a string; got null"));
+}
+
 TEST_CASE("An ACM operation crossmesh does not emulate is named, with those it does") {
   TestEmulator t(FrozenWall());
   auto response =

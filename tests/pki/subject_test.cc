@@ -66,6 +66,18 @@ TEST_CASE("Subject values OpenSSL cannot encode are InvalidArgsException naming 
   }
 }
 
+TEST_CASE("An ObjectIdentifier that is no OID is explained without OpenSSL's parser state") {
+  Subject subject;
+  subject.custom_attributes = {{"not.an.oid", "v"}};
+
+  Result<X509NamePtr> name = ToX509Name(subject);
+
+  REQUIRE_FALSE(name.ok());
+  CHECK(name.status().message() ==
+        "Subject CustomAttribute ObjectIdentifier \"not.an.oid\" is not a dotted OID such as "
+        "2.5.4.3 (numbers joined by dots, the first 0, 1 or 2)");
+}
+
 TEST_CASE("An empty subject is empty and makes an empty X509_NAME") {
   Subject subject;
   CHECK(subject.empty());

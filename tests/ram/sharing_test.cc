@@ -181,8 +181,12 @@ TEST_CASE("A principal named twice gets one invitation, so no spare one can be r
   const std::string share = created["resourceShare"]["resourceShareArn"];
 
   auto invitations = Ram(t, "backend", "/getresourceshareinvitations", nlohmann::json::object());
+  auto associated =
+      Ram(t, "frontend", "/associateresourceshare",
+          {{"resourceShareArn", share}, {"principals", {"333333333333", "333333333333"}}});
 
   CHECK(invitations["resourceShareInvitations"].size() == 1);
+  CHECK(associated["resourceShareAssociations"].size() == 1);  // one per principal named
   Ram(t, "backend", "/acceptresourceshareinvitation",
       {{"resourceShareInvitationArn", InvitationFor(t, share)}});
   CHECK(BackendMay(t, ca, "acm-pca:IssueCertificate").ok());

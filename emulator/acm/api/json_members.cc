@@ -28,6 +28,10 @@ std::string_view KindName(MemberKind kind) {
 }
 
 Status WrongType(std::string_view path, MemberKind kind, const nlohmann::json& value) {
+  if (value.is_null()) {
+    return Error("SerializationException",
+                 fmt::format("{} must be {}; got null", path, KindName(kind)));
+  }
   return Error("SerializationException",
                fmt::format("{} must be {}; got {} {}", path, KindName(kind), value.type_name(),
                            value.dump().substr(0, 60)));

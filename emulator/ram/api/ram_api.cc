@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 #include "emulator/core/arn.h"
 #include "emulator/protocol/json_input.h"
 #include "emulator/ram/model/permissions.h"
@@ -112,6 +114,12 @@ Result<json> Page(const CallContext& ctx, const JsonInput& in, const std::vector
   return out;
 }
 
+// Keeps the first of each value, in order.
+void DropRepeats(std::vector<std::string>& values) {
+  std::set<std::string> seen;
+  std::erase_if(values, [&seen](const std::string& value) { return !seen.insert(value).second; });
+}
+
 Result<bool> OtherAccounts(const JsonInput& in) {
   auto owner = in.OptionalEnum("resourceOwner", {"SELF", "OTHER-ACCOUNTS"});
   if (!owner.ok()) return owner.status();
@@ -207,6 +215,9 @@ void AddAssociationRoutes(RestJsonService& s, Store& store, const ResourceCatalo
       CM_ASSIGN(resources, in.StringList("resourceArns"));
       CM_ASSIGN(principals, in.StringList("principals"));
       CM_ASSIGN(token, in.OptionalString("clientToken"));
+      // One association per principal or resource, however often a request names it.
+      DropRepeats(resources);
+      DropRepeats(principals);
       RamModel model(store, catalog);
       CM_ASSIGN(associations,
                 associate ? model.AssociateResourceShare(ctx, arn, resources, principals)
