@@ -328,18 +328,6 @@ TEST_CASE("Wrong JSON types, missing members, unknown enum values and bad base64
            {{"NextToken", "bogus"}},
            "InvalidNextTokenException",
            "bogus"},
-          {"a NextToken for the first page, never issued",
-           "frontend",
-           "ListCertificateAuthorities",
-           {{"NextToken", "acmpca-page-0"}},
-           "InvalidNextTokenException",
-           "acmpca-page-0"},
-          {"a NextToken with a leading zero",
-           "frontend",
-           "ListCertificateAuthorities",
-           {{"NextToken", "acmpca-page-01"}},
-           "InvalidNextTokenException",
-           "acmpca-page-01"},
           {"a tag in the aws: namespace",
            "frontend",
            "TagCertificateAuthority",
@@ -356,4 +344,35 @@ TEST_CASE("Wrong JSON types, missing members, unknown enum values and bad base64
           {"ApiPassthrough without its template", "frontend", "IssueCertificate",
            issue_with("ApiPassthrough", json::object()), "InvalidArgsException", "ApiPassthrough"},
       });
+}
+
+TEST_CASE("An ACM-PCA NextToken fits only the list, caller and filter it was issued for") {
+  TestEmulator t;
+  std::string ca;
+  for (int i = 0; i < 3; ++i) ca = CreateCa(t, "frontend", CaSpec{});
+  const json first = PcaOk(t, "frontend", "ListCertificateAuthorities", {{"MaxResults", 1}});
+  const std::string token = first["NextToken"];
+  REQUIRE(token.ends_with("-page-1"));
+  const std::string prefix = token.substr(0, token.size() - 1);
+
+  const json second =
+      PcaOk(t, "frontend", "ListCertificateAuthorities", {{"MaxResults", 1}, {"NextToken", token}});
+  CHECK(second["CertificateAuthorities"].size() == 1);
+  const std::vector<std::pair<std::string, PcaAnswer>> refused = {
+      {"the first page, never issued",
+       Pca(t, "frontend", "ListCertificateAuthorities", {{"NextToken", prefix + "0"}})},
+      {"a leading zero",
+       Pca(t, "frontend", "ListCertificateAuthorities", {{"NextToken", prefix + "01"}})},
+      {"another account", Pca(t, "backend", "ListCertificateAuthorities", {{"NextToken", token}})},
+      {"another filter", Pca(t, "frontend", "ListCertificateAuthorities",
+                             {{"NextToken", token}, {"ResourceOwner", "OTHER_ACCOUNTS"}})},
+      {"another operation",
+       Pca(t, "frontend", "ListTags", {{"CertificateAuthorityArn", ca}, {"NextToken", token}})},
+  };
+  for (const auto& [what, answer] : refused) {
+    INFO(what);
+    CHECK(answer.status == 400);
+    CHECK(answer.code() == "InvalidNextTokenException");
+    CHECK_THAT(answer.body["message"].get<std::string>(), Catch::Contains("for this caller"));
+  }
 }

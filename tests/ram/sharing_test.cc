@@ -234,7 +234,7 @@ TEST_CASE("Paging returns maxResults items and a nextToken for the rest") {
   CHECK_FALSE(rest.contains("nextToken"));
 }
 
-TEST_CASE("A RAM nextToken fits only the list and the account it was issued for") {
+TEST_CASE("A RAM nextToken fits only the list, account and filters it was issued for") {
   TestEmulator t;
   for (int i = 0; i < 3; ++i) {
     Ram(t, "frontend", "/createresourceshare", {{"name", "share-" + std::to_string(i)}});
@@ -247,9 +247,19 @@ TEST_CASE("A RAM nextToken fits only the list and the account it was issued for"
                            {{"resourceOwner", "SELF"}, {"nextToken", token}}, 400);
   auto other_list =
       Ram(t, "frontend", "/listresources", {{"resourceOwner", "SELF"}, {"nextToken", token}}, 400);
+  auto other_owner = Ram(t, "frontend", "/getresourceshares",
+                         {{"resourceOwner", "OTHER-ACCOUNTS"}, {"nextToken", token}}, 400);
+  auto other_name =
+      Ram(t, "frontend", "/getresourceshares",
+          {{"resourceOwner", "SELF"}, {"name", "share-2"}, {"nextToken", token}}, 400);
+  auto same = Ram(t, "frontend", "/getresourceshares",
+                  {{"resourceOwner", "SELF"}, {"maxResults", 1}, {"nextToken", token}});
 
   CHECK(other_account["__type"] == "InvalidNextTokenException");
   CHECK(other_list["__type"] == "InvalidNextTokenException");
+  CHECK(other_owner["__type"] == "InvalidNextTokenException");
+  CHECK(other_name["__type"] == "InvalidNextTokenException");
   CHECK_THAT(other_list["message"].get<std::string>(),
-             Catch::Contains("was not issued for this list and account"));
+             Catch::Contains("was not issued for this list, account and filters"));
+  CHECK(same["resourceShares"].size() == 1);  // maxResults may differ from page to page
 }

@@ -107,7 +107,8 @@ Result<PermissionList> ListPermissions(Store& store, const CallContext& ctx,
   auto all = LoadPermissions(store, *ca);
   if (!all.ok()) return all.status();
 
-  auto window = PageOf(all->size(), page, kDefaultPageSize);
+  auto window = PageOf(all->size(), page, kDefaultPageSize,
+                       fmt::format("ListPermissions\n{}\n{}", ctx.account->id, ca->arn));
   if (!window.ok()) return window.status();
   PermissionList list;
   list.permissions.assign(all->begin() + static_cast<ptrdiff_t>(window->begin),
@@ -180,7 +181,8 @@ Result<TagList> ListTags(Store& store, const CallContext& ctx, std::string_view 
   while (stmt->Step()) all.push_back({stmt->Text(0), stmt->OptionalText(1)});
   CM_RETURN_IF_ERROR(stmt->status());
 
-  auto window = PageOf(all.size(), page, kDefaultPageSize);
+  auto window = PageOf(all.size(), page, kDefaultPageSize,
+                       fmt::format("ListTags\n{}\n{}", ctx.account->id, ca->arn));
   if (!window.ok()) return window.status();
   TagList list;
   list.tags.assign(all.begin() + static_cast<ptrdiff_t>(window->begin),

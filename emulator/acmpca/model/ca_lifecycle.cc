@@ -199,7 +199,9 @@ Result<CaList> ListCertificateAuthorities(Store& store, const CallContext& ctx, 
     }
   }
 
-  auto window = PageOf(visible.size(), page, kDefaultListPageSize);
+  const std::string listing =
+      fmt::format("ListCertificateAuthorities\n{}\n{}", ctx.account->id, others);
+  auto window = PageOf(visible.size(), page, kDefaultListPageSize, listing);
   if (!window.ok()) return window.status();
   CaList list;
   for (size_t i = window->begin; i < window->end; ++i) {

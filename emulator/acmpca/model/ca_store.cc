@@ -361,8 +361,9 @@ Result<std::vector<CaRecord>> ListCaRecords(Store& store, std::string_view regio
   return out;
 }
 
-Result<PageWindow> PageOf(size_t total, const Page& page, size_t default_page_size) {
-  constexpr std::string_view kTokenPrefix = "acmpca-page-";
+Result<PageWindow> PageOf(size_t total, const Page& page, size_t default_page_size,
+                          std::string_view listing) {
+  const std::string kTokenPrefix = "acmpca-" + Sha256Hex(listing).substr(0, 16) + "-page-";
   size_t begin = 0;
   if (!page.next_token.empty()) {
     std::string_view token = page.next_token;
@@ -374,8 +375,9 @@ Result<PageWindow> PageOf(size_t total, const Page& page, size_t default_page_si
     valid = valid && !offset.starts_with('0');
     if (!valid) {
       return Error("InvalidNextTokenException",
-                   fmt::format("The NextToken '{}' was not returned by this operation; pass the "
-                               "NextToken of the previous page unchanged",
+                   fmt::format("The NextToken '{}' was not returned by this operation for this "
+                               "caller and these parameters; pass the NextToken of the previous "
+                               "page unchanged, with the same parameters",
                                page.next_token));
     }
     begin = std::min(

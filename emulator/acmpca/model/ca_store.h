@@ -76,13 +76,15 @@ Result<std::string> FindCaByIdempotencyToken(Store& store, std::string_view acco
 Result<std::vector<CaRecord>> ListCaRecords(Store& store, std::string_view region,
                                             std::string_view account, bool others);
 
-// Paging over an in-memory list with an opaque NextToken (an offset). InvalidNextTokenException
-// when the token was not produced here.
+// Paging over an in-memory list with an opaque NextToken: an offset, tied to `listing` (the
+// operation, the caller and what it lists), so that a token from another list, caller or
+// filter is InvalidNextTokenException, as is one never produced here.
 struct PageWindow {
   size_t begin = 0;
   size_t end = 0;
   std::string next_token;
 };
-Result<PageWindow> PageOf(size_t total, const Page& page, size_t default_page_size);
+Result<PageWindow> PageOf(size_t total, const Page& page, size_t default_page_size,
+                          std::string_view listing);
 
 }  // namespace crossmesh::acmpca

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "emulator/core/arn.h"
+#include "emulator/core/ids.h"
 #include "emulator/protocol/json_input.h"
 #include "emulator/ram/model/permissions.h"
 #include "emulator/ram/model/ram_model.h"
@@ -82,7 +83,8 @@ json InvitationJson(const Invitation& i) {
 }
 
 // maxResults / nextToken paging over an already filtered list. The token is an offset, with
-// the list it pages and the caller: one from another operation or account is refused.
+// the list it pages, the caller and the request's other members (its filters): one from
+// another operation, account or filter is refused.
 template <typename T, typename ToJson>
 Result<json> Page(const CallContext& ctx, const JsonInput& in, const std::vector<T>& items,
                   const char* member, ToJson to_json) {
@@ -91,7 +93,13 @@ Result<json> Page(const CallContext& ctx, const JsonInput& in, const std::vector
   auto token = in.OptionalString("nextToken");
   if (!token.ok()) return token.status();
 
-  const std::string prefix = fmt::format("{}/{}/offset-", member, ctx.account->id);
+  nlohmann::json filters = in.body();
+  if (filters.is_object()) {
+    filters.erase("nextToken");
+    filters.erase("maxResults");
+  }
+  const std::string prefix = fmt::format("{}/{}/{}/offset-", member, ctx.account->id,
+                                         Sha256Hex(filters.dump()).substr(0, 16));
   size_t start = 0;
   if (token->has_value()) {
     const std::string& t = **token;
@@ -99,8 +107,9 @@ Result<json> Page(const CallContext& ctx, const JsonInput& in, const std::vector
     if (!t.starts_with(prefix) || offset.empty() || offset.size() > 12 || offset[0] == '0' ||
         offset.find_first_not_of("0123456789") != std::string_view::npos) {
       return Error("InvalidNextTokenException",
-                   fmt::format("nextToken '{}' was not issued for this list and account; pass "
-                               "the nextToken this list returned, or start without one",
+                   fmt::format("nextToken '{}' was not issued for this list, account and "
+                               "filters; pass the nextToken this list returned with the same "
+                               "filters, or start without one",
                                t));
     }
     start = std::stoul(std::string(offset));
