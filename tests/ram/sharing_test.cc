@@ -208,6 +208,32 @@ TEST_CASE("Accepting again with the same clientToken replays the answer; another
   CHECK(other["__type"] == "ResourceShareInvitationAlreadyAcceptedException");
 }
 
+TEST_CASE("Deleting again with the clientToken that deleted a share answers again; others fail") {
+  TestEmulator t;
+  const std::string share = ShareWithBackend(t, CreateActiveRootCa(t, "frontend"));
+  const auto remove = [&t, &share](const std::string& account, const std::string& token) {
+    std::string query = "resourceShareArn=" + PercentEncode(share);
+    if (!token.empty()) query += "&clientToken=" + token;
+    return t.RestCall(account, "ram", "DELETE", "/deleteresourceshare", nullptr, query);
+  };
+
+  WireResponse first = remove("frontend", "d1");
+  WireResponse retry = remove("frontend", "d1");
+  WireResponse other_token = remove("frontend", "d2");
+  WireResponse no_token = remove("frontend", "");
+  WireResponse other_account = remove("backend", "d1");
+
+  CHECK(first.status == 200);
+  CHECK(retry.status == 200);
+  CHECK(BodyJson(retry)["returnValue"] == true);
+  CHECK(BodyJson(retry)["clientToken"] == "d1");
+  for (const WireResponse& refused : {other_token, no_token}) {
+    CHECK(refused.status == 400);
+    CHECK(BodyJson(refused)["__type"] == "UnknownResourceException");
+  }
+  CHECK(other_account.status != 200);  // the token is the owner's
+}
+
 TEST_CASE("ListPermissions names the default permission for CAs and meshes") {
   TestEmulator t;
   auto all = Ram(t, "frontend", "/listpermissions", nlohmann::json::object());

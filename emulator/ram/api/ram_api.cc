@@ -205,11 +205,13 @@ void AddShareRoutes(RestJsonService& s, Store& store, const ResourceCatalog& cat
          if (arn == r.query.end()) {
            return Error(kMissing, "the required query parameter 'resourceShareArn' is missing");
          }
-         CM_RETURN_IF_ERROR(RamModel(store, catalog).DeleteResourceShare(ctx, arn->second));
-         json out = {{"returnValue", true}};
-         if (auto token = r.query.find("clientToken"); token != r.query.end()) {
-           out["clientToken"] = token->second;
+         std::optional<std::string> token;
+         if (auto given = r.query.find("clientToken"); given != r.query.end()) {
+           token = given->second;
          }
+         CM_RETURN_IF_ERROR(RamModel(store, catalog).DeleteResourceShare(ctx, arn->second, token));
+         json out = {{"returnValue", true}};
+         if (token) out["clientToken"] = *token;
          return Ok(out);
        });
 }

@@ -34,6 +34,8 @@ const std::vector<std::string> kMigrations = {
     "CREATE INDEX ram_invitations_receiver ON ram_invitations(receiver, status);",
     // The clientToken of the accept or reject that answered an invitation, to replay it.
     "ALTER TABLE ram_invitations ADD COLUMN response_token TEXT;",
+    // The clientToken of the delete that deleted a share, to answer its retry again.
+    "ALTER TABLE ram_shares ADD COLUMN delete_token TEXT;",
 };
 
 constexpr const char* kShareColumns =
@@ -396,14 +398,26 @@ Result<ResourceShare> RamModel::UpdateResourceShare(const CallContext& ctx, cons
   return share;
 }
 
-Status RamModel::DeleteResourceShare(const CallContext& ctx, const std::string& arn) {
+Status RamModel::DeleteResourceShare(const CallContext& ctx, const std::string& arn,
+                                     const std::optional<std::string>& client_token) {
+  // A retry of the delete that deleted it (its answer lost) is answered again, as create,
+  // accept and reject are; another delete of a deleted share is refused.
+  if (client_token) {
+    auto replay = store_.Prepare(
+        "SELECT 1 FROM ram_shares WHERE arn = ? AND region = ? AND owner = ? AND "
+        "status = 'DELETED' AND delete_token = ?");
+    if (!replay.ok()) return replay.status();
+    replay->Bind(1, arn).Bind(2, ctx.region).Bind(3, ctx.account->id).Bind(4, *client_token);
+    if (replay->Step()) return Status::Ok();
+    CM_RETURN_IF_ERROR(replay->status());
+  }
   auto share = LoadOwnShare(ctx, arn);
   if (!share.ok()) return share.status();
 
   // Deleting a share takes every association and pending invitation with it, at once.
   int64_t now = ToMillis(ctx.now);
-  auto shares =
-      store_.Prepare("UPDATE ram_shares SET status = 'DELETED', updated_ms = ? WHERE arn = ?");
+  auto shares = store_.Prepare(
+      "UPDATE ram_shares SET status = 'DELETED', updated_ms = ?, delete_token = ? WHERE arn = ?");
   auto associations = store_.Prepare(
       "UPDATE ram_associations SET status = 'DISASSOCIATED', status_message = 'the resource "
       "share was deleted', updated_ms = ? WHERE share_arn = ?");
@@ -413,7 +427,9 @@ Status RamModel::DeleteResourceShare(const CallContext& ctx, const std::string& 
     return !shares.ok() ? shares.status()
                         : (!associations.ok() ? associations.status() : invitations.status());
   }
-  CM_RETURN_IF_ERROR(shares->Bind(1, now).Bind(2, arn).Run());
+  shares->Bind(1, now).Bind(3, arn);
+  if (client_token) shares->Bind(2, *client_token);
+  CM_RETURN_IF_ERROR(shares->Run());
   CM_RETURN_IF_ERROR(associations->Bind(1, now).Bind(2, arn).Run());
   CM_RETURN_IF_ERROR(invitations->Bind(1, arn).Run());
   spdlog::info("resource share {} deleted", share->name);

@@ -122,7 +122,9 @@ class RamModel {
   Result<ResourceShare> UpdateResourceShare(const CallContext& ctx, const std::string& arn,
                                             const std::optional<std::string>& name,
                                             std::optional<bool> allow_external);
-  Status DeleteResourceShare(const CallContext& ctx, const std::string& arn);
+  // `client_token`: a retry with the token of the delete that succeeded succeeds again.
+  Status DeleteResourceShare(const CallContext& ctx, const std::string& arn,
+                             const std::optional<std::string>& client_token = std::nullopt);
   Result<std::vector<Association>> AssociateResourceShare(
       const CallContext& ctx, const std::string& arn, const std::vector<std::string>& resources,
       const std::vector<std::string>& principals);
