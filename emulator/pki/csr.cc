@@ -76,6 +76,20 @@ Result<Csr> Csr::FromPem(std::string_view pem) {
                           "the CSR is not a PEM \"CERTIFICATE REQUEST\" block; pass the PEM "
                           "text from openssl req or GetCertificateAuthorityCsr");
   }
+  // A second request after the first would be signed never, silently: say so instead.
+  unsigned char* more = nullptr;
+  long more_length = 0;
+  char* more_name = nullptr;
+  const bool another = PEM_bytes_read_bio(&more, &more_length, &more_name, PEM_STRING_X509_REQ,
+                                          bio.get(), NoPassphraseCallback, nullptr) == 1;
+  OPENSSL_free(more);
+  OPENSSL_free(more_name);
+  DrainOpenSslErrors();  // the search for a second block ends in "no start line"
+  if (another) {
+    return Error(kMalformedCsr,
+                 "the CSR holds more than one PEM \"CERTIFICATE REQUEST\" block; pass one "
+                 "request per call");
+  }
   return FromDer(der.get(), length);
 }
 

@@ -105,6 +105,23 @@ TEST_CASE("Text that is not a PEM CSR is MalformedCSRException with OpenSSL's re
   }
 }
 
+TEST_CASE("Two CSRs in one PEM text are MalformedCSRException, not the first signed silently") {
+  PrivateKey key = Unwrap(PrivateKey::Generate(KeyAlgorithm::kEcPrime256v1));
+  const std::string first = Unwrap(
+      Unwrap(Csr::Create(key, testing::Named("a"), SigningAlgorithm::kSha256WithEcdsa)).ToPem());
+  const std::string second = Unwrap(
+      Unwrap(Csr::Create(key, testing::Named("b"), SigningAlgorithm::kSha256WithEcdsa)).ToPem());
+
+  Result<Csr> both = Csr::FromPem(first + second);
+  Result<Csr> one = Csr::FromPem(first + "trailing text\n");
+
+  REQUIRE_FALSE(both.ok());
+  CHECK(both.status().code() == kMalformedCsr);
+  CHECK_THAT(both.status().message(), Catch::Contains("more than one"));
+  CHECK(one.ok());
+  CHECK(ERR_peek_error() == 0);
+}
+
 TEST_CASE("A CSR signed by a key other than the one it names is MalformedCSRException") {
   PrivateKey named = Unwrap(PrivateKey::Generate(KeyAlgorithm::kRsa2048));
   PrivateKey signer = Unwrap(PrivateKey::Generate(KeyAlgorithm::kRsa2048));
