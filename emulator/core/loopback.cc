@@ -2,12 +2,19 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <string>
 
 namespace crossmesh {
 
 bool IsLoopbackHost(std::string_view host) {
-  if (host == "localhost") return true;
+  // Host names are case-insensitive ("LOCALHOST"); "localhost." is refused all the same, as
+  // a name a resolver would be asked about.
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+  if (host.size() == 9 && std::equal(host.begin(), host.end(), "localhost",
+                                     [&lower](char a, char b) { return lower(a) == b; })) {
+    return true;
+  }
   const std::string text(host);
   in_addr v4{};
   if (inet_pton(AF_INET, text.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;

@@ -5,8 +5,8 @@
 
 namespace crossmesh {
 
-// "localhost", an IPv4 address in 127.0.0.0/8, or ::1. Names are not resolved: anything else,
-// including a name that would resolve to loopback, is not.
+// "localhost" (any case), an IPv4 address in 127.0.0.0/8, or ::1. Names are not resolved:
+// anything else, including a name that would resolve to loopback ("localhost."), is not.
 bool IsLoopbackHost(std::string_view host);
 
 // Whether an Origin ("http://host:port") or Host ("host:port", "[::1]:80") header names

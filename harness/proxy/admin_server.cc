@@ -80,7 +80,13 @@ HttpResponse StatsPage(ProxyCore& core, const HttpRequest& request) {
   const auto keep = [&filter, &pattern](const std::string& name) {
     return filter.empty() || re2::RE2::PartialMatch(name, pattern);
   };
-  if (QueryValue(request.target, "format") == "json") {
+  const std::string format = QueryValue(request.target, "format");
+  if (!format.empty() && format != "json" && format != "text") {
+    return LocalReply(400, fmt::format("format '{}' is not offered; ask for format=json, or "
+                                       "leave it out for text\n",
+                                       format));
+  }
+  if (format == "json") {
     json stats = json::array();
     for (const auto& [name, value] : core.stats().Snapshot()) {
       if (keep(name)) stats.push_back({{"name", name}, {"value", value}});

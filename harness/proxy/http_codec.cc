@@ -131,18 +131,21 @@ std::vector<std::string> ConnectionTokens(const std::vector<HttpHeader>& headers
   return tokens;
 }
 
-// The protocol a message's Upgrade names when Connection names "upgrade" (RFC 9110 7.8);
+// The protocols a message's Upgrade names when Connection names "upgrade" (RFC 9110 7.8),
+// every Upgrade field joined as one list (two fields mean what one comma-separated one does);
 // empty otherwise (an Upgrade alone is a hop-by-hop field to drop).
 std::string UpgradeOf(const std::vector<HttpHeader>& headers) {
   const std::vector<std::string> tokens = ConnectionTokens(headers);
   const bool named = std::any_of(tokens.begin(), tokens.end(), [](const std::string& token) {
     return EqualsIgnoreCase(token, "upgrade");
   });
-  if (!named) return {};
+  std::string upgrade;
   for (const HttpHeader& header : headers) {
-    if (EqualsIgnoreCase(header.name, "upgrade")) return header.value;
+    if (!named || !EqualsIgnoreCase(header.name, "upgrade")) continue;
+    if (!upgrade.empty()) upgrade += ", ";
+    upgrade += header.value;
   }
-  return {};
+  return upgrade;
 }
 
 // Drops the fields a message's Connection header names (RFC 9110 7.6.1): they were meant for
@@ -504,14 +507,16 @@ asio::awaitable<HttpReadResult> HttpReader::ReadRequest(ByteStream& stream, Http
 
 asio::awaitable<HttpReadResult> HttpReader::ReadResponse(ByteStream& stream, bool head_request,
                                                          HttpResponse& response, size_t* tail_bytes,
-                                                         bool upgrade_asked) {
+                                                         std::string_view upgrade_asked) {
   // Interim answers (100 Continue, 103 Early Hints) are dropped, as Envoy does for a client
   // that did not ask for them: the final response follows on the same connection.
   for (;;) {
     HttpReadResult result = co_await ReadOneResponse(stream, head_request, response, tail_bytes);
     // A switch the request asked for (a WebSocket upgrade): the connection speaks the named
-    // protocol from here. (RFC 9110 15.2.2: a 101 names it; one that does not is malformed.)
-    if (result.ok() && upgrade_asked && response.status == 101 && !response.upgrade.empty()) {
+    // protocol from here. (RFC 9110 15.2.2: a 101 names it; one that names none, or another,
+    // is malformed.)
+    if (result.ok() && !upgrade_asked.empty() && response.status == 101 &&
+        EqualsIgnoreCase(response.upgrade, upgrade_asked)) {
       co_return result;
     }
     // A status no client can act on ("000", "999") is the upstream's protocol error, answered

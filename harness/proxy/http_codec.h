@@ -71,11 +71,11 @@ class HttpReader {
   // otherwise 0 is left there and the body is read whole. A chunked body, or one that lasts
   // until the connection ends, is then left on the stream too once what came with its head is
   // decoded, with the result's `rest` to decode the rest.
-  // `upgrade_asked`: the request asked for an upgrade, so a 101 is its final answer (any
-  // other 101 is a malformed response).
+  // `upgrade_asked`: the protocol the request asked to switch to, so that a 101 to it is the
+  // final answer (any other 101 is a malformed response).
   asio::awaitable<HttpReadResult> ReadResponse(ByteStream& stream, bool head_request,
                                                HttpResponse& response, size_t* tail_bytes = nullptr,
-                                               bool upgrade_asked = false);
+                                               std::string_view upgrade_asked = {});
   // Bytes already read from the stream (while telling HTTP/1.1 from HTTP/2, or past the end
   // of a body a decoder read): parsed first.
   void Prime(std::string bytes) { pending_ = std::move(bytes) + pending_; }

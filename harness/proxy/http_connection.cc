@@ -148,6 +148,8 @@ asio::awaitable<void> ServeHttp1(ProxyCore& core, const std::shared_ptr<ByteStre
     const bool malformed = tail != nullptr && tail->malformed();
     if (malformed) {
       stats.protocol_error.Inc();
+      // The upload's end cancelled the request, whose answer was then not counted: this is.
+      if (request.cancelled()) stats.CountResponse(400);
       response = LocalReply(400, "Bad Request");
       response.keep_alive = false;
     } else if (request.cancelled()) {

@@ -175,7 +175,7 @@ asio::awaitable<ExchangeResult> Exchange(const std::shared_ptr<ByteStream>& upst
     if (idle.count() > 0 && uploading == nullptr) watched.Rearm();
     size_t* tail = request.relay_response_body ? &result.tail_bytes : nullptr;
     read = co_await reader.ReadResponse(from, request.method == "HEAD", result.response, tail,
-                                        !request.upgrade.empty());
+                                        request.upgrade);
     ec = read.ec;
     result.rest = std::move(read.rest);
   }

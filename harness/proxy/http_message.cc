@@ -209,8 +209,12 @@ std::string SerializeRequest(const HttpRequest& request) {
   out += request.method;
   out += ' ';
   out += request.target;
-  out += request.version < 11 ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n";
+  // Always HTTP/1.1, as Envoy sends upstream whatever its client spoke: an HTTP/1.0 request
+  // passed on as such met the next sidecar's 426.
+  out += " HTTP/1.1\r\n";
   AppendHeaders(out, request.headers);
+  // An upgrade's Connection names it alone: the connection's fate is the switch's.
+  const bool closing = !request.keep_alive && request.upgrade.empty();
   if (!request.upgrade.empty()) {
     out += "connection: upgrade\r\nupgrade: ";
     out += request.upgrade;
@@ -218,7 +222,7 @@ std::string SerializeRequest(const HttpRequest& request) {
   }
   if (!request.BodyLengthKnown()) {
     out += "transfer-encoding: chunked\r\n";
-    if (!request.keep_alive) out += "connection: close\r\n";
+    if (closing) out += "connection: close\r\n";
     out += "\r\n";
     AppendChunk(out, request.body);  // the rest follows in chunks of its own (BodyTail)
     return out;
@@ -226,7 +230,7 @@ std::string SerializeRequest(const HttpRequest& request) {
   const bool needs_length = request.BodyBytes() > 0 || request.method == "POST" ||
                             request.method == "PUT" || request.method == "PATCH";
   if (needs_length) AppendLength(out, request.BodyBytes());
-  if (!request.keep_alive) out += "connection: close\r\n";
+  if (closing) out += "connection: close\r\n";
   out += "\r\n";
   out += request.body;
   return out;
@@ -288,6 +292,14 @@ std::string_view ReasonPhrase(unsigned status) {
       return "Created";
     case 204:
       return "No Content";
+    case 101:
+      return "Switching Protocols";
+    case 403:
+      return "Forbidden";
+    case 405:
+      return "Method Not Allowed";
+    case 429:
+      return "Too Many Requests";
     case 400:
       return "Bad Request";
     case 404:

@@ -140,6 +140,11 @@ TEST_CASE("The stats filter is a regular expression, as Envoy's, escaped or not"
   CHECK(broken->status == 400);
   CHECK(Contains(broken->body, "filter 'ssl.(handshake' is not a regular expression"));
   CHECK(Contains(broken->body, "missing )"));
+  std::optional<RawHttpMessage> xml =
+      HttpRequestOnce(port, "GET", "/stats?format=xml", "", "127.0.0.1");
+  REQUIRE(xml.has_value());
+  CHECK(xml->status == 400);
+  CHECK(Contains(xml->body, "format 'xml' is not offered"));
 }
 
 TEST_CASE("The admin pages refuse a Host or an Origin that is not loopback") {

@@ -23,7 +23,8 @@ HopOptions SmallBodyLimit() {
   return options;
 }
 
-// As SmallBodyLimit, with HTTP/1.0 accepted (http.accept_http_10), which App Mesh never set.
+// As SmallBodyLimit, with HTTP/1.0 accepted by the app's own sidecar (http.accept_http_10,
+// which App Mesh never set); the server side keeps refusing it, so the hop carries HTTP/1.1.
 HopOptions Http10Accepted() {
   HopOptions options = SmallBodyLimit();
   options.http_accept_http_10 = true;
@@ -274,6 +275,7 @@ TEST_CASE("A malformed chunk in a streamed upload gets 400, and the app no whole
   CHECK(got.starts_with("HTTP/1.1 400"));
   CHECK(!Contains(got, "yelb-appserver got"));  // the app never got a whole request
   CHECK(hop.client().StatValue("http.egress.downstream_cx_protocol_error") == 1);
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_4xx") == 1);
   std::optional<RawHttpMessage> next = hop.Get("/");
   REQUIRE(next.has_value());
   CHECK(next->status == 200);

@@ -70,7 +70,6 @@ ProxyConfig ServerConfig(const std::string& name, uint16_t app_port, const HopOp
   config.tls = options.tls;
   config.http.idle_timeout = options.http_idle_timeout;
   config.http.max_body_bytes = options.http_max_body_bytes;
-  config.http.accept_http_10 = options.http_accept_http_10;
   config.error_style = options.error_style;
   config.clock = std::move(clock);
   return config;

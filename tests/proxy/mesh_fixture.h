@@ -74,7 +74,9 @@ struct HopOptions {
   // Both proxies' http.idle_timeout (connections, and HTTP/2 requests arriving whole).
   Milliseconds http_idle_timeout{300000};
   size_t http_max_body_bytes = 8 * 1024 * 1024;  // both proxies' http.max_body_bytes
-  bool http_accept_http_10 = false;              // both proxies' http.accept_http_10
+  // The calling sidecar's http.accept_http_10; the server side keeps App Mesh's default, so
+  // HTTP/1.0 from an app crosses the hop as HTTP/1.1 (as from Envoy) or meets a 426.
+  bool http_accept_http_10 = false;
   // The client's route timeout (Route::timeout) and `timeout.idle` (Route::idle_timeout).
   Milliseconds route_timeout{15000};
   Milliseconds route_idle_timeout{0};

@@ -92,11 +92,13 @@ void TestApp::ServeHttp(int fd) {
       last_transfer_encoding_ = std::string(request->Header("transfer-encoding"));
       last_headers_ = request->headers;
     }
-    if (request->target == "/websocket") {
+    if (request->target == "/websocket" || request->target == "/websocket-as-h2c") {
       // Switches as a WebSocket server would (no proxy reads the frames), greets in the same
-      // write as its 101, then echoes whatever comes until the client ends.
-      if (!socket.WriteAll("HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\n"
-                           "connection: Upgrade\r\nsec-websocket-accept: test\r\n\r\nhello")) {
+      // write as its 101, then echoes whatever comes until the client ends. "-as-h2c" switches
+      // to another protocol than the one asked for.
+      const std::string protocol = request->target == "/websocket" ? "websocket" : "h2c";
+      if (!socket.WriteAll("HTTP/1.1 101 Switching Protocols\r\nupgrade: " + protocol +
+                           "\r\nconnection: Upgrade\r\nsec-websocket-accept: test\r\n\r\nhello")) {
         return;
       }
       ServeEcho(fd);

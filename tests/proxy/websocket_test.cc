@@ -76,11 +76,35 @@ TEST_CASE("An upgrade to anything but WebSocket gets 403 with no body, as from E
   const std::string got = socket->ReadUntilClosed(std::chrono::milliseconds(5000), closed);
 
   CHECK(closed);
-  CHECK(got.starts_with("HTTP/1.1 403 "));
+  CHECK(got.starts_with("HTTP/1.1 403 Forbidden\r\n"));
   CHECK(Contains(got, "content-length: 0\r\n"));
   CHECK(got.ends_with("\r\n\r\n"));
   CHECK(hop.app().requests() == 0);
   CHECK(hop.client().StatValue("http.egress.downstream_rq_4xx") == 1);
+}
+
+TEST_CASE("Two Upgrade fields are one list, refused as the same list in one field would be") {
+  Client client;
+
+  REQUIRE(client.socket->WriteAll(
+      "GET / HTTP/1.1\r\nhost: " + std::string(kService) +
+      "\r\nconnection: Upgrade\r\nupgrade: websocket\r\nupgrade: h2c\r\n\r\n"));
+  std::optional<RawHttpMessage> reply = client.socket->ReadMessage(true);
+
+  REQUIRE(reply.has_value());
+  CHECK(reply->status == 403);
+  CHECK(client.hop.app().requests() == 0);
+}
+
+TEST_CASE("An app's switch to another protocol than the one asked for is a 503") {
+  Client client;
+
+  REQUIRE(client.socket->WriteAll(UpgradeRequest("/websocket-as-h2c", "websocket")));
+  std::optional<RawHttpMessage> reply = client.socket->ReadMessage(true);
+
+  REQUIRE(reply.has_value());
+  CHECK(reply->status == 503);
+  CHECK(Contains(reply->body, "the upstream sent a malformed response"));
 }
 
 TEST_CASE("An h2c upgrade is dropped and the request answered over HTTP/1.1") {
