@@ -28,12 +28,24 @@ constexpr size_t kRawBytes = size_t{16} * 1024;
 // connections (a response cut short cannot be completed).
 class BodyTail::Watch {
  public:
-  // `timed_out` is set when it goes if the deadline passed (not the idle time).
+  // `timed_out` is set when it goes if the deadline passed, `went_quiet` if the idle time did.
+  // `keep_up`: `up` is a client's connection that is told why (a 408), so its read is cut
+  // short instead of the connection closed.
   Watch(const asio::any_io_executor& executor, ByteStream& up, ByteStream* down,
-        SteadyClock::time_point deadline, std::chrono::milliseconds idle, bool& timed_out)
-      : deadline_(executor), quiet_(executor), idle_(idle), timed_out_(timed_out) {
-    give_up_ = [&up, down] {
-      up.Close();
+        SteadyClock::time_point deadline, std::chrono::milliseconds idle, bool& timed_out,
+        bool& went_quiet, bool keep_up = false)
+      : deadline_(executor),
+        quiet_(executor),
+        idle_(idle),
+        timed_out_(timed_out),
+        went_quiet_(went_quiet) {
+    give_up_ = [&up, down, keep_up] {
+      if (keep_up) {
+        ErrorCode ignored;
+        up.socket().cancel(ignored);
+      } else {
+        up.Close();
+      }
       if (down != nullptr) down->Close();
     };
     if (deadline == SteadyClock::time_point::max()) return;
@@ -44,6 +56,7 @@ class BodyTail::Watch {
   }
   ~Watch() {
     if (late_ || deadline_.expired()) timed_out_ = true;
+    if (quiet_.expired()) went_quiet_ = true;
     deadline_.Disarm();
     quiet_.Disarm();
   }
@@ -65,6 +78,7 @@ class BodyTail::Watch {
   std::function<void()> give_up_;
   bool late_ = false;
   bool& timed_out_;
+  bool& went_quiet_;
 };
 
 BodyTail::BodyTail(UpstreamLink link, size_t bytes, SteadyClock::time_point deadline,
@@ -111,7 +125,7 @@ asio::awaitable<bool> BodyTail::Relay(ByteStream& down, std::string_view head, b
   bool ok = false;
   auto executor = co_await asio::this_coro::executor;
   {
-    Watch watch(executor, up, &down, deadline_, idle_, timed_out_);
+    Watch watch(executor, up, &down, deadline_, idle_, timed_out_, went_quiet_, request_);
     source_failed_ = watch.late();
     if (watch.late()) {
       ok = false;
@@ -174,7 +188,8 @@ asio::awaitable<bool> BodyTail::ReadInto(std::string& body, size_t limit) {
   const size_t start = body.size();
   bool ok = false;
   {
-    Watch watch(co_await asio::this_coro::executor, up, nullptr, deadline_, idle_, timed_out_);
+    Watch watch(co_await asio::this_coro::executor, up, nullptr, deadline_, idle_, timed_out_,
+                went_quiet_);
     ok = !watch.late();
     source_failed_ = !ok;
     // A known length is made room for once; an unknown one a read at a time.
@@ -207,7 +222,8 @@ asio::awaitable<size_t> BodyTail::ReadSome(char* out, size_t size, bool& ok) {
   ByteStream& up = *source_;
   size_t n = 0;
   {
-    Watch watch(co_await asio::this_coro::executor, up, nullptr, deadline_, idle_, timed_out_);
+    Watch watch(co_await asio::this_coro::executor, up, nullptr, deadline_, idle_, timed_out_,
+                went_quiet_);
     ok = !watch.late();
     if (ok) {
       watch.Waiting();

@@ -59,6 +59,9 @@ class BodyTail : public std::enable_shared_from_this<BodyTail> {
   bool done() const { return used_ && ended(); }
   // The body's framing (its chunks) turned out malformed.
   bool malformed() const { return malformed_; }
+  // Its source went silent for the idle time mid-body. A request body's client is then still
+  // connected, to be told (408) why its request was given up.
+  bool went_quiet() const { return went_quiet_; }
 
   // Writes `head` (the message's head and the body read with it), then the rest of the body
   // as it arrives, to `down`: what has arrived by each write goes in it. A body of unknown
@@ -116,7 +119,8 @@ class BodyTail : public std::enable_shared_from_this<BodyTail> {
   std::chrono::milliseconds idle_;
   Finished finished_;
   RelayCounters counters_;
-  bool timed_out_ = false;  // the deadline passed mid-body (counted as a timeout)
+  bool timed_out_ = false;   // the deadline passed mid-body (counted as a timeout)
+  bool went_quiet_ = false;  // the idle time passed with nothing from the source
   bool used_ = false;
   bool piecewise_ = false;  // read by ReadSome, which may be called again
   bool abandoned_ = false;

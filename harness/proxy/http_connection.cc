@@ -152,6 +152,17 @@ asio::awaitable<void> ServeHttp1(ProxyCore& core, const std::shared_ptr<ByteStre
       if (request.cancelled()) stats.CountResponse(400);
       response = LocalReply(400, "Bad Request");
       response.keep_alive = false;
+    } else if (request.cancelled() && tail != nullptr && tail->went_quiet()) {
+      // A client silent mid-upload for the idle time: its request was given up upstream, and
+      // it is told so, as Envoy's stream idle timeout answers 408 before any response.
+      co_await tail->Settle();
+      stats.rq_timeout.Inc();
+      stats.CountResponse(408);
+      response = LocalReply(408, "request timeout");
+      response.keep_alive = false;
+      co_await SendResponse(down, response, false);
+      down.Close();
+      break;
     } else if (request.cancelled()) {
       // The client left: nobody to answer (as Envoy, which resets the stream). Its upload, if
       // any, has ended with it; waited for all the same, as it uses this connection's reader.

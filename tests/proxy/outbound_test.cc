@@ -171,13 +171,19 @@ TEST_CASE("A client that stalls partway through a request gets 408 at the idle t
   HopOptions options;
   options.policy = TrustMeshCa();
   options.http_idle_timeout = Milliseconds(300);
+  options.http_max_body_bytes = 64 * 1024;  // larger bodies stream to the app as they come
   Hop hop(mesh.runtime, mesh.pki, options);
 
-  // In its head, in its body, and (not told: nothing was asked) between requests.
+  // In its head, in its body (held whole, or streaming by length or in chunks), and (not
+  // told: nothing was asked) between requests.
   const std::string host = std::string("host: ") + kService + "\r\n";
+  const std::string part(100000, 'p');
   for (const std::string& sent :
        {"GET /stalled HTTP/1.1\r\n" + host,
         "POST /stalled HTTP/1.1\r\n" + host + "content-length: 100\r\n\r\nonly part",
+        "POST /stalled HTTP/1.1\r\n" + host + "content-length: 200000\r\n\r\n" + part,
+        "POST /stalled HTTP/1.1\r\n" + host + "transfer-encoding: chunked\r\n\r\n186a0\r\n" + part +
+            "\r\n3\r\nab",
         std::string()}) {
     INFO(sent);
     std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
@@ -189,7 +195,8 @@ TEST_CASE("A client that stalls partway through a request gets 408 at the idle t
     CHECK(got.starts_with(sent.empty() ? "" : "HTTP/1.1 408"));
     if (sent.empty()) CHECK(got.empty());
   }
-  CHECK(hop.client().StatValue("http.egress.downstream_rq_timeout") == 2);
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_timeout") == 4);
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_4xx") == 4);
   CHECK(hop.app().requests() == 0);
 }
 
