@@ -60,6 +60,21 @@ std::string PercentDecoded(std::string_view text) {
   return out;
 }
 
+// `text` with every byte outside printable ASCII as \xNN: a decoded filter may hold bytes
+// that are not text (%FF), which a reply must not carry raw.
+std::string Printable(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte < 0x7f) {
+      out += c;
+    } else {
+      out += fmt::format("\\x{:02x}", byte);
+    }
+  }
+  return out;
+}
+
 HttpResponse JsonReply(const json& body) {
   HttpResponse response = LocalReply(200, body.dump(2));
   response.SetHeader("content-type", "application/json");
@@ -75,7 +90,7 @@ HttpResponse StatsPage(ProxyCore& core, const HttpRequest& request) {
     return LocalReply(400, fmt::format("filter '{}' is not a regular expression (RE2 syntax): {}; "
                                        "escape '.', '[' and '(' with '\\' to match them as "
                                        "they are\n",
-                                       filter, pattern.error()));
+                                       Printable(filter), Printable(pattern.error())));
   }
   const auto keep = [&filter, &pattern](const std::string& name) {
     return filter.empty() || re2::RE2::PartialMatch(name, pattern);

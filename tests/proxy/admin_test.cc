@@ -140,6 +140,11 @@ TEST_CASE("The stats filter is a regular expression, as Envoy's, escaped or not"
   CHECK(broken->status == 400);
   CHECK(Contains(broken->body, "filter 'ssl.(handshake' is not a regular expression"));
   CHECK(Contains(broken->body, "missing )"));
+  std::optional<RawHttpMessage> binary =
+      HttpRequestOnce(port, "GET", "/stats?filter=%FF%FE(", "", "127.0.0.1");
+  REQUIRE(binary.has_value());
+  CHECK(binary->status == 400);
+  CHECK(Contains(binary->body, "filter '\\xff\\xfe(' is not"));
   std::optional<RawHttpMessage> xml =
       HttpRequestOnce(port, "GET", "/stats?format=xml", "", "127.0.0.1");
   REQUIRE(xml.has_value());
