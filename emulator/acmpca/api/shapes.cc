@@ -141,6 +141,20 @@ CaConfiguration ReadCaConfiguration(MemberReader& in, std::string_view name) {
     config.signing_algorithm = *signing;
   }
   config.subject = ReadSubject(*fields, "Subject");
+  // Not applied to the CA's CSR (COVERAGE.md), but read: a wrong type must not pass unseen.
+  if (auto extensions = fields->Object("CsrExtensions", kOptional)) {
+    if (auto usage = extensions->Object("KeyUsage", kOptional)) {
+      for (const char* bit :
+           {"DigitalSignature", "NonRepudiation", "KeyEncipherment", "DataEncipherment",
+            "KeyAgreement", "KeyCertSign", "CRLSign", "EncipherOnly", "DecipherOnly"}) {
+        usage->Boolean(bit, kOptional);
+      }
+    }
+    for (MemberReader& access : extensions->ObjectList("SubjectInformationAccess", kOptional)) {
+      access.Object("AccessMethod", kRequired);
+      access.Object("AccessLocation", kRequired);
+    }
+  }
   return config;
 }
 
