@@ -132,6 +132,7 @@ std::string UpstreamFailureBody(const TransportFailure& failure, ErrorStyle styl
   const bool modern = style == ErrorStyle::kModern;
   std::string reset = failure.kind == FailureKind::kOverflow            ? "overflow"
                       : failure.kind == FailureKind::kRemoteReset       ? "remote reset"
+                      : failure.kind == FailureKind::kProtocolError     ? "protocol error"
                       : failure.kind == FailureKind::kClosed && !modern ? "connection termination"
                       : modern ? "remote connection failure"
                                : "connection failure";

@@ -23,6 +23,7 @@ enum class FailureKind {
   kTimeout,            // the handshake (or connect) did not finish in time
   kClosed,             // the peer closed the connection before the handshake finished
   kRemoteReset,        // the peer reset the HTTP/2 stream (RST_STREAM, or GOAWAY past it)
+  kProtocolError,      // the upstream's answer broke HTTP (a status out of range, ...)
   kOverflow,           // a circuit breaker was full: the request never left
 };
 

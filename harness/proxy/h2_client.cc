@@ -19,11 +19,18 @@
 namespace crossmesh::proxy {
 namespace {
 
-ExchangeResult ResetResult(std::string message, bool connection_lost = true) {
+ExchangeResult ResetResult(std::string message, FailureKind kind = FailureKind::kClosed) {
   ExchangeResult result;
   result.outcome = ExchangeResult::Outcome::kReset;
-  result.failure.kind = connection_lost ? FailureKind::kClosed : FailureKind::kRemoteReset;
+  result.failure.kind = kind;
   result.failure.message = std::move(message);
+  return result;
+}
+
+// The stream never began: nothing reached the upstream.
+ExchangeResult Unsent(std::string message) {
+  ExchangeResult result = ResetResult(std::move(message));
+  result.unsent = true;
   return result;
 }
 
@@ -61,7 +68,7 @@ asio::awaitable<ExchangeResult> H2Connection::Exchange(const HttpRequest& reques
                                                        std::chrono::milliseconds timeout,
                                                        std::chrono::milliseconds idle,
                                                        RelayCounters counters) {
-  if (!usable()) co_return ResetResult("the HTTP/2 connection is closed");
+  if (!usable()) co_return Unsent("the HTTP/2 connection is closed");
   auto self = shared_from_this();
   auto stream = std::make_shared<Stream>();
   stream->relay_counters = counters;
@@ -82,7 +89,7 @@ asio::awaitable<ExchangeResult> H2Connection::Exchange(const HttpRequest& reques
   std::vector<nghttp2_nv> view = block.View();
   const int32_t id = nghttp2_submit_request(session_, nullptr, view.data(), view.size(),
                                             has_body ? &provider : nullptr, nullptr);
-  if (id < 0) co_return ResetResult(nghttp2_strerror(id));
+  if (id < 0) co_return Unsent(nghttp2_strerror(id));
   stream->id = id;
   streams_[id] = stream;
   if (request.relay_h2_body) {
@@ -110,12 +117,15 @@ asio::awaitable<ExchangeResult> H2Connection::Exchange(const HttpRequest& reques
   }
   if (stream->reset) {
     if (stream->response_too_large) {
-      co_return ResetResult(fmt::format("the response body is over http.max_body_bytes ({})",
-                                        limits_.max_body_bytes));
+      co_return ResetResult(
+          fmt::format("the response body is over http.max_body_bytes ({})", limits_.max_body_bytes),
+          FailureKind::kProtocolError);
     }
-    if (stream->malformed_response) co_return ResetResult("the upstream sent a malformed response");
+    if (stream->malformed_response) {
+      co_return ResetResult("the upstream sent a malformed response", FailureKind::kProtocolError);
+    }
     if (stream->connection_lost) co_return ResetResult("");
-    co_return ResetResult("", false);
+    co_return ResetResult("", FailureKind::kRemoteReset);
   }
   ExchangeResult result;
   HttpResponse& response = result.response;

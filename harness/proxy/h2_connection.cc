@@ -146,7 +146,7 @@ struct H2Connection::Callbacks {
     return 0;
   }
 
-  static int OnFrameReceived(nghttp2_session* /*session*/, const nghttp2_frame* frame,
+  static int OnFrameReceived(nghttp2_session* session, const nghttp2_frame* frame,
                              void* user_data) {
     H2Connection& self = Self(user_data);
     const uint8_t type = frame->hd.type;
@@ -163,6 +163,18 @@ struct H2Connection::Callbacks {
       const bool interim = self.role_ == Role::kClient && !stream->headers_done &&
                            stream->response.status >= 100 && stream->response.status < 200;
       const bool first = !stream->headers_done;
+      if (interim && end) {
+        // An interim answer cannot end its stream (RFC 9113 8.1): no final one will come, and
+        // the request would wait out its timeout.
+        stream->malformed_response = true;
+        nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, stream->id, NGHTTP2_PROTOCOL_ERROR);
+        stream->done = true;
+        stream->reset = true;
+        if (stream->in_pipe) stream->in_pipe->Fail();
+        stream->wake->cancel();
+        self.FlushLater();
+        return 0;
+      }
       if (interim) {
         stream->response.headers.clear();
       } else {
@@ -203,6 +215,17 @@ struct H2Connection::Callbacks {
         self.stats_ != nullptr) {
       self.stats_->protocol_error.Inc();
     }
+    return 0;
+  }
+
+  // nghttp2 refused a frame itself (a :status that is not three digits, a field HTTP forbids
+  // in a response): on a client stream, the upstream broke its answer (a 503 that says so).
+  static int OnInvalidFrame(nghttp2_session* /*session*/, const nghttp2_frame* frame,
+                            int /*lib_error_code*/, void* user_data) {
+    H2Connection& self = Self(user_data);
+    if (self.role_ != Role::kClient || frame->hd.type != NGHTTP2_HEADERS) return 0;
+    std::shared_ptr<Stream> stream = Find(self, frame->hd.stream_id);
+    if (stream) stream->malformed_response = true;
     return 0;
   }
 
@@ -309,6 +332,8 @@ bool H2Connection::Open(std::string& error) {
   nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, Callbacks::OnDataChunk);
   nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, Callbacks::OnFrameReceived);
   nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, Callbacks::OnStreamClose);
+  nghttp2_session_callbacks_set_on_invalid_frame_recv_callback(callbacks,
+                                                               Callbacks::OnInvalidFrame);
   nghttp2_session_callbacks_set_on_frame_send_callback(callbacks, Callbacks::OnFrameSent);
   nghttp2_option* option = nullptr;
   if (nghttp2_option_new(&option) != 0) {

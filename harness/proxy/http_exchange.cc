@@ -206,6 +206,10 @@ asio::awaitable<ExchangeResult> Exchange(const std::shared_ptr<ByteStream>& upst
   } else if (ec || !read.ok()) {
     result.outcome = ExchangeResult::Outcome::kReset;
     result.failure = ResetFailure(ec);
+    // An answer that broke HTTP reached the proxy, so its request reached the upstream.
+    const bool broken = read.status == HttpReadStatus::kBodyTooLarge ||
+                        read.status == HttpReadStatus::kHeaderTooLarge || !ec;
+    if (broken) result.failure.kind = FailureKind::kProtocolError;
     if (read.status == HttpReadStatus::kBodyTooLarge) {
       result.failure.message = "the response body is over http.max_body_bytes";
     } else if (read.status == HttpReadStatus::kHeaderTooLarge) {

@@ -63,6 +63,9 @@ struct ExchangeResult {
   Outcome outcome = Outcome::kResponse;
   HttpResponse response;     // kResponse
   TransportFailure failure;  // kReset: why (a TLS alert, or the connection closed)
+  // kReset: the request certainly never reached the upstream (an HTTP/2 connection found
+  // closed before its stream began), so sending it again cannot make the app act twice.
+  bool unsent = false;
   // kResponse to a request with relay_response_body: body bytes still on the upstream
   // connection (UpstreamPool::HoldForTail makes them the response's tail), to arrive by
   // `deadline`.

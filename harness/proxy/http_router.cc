@@ -132,6 +132,7 @@ asio::awaitable<Verdict> Attempt(const RouterContext& context, ClusterState& clu
     co_return state.MayRetryFailure() ? Verdict::kRetry : Verdict::kGiveUp;
   }
   const bool reused = link.reused;
+  const bool http2 = link.h2 != nullptr;
   link.turn = turn;
   cluster.upstream.rq_total.Inc();
   const RelayCounters counters{&cluster.upstream.rq_rx_reset, &cluster.upstream.rq_timeout};
@@ -191,7 +192,9 @@ asio::awaitable<Verdict> Attempt(const RouterContext& context, ClusterState& clu
   state.failure = std::move(result.failure);
   // A kept-alive connection the upstream had already closed: the request never got there,
   // so one extra attempt is free.
-  if (reused && !state.timed_out && !state.stale_retry_used) {
+  const bool never_reached =
+      state.failure.kind == FailureKind::kClosed && (!http2 || result.unsent);
+  if (reused && never_reached && !state.timed_out && !state.stale_retry_used) {
     state.stale_retry_used = true;
     co_return Verdict::kFreeRetry;
   }

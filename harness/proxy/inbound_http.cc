@@ -107,7 +107,12 @@ asio::awaitable<HttpResponse> ForwardToApp(const InboundContext& context, Upstre
       }
       co_return std::move(result.response);
     }
-    const bool stale = app.reused && result.outcome == ExchangeResult::Outcome::kReset;
+    // A kept-alive HTTP/1.1 connection found closed, or an HTTP/2 one found closed before its
+    // stream began: the request never reached the app. Not a stream the app reset, nor an
+    // answer that broke HTTP: the app had the request, and a POST must not reach it twice.
+    const bool stale = app.reused && result.outcome == ExchangeResult::Outcome::kReset &&
+                       result.failure.kind == FailureKind::kClosed &&
+                       (app.h2 == nullptr || result.unsent);
     app.Drop();
     if (request.cancelled()) co_return LocalReply(503, "the client reset the request");
     if (!stale) {

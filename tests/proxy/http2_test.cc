@@ -536,6 +536,51 @@ TEST_CASE("An HTTP/2 app's status outside 100 to 599 is a 503 to the client, not
   CHECK(CurlHttp2(broken_hop.client_port(), {}) == "2 503");
 }
 
+TEST_CASE("HTTP/2 answers nghttp2 refuses, or a 1xx that ends its stream, are 503 at once") {
+  // Three digits or not, and an interim status with nothing to follow: nghttp2 refuses the
+  // first two kinds itself, and the last left the request waiting out its route timeout.
+  for (const std::string status : {"99", "abc", "0200", "101", "100"}) {
+    INFO(status);
+    Mesh mesh;
+    H2RawApp broken(H2RawApp::StatusField(status));
+    Hop hop(mesh.runtime, mesh.pki, RawH2Hop(broken));
+    const auto start = std::chrono::steady_clock::now();
+
+    std::optional<RawHttpMessage> reply = hop.Get("/raw");
+
+    REQUIRE(reply.has_value());
+    CHECK(reply->status == 503);
+    CHECK(Contains(reply->body,
+                   "reset reason: protocol error, transport failure reason: the "
+                   "upstream sent a malformed response"));
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
+  }
+}
+
+TEST_CASE("A request whose HTTP/2 app broke its answer is not sent to the app again") {
+  Mesh mesh;
+  H2RawApp broken(H2RawApp::StatusField("000"));
+  Hop hop(mesh.runtime, mesh.pki, RawH2Hop(broken));
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+
+  // The second goes over the app connection the first used: a reset stream or a broken answer
+  // there is no stale connection (the app had the request), so nothing may send it again.
+  std::vector<int> statuses;
+  for (int i = 0; i < 2; ++i) {
+    REQUIRE(socket->WriteAll(BuildRequest("POST", "/pay", "payment", kService, true)));
+    std::optional<RawHttpMessage> reply = socket->ReadMessage(true);
+    REQUIRE(reply.has_value());
+    statuses.push_back(reply->status);
+    CHECK(Contains(reply->body,
+                   "reset reason: protocol error, transport failure reason: the "
+                   "upstream sent a malformed response"));
+  }
+
+  CHECK(statuses == std::vector<int>{503, 503});
+  CHECK(broken.answered() == 2);
+}
+
 TEST_CASE("An HTTP/2 answer of more than 100 headers is a 503 to the client, not passed on") {
   Mesh mesh;
   std::string block = H2RawApp::StatusField("200");
