@@ -53,7 +53,7 @@ struct H2Connection::Callbacks {
     }
     // A stream the client reset keeps its handler (and its upstream) until the answer comes:
     // those count against the limit too, or resets would open upstreams without bound.
-    size_t busy = self.running_handlers_ - self.abandoned_handlers_;
+    size_t busy = self.running_handlers_ - self.abandoned_handlers_ - self.settled_handlers_;
     for (const auto& [id, open] : self.streams_) busy += open->dispatched ? 0 : 1;
     if (busy >= kMaxConcurrentStreams) {
       nghttp2_submit_rst_stream(self.session_, NGHTTP2_FLAG_NONE, frame->hd.stream_id,

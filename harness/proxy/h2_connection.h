@@ -175,6 +175,7 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   std::unique_ptr<Watchdog> idle_;
   size_t running_handlers_ = 0;
   size_t abandoned_handlers_ = 0;     // running, for streams the client reset
+  size_t settled_handlers_ = 0;       // running, answer submitted, flushing it
   size_t unsent_response_bytes_ = 0;  // response bodies submitted and not yet framed
   std::shared_ptr<asio::steady_timer> handlers_done_;
 };

@@ -124,15 +124,18 @@ asio::awaitable<void> H2Connection::Answer(std::shared_ptr<Stream> stream) {
   if (response.body_pipe && !relayed) response.body_pipe->Abandon();
   if (relayed) {
     SubmitRelayed(stream, std::move(response));
-    co_await Flush();
   } else if (sendable) {
     response.body_pipe.reset();
     SubmitResponse(*stream, std::move(response), head);
-    co_await Flush();
   }
   // Answered whole: what more of the request the client sends has nowhere to go.
   if (stream->in_pipe && !relayed) stream->in_pipe->Abandon();
   if (stream->request.cancelled()) --abandoned_handlers_;
+  // Settled before the flush: the client may open its next stream as soon as this answer
+  // arrives, before this coroutine resumes, and must not find the place still taken.
+  ++settled_handlers_;
+  if (relayed || sendable) co_await Flush();
+  --settled_handlers_;
   if (--running_handlers_ == 0) handlers_done_->cancel();
 }
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "harness/proxy/h2_connection.h"
@@ -514,6 +515,45 @@ HopOptions RawH2Hop(const H2RawApp& app) {
   options.protocol = Protocol::kHttp2;
   options.external_app_port = app.port();
   return options;
+}
+
+TEST_CASE("An HTTP/2 client keeping 100 streams in flight is never refused one") {
+  Mesh mesh;
+  H2RawApp app(H2RawApp::StatusField("200"));  // HTTP/2 on every leg, answered at once
+  Hop hop(mesh.runtime, mesh.pki, RawH2Hop(app));
+  H2TestClient client(hop.client_port());
+
+  // A new stream as soon as one ends: the answer can arrive before the handler that sent it
+  // has finished, and that finished stream must not count against the 100.
+  constexpr int kRequests = 2000;
+  std::set<int32_t> open;
+  int sent = 0;
+  int refused = 0;
+  int answered = 0;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while ((sent < kRequests || !open.empty()) && std::chrono::steady_clock::now() < give_up) {
+    while (open.size() < 100 && sent < kRequests) {
+      open.insert(client.Request("/n" + std::to_string(sent++), kService));
+    }
+    const auto one_closed = [&] {
+      return std::any_of(open.begin(), open.end(),
+                         [&](int32_t id) { return client.stream(id).closed; });
+    };
+    REQUIRE(client.ReadUntil(one_closed, Milliseconds(10000)));
+    for (auto it = open.begin(); it != open.end();) {
+      const H2TestClient::Stream& stream = client.stream(*it);
+      if (!stream.closed) {
+        ++it;
+        continue;
+      }
+      refused += stream.reset_code == 7 ? 1 : 0;  // REFUSED_STREAM
+      answered += stream.status == 200 ? 1 : 0;
+      it = open.erase(it);
+    }
+  }
+
+  CHECK(refused == 0);
+  CHECK(answered == kRequests);
 }
 
 TEST_CASE("An HTTP/2 app's status outside 100 to 599 is a 503 to the client, not passed on") {
