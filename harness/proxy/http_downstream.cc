@@ -35,6 +35,11 @@ void CountLocalReply(HttpStats& stats, unsigned status) {
   stats.CountResponse(status);
 }
 
+// Envoy's 403 (upgrade_failed) and 426 have no body; its other refusals name their status.
+std::string RefusalBody(unsigned status) {
+  return status == 403 || status == 426 ? std::string() : std::string(ReasonPhrase(status));
+}
+
 // How long and how much LingeringClose drains before it closes anyway.
 constexpr std::chrono::milliseconds kLingerTime{1000};
 constexpr size_t kLingerBytes = size_t{1} << 20;
@@ -120,15 +125,9 @@ asio::awaitable<bool> NextRequest(ByteStream& down, HttpReader& reader, HttpStat
   // Envoy drops an h2c upgrade (HTTP/2 is spoken here with prior knowledge), passes on those it
   // is configured for (App Mesh: WebSocket alone) and refuses the rest with 403.
   if (result.ok() && EqualsIgnoreCase(request.upgrade, "h2c")) request.upgrade.clear();
-  if (result.ok() && !request.upgrade.empty() && !EqualsIgnoreCase(request.upgrade, "websocket")) {
-    CountLocalReply(stats, 403);
-    HttpResponse reply = LocalReply(403, "");
-    reply.keep_alive = false;
-    co_await SendResponse(down, reply, false);
-    co_await LingeringClose(down);
-    co_return false;
-  }
-  if (result.ok()) {
+  const bool upgrade_refused =
+      result.ok() && !request.upgrade.empty() && !EqualsIgnoreCase(request.upgrade, "websocket");
+  if (result.ok() && !upgrade_refused) {
     // A client that leaves mid-upload gives up on the request, as an HTTP/2 reset does: its
     // failed answer is then neither sent nor counted.
     if (tail_bytes > 0) {
@@ -142,16 +141,15 @@ asio::awaitable<bool> NextRequest(ByteStream& down, HttpReader& reader, HttpStat
     co_return true;
   }
 
-  const unsigned status = ErrorStatus(result.status);
+  const unsigned status = upgrade_refused ? 403 : ErrorStatus(result.status);
   if (status == 0) co_return false;
   if (status == 413) {
     stats.rq_too_large.Inc();
-  } else {
+  } else if (status != 403) {  // a well-formed request, refused by configuration
     stats.protocol_error.Inc();
   }
   CountLocalReply(stats, status);
-  // Envoy's 426 has no body; its other refusals here name their status.
-  HttpResponse reply = LocalReply(status, status == 426 ? "" : std::string(ReasonPhrase(status)));
+  HttpResponse reply = LocalReply(status, RefusalBody(status));
   reply.keep_alive = false;
   co_await SendResponse(down, reply, false);
   co_await LingeringClose(down);

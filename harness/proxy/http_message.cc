@@ -49,6 +49,14 @@ void AppendHeaders(std::string& out, const std::vector<HttpHeader>& headers) {
   }
 }
 
+// The fields of a switch of protocols (an upgrade asked for, or its 101): Connection names
+// only the upgrade, whatever else the message's own Connection said.
+void AppendUpgrade(std::string& out, std::string_view protocol) {
+  out += "connection: upgrade\r\nupgrade: ";
+  out += protocol;
+  out += "\r\n";
+}
+
 bool BodyForbidden(unsigned status) { return status < 200 || status == 204 || status == 304; }
 
 // Heads are built per message on the hot path: plain appends (fmt's formatting into a string
@@ -215,11 +223,7 @@ std::string SerializeRequest(const HttpRequest& request) {
   AppendHeaders(out, request.headers);
   // An upgrade's Connection names it alone: the connection's fate is the switch's.
   const bool closing = !request.keep_alive && request.upgrade.empty();
-  if (!request.upgrade.empty()) {
-    out += "connection: upgrade\r\nupgrade: ";
-    out += request.upgrade;
-    out += "\r\n";
-  }
+  if (!request.upgrade.empty()) AppendUpgrade(out, request.upgrade);
   if (!request.BodyLengthKnown()) {
     out += "transfer-encoding: chunked\r\n";
     if (closing) out += "connection: close\r\n";
@@ -264,9 +268,7 @@ std::string SerializeResponseHead(const HttpResponse& response, bool head_reques
     }
   }
   if (!response.upgrade.empty()) {
-    out += "connection: upgrade\r\nupgrade: ";
-    out += response.upgrade;
-    out += "\r\n";
+    AppendUpgrade(out, response.upgrade);
   } else if (!response.keep_alive) {
     out += "connection: close\r\n";
   } else if (response.announce_keep_alive) {
