@@ -8,7 +8,9 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cstring>
+#include <optional>
 
+#include "harness/proxy/peer_progress.h"
 #include "harness/proxy/watchdog.h"
 
 namespace crossmesh::proxy {
@@ -48,6 +50,7 @@ class BodyTail::Watch {
       }
       if (down != nullptr) down->Close();
     };
+    if (down != nullptr && idle.count() > 0) taken_.emplace(*down);
     if (deadline == SteadyClock::time_point::max()) return;
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
@@ -68,14 +71,26 @@ class BodyTail::Watch {
   bool late() const { return late_; }
   // Before each wait for the upstream: the idle time counts from here.
   void Waiting() {
-    if (idle_.count() > 0) quiet_.Arm(idle_, give_up_);
+    if (idle_.count() > 0) quiet_.Arm(idle_, [this] { Quiet(); });
   }
 
  private:
+  // The idle time passed since the last byte from the source. A destination still taking
+  // what it was sent (a slow reader draining a large answer) keeps the body alive: only a
+  // pass where neither side moved is given up.
+  void Quiet() {
+    if (taken_ && taken_->Moved()) {
+      quiet_.Arm(idle_, [this] { Quiet(); });
+      return;
+    }
+    give_up_();
+  }
+
   Watchdog deadline_;
   Watchdog quiet_;
   std::chrono::milliseconds idle_;
   std::function<void()> give_up_;
+  std::optional<PeerProgress> taken_;  // what `down` has acknowledged
   bool late_ = false;
   bool& timed_out_;
   bool& went_quiet_;

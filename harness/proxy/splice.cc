@@ -9,6 +9,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "harness/proxy/peer_progress.h"
+
 namespace crossmesh::proxy {
 namespace {
 
@@ -66,11 +68,15 @@ asio::awaitable<void> PumpThenSignal(std::shared_ptr<ByteStream> from,
 asio::awaitable<void> CloseWhenIdle(std::shared_ptr<ByteStream> a, std::shared_ptr<ByteStream> b,
                                     std::shared_ptr<Activity> activity,
                                     std::chrono::milliseconds idle) {
+  PeerProgress a_taking(*a);
+  PeerProgress b_taking(*b);
   while (!activity->ended) {
     activity->timer.expires_at(activity->last + idle);
     ErrorCode ec;
     co_await activity->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (activity->ended) co_return;
+    // A write still draining into a slow reader is activity too, though no read completes.
+    if (a_taking.Moved() || b_taking.Moved()) activity->last = std::chrono::steady_clock::now();
     if (std::chrono::steady_clock::now() - activity->last >= idle) {
       a->Close();
       b->Close();

@@ -2,10 +2,13 @@
 // to answer (504 after it, as Envoy), its idle closes a connection that stays silent. A route's
 // idle ends a request whose upstream stays silent (408, as Envoy's route idle_timeout), or a
 // TCP connection that does.
+#include <sys/socket.h>
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "tests/proxy/mesh_fixture.h"
 
@@ -120,6 +123,37 @@ TEST_CASE("A TCP route's idle timeout closes a spliced connection after its sile
   Hop hop(mesh.runtime, mesh.pki, options);
 
   CheckEchoesKeepItOpenThenSilenceClosesIt(hop.client_port());
+}
+
+TEST_CASE("A TCP client reading its echo slowly keeps the connection past the route's idle time") {
+  Mesh mesh;
+  HopOptions options;
+  options.protocol = Protocol::kTcp;
+  options.policy = TrustMeshCa();
+  options.route_idle_timeout = milliseconds(300);
+  Hop hop(mesh.runtime, mesh.pki, options);
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+
+  // The upload stalls once every buffer on the way is full; from then on, bytes move only as
+  // the client reads, 64 KiB every 20 ms, while each sidecar's write waits longer than the
+  // idle time for its send buffer to drain by half.
+  const size_t total = 6 * 1024 * 1024;
+  std::string sent(total, 'e');
+  std::thread upload([&socket, &sent] { socket->WriteAll(sent); });
+  size_t echoed = 0;
+  std::vector<char> piece(64 * 1024);
+  const auto give_up = std::chrono::steady_clock::now() + milliseconds(20000);
+  while (echoed < total && std::chrono::steady_clock::now() < give_up) {
+    const ssize_t n = recv(socket->fd(), piece.data(), piece.size(), 0);
+    if (n <= 0) break;
+    echoed += static_cast<size_t>(n);
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  shutdown(socket->fd(), SHUT_RDWR);  // ends an upload still waiting, whatever happened
+  upload.join();
+
+  CHECK(echoed == total);
 }
 
 }  // namespace crossmesh::proxy::testing

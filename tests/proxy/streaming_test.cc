@@ -5,6 +5,7 @@
 // HTTP/2 client gets such a response as it arrives too, through its stream.
 #include <catch2/catch.hpp>
 #include <thread>
+#include <vector>
 
 #include "tests/proxy/h2_test_client.h"
 #include "tests/proxy/mesh_fixture.h"
@@ -132,6 +133,82 @@ TEST_CASE("A body silent for the route's idle timeout ends the client's connecti
   HopOptions options = SmallBodyLimit();
   options.route_idle_timeout = milliseconds(300);
   ExpectStalledBodyToEndConnection(options);
+}
+
+// A connection to `port` whose receive buffer is small, so the proxy's writes wait on its reader.
+std::optional<RawSocket> ConnectSmallWindow(uint16_t port) {
+  return RawSocket::Connect(port, std::chrono::seconds(10), 8 * 1024);
+}
+
+// Reads a response through `socket` a little at a time, `piece` bytes every `pause`, until
+// `body_bytes` of body have come; returns what arrived (head and body) and whether the proxy
+// closed first.
+std::string ReadSlowly(RawSocket& socket, size_t body_bytes, size_t piece, milliseconds pause,
+                       bool& closed) {
+  std::string got;
+  std::vector<char> buffer(piece);
+  closed = false;
+  const auto give_up = std::chrono::steady_clock::now() + milliseconds(20000);
+  const auto whole = [&got, body_bytes] {
+    const size_t head_end = got.find("\r\n\r\n");
+    return head_end != std::string::npos && got.size() - head_end - 4 >= body_bytes;
+  };
+  while (!whole() && std::chrono::steady_clock::now() < give_up) {
+    const ssize_t n = recv(socket.fd(), buffer.data(), buffer.size(), 0);
+    if (n <= 0) {
+      closed = true;
+      break;
+    }
+    got.append(buffer.data(), static_cast<size_t>(n));
+    std::this_thread::sleep_for(pause);
+  }
+  return got;
+}
+
+TEST_CASE("A client reading a large answer slowly keeps it going past the route's idle time") {
+  HopOptions options = SmallBodyLimit();
+  options.route_idle_timeout = milliseconds(300);
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, options);
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+
+  // 64 KiB every 20 ms. Once the sidecar has filled its send buffer (megabytes, tuned by the
+  // kernel), a write to this client waits for half of it to drain: longer than the idle time,
+  // with bytes moving all along.
+  const size_t body = 6 * 1024 * 1024;
+  REQUIRE(
+      socket->WriteAll(BuildRequest("GET", "/bytes/" + std::to_string(body), "", kService, true)));
+  bool closed = false;
+  const std::string got = ReadSlowly(*socket, body, 64 * 1024, milliseconds(20), closed);
+
+  CHECK_FALSE(closed);
+  REQUIRE(got.starts_with("HTTP/1.1 200"));
+  CHECK(got.ends_with(TestApp::PatternBytes(body).substr(body - 1000)));
+  const std::string cluster = "cluster." + hop.cluster() + ".";
+  CHECK(hop.client().StatValue(cluster + "upstream_rq_rx_reset") == 0);
+}
+
+TEST_CASE("A client that stops reading a large answer is cut off after the route's idle time") {
+  HopOptions options = SmallBodyLimit();
+  options.route_idle_timeout = milliseconds(500);
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, options);
+  std::optional<RawSocket> socket = ConnectSmallWindow(hop.client_port());
+  REQUIRE(socket.has_value());
+
+  const size_t body = 16 * 1024 * 1024;
+  REQUIRE(
+      socket->WriteAll(BuildRequest("GET", "/bytes/" + std::to_string(body), "", kService, true)));
+  // A first piece shows the answer has begun; then nothing is read for 2 s.
+  bool closed = false;
+  std::string got = ReadSlowly(*socket, 1, 4096, milliseconds(2000), closed);
+  REQUIRE(got.starts_with("HTTP/1.1 200"));
+  REQUIRE_FALSE(closed);
+  got += ReadUntilClosed(*socket, closed);
+
+  CHECK(closed);
+  CHECK(got.size() < body);
 }
 
 TEST_CASE("A large retriable answer is passed on whole when every retry fails too") {

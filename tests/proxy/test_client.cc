@@ -90,8 +90,12 @@ RawSocket::~RawSocket() {
   if (owned_ && fd_ >= 0) ::close(fd_);
 }
 
-std::optional<RawSocket> RawSocket::Connect(uint16_t port, std::chrono::milliseconds timeout) {
+std::optional<RawSocket> RawSocket::Connect(uint16_t port, std::chrono::milliseconds timeout,
+                                            int receive_buffer) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (receive_buffer > 0) {
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof(receive_buffer));
+  }
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);

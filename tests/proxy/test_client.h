@@ -38,9 +38,11 @@ class RawSocket {
   RawSocket(RawSocket&& other) noexcept;
   RawSocket& operator=(RawSocket&& other) noexcept;
 
-  // 127.0.0.1:`port`; nullopt when the connection is refused.
+  // 127.0.0.1:`port`; nullopt when the connection is refused. A positive `receive_buffer`
+  // fixes SO_RCVBUF before connecting (after, a smaller window drops what was already let in).
   static std::optional<RawSocket> Connect(
-      uint16_t port, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+      uint16_t port, std::chrono::milliseconds timeout = std::chrono::seconds(10),
+      int receive_buffer = 0);
 
   bool WriteAll(const std::string& bytes);
   // Reads what arrives until the peer closes or `wait` passes; `closed` tells which.
