@@ -84,30 +84,52 @@ bool TooManyFields(const Message& message, size_t limit) {
   return static_cast<size_t>(std::distance(message.begin(), message.end())) > limit;
 }
 
-// Two chunk framings Beast would wait on, as llhttp (Envoy's parser) refuses them at once:
-// a size past a signed 64-bit length (as for Content-Length), and a line feed without its
-// carriage return in a size line or trailer, whose line Beast waits to see end in CRLF. Either
-// held the connection until its idle time instead of a 400.
-struct ChunkSizeCheck {
+// A chunked body's framing as far as the parser has read it, to refuse at once what Beast would
+// wait on and llhttp (Envoy's parser) refuses: a size past a signed 64-bit length (as for
+// Content-Length); a line feed without its carriage return in a size line or trailer; chunk
+// data followed by anything but CRLF; a size line that does not start with a hexadecimal digit.
+// Beast reads a framing line only once it has ended (or, after chunk data, 4 bytes have come),
+// so each held the connection until its idle time instead of a 400.
+class ChunkFraming {
+ public:
+  // Beast's chunk header callback: each non-final chunk's size, as its line is read.
   template <class Extensions>
-  void operator()(std::uint64_t size, Extensions /*extensions*/, ErrorCode& ec) const {
+  void operator()(std::uint64_t size, Extensions /*extensions*/, ErrorCode& ec) {
+    ++sizes_read_;
     if (size > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
       ec = http::error::bad_chunk;
     }
   }
-};
-// Not const: Beast keeps a reference to its callback, which must not be const.
-ChunkSizeCheck chunk_size_check;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 
-// `unparsed`: what the parser left of a chunked body (it takes chunk data as it comes, and
-// framing lines only whole, never half a CRLF).
-bool HasBareLineFeed(std::string_view unparsed) {
-  for (size_t at = unparsed.find('\n'); at != std::string_view::npos;
-       at = unparsed.find('\n', at + 1)) {
-    if (at == 0 || unparsed[at - 1] != '\r') return true;
+  // `unparsed`: what the parser left of a chunked body. It takes chunk data as it comes and
+  // framing only whole, so this starts where a size line does: after a chunk's data, with the
+  // CRLF that ends it (Beast reads the two together; the last chunk's line and the trailers
+  // follow in the same way).
+  bool Refuses(std::string_view unparsed) const {
+    for (size_t at = unparsed.find('\n'); at != std::string_view::npos;
+         at = unparsed.find('\n', at + 1)) {
+      if (at == 0 || unparsed[at - 1] != '\r') return true;
+    }
+    std::string_view line = unparsed;
+    if (sizes_read_ > 0) {
+      if (!line.empty() && line[0] != '\r') return true;
+      if (line.size() >= 2 && line[1] != '\n') return true;
+      if (line.size() < 3) return false;
+      line.remove_prefix(2);
+    }
+    return !line.empty() && std::isxdigit(static_cast<unsigned char>(line[0])) == 0;
   }
-  return false;
-}
+
+ private:
+  size_t sizes_read_ = 0;
+};
+
+// Beast's parser with its body's chunk framing beside it, which the parser calls by reference.
+template <class Base>
+class FramedParser : public Base {
+ public:
+  ChunkFraming framing;
+};
 
 // The tokens of a message's Connection fields ("upgrade", "keep-alive", names of fields).
 std::vector<std::string> ConnectionTokens(const std::vector<HttpHeader>& headers) {
@@ -263,7 +285,8 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
       pending.erase(0, used);
       if (parser.is_done()) co_return Done();
       if (ec && ec != http::error::need_more) co_return Classify(ec);
-      if (parser.is_header_done() && parser.chunked() && HasBareLineFeed(pending)) {
+      if (parser.is_header_done() && parser.chunked() && parser.framing.Refuses(pending)) {
+        if (!checked) continue;  // the head's own checks first: a coding refused is a 501
         co_return Failed(HttpReadStatus::kMalformed, http::error::bad_chunk);
       }
       if (!ec && used > 0) continue;
@@ -329,8 +352,8 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
   }
 }
 
-using RequestParser = http::request_parser<AppendingBody>;
-using ResponseParser = http::response_parser<AppendingBody>;
+using RequestParser = FramedParser<http::request_parser<AppendingBody>>;
+using ResponseParser = FramedParser<http::response_parser<AppendingBody>>;
 
 // Where a parser is built: on the heap, as it may not move once reading and a body left open
 // goes on with it; kept by its reader for the next message otherwise.
@@ -342,7 +365,7 @@ template <class Parser>
 Parser& FreshParser(ParserPlace<Parser>& place) {
   if (!place) place = std::make_unique<std::optional<Parser>>();
   Parser& parser = place->emplace();
-  parser.on_chunk_header(chunk_size_check);
+  parser.on_chunk_header(parser.framing);
   return parser;
 }
 
@@ -371,7 +394,7 @@ class ParserDecoder final : public BodyDecoder {
       taken += n;
       if (ec == http::error::need_more) {
         ec = {};
-        if (HasBareLineFeed(input.substr(taken))) ec = http::error::bad_chunk;
+        if (parser_->framing.Refuses(input.substr(taken))) ec = http::error::bad_chunk;
         break;
       }
       if (ec || n == 0) break;

@@ -296,7 +296,13 @@ TEST_CASE("Chunk framing llhttp refuses gets an answer at once, held whole or st
              {"0\n\r\n", "HTTP/1.1 400"},
              {"5\nhello\r\n0\r\n\r\n", "HTTP/1.1 400"},
              {"0\r\nx-trailer: 1\n\r\n", "HTTP/1.1 400"},
-             {"ffffffffffffffff\r\nhello", huge_size}}) {
+             {"ffffffffffffffff\r\nhello", huge_size},
+             // Chunk data must end in CRLF, and a size line start with a hexadecimal digit.
+             {"3\r\nabcXX", "HTTP/1.1 400"},
+             {"3\r\nabcX", "HTTP/1.1 400"},
+             {"3\r\nabc\rX", "HTTP/1.1 400"},
+             {"3\r\nabc\r\nX", "HTTP/1.1 400"},
+             {"X", "HTTP/1.1 400"}}) {
       INFO((before.empty() ? "held whole: " : "streamed: ") << bad);
       std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
       REQUIRE(socket.has_value());
@@ -308,9 +314,9 @@ TEST_CASE("Chunk framing llhttp refuses gets an answer at once, held whole or st
       CHECK(got.starts_with(status));
     }
   }
-  CHECK(hop.client().StatValue("http.egress.downstream_cx_protocol_error") == 7);
+  CHECK(hop.client().StatValue("http.egress.downstream_cx_protocol_error") == 17);
   CHECK(hop.client().StatValue("http.egress.downstream_rq_too_large") == 1);
-  CHECK(hop.client().StatValue("http.egress.downstream_rq_4xx") == 8);
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_4xx") == 18);
   CHECK(hop.app().requests() == 0);
   std::optional<RawHttpMessage> next = hop.Get("/");
   REQUIRE(next.has_value());
