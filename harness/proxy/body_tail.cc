@@ -133,7 +133,8 @@ BodyTail::BodyTail(ByteStream& source, std::unique_ptr<BodyDecoder> decoder, Htt
 
 BodyTail::~BodyTail() { link_.Drop(); }
 
-asio::awaitable<bool> BodyTail::Relay(ByteStream& down, std::string_view head, bool chunked) {
+asio::awaitable<bool> BodyTail::Relay(ByteStream& down, std::string_view head, bool chunked,
+                                      std::string_view first) {
   if (used_ || source_ == nullptr) co_return false;
   used_ = true;
   ByteStream& up = *source_;
@@ -145,9 +146,11 @@ asio::awaitable<bool> BodyTail::Relay(ByteStream& down, std::string_view head, b
     if (watch.late()) {
       ok = false;
     } else if (decoder_) {
-      ok = co_await PassDecoded(up, down, head, watch, chunked);
+      ok = first.empty()
+               ? co_await PassDecoded(up, down, head, watch, chunked)
+               : co_await PassDecoded(up, down, std::string(head).append(first), watch, chunked);
     } else {
-      ok = co_await Pass(up, down, head, watch);
+      ok = co_await Pass(up, down, head, first, watch);
     }
   }
   if (settling_) source_failed_ = false;  // its reads were cut short on purpose
@@ -264,16 +267,20 @@ asio::awaitable<size_t> BodyTail::ReadSome(char* out, size_t size, bool& ok) {
 }
 
 asio::awaitable<bool> BodyTail::Pass(ByteStream& up, ByteStream& down, std::string_view head,
-                                     Watch& watch) {
+                                     std::string_view first, Watch& watch) {
   // Not value-initialised: only the bytes copied or read in are used.
   std::array<char, kPieceBytes> piece;  // NOLINT(cppcoreguidelines-pro-type-member-init)
   size_t held = 0;                      // bytes in `piece` not written yet
   ErrorCode ec;
-  if (head.size() <= piece.size()) {
-    std::memcpy(piece.data(), head.data(), head.size());
-    held = head.size();
-  } else {
-    co_await down.Write(asio::buffer(head), ec);
+  for (const std::string_view part : {head, first}) {
+    if (held + part.size() <= piece.size()) {
+      std::memcpy(piece.data() + held, part.data(), part.size());
+      held += part.size();
+      continue;
+    }
+    if (held > 0) co_await down.Write(asio::buffer(piece.data(), held), ec);
+    held = 0;
+    if (!ec) co_await down.Write(asio::buffer(part), ec);
     if (ec) co_return false;
   }
 

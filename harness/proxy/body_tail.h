@@ -63,12 +63,14 @@ class BodyTail : public std::enable_shared_from_this<BodyTail> {
   // connected, to be told (408) why its request was given up.
   bool went_quiet() const { return went_quiet_; }
 
-  // Writes `head` (the message's head and the body read with it), then the rest of the body
-  // as it arrives, to `down`: what has arrived by each write goes in it. A body of unknown
-  // length goes in chunks when `chunked`, or else as it is (its receiver's connection then
-  // ends with it). False when either side failed or the deadline passed: `down` is then
-  // closed, since its message cannot be completed.
-  asio::awaitable<bool> Relay(ByteStream& down, std::string_view head, bool chunked = true);
+  // Writes `head` (the message's head, and any body read with it), then `first` (body read
+  // with the head, passed apart so that it is copied once, into the first write), then the
+  // rest of the body as it arrives, to `down`: what has arrived by each write goes in it. A
+  // body of unknown length goes in chunks when `chunked` (then already framed in `head`), or
+  // else as it is (its receiver's connection then ends with it). False when either side failed
+  // or the deadline passed: `down` is then closed, since its message cannot be completed.
+  asio::awaitable<bool> Relay(ByteStream& down, std::string_view head, bool chunked = true,
+                              std::string_view first = {});
   // A request body: Relay to `upstream` run beside the caller (which reads the answer
   // meanwhile) on `executor`. The tail keeps `upstream` open while it runs.
   void Start(const asio::any_io_executor& executor, std::shared_ptr<ByteStream> upstream,
@@ -96,7 +98,8 @@ class BodyTail : public std::enable_shared_from_this<BodyTail> {
  private:
   class Watch;
 
-  asio::awaitable<bool> Pass(ByteStream& up, ByteStream& down, std::string_view head, Watch& watch);
+  asio::awaitable<bool> Pass(ByteStream& up, ByteStream& down, std::string_view head,
+                             std::string_view first, Watch& watch);
   // Pass for a body of unknown length: each write is framed as a chunk when `chunked`.
   asio::awaitable<bool> PassDecoded(ByteStream& up, ByteStream& down, std::string_view head,
                                     Watch& watch, bool chunked);

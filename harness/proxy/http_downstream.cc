@@ -163,12 +163,9 @@ asio::awaitable<bool> SendResponse(ByteStream& down, const HttpResponse& respons
   if (response.tail && !head_request) {
     // The head leaves with the first of the body still arriving (BodyTail::Relay).
     const bool chunked = !response.tail->length_known() && response.keep_alive;
-    if (chunked) {
-      AppendChunk(wire, response.body);
-    } else {
-      wire.append(response.body);
-    }
-    const bool relayed = co_await response.tail->Relay(down, wire, chunked);
+    if (chunked) AppendChunk(wire, response.body);
+    const std::string_view first = chunked ? std::string_view() : response.body;
+    const bool relayed = co_await response.tail->Relay(down, wire, chunked, first);
     co_return relayed&& response.keep_alive;
   }
 
