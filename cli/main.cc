@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <cstdio>
 #include <system_error>
 
 #include "cli/commands.h"
@@ -12,6 +13,10 @@ int main(int argc, char** argv) {
   // A peer that hangs up (a client of the proxies, a Redis connection hiredis writes to) must
   // turn into EPIPE on that connection, not end the process.
   std::signal(SIGPIPE, SIG_IGN);
+
+  // A line at a time, also into a file or pipe: a run's progress is there as it happens, and
+  // an interrupted run (which ends without flushing) loses none of what it printed.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
 
   // Logs go to stderr so that stdout stays machine-readable (serve's first line is its URL).
   spdlog::set_default_logger(crossmesh::MakeStderrLogger("crossmesh"));

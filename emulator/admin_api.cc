@@ -105,6 +105,15 @@ WireResponse Advance(Emulator& emulator, const WireRequest& request, std::string
     return Fail(400, "InvalidParameterValue", fmt::format("{}: {}", wrong, kUsage), request_id);
   }
 
+  // The virtual clock keeps whole seconds: a shorter step would answer 200 and move nothing.
+  if (by.count() == 0) {
+    return Fail(400, "InvalidParameterValue",
+                fmt::format("the virtual clock moves in whole seconds, and {} is less than one; "
+                            "advance by 1s or more",
+                            body.contains("by") ? "'" + body["by"].get<std::string>() + "'"
+                                                : std::string("0 seconds")),
+                request_id);
+  }
   Status advanced = emulator.AdvanceClock(by);
   if (!advanced.ok()) return Fail(400, advanced.code(), advanced.message(), request_id);
   return Answer(200, ClockJson(emulator), request_id);

@@ -49,9 +49,9 @@ SchemaPtr ServiceDiscovery() {
       Obj("Cloud Map service discovery",
           {Req("namespaceName", Str()), Req("serviceName", Str()),
            Opt("attributes", List(attribute)), Opt("ipPreference", Enum(kIpPreferences))});
-  auto dns = Obj("DNS service discovery",
-                 {Req("hostname", Str()), Opt("responseType", Enum({"LOADBALANCER", "ENDPOINTS"})),
-                  Opt("ipPreference", Enum(kIpPreferences))});
+  auto dns = Obj("DNS service discovery", {Req("hostname", Str(ValueFormat::kDnsHostname)),
+                                           Opt("responseType", Enum({"LOADBALANCER", "ENDPOINTS"})),
+                                           Opt("ipPreference", Enum(kIpPreferences))});
   return OneOf("service discovery", {Opt("awsCloudMap", cloud_map), Opt("dns", dns)});
 }
 

@@ -25,6 +25,7 @@ enum class ValueFormat {
   kSubjectAltName,     // an exact SAN: no wildcard
   kKubernetesName,     // RFC 1123 subdomain: metadata.name
   kKubernetesLabel,    // RFC 1123 label: metadata.namespace
+  kDnsHostname,        // serviceDiscovery.dns.hostname: 1 to 253 of [A-Za-z0-9-_.]
 };
 
 struct Schema;

@@ -87,6 +87,15 @@ std::optional<std::string> CheckFormat(ValueFormat format, std::string_view valu
       return CheckKubernetesName(value, 253, true);
     case ValueFormat::kKubernetesLabel:
       return CheckKubernetesName(value, 63, false);
+    case ValueFormat::kDnsHostname: {
+      // The App Mesh API's own rule (BadRequestException otherwise).
+      static const RE2 kHostname("[A-Za-z0-9_.-]{1,253}");
+      if (RE2::FullMatch(re2::StringPiece(value.data(), value.size()), kHostname)) {
+        return std::nullopt;
+      }
+      return value.empty() ? "it is empty"
+                           : "a DNS name is 1 to 253 letters, digits, '-', '_' and dots";
+    }
   }
   return std::nullopt;
 }
@@ -108,6 +117,8 @@ std::string_view FormatExample(ValueFormat format) {
     case ValueFormat::kKubernetesName:
     case ValueFormat::kKubernetesLabel:
       return "a name such as yelb-appserver";
+    case ValueFormat::kDnsHostname:
+      return "a DNS name such as yelb-appserver.yelb.svc.cluster.local";
     case ValueFormat::kNone:
       break;
   }
@@ -132,6 +143,8 @@ std::string_view FormatName(ValueFormat format) {
       return "a Kubernetes object name";
     case ValueFormat::kKubernetesLabel:
       return "a Kubernetes namespace name";
+    case ValueFormat::kDnsHostname:
+      return "a DNS hostname";
     case ValueFormat::kNone:
       break;
   }
@@ -147,6 +160,8 @@ std::string_view FormatRule(ValueFormat format) {
     case ValueFormat::kKubernetesName:
     case ValueFormat::kKubernetesLabel:
       return "malformed-name";
+    case ValueFormat::kDnsHostname:
+      return "malformed-hostname";
     default:
       return "malformed-arn";
   }

@@ -258,8 +258,10 @@ Result<std::string> ScenarioRun::RunStep(const Step& raw) {
     break;
   }
 
+  // Passed only once all of it has worked: a capture or sync that fails (or throws, which
+  // Guarded turns into a failure) leaves it failed.
   StepRecord& record = facts_.steps[step.name];
-  record = {answer.ok, answer.error_code, answer.message, answer.output};
+  record = {false, answer.error_code, answer.message, answer.output};
   if (!step.expect_error.empty()) {
     record.passed = !answer.ok && answer.error_code == step.expect_error;
     if (answer.ok) {
@@ -276,7 +278,6 @@ Result<std::string> ScenarioRun::RunStep(const Step& raw) {
   }
   if (!answer.ok) return Error(answer.error_code, answer.message);
   if (step.wait_until && waited_value != step.wait_until->equals) {
-    record.passed = false;
     return Error(
         "WaitTimedOut",
         fmt::format("{} is '{}' after {} ms, not '{}'", step.wait_until->path, waited_value,
@@ -287,7 +288,6 @@ Result<std::string> ScenarioRun::RunStep(const Step& raw) {
   for (const auto& [name, path] : step.capture) {
     auto value = JsonAt(answer.answer, path);
     if (!value.ok()) {
-      record.passed = false;
       return Error("CaptureFailed",
                    fmt::format("capture '{}': {}", name, value.status().message()));
     }
@@ -296,8 +296,10 @@ Result<std::string> ScenarioRun::RunStep(const Step& raw) {
     captured.push_back(fmt::format("{}={}", name, Shortened(facts_.variables[name])));
   }
   ExpandReady(unexpanded_, facts_.variables);  // declared ones waiting for these captures
-  return AfterChange(captured.empty() ? std::string("ok")
-                                      : fmt::format("{}", fmt::join(captured, ", ")));
+  Result<std::string> done = AfterChange(
+      captured.empty() ? std::string("ok") : fmt::format("{}", fmt::join(captured, ", ")));
+  record.passed = done.ok();
+  return done;
 }
 
 // After anything that changes the emulator's state, the data plane reads it again (nothing

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 
 namespace crossmesh::scenario {
 namespace {
@@ -195,6 +196,27 @@ Result<json> SubstituteJson(const json& value, const Variables& vars) {
   return value;
 }
 
+namespace {
+
+// The most digits an index may have: a billion items is past any answer a step gets.
+constexpr size_t kMaxIndexDigits = 9;
+
+// An index between brackets: digits only, and few enough to be a count of items.
+std::optional<size_t> ParseIndex(const std::string& text) {
+  if (text.empty() || text.size() > kMaxIndexDigits ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  return static_cast<size_t>(std::stoul(text));
+}
+
+std::string BadIndex(const std::string& path, size_t at) {
+  return fmt::format("'{}' has a bad index at '{}'; write items[0] (at most {} digits)", path,
+                     path.substr(at), kMaxIndexDigits);
+}
+
+}  // namespace
+
 Result<json> JsonAt(const json& answer, const std::string& path) {
   if (path.empty() || path == ".") return answer;
   const json* at = &answer;
@@ -204,13 +226,10 @@ Result<json> JsonAt(const json& answer, const std::string& path) {
     if (path[i] == '.') ++i;
     if (path[i] == '[') {
       size_t close = path.find(']', i);
-      std::string index_text = path.substr(i + 1, close == std::string::npos ? 0 : close - i - 1);
-      if (close == std::string::npos || index_text.empty() ||
-          index_text.find_first_not_of("0123456789") != std::string::npos) {
-        return Error("CaptureFailed", fmt::format("'{}' has a bad index at '{}'; write items[0]",
-                                                  path, path.substr(i)));
-      }
-      size_t index = std::stoul(index_text);
+      const std::optional<size_t> parsed =
+          close == std::string::npos ? std::nullopt : ParseIndex(path.substr(i + 1, close - i - 1));
+      if (!parsed) return Error("CaptureFailed", BadIndex(path, i));
+      const size_t index = *parsed;
       if (!at->is_array() || index >= at->size()) {
         return Error("CaptureFailed",
                      fmt::format("'{}{}' is not in the answer ({} has {} items)", walked,
@@ -254,11 +273,8 @@ std::string JsonPathProblem(const std::string& path) {
     i = key_end;
     while (i < path.size() && path[i] == '[') {
       const size_t close = path.find(']', i);
-      const std::string index =
-          path.substr(i + 1, close == std::string::npos ? std::string::npos : close - i - 1);
-      if (close == std::string::npos || index.empty() ||
-          index.find_first_not_of("0123456789") != std::string::npos) {
-        return fmt::format("'{}' has a bad index at '{}'; write items[0]", path, path.substr(i));
+      if (close == std::string::npos || !ParseIndex(path.substr(i + 1, close - i - 1))) {
+        return BadIndex(path, i);
       }
       i = close + 1;
     }

@@ -241,18 +241,22 @@ class MeshYelb : public AppRuntime {
       return Error("NotFoundException",
                    fmt::format("no running proxy '{}' (killed, or not a Yelb node)", proxy));
     }
-    if (name.find('*') == std::string::npos) return running->StatValue(name);
-
     // Listener and cluster names carry bound ports, which a scenario cannot know: a pattern
     // ("listener.*.ssl.connection_error") sums every stat it matches.
+    const bool pattern = name.find('*') != std::string::npos;
     int64_t sum = 0;
     bool matched = false;
     for (const auto& [stat, value] : running->stats().Snapshot()) {
-      if (fnmatch(name.c_str(), stat.c_str(), 0) != 0) continue;
+      if (pattern ? fnmatch(name.c_str(), stat.c_str(), 0) != 0 : stat != name) continue;
       sum += value;
       matched = true;
     }
-    if (!matched) {
+    // A misspelt name must not read as 0 (an "errors == 0" check would always hold); only the
+    // stats a proxy makes on first use, as Envoy does (a TLS version or cipher seen), are 0
+    // before then.
+    const bool made_on_use = name.find("ssl.versions.") != std::string::npos ||
+                             name.find("ssl.ciphers.") != std::string::npos;
+    if (!matched && !made_on_use) {
       return Error("NotFoundException",
                    fmt::format("no stat of proxy '{}' matches '{}' (its admin page's /stats lists "
                                "them)",

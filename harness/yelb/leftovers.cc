@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
 #include <set>
@@ -123,6 +124,7 @@ void CleanUpOnInterrupt() {
     CleanupCount count = CleanUpLeftovers(std::chrono::seconds(5));
     spdlog::warn("stopped {} process group(s) and removed {} folder(s); exiting",
                  count.process_groups, count.folders);
+    std::fflush(stdout);  // a partial line, if any: _exit flushes nothing
     _exit(128 + received);
   }).detach();
 }

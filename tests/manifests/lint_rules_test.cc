@@ -226,6 +226,11 @@ TEST_CASE(
     std::function<void(nlohmann::json&)> edit;
   } breaks[] = {
       {"malformed-account-id", [](nlohmann::json& j) { j["meshOwner"] = "11111111111"; }},
+      // The App Mesh API refuses these (BadRequestException); lint said nothing.
+      {"malformed-hostname",
+       [](nlohmann::json& j) { j["spec"]["serviceDiscovery"]["dns"]["hostname"] = ""; }},
+      {"malformed-hostname",
+       [](nlohmann::json& j) { j["spec"]["serviceDiscovery"]["dns"]["hostname"] = "a b"; }},
       {"enum",
        [](nlohmann::json& j) { j["spec"]["listeners"][0]["portMapping"]["protocol"] = "udp"; }},
       {"wrong-type",

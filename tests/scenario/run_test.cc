@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -363,6 +364,41 @@ TEST_CASE("crossmesh run refuses one path for both reports, and exits quietly in
   CHECK(piped.out == "141\n");
 }
 
+TEST_CASE("A stat expectation naming a stat the proxy does not have fails instead of reading 0") {
+  TempDir dir;
+  ScenarioReport report = Run(dir, R"(name: misspelt-stat
+extends: )" CROSSMESH_SOURCE_DIR R"(/scenarios/walkthrough.yaml
+expect:
+  - name: a misspelt counter
+    stat: yelb-ui
+    metric: http.egress.downstream_rq_5xxx
+    value: 0
+  - name: a pattern that matches nothing
+    stat: yelb-ui
+    metric: "listener.*.no_such_counter"
+    value: 0
+  - name: the real counter
+    stat: yelb-ui
+    metric: http.egress.downstream_rq_5xx
+    value: 0
+  - name: a TLS version never negotiated, which a proxy counts from its first use
+    stat: yelb-ui
+    metric: "cluster.*.ssl.versions.TLSv1"
+    value: 0
+)");
+  INFO(Describe(report));
+  CHECK_FALSE(report.passed);
+  std::map<std::string, const ExpectationOutcome*> by_name;
+  for (const auto& e : report.expectations) by_name[e.name] = &e;
+  REQUIRE(by_name.count("a misspelt counter") == 1);
+  CHECK_FALSE(by_name["a misspelt counter"]->passed);
+  CHECK(by_name["a misspelt counter"]->detail.find("no stat of proxy 'yelb-ui' matches") !=
+        std::string::npos);
+  CHECK_FALSE(by_name["a pattern that matches nothing"]->passed);
+  CHECK(by_name["the real counter"]->passed);
+  CHECK(by_name["a TLS version never negotiated, which a proxy counts from its first use"]->passed);
+}
+
 TEST_CASE("A scenario that fails after starting Yelb leaves no process and no folder behind") {
   TempDir dir;
   ScenarioReport report = Run(dir, R"(name: cleanup
@@ -494,10 +530,12 @@ traffic:
                              const_cast<char*>("PATH=/usr/bin:/bin"), nullptr};
   TempDir outside;
   const std::string progress = outside.path() + "/progress.txt";
+  const std::string printed = outside.path() + "/stdout.txt";
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   // The logs (stderr, unbuffered) say when votes are being counted.
   posix_spawn_file_actions_addopen(&actions, 2, progress.c_str(), O_WRONLY | O_CREAT, 0600);
+  posix_spawn_file_actions_addopen(&actions, 1, printed.c_str(), O_WRONLY | O_CREAT, 0600);
   pid_t pid = 0;
   REQUIRE(posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), envp.data()) == 0);
   posix_spawn_file_actions_destroy(&actions);
@@ -529,6 +567,11 @@ traffic:
 
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 128 + SIGTERM);
+  // What the run printed before the signal reached its file, though stdout was not a terminal.
+  std::ifstream printed_in(printed);
+  const std::string printed_text((std::istreambuf_iterator<char>(printed_in)),
+                                 std::istreambuf_iterator<char>());
+  CHECK(printed_text.find("### scenario long") != std::string::npos);
   CHECK(ProcessesMentioning(dir.path()).empty());
   for (int server : servers) {
     INFO("server pid " << server);

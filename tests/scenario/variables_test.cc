@@ -56,6 +56,11 @@ TEST_CASE("A JSON path's syntax is checked on its own, before there is an answer
   CHECK(JsonPathProblem("items[x].arn").find("a bad index at '[x].arn'; write items[0]") !=
         std::string::npos);
   CHECK(JsonPathProblem("items[0").find("a bad index") != std::string::npos);
+  // An index past any answer's size was read into an integer that overflowed (std::stoul threw
+  // when the step ran): now refused as the file loads.
+  CHECK(JsonPathProblem("Account[99999999999999999999]").find("at most 9 digits") !=
+        std::string::npos);
+  CHECK(JsonAt(json::array({1}), "[99999999999999999999]").status().code() == "CaptureFailed");
   CHECK(JsonPathProblem("items[]").find("a bad index") != std::string::npos);
   CHECK(JsonPathProblem("items[0]arn").find("goes on with 'arn'") != std::string::npos);
   CHECK(JsonPathProblem("Certificate.").find("goes on with '.'") != std::string::npos);

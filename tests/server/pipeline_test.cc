@@ -217,7 +217,10 @@ TEST_CASE("The admin API reads health, advances the clock and resets state") {
            {R"({"seconds": "5"})", "'seconds' is \"5\", not a whole number"},
            {R"({"by": 5})", "'by' is a JSON number, not a string"},
            {"[]", "the body is a JSON array"},
-           {"{}", "the body names neither 'by' nor 'seconds'"}}) {
+           {"{}", "the body names neither 'by' nor 'seconds'"},
+           // The clock keeps whole seconds: these moved nothing, answering 200.
+           {R"({"by": "999ms"})", "the virtual clock moves in whole seconds, and '999ms'"},
+           {R"({"seconds": 0})", "the virtual clock moves in whole seconds, and 0 seconds"}}) {
     advance.body = sent;
     WireResponse wrong = SendUnsigned(t, advance);
     CHECK(wrong.status == 400);
