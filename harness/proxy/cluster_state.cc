@@ -44,6 +44,7 @@ HttpStats::HttpStats(const StatScope& scope)
       rq_timeout(scope.Get("downstream_rq_timeout")),
       rq_rx_reset(scope.Get("downstream_rq_rx_reset")),
       rq_1xx(scope.Get("downstream_rq_1xx")),
+      cx_drain_close(scope.Get("downstream_cx_drain_close")),
       rq_2xx(scope.Get("downstream_rq_2xx")),
       rq_3xx(scope.Get("downstream_rq_3xx")),
       rq_4xx(scope.Get("downstream_rq_4xx")),

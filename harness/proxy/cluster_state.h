@@ -54,6 +54,7 @@ struct HttpStats {
   Counter& rq_timeout;       // downstream_rq_timeout (an HTTP/2 request not whole in time: 408)
   Counter& rq_rx_reset;      // downstream_rq_rx_reset (the client reset a stream before its answer)
   Counter& rq_1xx;           // a 101 that switched protocols (WebSocket)
+  Counter& cx_drain_close;   // downstream_cx_drain_close (ended after a configuration update)
   Counter& rq_2xx;
   Counter& rq_3xx;
   Counter& rq_4xx;

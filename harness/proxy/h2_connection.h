@@ -35,6 +35,9 @@ using RequestHandler = std::function<asio::awaitable<HttpResponse>(HttpRequest& 
 // it arrives: its handler starts at once, its body and its answer's body stream through
 // (HttpRequest::body_pipe, relay_h2_body), as a bidirectional gRPC call needs.
 using StreamRule = std::function<bool(HttpRequest& request)>;
+// True once the connection should drain (its configuration was replaced): looked at as each
+// answer goes out.
+using DrainRule = std::function<bool()>;
 
 // The 24 bytes an HTTP/2 client opens with (RFC 9113 3.4).
 inline constexpr std::string_view kHttp2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
@@ -51,7 +54,8 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   static asio::awaitable<void> Serve(std::shared_ptr<ByteStream> stream, std::string already_read,
                                      const HttpLimits& limits, HttpStats& stats,
                                      std::chrono::milliseconds idle_timeout, RequestHandler handler,
-                                     StreamRule stream_rule = nullptr);
+                                     StreamRule stream_rule = nullptr,
+                                     DrainRule drain_rule = nullptr);
 
   // A client connection over `stream` (connected, TLS done); its reader runs on the calling
   // coroutine's executor until the stream closes.
@@ -150,6 +154,9 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   asio::awaitable<void> RequestDeadline(std::shared_ptr<Stream> stream);
   // Something crossed the connection: the idle watchdog starts over.
   void NoteActivity();
+  // Server side: once drain_rule_ holds, a GOAWAY naming the last stream taken: the client
+  // opens its next streams on a new connection, which gets the new configuration.
+  void DrainIfReplaced();
   // Bytes written to the socket that its peer has not taken yet; -1 when unknown.
   int UnsentInSocket();
 
@@ -171,6 +178,8 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   HttpStats* stats_ = nullptr;
   RequestHandler handler_;
   StreamRule stream_rule_;
+  DrainRule drain_rule_;
+  bool goaway_sent_ = false;  // server side: drained; streams after the last taken are refused
   std::chrono::milliseconds idle_timeout_{0};
   std::unique_ptr<Watchdog> idle_;
   size_t running_handlers_ = 0;

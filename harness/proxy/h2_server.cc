@@ -25,13 +25,15 @@ namespace crossmesh::proxy {
 asio::awaitable<void> H2Connection::Serve(std::shared_ptr<ByteStream> stream,
                                           std::string already_read, const HttpLimits& limits,
                                           HttpStats& stats, std::chrono::milliseconds idle_timeout,
-                                          RequestHandler handler, StreamRule stream_rule) {
+                                          RequestHandler handler, StreamRule stream_rule,
+                                          DrainRule drain_rule) {
   auto executor = co_await asio::this_coro::executor;
   std::shared_ptr<H2Connection> self(
       new H2Connection(Role::kServer, std::move(stream), limits, executor));
   self->stats_ = &stats;
   self->handler_ = std::move(handler);
   self->stream_rule_ = std::move(stream_rule);
+  self->drain_rule_ = std::move(drain_rule);
   self->idle_timeout_ = idle_timeout;
   self->idle_ = std::make_unique<Watchdog>(executor);
   self->handlers_done_ =
@@ -57,6 +59,7 @@ asio::awaitable<void> H2Connection::Serve(std::shared_ptr<ByteStream> stream,
   self->idle_.reset();
   self->handler_ = nullptr;
   self->stream_rule_ = nullptr;
+  self->drain_rule_ = nullptr;
 }
 
 bool H2Connection::DropStuck() {
@@ -139,6 +142,15 @@ asio::awaitable<void> H2Connection::Answer(std::shared_ptr<Stream> stream) {
   if (--running_handlers_ == 0) handlers_done_->cancel();
 }
 
+void H2Connection::DrainIfReplaced() {
+  if (goaway_sent_ || !drain_rule_ || !drain_rule_()) return;
+  goaway_sent_ = true;
+  stats_->cx_drain_close.Inc();
+  nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE,
+                        nghttp2_session_get_last_proc_stream_id(session_), NGHTTP2_NO_ERROR,
+                        nullptr, 0);
+}
+
 void H2Connection::SubmitResponse(Stream& stream, HttpResponse response, bool head_request) {
   const size_t body = head_request ? 0 : response.body.size();
   // Responses the client has not read yet are held here: past the budget, a new one is not.
@@ -156,6 +168,7 @@ void H2Connection::SubmitResponse(Stream& stream, HttpResponse response, bool he
   unsent_response_bytes_ += stream.unsent_counted;
   stream.answered = true;
   NoteActivity();
+  DrainIfReplaced();
   nghttp2_data_provider provider{};
   provider.source.ptr = &stream;
   provider.read_callback = ReadStreamBody;
@@ -234,6 +247,7 @@ void H2Connection::SubmitRelayed(const std::shared_ptr<Stream>& stream, HttpResp
   std::vector<nghttp2_nv> view = block.View();
   stream->answered = true;
   NoteActivity();
+  DrainIfReplaced();
   SendFrom(stream, std::move(response.body_pipe));
   nghttp2_data_provider provider{};
   provider.source.ptr = stream.get();

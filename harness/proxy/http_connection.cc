@@ -107,7 +107,8 @@ asio::awaitable<void> Tunnel(const std::shared_ptr<ByteStream>& down, HttpReader
   co_await Splice(down, up, SpliceCounters{}, idle_timeout);
 }
 
-asio::awaitable<void> ServeHttp1(ProxyCore& core, const std::shared_ptr<ByteStream>& down_stream,
+asio::awaitable<void> ServeHttp1(ProxyCore& core, const ProxySnapshot& snapshot,
+                                 const std::shared_ptr<ByteStream>& down_stream,
                                  std::string already_read, const HttpLimits& limits,
                                  HttpStats& stats, std::chrono::milliseconds idle_timeout,
                                  const RequestHandler& handler) {
@@ -141,7 +142,9 @@ asio::awaitable<void> ServeHttp1(ProxyCore& core, const std::shared_ptr<ByteStre
     const bool unread = tail != nullptr && !tail->done() && !uploading;
     // Chunks are HTTP/1.1's: an HTTP/1.0 client gets a body of unknown length up to the end.
     const bool framed = request.version >= 11 || response.BodyLengthKnown();
-    response.keep_alive = keep_alive && !core.stopping() && !unread && framed;
+    const bool draining = !core.IsCurrent(&snapshot);
+    response.keep_alive = keep_alive && !core.stopping() && !unread && framed && !draining;
+    if (draining && keep_alive) stats.cx_drain_close.Inc();
     response.announce_keep_alive = request.version < 11;
     // A streamed upload whose chunks turned out malformed: no answer began, so the client is
     // told (its request was abandoned upstream), as for one refused before it streamed.
@@ -187,22 +190,24 @@ asio::awaitable<void> ServeHttp1(ProxyCore& core, const std::shared_ptr<ByteStre
 
 }  // namespace
 
-asio::awaitable<void> ServeHttp(ProxyCore& core, std::shared_ptr<ByteStream> down,
-                                const HttpLimits& limits, HttpStats& stats,
-                                std::chrono::milliseconds idle_timeout, RequestHandler handler,
-                                StreamRule stream_rule) {
+asio::awaitable<void> ServeHttp(ProxyCore& core, const ProxySnapshot& snapshot,
+                                std::shared_ptr<ByteStream> down, const HttpLimits& limits,
+                                HttpStats& stats, std::chrono::milliseconds idle_timeout,
+                                RequestHandler handler, StreamRule stream_rule) {
   std::string read;
   const Framing framing = co_await DetectFraming(*down, idle_timeout, read);
   if (framing == Framing::kClosed) co_return;
   if (framing == Framing::kHttp1) {
-    co_await ServeHttp1(core, down, std::move(read), limits, stats, idle_timeout, handler);
+    co_await ServeHttp1(core, snapshot, down, std::move(read), limits, stats, idle_timeout,
+                        handler);
     co_return;
   }
   RequestHandler answer = [&handler, &stats](HttpRequest& request) {
     return AnswerCounted(handler, stats, request);
   };
+  DrainRule draining = [&core, &snapshot] { return !core.IsCurrent(&snapshot); };
   co_await H2Connection::Serve(down, std::move(read), limits, stats, idle_timeout,
-                               std::move(answer), std::move(stream_rule));
+                               std::move(answer), std::move(stream_rule), std::move(draining));
 }
 
 bool StreamsToHttp1(const HttpRequest& request, const HttpLimits& limits) {

@@ -16,11 +16,16 @@
 namespace crossmesh::proxy {
 
 class ProxyCore;
+struct ProxySnapshot;
 
-asio::awaitable<void> ServeHttp(ProxyCore& core, std::shared_ptr<ByteStream> down,
-                                const HttpLimits& limits, HttpStats& stats,
-                                std::chrono::milliseconds idle_timeout, RequestHandler handler,
-                                StreamRule stream_rule = nullptr);
+// Serves one client connection, HTTP/1.1 or HTTP/2 (told apart by its first bytes), with the
+// configuration `snapshot` it was accepted under. Once an update has replaced that, the
+// connection drains: an HTTP/1.1 answer says `connection: close`, an HTTP/2 connection sends
+// GOAWAY; the requests under way finish as they were.
+asio::awaitable<void> ServeHttp(ProxyCore& core, const ProxySnapshot& snapshot,
+                                std::shared_ptr<ByteStream> down, const HttpLimits& limits,
+                                HttpStats& stats, std::chrono::milliseconds idle_timeout,
+                                RequestHandler handler, StreamRule stream_rule = nullptr);
 
 // Whether an HTTP/2 request to an HTTP/1.1 upstream streams through (H2BodyPipe) rather than
 // being held whole: a body over the limit (it would get 413), or of no declared length (sent

@@ -310,8 +310,8 @@ asio::awaitable<void> ServeRoutedHttp(RouterContext context, ServiceResolver res
   StreamRule streams = [&context, &resolve](HttpRequest& request) {
     return StreamsThrough(context, resolve(request), request);
   };
-  co_await ServeHttp(*context.core, std::move(down), limits, *context.http, limits.idle_timeout,
-                     std::move(handler), std::move(streams));
+  co_await ServeHttp(*context.core, *context.snapshot, std::move(down), limits, *context.http,
+                     limits.idle_timeout, std::move(handler), std::move(streams));
 }
 
 }  // namespace crossmesh::proxy

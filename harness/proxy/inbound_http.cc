@@ -145,8 +145,8 @@ asio::awaitable<void> ServeInboundHttp(const InboundContext& context,
   StreamRule streams = [http2, &limits](HttpRequest& request) {
     return http2 || StreamsToHttp1(request, limits);
   };
-  co_await ServeHttp(*context.core, std::move(down), limits, state.http, idle, std::move(handler),
-                     std::move(streams));
+  co_await ServeHttp(*context.core, *context.snapshot, std::move(down), limits, state.http, idle,
+                     std::move(handler), std::move(streams));
 }
 
 }  // namespace crossmesh::proxy

@@ -54,6 +54,7 @@ std::shared_ptr<const ProxySnapshot> ProxyCore::snapshot() const {
 void ProxyCore::set_snapshot(std::shared_ptr<const ProxySnapshot> snapshot) {
   std::lock_guard lock(snapshot_mutex_);
   snapshot_ = std::move(snapshot);
+  current_ = snapshot_.get();
 }
 
 HandshakeSite ProxyCore::Site(HandshakeSide side, std::string scope, SslStats& ssl,

@@ -94,6 +94,10 @@ class ProxyCore {
 
   std::shared_ptr<const ProxySnapshot> snapshot() const;
   void set_snapshot(std::shared_ptr<const ProxySnapshot> snapshot);
+  // False once an Update replaced `snapshot`: a connection that took it drains (its next
+  // answer ends it), so that the new configuration reaches its client's next request, as an
+  // Envoy listener or cluster update drains the connections of the old one.
+  bool IsCurrent(const ProxySnapshot* snapshot) const { return current_.load() == snapshot; }
 
   HandshakeSite Site(HandshakeSide side, std::string scope, SslStats& ssl, ErrorStyle style);
 
@@ -107,6 +111,9 @@ class ProxyCore {
   std::atomic<bool> stopping_{false};
   mutable std::mutex snapshot_mutex_;
   std::shared_ptr<const ProxySnapshot> snapshot_;
+  // snapshot_.get(): compared per request, which must not take the mutex. A connection keeps
+  // its own snapshot alive, so the address cannot be reused while it compares.
+  std::atomic<const ProxySnapshot*> current_{nullptr};
 };
 
 }  // namespace crossmesh::proxy

@@ -349,6 +349,14 @@ Result<std::string> ScenarioRun::ApplyManifests(const ManifestApply& entry, size
     code = manifests::RunApply(apply, out.get(), out.get());
   }
   std::string printed = ReadAll(out.get());
+  // Findings name the copies with replacements made, gone when the run ends: name the user's.
+  for (size_t i = 0; i < apply.files.size(); ++i) {
+    const std::string& copy = apply.files[i];
+    for (size_t at = printed.find(copy); at != std::string::npos;
+         at = printed.find(copy, at + entry.files[i].size())) {
+      printed.replace(at, copy.size(), entry.files[i]);
+    }
+  }
   if (code != 0) {
     return Error("ApplyFailed",
                  fmt::format("crossmesh apply as {} failed:\n{}", entry.as, printed));

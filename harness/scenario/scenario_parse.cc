@@ -9,6 +9,7 @@
 
 #include <re2/re2.h>
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -19,6 +20,7 @@
 #include "emulator/core/text_file.h"
 #include "emulator/core/yaml_parse_message.h"
 #include "harness/manifests/empty_value_mark.h"
+#include "harness/manifests/lint.h"
 #include "harness/manifests/runaway_quote.h"
 #include "harness/manifests/yaml_budget.h"
 #include "harness/scenario/operation_names.h"
@@ -831,6 +833,25 @@ void ReadAccounts(const Reader& r, const YAML::Node& node, Scenario& s) {
   s.accounts = std::move(registry);
 }
 
+void LintManifests(const Reader& r, const YAML::Node& where,
+                   const std::vector<std::string>& files) {
+  constexpr size_t kShown = 5;
+  std::vector<std::string> errors;
+  for (const manifests::Finding& finding : manifests::LintPaths(files)) {
+    if (finding.severity == manifests::Severity::kError) errors.push_back(finding.ToText());
+  }
+  if (errors.empty()) return;
+  const size_t more = errors.size() > kShown ? errors.size() - kShown : 0;
+  errors.resize(std::min(errors.size(), kShown));
+  r.Fail(where, fmt::format("crossmesh lint finds {} error(s) in these manifests, which apply "
+                            "would refuse:\n  {}{}",
+                            errors.size() + more, fmt::join(errors, "\n  "),
+                            more > 0 ? fmt::format("\n  ... and {} more (crossmesh lint lists "
+                                                   "them all)",
+                                                   more)
+                                     : std::string()));
+}
+
 void ReadManifests(const Reader& r, const YAML::Node& node, Scenario& s) {
   if (!node.IsSequence()) r.Fail(node, "'manifests' must be a list of {as, files}");
   for (const auto& item : node) {
@@ -852,6 +873,10 @@ void ReadManifests(const Reader& r, const YAML::Node& node, Scenario& s) {
     if (f.count("replace")) m.replace = r.StringMap(f["replace"], "replace");
     if (f.count("namespace_mesh"))
       m.namespace_mesh = r.StringMap(f["namespace_mesh"], "namespace_mesh");
+    // What lint finds needs no state: found now, not after the emulator (and whatever ran
+    // before) has started. Files with replacements are as good as their replaced text, which
+    // may take captured values: apply lints them when the run reaches them.
+    if (m.replace.empty()) LintManifests(r, f["files"], m.files);
     s.manifests.push_back(std::move(m));
   }
 }
@@ -914,6 +939,66 @@ void CheckReferences(const Reader& r, const Scenario& s) {
   }
 }
 
+// The virtual nodes Yelb runs on the mesh, each with its sidecar: what kill_proxy,
+// restart_proxy, traffic targets, stat and hop expectations may name, alone or with the
+// Kubernetes namespace ("yelb-ui_yelb").
+constexpr std::array<std::string_view, 4> kYelbNodes = {"yelb-ui", "yelb-appserver", "yelb-db",
+                                                        "redis-server"};
+
+// Why `name` names no Yelb node, or "" when it does.
+std::string YelbNodeProblem(const std::string& name, const YelbDeployment& yelb) {
+  for (std::string_view node : kYelbNodes) {
+    if (name == node || name == fmt::format("{}_{}", node, yelb.ns)) return "";
+  }
+  return fmt::format("'{}' is not one of Yelb's nodes: {}", name, fmt::join(kYelbNodes, ", "));
+}
+
+// What a hop expectation names goes "FROM -> TO", each a Yelb node.
+std::string HopProblem(const std::string& target, const YelbDeployment& yelb) {
+  const size_t arrow = target.find("->");
+  if (arrow == std::string::npos) {
+    return fmt::format("hop '{}' has no '->': write it as 'yelb-ui -> yelb-appserver'", target);
+  }
+  auto trimmed = [](std::string text) {
+    text.erase(0, text.find_first_not_of(' '));
+    text.erase(text.find_last_not_of(' ') + 1);
+    return text;
+  };
+  for (const std::string& end :
+       {trimmed(target.substr(0, arrow)), trimmed(target.substr(arrow + 2))}) {
+    if (std::string problem = YelbNodeProblem(end, yelb); !problem.empty()) {
+      return fmt::format("hop '{}': {}", target, problem);
+    }
+  }
+  return "";
+}
+
+// What names a Yelb node (a sidecar) must name one, checked before anything runs: a misspelt
+// one was found only when the run reached it, after Yelb and its traffic had run.
+void CheckYelbNames(const Reader& r, const Scenario& s) {
+  if (!s.yelb) return;
+  const YelbDeployment& yelb = *s.yelb;
+  auto need_node = [&](const std::string& name, const Place& place, std::string_view what) {
+    if (std::string problem = YelbNodeProblem(name, yelb); !problem.empty()) {
+      r.Record({place, fmt::format("{}: {}", what, problem)});
+    }
+  };
+  for (const auto& a : s.timeline) {
+    if (a.kind == ActionKind::kKillProxy) need_node(a.target, a.place, "kill_proxy");
+    if (a.kind == ActionKind::kRestartProxy) need_node(a.target, a.place, "restart_proxy");
+  }
+  for (const auto& t : s.traffic) {
+    if (!t.target.empty()) need_node(t.target, t.place, "target");
+  }
+  for (const auto& e : s.expect) {
+    if (e.subject == "stat") need_node(e.target, e.place, "stat");
+    if (e.subject != "hop") continue;
+    if (std::string problem = HopProblem(e.target, yelb); !problem.empty()) {
+      r.Record({e.place, problem});
+    }
+  }
+}
+
 void CheckNames(const Reader& r, const Scenario& s) {
   std::set<std::string> accounts;
   for (const auto& account : s.accounts.all()) accounts.insert(account.name);
@@ -933,6 +1018,11 @@ void CheckNames(const Reader& r, const Scenario& s) {
     }
   }
   for (const auto& m : s.manifests) need_account(m.as, m.place);
+  if (s.yelb) {
+    need_account(s.yelb->frontend, s.yelb->place);
+    need_account(s.yelb->backend, s.yelb->place);
+    CheckYelbNames(r, s);
+  }
   std::set<std::string> traffic;
   for (const auto& t : s.traffic) {
     if (!traffic.insert(t.name).second) {

@@ -59,6 +59,13 @@ struct H2TestClient::Callbacks {
     return 0;
   }
 
+  static int OnFrame(nghttp2_session* /*session*/, const nghttp2_frame* frame, void* user_data) {
+    if (frame->hd.type == NGHTTP2_GOAWAY) {
+      Self(user_data).goaway_last_stream_ = frame->goaway.last_stream_id;
+    }
+    return 0;
+  }
+
   static int OnClose(nghttp2_session* /*session*/, int32_t id, uint32_t error_code,
                      void* user_data) {
     Stream& stream = Self(user_data).streams_[id];
@@ -82,6 +89,7 @@ H2TestClient::H2TestClient(uint16_t port, uint32_t initial_window) {
   nghttp2_session_callbacks_set_on_header_callback(callbacks, Callbacks::OnHeader);
   nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, Callbacks::OnData);
   nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, Callbacks::OnClose);
+  nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, Callbacks::OnFrame);
   nghttp2_session_client_new(&session_, callbacks, this);
   nghttp2_session_callbacks_del(callbacks);
   const nghttp2_settings_entry window{NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, initial_window};

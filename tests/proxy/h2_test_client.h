@@ -72,6 +72,8 @@ class H2TestClient {
 
   const Stream& stream(int32_t id) { return streams_[id]; }
   bool server_closed() const { return server_closed_; }
+  // The last stream id of the server's GOAWAY, once one came (-1 before).
+  int32_t goaway_last_stream() const { return goaway_last_stream_; }
 
   struct Callbacks;
 
@@ -86,6 +88,7 @@ class H2TestClient {
   std::map<int32_t, Stream> streams_;
   std::list<std::string> pending_bodies_;  // POST bodies being sent (nghttp2 reads them)
   bool server_closed_ = false;
+  int32_t goaway_last_stream_ = -1;
 };
 
 }  // namespace crossmesh::proxy::testing

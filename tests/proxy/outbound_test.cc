@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <thread>
 
+#include "tests/proxy/h2_test_client.h"
 #include "tests/proxy/mesh_fixture.h"
 
 namespace crossmesh::proxy::testing {
@@ -89,7 +90,7 @@ TEST_CASE("The HTTP proxy port routes by Host and answers 404 for unknown hosts"
   mesh.runtime.Stop("ui-proxy-port");
 }
 
-TEST_CASE("An update applies to new connections while open ones keep their configuration") {
+TEST_CASE("After an update an open connection finishes its request as it was, then closes") {
   Mesh mesh;
   HopOptions options;
   options.policy = TrustMeshCa();
@@ -105,10 +106,67 @@ TEST_CASE("An update applies to new connections while open ones keep their confi
   REQUIRE(mesh.runtime.Update(broken).ok());
 
   CHECK(hop.Get()->status == 503);  // a new connection sees the new (failing) policy
+  // The open one drains, as an Envoy listener update does: the request it sends next is
+  // answered as before, and told the connection ends, so that its client reconnects and gets
+  // the new configuration instead of keeping the old one for as long as it stays open.
   REQUIRE(open->WriteAll(BuildRequest("GET", "/after", "", kService, true)));
   std::optional<RawHttpMessage> reply = open->ReadMessage(true);
   REQUIRE(reply.has_value());
-  CHECK(reply->status == 200);  // the open one finishes on what it started with
+  CHECK(reply->status == 200);
+  CHECK(reply->Header("connection") == "close");
+  bool closed = false;
+  open->ReadUntilClosed(std::chrono::milliseconds(3000), closed);
+  CHECK(closed);
+  CHECK(hop.client().StatValue("http.egress.downstream_cx_drain_close") == 1);
+}
+
+TEST_CASE("After an update the next sidecar's open connections drain too") {
+  Mesh mesh;
+  HopOptions options;
+  options.policy = TrustMeshCa();
+  Hop hop(mesh.runtime, mesh.pki, options);
+  std::optional<RawSocket> open = RawSocket::Connect(hop.client_port());
+  REQUIRE(open.has_value());
+  REQUIRE(open->WriteAll(BuildRequest("GET", "/before", "", kService, true)));
+  REQUIRE(open->ReadMessage(true)->status == 200);
+
+  // The server's listener changes (a new idle time will do): its connection from the client's
+  // sidecar ends after its next answer, and the client's next request takes a new one.
+  ProxyConfig changed = hop.server().Config();
+  changed.http.idle_timeout = Milliseconds(200000);
+  REQUIRE(hop.server().Update(changed).ok());
+  const std::string handshakes = "cluster." + hop.cluster() + ".ssl.handshake";
+  for (const char* target : {"/drained", "/reconnected"}) {
+    REQUIRE(open->WriteAll(BuildRequest("GET", target, "", kService, true)));
+    std::optional<RawHttpMessage> reply = open->ReadMessage(true);
+    REQUIRE(reply.has_value());
+    CHECK(reply->status == 200);
+    CHECK(reply->Header("connection") != "close");  // the app's connection goes on
+  }
+  CHECK(hop.client().StatValue(handshakes) == 2);
+  CHECK(hop.server().StatValue("http.ingress.downstream_cx_drain_close") == 1);
+}
+
+TEST_CASE("After an update an open HTTP/2 connection is told to go away once it is answered") {
+  Mesh mesh;
+  HopOptions options;
+  options.policy = TrustMeshCa();
+  Hop hop(mesh.runtime, mesh.pki, options);
+  H2TestClient client(hop.client_port());
+  const int32_t before = client.Request("/before", kService);
+  REQUIRE(client.ReadUntil([&] { return client.stream(before).closed; },
+                           std::chrono::milliseconds(5000)));
+
+  ProxyConfig changed = hop.client().Config();
+  changed.http.idle_timeout = Milliseconds(200000);
+  REQUIRE(hop.client().Update(changed).ok());
+  const int32_t after = client.Request("/after", kService);
+  REQUIRE(client.ReadUntil([&] { return client.stream(after).closed; },
+                           std::chrono::milliseconds(5000)));
+
+  CHECK(client.stream(after).status == 200);
+  CHECK(client.goaway_last_stream() == after);
+  CHECK(hop.client().StatValue("http.egress.downstream_cx_drain_close") == 1);
 }
 
 TEST_CASE("A 1 MiB body crosses two mutual-TLS hops intact both ways") {

@@ -120,6 +120,26 @@ TEST_CASE("Each kind of mistake in a scenario file is reported at its line and c
       {"extending a missing file", "name: x\nextends: no-such-base.yaml\n", 2, 10, "cannot extend"},
       {"proxy fault without the mesh", "name: x\ntimeline:\n  - kill_proxy: yelb-ui\n", 3, 5,
        "'kill_proxy' needs Yelb on the mesh"},
+      // Names of Yelb's nodes, checked before anything runs (they were found only when the
+      // run reached them, after Yelb and its traffic).
+      {"proxy fault on a node Yelb does not have",
+       "name: x\nyelb: {mesh: true}\ntimeline:\n  - kill_proxy: ghost\n", 4, 5,
+       "kill_proxy: 'ghost' is not one of Yelb's nodes: yelb-ui, yelb-appserver, yelb-db, "
+       "redis-server"},
+      {"stat of a proxy Yelb does not have",
+       "name: x\nyelb: {mesh: true}\nexpect:\n  - stat: nosuchproxy\n    metric: a.b\n"
+       "    value: 0\n",
+       4, 5, "stat: 'nosuchproxy' is not one of Yelb's nodes"},
+      {"hop written without its arrow",
+       "name: x\nyelb: {mesh: true}\nexpect:\n  - hop: \"yelb-ui => yelb-appserver\"\n"
+       "    encrypted: true\n",
+       4, 5, "has no '->': write it as 'yelb-ui -> yelb-appserver'"},
+      {"traffic aimed at a node Yelb does not have",
+       "name: x\nyelb: {mesh: true}\ntraffic:\n  - name: t\n    journeys: [vote]\n"
+       "    count: 1\n    target: ghost-node\n",
+       4, 5, "target: 'ghost-node' is not one of Yelb's nodes"},
+      {"Yelb in an account that does not exist", "name: x\nyelb: {mesh: true, frontend: ghost}\n",
+       2, 7, "no account named 'ghost'"},
       {"missing manifest file",
        "name: x\nmanifests:\n  - as: frontend\n    files: [no-such-file.yaml]\n", 4, 12,
        "manifest 'no-such-file.yaml' does not exist"},
@@ -584,4 +604,27 @@ TEST_CASE("A blank step is reported at its own line, not at the step after it") 
   REQUIRE_FALSE(parsed.ok());
   CHECK_THAT(parsed.status().message(),
              Catch::StartsWith("test.yaml:3:3: a step must be a mapping of fields"));
+}
+
+TEST_CASE("A manifest apply would refuse fails the scenario as it loads, naming the user's file") {
+  crossmesh::testing::TempDir dir;
+  const std::string manifest = dir.path() + "/node.yaml";
+  std::ofstream(manifest) << "apiVersion: appmesh.k8s.aws/v1beta2\nkind: VirtualNode\n"
+                             "metadata:\n  name: x\n  namespace: yelb\nspec:\n  podSelector: {}\n"
+                             "  listeners:\n    - portMapping: {port: 80, protocol: udp}\n"
+                             "  serviceDiscovery:\n    dns: {hostname: x.yelb.svc.cluster.local}\n";
+  const std::string scenario = dir.path() + "/s.yaml";
+  std::ofstream(scenario) << "name: x\nmanifests:\n  - as: backend\n    files: [node.yaml]\n";
+
+  auto parsed = LoadScenarioFile(scenario, "");
+
+  REQUIRE_FALSE(parsed.ok());
+  CHECK_THAT(parsed.status().message(),
+             Catch::Contains("crossmesh lint finds 1 error(s) in these manifests") &&
+                 Catch::Contains(manifest + ":9:") && Catch::Contains("'udp'"));
+
+  // With replacements the text is only known at run time: apply lints it then.
+  std::ofstream(scenario) << "name: x\nmanifests:\n  - as: backend\n    files: [node.yaml]\n"
+                             "    replace: {\"80\": \"8080\"}\n";
+  CHECK(LoadScenarioFile(scenario, "").ok());
 }
