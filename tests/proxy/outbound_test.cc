@@ -90,15 +90,21 @@ TEST_CASE("The HTTP proxy port routes by Host and answers 404 for unknown hosts"
   mesh.runtime.Stop("ui-proxy-port");
 }
 
+// A keep-alive connection to the client's sidecar that has had one request answered.
+std::optional<RawSocket> ConnectAndAnswerOnce(Hop& hop) {
+  std::optional<RawSocket> open = RawSocket::Connect(hop.client_port());
+  REQUIRE(open.has_value());
+  REQUIRE(open->WriteAll(BuildRequest("GET", "/before", "", kService, true)));
+  REQUIRE(open->ReadMessage(true)->status == 200);
+  return open;
+}
+
 TEST_CASE("After an update an open connection finishes its request as it was, then closes") {
   Mesh mesh;
   HopOptions options;
   options.policy = TrustMeshCa();
   Hop hop(mesh.runtime, mesh.pki, options);
-  std::optional<RawSocket> open = RawSocket::Connect(hop.client_port());
-  REQUIRE(open.has_value());
-  REQUIRE(open->WriteAll(BuildRequest("GET", "/before", "", kService, true)));
-  REQUIRE(open->ReadMessage(true)->status == 200);
+  std::optional<RawSocket> open = ConnectAndAnswerOnce(hop);
 
   ProxyConfig broken = hop.client().Config();
   broken.clusters[0].tls_policy->validation->trust_secret = "other-ca";
@@ -125,10 +131,7 @@ TEST_CASE("After an update the next sidecar's open connections drain too") {
   HopOptions options;
   options.policy = TrustMeshCa();
   Hop hop(mesh.runtime, mesh.pki, options);
-  std::optional<RawSocket> open = RawSocket::Connect(hop.client_port());
-  REQUIRE(open.has_value());
-  REQUIRE(open->WriteAll(BuildRequest("GET", "/before", "", kService, true)));
-  REQUIRE(open->ReadMessage(true)->status == 200);
+  std::optional<RawSocket> open = ConnectAndAnswerOnce(hop);
 
   // The server's listener changes (a new idle time will do): its connection from the client's
   // sidecar ends after its next answer, and the client's next request takes a new one.
