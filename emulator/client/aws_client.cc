@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "emulator/protocol/protocol.h"
+
 namespace crossmesh {
 namespace {
 
@@ -61,12 +63,24 @@ Result<nlohmann::json> AwsClient::Rest(const std::string& service, const std::st
   return JsonAnswer(*response);
 }
 
-Result<std::string> AwsClient::Query(const std::string& service, const std::string& action) const {
+std::string QueryBody(const std::string& service, const std::string& action,
+                      const std::map<std::string, std::string>& params) {
+  // Each query API has its own version, which the form names.
+  std::string body = fmt::format("Action={}&Version={}", PercentEncode(action),
+                                 service == "iam" ? "2010-05-08" : "2011-06-15");
+  for (const auto& [name, value] : params) {
+    body += fmt::format("&{}={}", PercentEncode(name), PercentEncode(value));
+  }
+  return body;
+}
+
+Result<std::string> AwsClient::Query(const std::string& service, const std::string& action,
+                                     const std::map<std::string, std::string>& params) const {
   WireRequest request;
   request.method = "POST";
   request.path = "/";
   request.SetHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
-  request.body = fmt::format("Action={}&Version=2011-06-15", action);
+  request.body = QueryBody(service, action, params);
   auto response = Send(std::move(request), service);
   if (!response.ok()) return response.status();
   if (response->status >= 300) {

@@ -3,6 +3,7 @@
 // HTTP, SigV4 with the account's keys, the service's protocol, its error shapes.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -11,6 +12,10 @@
 #include "emulator/core/status.h"
 
 namespace crossmesh {
+
+// The form of a query-protocol call (STS, IAM): Action, the service's Version, `params`.
+std::string QueryBody(const std::string& service, const std::string& action,
+                      const std::map<std::string, std::string>& params);
 
 class AwsClient {
  public:
@@ -26,8 +31,9 @@ class AwsClient {
   Result<nlohmann::json> Rest(const std::string& service, const std::string& method,
                               const std::string& path, const nlohmann::json& body = nullptr,
                               const std::string& query = "") const;
-  // Query protocol (STS): ("sts", "GetCallerIdentity") -> the raw XML answer.
-  Result<std::string> Query(const std::string& service, const std::string& action) const;
+  // Query protocol (STS, IAM): ("iam", "GetRole", {{"RoleName", "r"}}) -> the raw XML answer.
+  Result<std::string> Query(const std::string& service, const std::string& action,
+                            const std::map<std::string, std::string>& params = {}) const;
 
   const std::string& region() const { return region_; }
 

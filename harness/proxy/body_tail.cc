@@ -154,6 +154,7 @@ asio::awaitable<bool> BodyTail::Relay(ByteStream& down, std::string_view head, b
     }
   }
   if (settling_) source_failed_ = false;  // its reads were cut short on purpose
+  receiver_left_ = !ok && !source_failed_ && !timed_out_ && !went_quiet_ && !settling_;
   if (source_failed_ && client_left_) client_left_->Cancel();
   // An upstream that stopped taking a request body may have answered it: kept for reading.
   const bool keep_down = request_ && !source_failed_;
@@ -273,6 +274,7 @@ asio::awaitable<bool> BodyTail::Pass(ByteStream& up, ByteStream& down, std::stri
   size_t held = 0;                      // bytes in `piece` not written yet
   ErrorCode ec;
   for (const std::string_view part : {head, first}) {
+    if (part.empty()) continue;  // memcpy from a null pointer is undefined, even of 0 bytes
     if (held + part.size() <= piece.size()) {
       std::memcpy(piece.data() + held, part.data(), part.size());
       held += part.size();

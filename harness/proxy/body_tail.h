@@ -62,6 +62,9 @@ class BodyTail : public std::enable_shared_from_this<BodyTail> {
   // Its source went silent for the idle time mid-body. A request body's client is then still
   // connected, to be told (408) why its request was given up.
   bool went_quiet() const { return went_quiet_; }
+  // A Relay broke off because its receiver did (a client that left mid-answer), with its
+  // source still sending and no time run out: downstream_rq_rx_reset, as Envoy counts it.
+  bool receiver_left() const { return receiver_left_; }
 
   // Writes `head` (the message's head, and any body read with it), then `first` (body read
   // with the head, passed apart so that it is copied once, into the first write), then the
@@ -122,7 +125,8 @@ class BodyTail : public std::enable_shared_from_this<BodyTail> {
   std::chrono::milliseconds idle_;
   Finished finished_;
   RelayCounters counters_;
-  bool timed_out_ = false;   // the deadline passed mid-body (counted as a timeout)
+  bool timed_out_ = false;  // the deadline passed mid-body (counted as a timeout)
+  bool receiver_left_ = false;
   bool went_quiet_ = false;  // the idle time passed with nothing from the source
   bool used_ = false;
   bool piecewise_ = false;  // read by ReadSome, which may be called again

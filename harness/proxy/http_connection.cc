@@ -173,6 +173,7 @@ asio::awaitable<void> ServeHttp1(ProxyCore& core, const ProxySnapshot& snapshot,
       break;
     }
     bool open = co_await SendResponse(down, response, head);
+    if (response.tail && response.tail->receiver_left()) stats.rq_rx_reset.Inc();
     // An upload still going once its answer is through (the app answered early) ends here.
     if (tail != nullptr) co_await tail->Settle();
     if (tail != nullptr && !tail->done()) {

@@ -37,8 +37,10 @@ struct ParseError {
   std::string message;
 };
 
-const std::set<std::string> kServices = {"acm-pca", "acm",     "sts",
+const std::set<std::string> kServices = {"acm-pca", "acm",     "sts",          "iam",
                                          "ram",     "appmesh", "crossmesh-k8s"};
+// Query-protocol services: their input is a form of flat fields.
+const std::set<std::string> kQueryServices = {"sts", "iam"};
 const std::set<std::string> kRestServices = {"ram", "appmesh", "crossmesh-k8s"};
 // A step's command is stopped after a minute (StepContext::command_timeout); a longer wait
 // would only ever end that way.
@@ -341,6 +343,16 @@ void CheckCallShape(const Reader& r, const YAML::Node& map, Step& step) {
   }
   if (rest && !step.path.starts_with('/') && !step.path.starts_with("${")) {
     r.Fail(map, fmt::format("path '{}' must start with '/', e.g. /v20190125/meshes", step.path));
+  }
+  const bool flat = step.input.is_null() ||
+                    (step.input.is_object() &&
+                     std::all_of(step.input.begin(), step.input.end(),
+                                 [](const nlohmann::json& value) { return value.is_primitive(); }));
+  if (kQueryServices.count(step.service) && !flat) {
+    r.Fail(map, fmt::format("'{}' is a query service: its input is a map of names to single "
+                            "values, as in input: {{RoleName: "
+                            "AWSServiceRoleForCertificateManager}}",
+                            step.service));
   }
 }
 
@@ -964,13 +976,30 @@ std::string HopProblem(const std::string& target, const YelbDeployment& yelb) {
     text.erase(text.find_last_not_of(' ') + 1);
     return text;
   };
-  for (const std::string& end :
-       {trimmed(target.substr(0, arrow)), trimmed(target.substr(arrow + 2))}) {
+  const std::string from = trimmed(target.substr(0, arrow));
+  const std::string to = trimmed(target.substr(arrow + 2));
+  for (const std::string& end : {from, to}) {
     if (std::string problem = YelbNodeProblem(end, yelb); !problem.empty()) {
       return fmt::format("hop '{}': {}", target, problem);
     }
   }
-  return "";
+  // Yelb's calls between sidecars, the only hops there are.
+  static const std::array<std::pair<std::string_view, std::string_view>, 3> kHops = {
+      {{"yelb-ui", "yelb-appserver"},
+       {"yelb-appserver", "yelb-db"},
+       {"yelb-appserver", "redis-server"}}};
+  const std::string suffix = "_" + yelb.ns;
+  auto bare = [&suffix](std::string name) {
+    if (name.ends_with(suffix)) name.resize(name.size() - suffix.size());
+    return name;
+  };
+  for (const auto& [hop_from, hop_to] : kHops) {
+    if (bare(from) == hop_from && bare(to) == hop_to) return "";
+  }
+  return fmt::format(
+      "hop '{}' is not one Yelb makes; its hops are yelb-ui -> yelb-appserver, "
+      "yelb-appserver -> yelb-db and yelb-appserver -> redis-server",
+      target);
 }
 
 // What names a Yelb node (a sidecar) must name one, checked before anything runs: a misspelt

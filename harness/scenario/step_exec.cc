@@ -11,6 +11,7 @@
 #include <re2/re2.h>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -30,6 +31,18 @@ std::string TargetPrefix(const std::string& service) {
   if (service == "acm-pca") return "ACMPrivateCA";
   if (service == "acm") return "CertificateManager";
   return "";
+}
+
+bool IsQueryService(const std::string& service) { return service == "sts" || service == "iam"; }
+
+// A query call's input as its form's fields: the load check lets only a map of scalars in.
+std::map<std::string, std::string> QueryParams(const json& input) {
+  std::map<std::string, std::string> params;
+  if (!input.is_object()) return params;
+  for (const auto& [name, value] : input.items()) {
+    params[name] = value.is_string() ? value.get<std::string>() : value.dump();
+  }
+  return params;
 }
 
 const Account* FindAccount(const AccountRegistry& accounts, const std::string& name) {
@@ -53,11 +66,32 @@ StepAnswer Succeeded(json answer, std::string output) {
 }
 
 // STS answers in XML; its leaf elements (<Account>, <Arn>, <UserId>) become a JSON object.
+// The text of an XML leaf with its five predefined entities read back ("&apos;" is "'").
+std::string XmlText(std::string text) {
+  static const std::pair<std::string_view, char> kEntities[] = {
+      {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}, {"&amp;", '&'}};
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    bool replaced = false;
+    for (const auto& [entity, c] : kEntities) {
+      if (text.compare(i, entity.size(), entity) == 0) {
+        out += c;
+        i += entity.size();
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out += text[i++];
+  }
+  return out;
+}
+
 json XmlLeaves(const std::string& xml) {
   static const std::regex kLeaf(R"(<([A-Za-z]+)>([^<]*)</\1>)");
   json out = json::object();
   for (std::sregex_iterator it(xml.begin(), xml.end(), kLeaf), end; it != end; ++it) {
-    if (!out.contains((*it)[1].str())) out[(*it)[1].str()] = (*it)[2].str();
+    if (!out.contains((*it)[1].str())) out[(*it)[1].str()] = XmlText((*it)[2].str());
   }
   return out;
 }
@@ -110,12 +144,12 @@ StepAnswer CallInProcess(const StepContext& ctx, const Account& account, const S
     request.SetHeader("Content-Type", "application/x-amz-json-1.1");
     request.SetHeader("X-Amz-Target", TargetPrefix(step.service) + "." + step.operation);
     request.body = step.input.is_null() ? "{}" : step.input.dump();
-  } else if (step.service == "sts") {
+  } else if (IsQueryService(step.service)) {
     protocol = Protocol::kQuery;
     request.method = "POST";
     request.path = "/";
     request.SetHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
-    request.body = fmt::format("Action={}&Version=2011-06-15", step.operation);
+    request.body = QueryBody(step.service, step.operation, QueryParams(step.input));
   } else {
     request.method = step.method;
     request.path = step.path;
@@ -308,8 +342,8 @@ StepAnswer CallApi(const StepContext& ctx, const AccountRegistry& accounts,
     return FromResult(client.Json(service, TargetPrefix(service) + "." + operation,
                                   input.is_null() ? json::object() : input));
   }
-  if (service == "sts") {
-    auto xml = client.Query(service, operation);
+  if (IsQueryService(service)) {
+    auto xml = client.Query(service, operation, QueryParams(input));
     if (!xml.ok()) return Failed(xml.status().code(), xml.status().message());
     return Succeeded(XmlLeaves(*xml), *xml);
   }

@@ -211,6 +211,23 @@ TEST_CASE("A client that stops reading a large answer is cut off after the route
   CHECK(got.size() < body);
 }
 
+TEST_CASE("A client that leaves partway through a large answer counts as a reset request") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  {
+    std::optional<RawSocket> socket = ConnectSmallWindow(hop.client_port());
+    REQUIRE(socket.has_value());
+    REQUIRE(socket->WriteAll(BuildRequest("GET", "/bytes/16777216", "", kService, true)));
+    REQUIRE(socket->WaitFor("\r\n\r\n"));
+  }  // closed with most of the answer unread
+
+  CHECK(Eventually([&] { return hop.client().StatValue("http.egress.downstream_rq_rx_reset"); },
+                   1) == 1);
+  std::optional<RawHttpMessage> next = hop.Get("/");
+  REQUIRE(next.has_value());
+  CHECK(next->status == 200);
+}
+
 TEST_CASE("A large retriable answer is passed on whole when every retry fails too") {
   Mesh mesh;
   HopOptions options;

@@ -122,6 +122,10 @@ TEST_CASE("Each kind of mistake in a scenario file is reported at its line and c
        "'kill_proxy' needs Yelb on the mesh"},
       // Names of Yelb's nodes, checked before anything runs (they were found only when the
       // run reached them, after Yelb and its traffic).
+      {"query service with nested input",
+       "name: x\nsteps:\n  - name: a\n    as: frontend\n    call: iam GetRole\n"
+       "    input: {RoleName: [a, b]}\n",
+       3, 5, "'iam' is a query service: its input is a map of names to single values"},
       {"proxy fault on a node Yelb does not have",
        "name: x\nyelb: {mesh: true}\ntimeline:\n  - kill_proxy: ghost\n", 4, 5,
        "kill_proxy: 'ghost' is not one of Yelb's nodes: yelb-ui, yelb-appserver, yelb-db, "
@@ -134,6 +138,10 @@ TEST_CASE("Each kind of mistake in a scenario file is reported at its line and c
        "name: x\nyelb: {mesh: true}\nexpect:\n  - hop: \"yelb-ui => yelb-appserver\"\n"
        "    encrypted: true\n",
        4, 5, "has no '->': write it as 'yelb-ui -> yelb-appserver'"},
+      {"hop the wrong way round",
+       "name: x\nyelb: {mesh: true}\nexpect:\n  - hop: yelb-appserver -> yelb-ui\n"
+       "    encrypted: true\n",
+       4, 5, "hop 'yelb-appserver -> yelb-ui' is not one Yelb makes"},
       {"traffic aimed at a node Yelb does not have",
        "name: x\nyelb: {mesh: true}\ntraffic:\n  - name: t\n    journeys: [vote]\n"
        "    count: 1\n    target: ghost-node\n",
@@ -589,8 +597,10 @@ TEST_CASE("YAML nested past the parser's depth is refused with the depth and wha
 TEST_CASE("Anchors and aliases in a scenario file read as copies of the anchored value") {
   auto parsed = Parse(
       "name: x\nsteps:\n  - name: a\n    as: frontend\n"
-      "    call: sts GetCallerIdentity\n    input: &body {Tags: [{Key: k, Value: v}]}\n"
-      "  - name: b\n    as: frontend\n    call: sts GetCallerIdentity\n    input: *body\n");
+      "    call: acm-pca ListCertificateAuthorities\n"
+      "    input: &body {Tags: [{Key: k, Value: v}]}\n"
+      "  - name: b\n    as: frontend\n    call: acm-pca ListCertificateAuthorities\n"
+      "    input: *body\n");
   INFO(parsed.status().message());
   REQUIRE(parsed.ok());
   REQUIRE(parsed->steps.size() == 2);

@@ -131,6 +131,43 @@ expect:
   CHECK(StepNamed(report, "account through a shell command").detail == "backend_id=222222222222");
 }
 
+TEST_CASE("IAM is called with its parameters as a query form, over HTTP and in-process") {
+  TempDir dir;
+  ScenarioReport report = Run(dir, R"(name: iam
+steps:
+  - name: ACM's service-linked role, which every account has
+    as: frontend
+    call: iam GetRole
+    input: {RoleName: AWSServiceRoleForCertificateManager}
+    capture: {arn: Arn}
+  - name: the same in-process
+    as: frontend
+    via: in-process
+    call: iam GetRole
+    input: {RoleName: AWSServiceRoleForCertificateManager}
+    capture: {role: RoleName}
+  - name: made twice
+    as: backend
+    call: iam CreateServiceLinkedRole
+    input: {AWSServiceName: acm.amazonaws.com}
+    expect_error: InvalidInput
+  - name: a role that does not exist
+    as: backend
+    call: iam GetRole
+    input: {RoleName: nobody}
+    expect_error: NoSuchEntity
+expect:
+  - variable: arn
+    equals: "arn:aws:iam::${frontend.account_id}:role/aws-service-role/acm.amazonaws.com/AWSServiceRoleForCertificateManager"
+  - variable: role
+    equals: AWSServiceRoleForCertificateManager
+  - step: a role that does not exist
+    output_contains: "nobody"
+)");
+  INFO(Describe(report));
+  CHECK(report.passed);
+}
+
 TEST_CASE("A step that expects an error passes only when the call fails with that code") {
   TempDir dir;
   const std::string missing_ca =
