@@ -516,6 +516,13 @@ Result<std::string> ScenarioRun::Fault(const TimelineAction& action) {
                    fmt::format("/v20190125/meshes/{}/virtualNodes/{}", args["mesh"], args["name"]),
                    query, {{"spec", *spec}});
       detail = "virtual node updated";
+      // The App Mesh controller names a Kubernetes VirtualNode NAME_NAMESPACE in App Mesh.
+      if (answer.error_code == "NotFoundException" && app_ &&
+          args["name"].find('_') == std::string::npos) {
+        answer.message += fmt::format(
+            " (virtual nodes made from manifests are named NAME_NAMESPACE, such as {}_{})",
+            args["name"], scenario_.yelb ? scenario_.yelb->ns : std::string("yelb"));
+      }
       break;
     }
     default:

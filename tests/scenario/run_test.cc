@@ -436,6 +436,25 @@ expect:
   CHECK(by_name["a TLS version never negotiated, which a proxy counts from its first use"]->passed);
 }
 
+TEST_CASE("Updating a virtual node by its Kubernetes name says how App Mesh names it") {
+  TempDir dir;
+  ScenarioReport report = Run(dir, R"(name: node-name
+extends: )" CROSSMESH_SOURCE_DIR R"(/scenarios/walkthrough.yaml
+timeline:
+  - update_virtual_node:
+      as: backend
+      mesh: am-multi-account-mesh
+      name: yelb-appserver
+      mesh_owner: "111111111111"
+      spec: {listeners: [{portMapping: {port: 4567, protocol: http}}]}
+)");
+  INFO(Describe(report));
+  CHECK_FALSE(report.passed);
+  CHECK(Describe(report).find("NotFoundException") != std::string::npos);
+  CHECK(Describe(report).find("named NAME_NAMESPACE, such as yelb-appserver_yelb") !=
+        std::string::npos);
+}
+
 TEST_CASE("A scenario that fails after starting Yelb leaves no process and no folder behind") {
   TempDir dir;
   ScenarioReport report = Run(dir, R"(name: cleanup
