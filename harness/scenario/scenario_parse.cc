@@ -147,7 +147,12 @@ class Reader {
     if (!node.IsScalar() || !ParseInt(node.Scalar(), &value)) {
       Fail(node, fmt::format("'{}' must be a whole number, not {}", field, Kind(node)));
     }
-    if (value < min) Fail(node, fmt::format("'{}' must be at least {}, not {}", field, min, value));
+    if (value < min) {
+      // A whole number out of range: reading goes on (with the bound), so the file's other
+      // problems are reported in the same run.
+      Record({At(node), fmt::format("'{}' must be at least {}, not {}", field, min, value)});
+      return min;
+    }
     return value;
   }
 
@@ -530,7 +535,9 @@ TrafficSpec ReadTraffic(const Reader& r, const YAML::Node& node) {
     }
   }
   if (f.count("rate")) t.rate = r.Number(f["rate"], "rate");
-  if (t.rate < 0) r.Fail(f["rate"], "'rate' is journeys per second and cannot be negative");
+  if (t.rate < 0) {
+    r.Record({r.At(f["rate"]), "'rate' is journeys per second and cannot be negative"});
+  }
   if (f.count("count")) t.count = r.Int(f["count"], "count", 1);
   if (f.count("duration")) t.duration = r.Duration(f["duration"], "duration");
   if (t.count == 0 && t.duration.count() == 0) {
@@ -543,7 +550,7 @@ TrafficSpec ReadTraffic(const Reader& r, const YAML::Node& node) {
   }
   if (f.count("concurrency"))
     t.concurrency = static_cast<int>(r.Int(f["concurrency"], "concurrency", 1));
-  if (t.concurrency > 64) r.Fail(f["concurrency"], "'concurrency' is at most 64");
+  if (t.concurrency > 64) r.Record({r.At(f["concurrency"]), "'concurrency' is at most 64"});
   if (f.count("timeout")) t.timeout = r.Duration(f["timeout"], "timeout");
   if (f.count("target")) t.target = r.Text(f["target"], "target");
   bool loads_page = false;

@@ -638,3 +638,15 @@ TEST_CASE("A manifest apply would refuse fails the scenario as it loads, naming 
                              "    replace: {\"80\": \"8080\"}\n";
   CHECK(LoadScenarioFile(scenario, "").ok());
 }
+
+TEST_CASE("A traffic block's out-of-range numbers are all reported in one run") {
+  auto parsed = Parse(
+      "name: x\nyelb: {mesh: false}\ntraffic:\n  - name: t\n    journeys: [vote]\n"
+      "    rate: -5\n    count: 0\n    concurrency: 0\n");
+
+  REQUIRE_FALSE(parsed.ok());
+  const std::string said = parsed.status().message();
+  CHECK_THAT(said, Catch::Contains("test.yaml:6:11: 'rate' is journeys per second") &&
+                       Catch::Contains("test.yaml:7:12: 'count' must be at least 1, not 0") &&
+                       Catch::Contains("test.yaml:8:18: 'concurrency' must be at least 1, not 0"));
+}
