@@ -9,10 +9,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "emulator/core/clock.h"
 #include "emulator/core/status.h"
 #include "harness/scenario/scenario.h"
 #include "harness/yelb/yelb_store.h"
@@ -62,7 +64,9 @@ class AppRuntime {
   // After API calls and clock advances: the data plane reads the emulator's state again. A
   // one-line summary of what changed.
   virtual Result<std::string> Sync() = 0;
-  virtual std::vector<HopFacts> Hops() const = 0;
+  // Each hop's facts from its connections; with `since`, from those opened at or after it
+  // (wall clock), so a hop can be judged after a change apart from what crossed it before.
+  virtual std::vector<HopFacts> Hops(std::optional<TimePoint> since = std::nullopt) const = 0;
   virtual Result<int64_t> Stat(const std::string& proxy, const std::string& name) const = 0;
   virtual Status KillProxy(const std::string& node) = 0;
   // Stops the sidecar and starts it again on the same ports with a fresh configuration.

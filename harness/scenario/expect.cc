@@ -180,8 +180,21 @@ void CheckHops(const Expectation& e, const RunFacts& facts, Found& found) {
     return;
   }
   std::vector<const HopFacts*> hops;
+  // `since: STEP`: only the connections opened after that step ended are judged.
+  std::vector<HopFacts> later;
+  const std::vector<HopFacts>* judged = &facts.hops;
+  if (e.checks.count("since")) {
+    const std::string step = e.checks.at("since").get<std::string>();
+    auto record = facts.steps.find(step);
+    if (record == facts.steps.end()) {
+      found.Check(false, fmt::format("step '{}' did not run, so nothing is after it", step));
+      return;
+    }
+    later = facts.app->Hops(record->second.ended);
+    judged = &later;
+  }
   if (e.subject == "hops") {
-    for (const auto& hop : facts.hops) hops.push_back(&hop);
+    for (const auto& hop : *judged) hops.push_back(&hop);
     if (e.checks.count("count")) {
       Compare(found, "hops", static_cast<double>(hops.size()), e.checks.at("count"));
     }
@@ -196,17 +209,18 @@ void CheckHops(const Expectation& e, const RunFacts& facts, Found& found) {
     };
     from = trim(from);
     to = trim(to);
-    for (const auto& hop : facts.hops) {
+    for (const auto& hop : *judged) {
       if (SameNode(from, hop.from) && SameNode(to, hop.to)) hops.push_back(&hop);
     }
     if (hops.empty()) {
       found.Check(false, fmt::format("no hop from '{}' to '{}' (write 'hop: yelb-ui -> "
                                      "yelb-appserver'; there are {} hops)",
-                                     from, to, facts.hops.size()));
+                                     from, to, judged->size()));
     }
   }
   Expectation per_hop = e;
   per_hop.checks.erase("count");
+  per_hop.checks.erase("since");
   for (const auto* hop : hops) CheckOneHop(per_hop, *hop, facts.variables, found);
 }
 

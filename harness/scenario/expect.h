@@ -17,6 +17,7 @@ struct StepRecord {
   std::string error_code;  // the error the call answered with ("" when it succeeded)
   std::string message;
   std::string output;
+  TimePoint ended{};  // wall clock, when it ended: a hop expectation's `since`
 };
 
 struct RunFacts {

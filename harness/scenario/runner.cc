@@ -261,7 +261,8 @@ Result<std::string> ScenarioRun::RunStep(const Step& raw) {
   // Passed only once all of it has worked: a capture or sync that fails (or throws, which
   // Guarded turns into a failure) leaves it failed.
   StepRecord& record = facts_.steps[step.name];
-  record = {false, answer.error_code, answer.message, answer.output};
+  record = {false, answer.error_code, answer.message, answer.output,
+            std::chrono::system_clock::now()};
   if (!step.expect_error.empty()) {
     record.passed = !answer.ok && answer.error_code == step.expect_error;
     if (answer.ok) {

@@ -705,12 +705,14 @@ const std::map<std::string, Subject>& Subjects() {
          {"server_issuer_contains", CheckType::kString},
          {"server_serial", CheckType::kString},
          {"client_certificate", CheckType::kBool},
-         {"connections", CheckType::kCompare}},
+         {"connections", CheckType::kCompare},
+         {"since", CheckType::kString}},
         true}},
       {"hops",
        {{{"encrypted", CheckType::kBool},
          {"tls_version", CheckType::kString},
-         {"count", CheckType::kCompare}},
+         {"count", CheckType::kCompare},
+         {"since", CheckType::kString}},
         false}},
       {"votes",
        {{{"match_traffic", CheckType::kBool},
@@ -1094,6 +1096,14 @@ void CheckNames(const Reader& r, const Scenario& s) {
     }
     if (e.subject == "traffic" && !traffic.count(e.target)) {
       r.Record({e.place, fmt::format("no traffic block is named '{}'", e.target)});
+    }
+    if (auto since = e.checks.find("since"); since != e.checks.end()) {
+      const std::string step = since->second.get<std::string>();
+      if (!steps.count(step)) {
+        r.Record({e.place, fmt::format("'since' names no step: '{}' (a step's name, whose end "
+                                       "the connections judged must come after)",
+                                       step)});
+      }
     }
   }
   if (!s.traffic.empty() && !s.yelb) {

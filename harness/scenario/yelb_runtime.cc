@@ -107,7 +107,7 @@ class PlainYelb : public AppRuntime {
   std::vector<int> pids() const override { return parts_.Pids(); }
   std::vector<std::string> folders() const override { return parts_.Folders(); }
   Result<std::string> Sync() override { return std::string("no mesh to sync"); }
-  std::vector<HopFacts> Hops() const override { return {}; }
+  std::vector<HopFacts> Hops(std::optional<TimePoint> /*since*/) const override { return {}; }
   Result<int64_t> Stat(const std::string& proxy, const std::string&) const override {
     return Error("NotSupported", fmt::format("there is no proxy '{}': this Yelb runs without "
                                              "the mesh (yelb: {{mesh: false}})",
@@ -211,9 +211,16 @@ class MeshYelb : public AppRuntime {
                        problems.empty() ? "" : "; problems: ", fmt::join(problems, "; "));
   }
 
-  std::vector<HopFacts> Hops() const override {
+  std::vector<HopFacts> Hops(std::optional<TimePoint> since) const override {
     std::vector<HopFacts> hops;
-    for (const auto& hop : plane_->Hops()) {
+    for (auto hop : plane_->Hops()) {
+      if (since) {
+        std::vector<tap::TapConnection> later;
+        for (const tap::TapConnection& c : hop.report.connections) {
+          if (c.started >= *since) later.push_back(c);
+        }
+        hop.report = tap::Summarize(hop.from, hop.to, std::move(later));
+      }
       HopFacts f;
       f.from = hop.from;
       f.to = hop.to;

@@ -138,6 +138,10 @@ TEST_CASE("Each kind of mistake in a scenario file is reported at its line and c
        "name: x\nyelb: {mesh: true}\nexpect:\n  - hop: \"yelb-ui => yelb-appserver\"\n"
        "    encrypted: true\n",
        4, 5, "has no '->': write it as 'yelb-ui -> yelb-appserver'"},
+      {"hop judged since a step that does not exist",
+       "name: x\nyelb: {mesh: true}\nexpect:\n  - hop: yelb-ui -> yelb-appserver\n"
+       "    since: nothing\n    encrypted: true\n",
+       4, 5, "'since' names no step: 'nothing'"},
       {"hop the wrong way round",
        "name: x\nyelb: {mesh: true}\nexpect:\n  - hop: yelb-appserver -> yelb-ui\n"
        "    encrypted: true\n",

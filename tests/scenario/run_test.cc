@@ -455,6 +455,65 @@ timeline:
         std::string::npos);
 }
 
+namespace {
+
+// The app server's node spec with its listener in `mode`, as the walkthrough makes it.
+std::string AppServerSpec(const std::string& mode) {
+  return R"({listeners: [{portMapping: {port: 4567, protocol: http},
+                   tls: {mode: )" +
+         mode + R"(, certificate: {acm: {certificateArn: "${backend_cert}"}}}}],
+       serviceDiscovery: {awsCloudMap: {namespaceName: am-multi-account.local,
+                                        serviceName: yelb-appserver}},
+       backends: [{virtualService: {virtualServiceName: yelb-db}},
+                  {virtualService: {virtualServiceName: redis-server}}],
+       backendDefaults: {clientPolicy: {tls: {enforce: true, validation: {trust: {acm: {
+           certificateAuthorityArns: ["${ca_arn}"]}}}}}}})";
+}
+
+}  // namespace
+
+TEST_CASE("A hop judged since a step leaves out what crossed it before, a plaintext phase too") {
+  TempDir dir;
+  ScenarioReport report = Run(dir, R"(name: since
+extends: )" CROSSMESH_SOURCE_DIR R"(/scenarios/walkthrough.yaml
+traffic:
+  - {name: disabled, journeys: [get_votes], count: 30, concurrency: 2, timeout: 3s}
+  - {name: strict again, journeys: [get_votes], count: 4, concurrency: 1, timeout: 3s}
+timeline:
+  - update_virtual_node:
+      as: backend
+      mesh: "${mesh}"
+      name: yelb-appserver_yelb
+      mesh_owner: "${frontend.account_id}"
+      spec: )" + AppServerSpec("DISABLED") +
+                                       R"(
+  - traffic: disabled
+  - step:
+      name: STRICT again
+      as: backend
+      call: appmesh UpdateVirtualNode
+      method: PUT
+      path: /v20190125/meshes/${mesh}/virtualNodes/yelb-appserver_yelb
+      query: {meshOwner: "${frontend.account_id}"}
+      input: {spec: )" + AppServerSpec("STRICT") +
+                                       R"(}
+  - traffic: strict again
+expect:
+  - name: over the whole run
+    hop: yelb-ui -> yelb-appserver
+    encrypted: false
+  - name: since the listener is STRICT again
+    hop: yelb-ui -> yelb-appserver
+    since: STRICT again
+    encrypted: true
+    connections: ">= 1"
+  - traffic: strict again
+    success_rate: 1
+)");
+  INFO(Describe(report));
+  CHECK(report.passed);
+}
+
 TEST_CASE("A scenario that fails after starting Yelb leaves no process and no folder behind") {
   TempDir dir;
   ScenarioReport report = Run(dir, R"(name: cleanup
