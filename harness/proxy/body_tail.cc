@@ -39,6 +39,7 @@ class BodyTail::Watch {
       : deadline_(executor),
         quiet_(executor),
         idle_(idle),
+        down_(down),
         timed_out_(timed_out),
         went_quiet_(went_quiet) {
     give_up_ = [&up, down, keep_up] {
@@ -50,7 +51,6 @@ class BodyTail::Watch {
       }
       if (down != nullptr) down->Close();
     };
-    if (down != nullptr && idle.count() > 0) taken_.emplace(*down);
     if (deadline == SteadyClock::time_point::max()) return;
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
@@ -71,16 +71,29 @@ class BodyTail::Watch {
   bool late() const { return late_; }
   // Before each wait for the upstream: the idle time counts from here.
   void Waiting() {
-    if (idle_.count() > 0) quiet_.Arm(idle_, [this] { Quiet(); });
+    if (idle_.count() <= 0) return;
+    if (down_ == nullptr) {
+      quiet_.Arm(idle_, give_up_);
+      return;
+    }
+    quiet_.Arm(idle_ - idle_ / 2, [this] { HalfQuiet(); });
   }
 
  private:
-  // The idle time passed since the last byte from the source. A destination still taking
-  // what it was sent (a slow reader draining a large answer) keeps the body alive: only a
-  // pass where neither side moved is given up.
+  // Half the idle time passed with no byte from the source: from here the destination's
+  // progress is watched (asked of the kernel only now, not for each of the many passes that
+  // end sooner).
+  void HalfQuiet() {
+    taken_.emplace(*down_);
+    quiet_.Arm(idle_ / 2, [this] { Quiet(); });
+  }
+
+  // The idle time passed with no byte from the source. A destination that took some of what
+  // it was sent in the last half of it (a slow reader draining a large answer) keeps the body
+  // alive: only a pass where neither side moved is given up.
   void Quiet() {
-    if (taken_ && taken_->Moved()) {
-      quiet_.Arm(idle_, [this] { Quiet(); });
+    if (taken_->Moved()) {
+      quiet_.Arm(idle_ / 2, [this] { Quiet(); });
       return;
     }
     give_up_();
@@ -90,7 +103,8 @@ class BodyTail::Watch {
   Watchdog quiet_;
   std::chrono::milliseconds idle_;
   std::function<void()> give_up_;
-  std::optional<PeerProgress> taken_;  // what `down` has acknowledged
+  ByteStream* down_;
+  std::optional<PeerProgress> taken_;  // what `down_` has acknowledged, once half idle
   bool late_ = false;
   bool& timed_out_;
   bool& went_quiet_;

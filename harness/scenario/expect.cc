@@ -199,16 +199,8 @@ void CheckHops(const Expectation& e, const RunFacts& facts, Found& found) {
       Compare(found, "hops", static_cast<double>(hops.size()), e.checks.at("count"));
     }
   } else {
-    size_t arrow = e.target.find("->");
-    std::string from = e.target.substr(0, arrow);
-    std::string to = arrow == std::string::npos ? "" : e.target.substr(arrow + 2);
-    auto trim = [](std::string s) {
-      s.erase(0, s.find_first_not_of(' '));
-      s.erase(s.find_last_not_of(' ') + 1);
-      return s;
-    };
-    from = trim(from);
-    to = trim(to);
+    // The load check refused a target without the arrow.
+    const auto [from, to] = SplitHop(e.target).value_or(std::make_pair(e.target, std::string()));
     for (const auto& hop : *judged) {
       if (SameNode(from, hop.from) && SameNode(to, hop.to)) hops.push_back(&hop);
     }

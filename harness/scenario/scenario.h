@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "emulator/core/accounts.h"
@@ -156,5 +157,9 @@ Result<Scenario> LoadScenarioText(const std::string& text, const std::string& fi
 
 // "12 months", "400d", "90s", "1.5s", "250ms": InvalidScenario text on failure.
 Result<std::chrono::milliseconds> ParseDuration(const std::string& text);
+
+// A hop expectation's target, "FROM -> TO", as its two trimmed ends; nullopt without the
+// arrow. Read the same way when the file loads and when the hop is judged.
+std::optional<std::pair<std::string, std::string>> SplitHop(const std::string& target);
 
 }  // namespace crossmesh::scenario

@@ -976,17 +976,11 @@ std::string YelbNodeProblem(const std::string& name, const YelbDeployment& yelb)
 
 // What a hop expectation names goes "FROM -> TO", each a Yelb node.
 std::string HopProblem(const std::string& target, const YelbDeployment& yelb) {
-  const size_t arrow = target.find("->");
-  if (arrow == std::string::npos) {
+  const auto ends = SplitHop(target);
+  if (!ends) {
     return fmt::format("hop '{}' has no '->': write it as 'yelb-ui -> yelb-appserver'", target);
   }
-  auto trimmed = [](std::string text) {
-    text.erase(0, text.find_first_not_of(' '));
-    text.erase(text.find_last_not_of(' ') + 1);
-    return text;
-  };
-  const std::string from = trimmed(target.substr(0, arrow));
-  const std::string to = trimmed(target.substr(arrow + 2));
+  const auto& [from, to] = *ends;
   for (const std::string& end : {from, to}) {
     if (std::string problem = YelbNodeProblem(end, yelb); !problem.empty()) {
       return fmt::format("hop '{}': {}", target, problem);
@@ -1331,6 +1325,17 @@ const Step* Scenario::FindStep(const std::string& step_name) const {
     if (a.step && a.step->name == step_name) return &*a.step;
   }
   return nullptr;
+}
+
+std::optional<std::pair<std::string, std::string>> SplitHop(const std::string& target) {
+  const size_t arrow = target.find("->");
+  if (arrow == std::string::npos) return std::nullopt;
+  auto trimmed = [](std::string text) {
+    text.erase(0, text.find_first_not_of(' '));
+    text.erase(text.find_last_not_of(' ') + 1);
+    return text;
+  };
+  return std::make_pair(trimmed(target.substr(0, arrow)), trimmed(target.substr(arrow + 2)));
 }
 
 }  // namespace crossmesh::scenario

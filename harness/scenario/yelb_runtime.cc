@@ -213,7 +213,8 @@ class MeshYelb : public AppRuntime {
 
   std::vector<HopFacts> Hops(std::optional<TimePoint> since) const override {
     std::vector<HopFacts> hops;
-    for (auto hop : plane_->Hops()) {
+    std::vector<control::Hop> seen = plane_->Hops();
+    for (control::Hop& hop : seen) {
       if (since) {
         std::vector<tap::TapConnection> later;
         for (const tap::TapConnection& c : hop.report.connections) {
