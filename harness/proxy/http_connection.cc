@@ -174,6 +174,9 @@ asio::awaitable<void> ServeHttp1(ProxyCore& core, const ProxySnapshot& snapshot,
     }
     bool open = co_await SendResponse(down, response, head);
     if (response.tail && response.tail->receiver_left()) stats.rq_rx_reset.Inc();
+    // Envoy's stream idle timeout counts mid-answer too: a silent app or a client that stopped
+    // reading.
+    if (response.tail && response.tail->went_quiet()) stats.rq_idle_timeout.Inc();
     // An upload still going once its answer is through (the app answered early) ends here.
     if (tail != nullptr) co_await tail->Settle();
     if (tail != nullptr && !tail->done()) {

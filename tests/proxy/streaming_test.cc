@@ -22,6 +22,10 @@ HopOptions SmallBodyLimit() {
   return options;
 }
 
+int64_t ElapsedMs(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - since).count();
+}
+
 // Reads one response's head and what follows until the proxy closes the connection.
 std::string ReadUntilClosed(RawSocket& socket, bool& closed) {
   return socket.ReadUntilClosed(milliseconds(5000), closed);
@@ -92,9 +96,24 @@ TEST_CASE("An upstream that closes halfway through a body closes the client's co
   CHECK(next->status == 200);
 }
 
+// The client sidecar's counters of a body that stalled.
+struct StallCounts {
+  int64_t timeout = 0;       // its cluster's upstream_rq_timeout
+  int64_t broke_off = 0;     // its cluster's upstream_rq_rx_reset
+  int64_t idle_timeout = 0;  // http.egress.downstream_rq_idle_timeout
+  bool operator==(const StallCounts&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& out, const StallCounts& counts) {
+  return out << "{timeout " << counts.timeout << ", broke_off " << counts.broke_off
+             << ", idle_timeout " << counts.idle_timeout << "}";
+}
+
 // Asks for a body that pauses for 3 s halfway: the proxies must end the connection first.
-// Returns the client sidecar's cluster counters: {upstream_rq_timeout, upstream_rq_rx_reset}.
-std::pair<int64_t, int64_t> ExpectStalledBodyToEndConnection(const HopOptions& options) {
+// Returns the counters once they read `expected` or half a second has passed (some are
+// counted only after the client's connection is closed).
+StallCounts ExpectStalledBodyToEndConnection(const HopOptions& options,
+                                             const StallCounts& expected) {
   Mesh mesh;
   Hop hop(mesh.runtime, mesh.pki, options);
   std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
@@ -110,29 +129,34 @@ std::pair<int64_t, int64_t> ExpectStalledBodyToEndConnection(const HopOptions& o
   CHECK(got.starts_with("HTTP/1.1 200"));
   CHECK(got.size() < 200000);
   const std::string cluster = "cluster." + hop.cluster() + ".";
-  const int64_t broke_off =
-      Eventually([&] { return hop.client().StatValue(cluster + "upstream_rq_rx_reset"); }, 1,
-                 milliseconds(500));
-  return {hop.client().StatValue(cluster + "upstream_rq_timeout"), broke_off};
+  const auto settled = [&](const std::string& name, int64_t value) {
+    return Eventually([&] { return hop.client().StatValue(name); }, value, milliseconds(500));
+  };
+  return {settled(cluster + "upstream_rq_timeout", expected.timeout),
+          settled(cluster + "upstream_rq_rx_reset", expected.broke_off),
+          settled("http.egress.downstream_rq_idle_timeout", expected.idle_timeout)};
 }
 
 TEST_CASE("A body that stalls past the app's request timeout ends the client's connection") {
   HopOptions options = SmallBodyLimit();
   options.server_request_timeout = milliseconds(300);
   // Seen from the client's sidecar, its upstream broke the body off.
-  CHECK(ExpectStalledBodyToEndConnection(options) == std::pair<int64_t, int64_t>{0, 1});
+  const StallCounts expected{0, 1, 0};
+  CHECK(ExpectStalledBodyToEndConnection(options, expected) == expected);
 }
 
 TEST_CASE("A body still arriving at the route timeout ends the connection, a timeout") {
   HopOptions options = SmallBodyLimit();
   options.route_timeout = milliseconds(300);
-  CHECK(ExpectStalledBodyToEndConnection(options) == std::pair<int64_t, int64_t>{1, 0});
+  const StallCounts expected{1, 0, 0};
+  CHECK(ExpectStalledBodyToEndConnection(options, expected) == expected);
 }
 
 TEST_CASE("A body silent for the route's idle timeout ends the client's connection") {
   HopOptions options = SmallBodyLimit();
   options.route_idle_timeout = milliseconds(300);
-  ExpectStalledBodyToEndConnection(options);
+  const StallCounts expected{0, 1, 1};
+  CHECK(ExpectStalledBodyToEndConnection(options, expected) == expected);
 }
 
 // A connection to `port` whose receive buffer is small, so the proxy's writes wait on its reader.
@@ -187,28 +211,37 @@ TEST_CASE("A client reading a large answer slowly keeps it going past the route'
   CHECK(got.ends_with(TestApp::PatternBytes(body).substr(body - 1000)));
   const std::string cluster = "cluster." + hop.cluster() + ".";
   CHECK(hop.client().StatValue(cluster + "upstream_rq_rx_reset") == 0);
+  CHECK(hop.client().StatValue("http.egress.downstream_rq_idle_timeout") == 0);
 }
 
 TEST_CASE("A client that stops reading a large answer is cut off after the route's idle time") {
   HopOptions options = SmallBodyLimit();
-  options.route_idle_timeout = milliseconds(500);
+  options.route_idle_timeout = milliseconds(1000);
   Mesh mesh;
   Hop hop(mesh.runtime, mesh.pki, options);
   std::optional<RawSocket> socket = ConnectSmallWindow(hop.client_port());
   REQUIRE(socket.has_value());
 
-  const size_t body = 16 * 1024 * 1024;
+  // Far more than the kernel buffers between app and client hold, whatever their tuning.
+  const size_t body = 32 * 1024 * 1024;
   REQUIRE(
       socket->WriteAll(BuildRequest("GET", "/bytes/" + std::to_string(body), "", kService, true)));
-  // A first piece shows the answer has begun; then nothing is read for 2 s.
+  // A first piece shows the answer has begun; then nothing is read for 2.5 s.
   bool closed = false;
-  std::string got = ReadSlowly(*socket, 1, 4096, milliseconds(2000), closed);
+  const auto start = std::chrono::steady_clock::now();
+  std::string got = ReadSlowly(*socket, 1, 4096, milliseconds(2500), closed);
+  INFO("first read: " << got.size() << " bytes after " << ElapsedMs(start) << " ms, "
+                      << (closed ? "closed" : "open") << ": " << got.substr(0, 200));
   REQUIRE(got.starts_with("HTTP/1.1 200"));
   REQUIRE_FALSE(closed);
   got += ReadUntilClosed(*socket, closed);
 
+  INFO("in all: " << got.size() << " bytes, " << (closed ? "closed" : "open") << " after "
+                  << ElapsedMs(start) << " ms");
   CHECK(closed);
-  CHECK(got.size() < body);
+  CHECK(got.size() < body);  // what the kernel's buffers held when the sidecar gave up
+  const std::string idle = "http.egress.downstream_rq_idle_timeout";
+  CHECK(Eventually([&] { return hop.client().StatValue(idle); }, 1) == 1);
 }
 
 TEST_CASE("A client that leaves partway through a large answer counts as a reset request") {
