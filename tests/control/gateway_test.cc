@@ -325,15 +325,20 @@ TEST_CASE("A gateway's connectionPool queues requests to a cluster past maxConne
   const std::string target = fmt::format("cluster.cds_egress_{}_yelb-appserver_http_4567.", kMesh);
   const auto at_cluster = [&] { return gateway->StatValue(target + "upstream_rq_total"); };
 
-  // The first holds the cluster's one turn for 600 ms; the second waits for it; the third
-  // finds the queue full.
-  auto first = std::async(std::launch::async, [&] { return running.Get("/api/sleep/600"); });
+  // The first holds the cluster's one turn for 1.5 s; the second waits for it; the third finds
+  // the queue full.
+  auto first = std::async(std::launch::async, [&] { return running.Get("/api/sleep/1500"); });
   for (int i = 0; i < 100 && at_cluster() == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   REQUIRE(at_cluster() == 1);
   auto second = std::async(std::launch::async, [&] { return running.Get("/api/second"); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(150));  // queued by now
+  // Counted as it arrives, on its way to the queue with no wait between.
+  const auto arrived = [&] { return gateway->StatValue("http.ingress.downstream_rq_total"); };
+  for (int i = 0; i < 250 && arrived() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  REQUIRE(arrived() == 2);
   std::optional<HttpReply> third = running.Get("/api/third");
 
   REQUIRE(third);

@@ -58,12 +58,9 @@ TEST_CASE("A warm RSA-2048 pool answers Take without generating") {
   KeyPool pool({.algorithms = {KeyAlgorithm::kRsa2048}, .keys_per_algorithm = 2});
   REQUIRE(pool.WaitUntilFull(60s));
   pool.Stop();  // nothing refills, so the count shows the key came from the pool
-  const auto start = std::chrono::steady_clock::now();
   PrivateKey key = Unwrap(pool.Take(KeyAlgorithm::kRsa2048));
-  const auto elapsed = std::chrono::steady_clock::now() - start;
   CHECK(pool.Available(KeyAlgorithm::kRsa2048) == 1);
   CHECK(key.algorithm() == KeyAlgorithm::kRsa2048);
-  CHECK(elapsed < 5ms);
 }
 
 }  // namespace

@@ -215,7 +215,9 @@ TEST_CASE("Stopping the appserver closes idle keep-alive connections and frees t
 
   auto started = std::chrono::steady_clock::now();
   app.Stop();
-  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(1));
+  // Under the 2 s Stop waits for connections still closing: an idle one is closed at once
+  // (the rest of the margin is for a loaded host).
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(1900));
   CHECK(client.ClosedByPeer());
   CHECK_FALSE(HttpCall("127.0.2.2", *port, "/api/hostname").error.empty());
 

@@ -219,7 +219,7 @@ bool KillClientConnections(const std::string& redis_host, uint16_t redis_port,
                          "sslmode=disable connect_timeout=5";
   PGconn* conn = PQconnectdb(conninfo.c_str());
   PGresult* result = PQexec(conn,
-                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
                             "WHERE application_name = 'yelb-appserver'");
   bool pg_ok = PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) > 0;
   PQclear(result);
