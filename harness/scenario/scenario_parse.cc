@@ -466,8 +466,9 @@ Step ReadStep(const Reader& r, const YAML::Node& node, const std::string& what) 
     step.capture = r.StringMap(f["capture"], "capture");
     for (const auto& entry : f["capture"]) {
       const std::string problem = JsonPathProblem(entry.second.Scalar());
-      if (!problem.empty())
-        r.Fail(entry.second, "capture." + entry.first.Scalar() + ": " + problem);
+      if (!problem.empty()) {
+        r.Record({r.At(entry.second), "capture." + entry.first.Scalar() + ": " + problem});
+      }
     }
   }
   if (f.count("expect_error")) step.expect_error = r.Text(f["expect_error"], "expect_error");
@@ -842,14 +843,16 @@ void ReadAccounts(const Reader& r, const YAML::Node& node, Scenario& s) {
   }
   AccountRegistry registry;
   for (const auto& item : node) {
-    auto f = r.Map(item, "an account", {"name", "id", "region"});
-    Account account;
-    account.name = r.Required(f, item, "name", "an account", "frontend");
-    account.id = r.Required(f, item, "id", "an account", "\"111111111111\"");
-    account.default_region =
-        f.count("region") ? r.Text(f["region"], "region") : std::string(kDefaultRegion);
-    Status added = registry.Add(account);
-    if (!added.ok()) r.Fail(item, added.message());
+    r.Collect([&] {  // each entry's mistakes are reported, not only the first entry's
+      auto f = r.Map(item, "an account", {"name", "id", "region"});
+      Account account;
+      account.name = r.Required(f, item, "name", "an account", "frontend");
+      account.id = r.Required(f, item, "id", "an account", "\"111111111111\"");
+      account.default_region =
+          f.count("region") ? r.Text(f["region"], "region") : std::string(kDefaultRegion);
+      Status added = registry.Add(account);
+      if (!added.ok()) r.Fail(item, added.message());
+    });
   }
   s.accounts = std::move(registry);
 }

@@ -654,3 +654,24 @@ TEST_CASE("A traffic block's out-of-range numbers are all reported in one run") 
                        Catch::Contains("test.yaml:7:12: 'count' must be at least 1, not 0") &&
                        Catch::Contains("test.yaml:8:18: 'concurrency' must be at least 1, not 0"));
 }
+
+TEST_CASE("Every bad account entry and every bad capture path is reported in one run") {
+  auto parsed = Parse(
+      "name: x\n"
+      "accounts:\n"
+      "  - {name: frontend, id: \"1\"}\n"
+      "  - {name: backend}\n"
+      "  - {name: frontend, id: \"111111111111\", colour: blue}\n"
+      "steps:\n"
+      "  - name: list\n"
+      "    call: acm ListCertificates\n"
+      "    as: frontend\n"
+      "    capture: {a: \"CertificateSummaryList[\", b: \"NextToken.\"}\n");
+
+  REQUIRE_FALSE(parsed.ok());
+  const std::string said = parsed.status().message();
+  INFO(said);
+  CHECK_THAT(said, Catch::Contains("test.yaml:3:") && Catch::Contains("test.yaml:4:") &&
+                       Catch::Contains("test.yaml:5:") && Catch::Contains("capture.a: ") &&
+                       Catch::Contains("capture.b: "));
+}
