@@ -585,7 +585,14 @@ void ScenarioRun::Timeline() {
     auto described = Substitute(action.Describe(), facts_.variables);
     std::string what = described.ok() ? *described : action.Describe();
     std::string label = action.at ? fmt::format("at {} ms: {}", action.at->count(), what) : what;
+    const bool runs = runner_.passed();  // after a failure the rest is skipped
     Do(label, [&] { return RunAction(action); });
+    if (runs && !action.name.empty()) {
+      // A named entry is recorded as a step is: whether it worked, and when it ended.
+      const walkthrough::StepOutcome& outcome = runner_.outcomes().back();
+      facts_.steps[action.name] = {outcome.passed, "", outcome.passed ? "" : outcome.detail, "",
+                                   std::chrono::system_clock::now()};
+    }
   }
   // Background traffic the timeline never waited for still counts. After a failure the rest
   // of the timeline was skipped, so it is stopped instead of left to run out its bound.

@@ -119,6 +119,9 @@ struct TimelineAction {
   std::map<std::string, std::string> args;  // ca, certificate, share, reason, mesh, name, ...
   nlohmann::json spec;                      // kUpdateVirtualNode
   std::optional<Step> step;                 // kStep
+  // Given by `name:` (a step's is inside it): a hop expectation's `since` and a step
+  // expectation may refer to the entry.
+  std::string name;
   std::string Describe() const;
 };
 

@@ -613,12 +613,13 @@ void ReadActionArgs(const Reader& r, const YAML::Node& node, const std::string& 
 }
 
 TimelineAction ReadAction(const Reader& r, const YAML::Node& node) {
-  std::vector<std::string> allowed = {"at", "background"};
+  std::vector<std::string> allowed = {"at", "background", "name"};
   for (const auto& [key, shape] : ActionShapes()) allowed.push_back(key);
   auto f = r.Map(node, "a timeline entry", allowed);
   TimelineAction a;
   a.place = r.At(node);
   if (f.count("at")) a.at = r.Duration(f["at"], "at");
+  if (f.count("name")) a.name = r.Text(f["name"], "name");
 
   std::vector<std::string> given;
   for (const auto& [key, shape] : ActionShapes()) {
@@ -649,6 +650,11 @@ TimelineAction ReadAction(const Reader& r, const YAML::Node& node) {
     }
     case ActionKind::kStep:
       a.step = ReadStep(r, value, "a timeline step");
+      if (!a.name.empty()) {
+        r.Fail(f["name"], fmt::format("a timeline step is named inside 'step:' (it is "
+                                      "'{}'); drop this 'name'",
+                                      a.step->name));
+      }
       break;
     case ActionKind::kSync:
       if (!r.Bool(value, key)) r.Fail(value, "'sync' is written 'sync: true'");
@@ -1072,6 +1078,9 @@ void CheckNames(const Reader& r, const Scenario& s) {
         r.Record({a.place, fmt::format("two steps are named '{}'", a.step->name)});
       }
     }
+    if (!a.name.empty() && !steps.insert(a.name).second) {
+      r.Record({a.place, fmt::format("two steps or timeline entries are named '{}'", a.name)});
+    }
     const bool proxy_action =
         a.kind == ActionKind::kKillProxy || a.kind == ActionKind::kRestartProxy;
     if (proxy_action && (!s.yelb || !s.yelb->mesh)) {
@@ -1097,8 +1106,9 @@ void CheckNames(const Reader& r, const Scenario& s) {
     if (auto since = e.checks.find("since"); since != e.checks.end()) {
       const std::string step = since->second.get<std::string>();
       if (!steps.count(step)) {
-        r.Record({e.place, fmt::format("'since' names no step: '{}' (a step's name, whose end "
-                                       "the connections judged must come after)",
+        r.Record({e.place, fmt::format("'since' names no step: '{}' (the name of a step or "
+                                       "a timeline entry, whose end the connections judged "
+                                       "must come after)",
                                        step)});
       }
     }

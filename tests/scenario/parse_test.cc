@@ -138,6 +138,14 @@ TEST_CASE("Each kind of mistake in a scenario file is reported at its line and c
        "name: x\nyelb: {mesh: true}\nexpect:\n  - hop: \"yelb-ui => yelb-appserver\"\n"
        "    encrypted: true\n",
        4, 5, "has no '->': write it as 'yelb-ui -> yelb-appserver'"},
+      {"a timeline step named twice",
+       "name: x\ntimeline:\n  - name: b\n    step: {name: a, as: frontend, call: acm "
+       "ListCertificates}\n",
+       3, 11, "a timeline step is named inside 'step:' (it is 'a'); drop this 'name'"},
+      {"a timeline entry named as a step is",
+       "name: x\nsteps:\n  - {name: a, as: frontend, call: acm ListCertificates}\n"
+       "timeline:\n  - {name: a, advance_clock: 1d}\n",
+       5, 5, "two steps or timeline entries are named 'a'"},
       {"hop judged since a step that does not exist",
        "name: x\nyelb: {mesh: true}\nexpect:\n  - hop: yelb-ui -> yelb-appserver\n"
        "    since: nothing\n    encrypted: true\n",

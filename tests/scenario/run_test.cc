@@ -472,7 +472,7 @@ std::string AppServerSpec(const std::string& mode) {
 
 }  // namespace
 
-TEST_CASE("A hop judged since a step leaves out what crossed it before, a plaintext phase too") {
+TEST_CASE("A hop judged since a named change leaves out what crossed it before, plaintext too") {
   TempDir dir;
   ScenarioReport report = Run(dir, R"(name: since
 extends: )" CROSSMESH_SOURCE_DIR R"(/scenarios/walkthrough.yaml
@@ -488,15 +488,14 @@ timeline:
       spec: )" + AppServerSpec("DISABLED") +
                                        R"(
   - traffic: disabled
-  - step:
-      name: STRICT again
+  - name: STRICT again
+    update_virtual_node:
       as: backend
-      call: appmesh UpdateVirtualNode
-      method: PUT
-      path: /v20190125/meshes/${mesh}/virtualNodes/yelb-appserver_yelb
-      query: {meshOwner: "${frontend.account_id}"}
-      input: {spec: )" + AppServerSpec("STRICT") +
-                                       R"(}
+      mesh: "${mesh}"
+      name: yelb-appserver_yelb
+      mesh_owner: "${frontend.account_id}"
+      spec: )" + AppServerSpec("STRICT") +
+                                       R"(
   - traffic: strict again
 expect:
   - name: over the whole run
@@ -509,6 +508,8 @@ expect:
     connections: ">= 1"
   - traffic: strict again
     success_rate: 1
+  - step: STRICT again
+    passed: true
 )");
   INFO(Describe(report));
   CHECK(report.passed);
