@@ -12,7 +12,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -20,6 +19,7 @@
 #include "emulator/client/aws_client.h"
 #include "emulator/emulator.h"
 #include "emulator/protocol/protocol.h"
+#include "harness/scenario/xml_leaves.h"
 #include "harness/yelb/leftovers.h"
 
 namespace crossmesh::scenario {
@@ -63,37 +63,6 @@ StepAnswer Succeeded(json answer, std::string output) {
   a.answer = std::move(answer);
   a.output = std::move(output);
   return a;
-}
-
-// STS answers in XML; its leaf elements (<Account>, <Arn>, <UserId>) become a JSON object.
-// The text of an XML leaf with its five predefined entities read back ("&apos;" is "'").
-std::string XmlText(std::string text) {
-  static const std::pair<std::string_view, char> kEntities[] = {
-      {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}, {"&amp;", '&'}};
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size();) {
-    bool replaced = false;
-    for (const auto& [entity, c] : kEntities) {
-      if (text.compare(i, entity.size(), entity) == 0) {
-        out += c;
-        i += entity.size();
-        replaced = true;
-        break;
-      }
-    }
-    if (!replaced) out += text[i++];
-  }
-  return out;
-}
-
-json XmlLeaves(const std::string& xml) {
-  static const std::regex kLeaf(R"(<([A-Za-z]+)>([^<]*)</\1>)");
-  json out = json::object();
-  for (std::sregex_iterator it(xml.begin(), xml.end(), kLeaf), end; it != end; ++it) {
-    if (!out.contains((*it)[1].str())) out[(*it)[1].str()] = XmlText((*it)[2].str());
-  }
-  return out;
 }
 
 StepAnswer FromResult(const Result<json>& result) {
