@@ -403,6 +403,7 @@ TEST_CASE("A HEAD answer for a chunked resource tells no length, and the connect
   REQUIRE(socket->WriteAll(BuildRequest("HEAD", "/bytes/1000/chunked", "", kService, true)));
   REQUIRE(socket->WaitFor("\r\n\r\n"));
   REQUIRE(socket->WriteAll(BuildRequest("GET", "/second", "", kService, true)));
+  REQUIRE(socket->WaitFor("yelb-appserver got GET /second body="));
   bool closed = false;
   const std::string got = socket->ReadUntilClosed(milliseconds(1000), closed);
 

@@ -28,6 +28,9 @@ std::string AppCluster(Protocol protocol) {
          std::string(ProtocolName(protocol)) + "_0.";
 }
 
+// The requests the app's sidecar took in, counted before any waits for its turn at the app.
+constexpr const char* kIngressRequests = "http.ingress.downstream_rq_total";
+
 // A request sent now is answered at once (not after the app's long answer to a client that
 // left), and that client's leaving was counted.
 void CheckNextAnsweredAtOnce(Hop& hop) {
@@ -45,11 +48,13 @@ TEST_CASE("HTTP requests past maxConnections wait their turn, and past the queue
   Hop hop(mesh.runtime, mesh.pki, options);
   const std::string app = AppCluster(Protocol::kHttp);
 
-  // The first holds the app's one connection for 600 ms; the second waits for it.
-  auto first = std::async(std::launch::async, [&] { return hop.Get("/sleep/600"); });
+  // The first holds the app's one connection for 3 s (long enough for the others to come
+  // while it does on a loaded host); the second waits for it.
+  auto first = std::async(std::launch::async, [&] { return hop.Get("/sleep/3000"); });
   REQUIRE(Eventually([&] { return hop.server().StatValue(app + "upstream_rq_total"); }, 1) == 1);
   auto second = std::async(std::launch::async, [&] { return hop.Get("/second"); });
-  std::this_thread::sleep_for(milliseconds(150));  // the second is queued by now
+  // The app's sidecar counts a request as it starts waiting for its turn: the second is queued.
+  REQUIRE(Eventually([&] { return hop.server().StatValue(kIngressRequests); }, 2) == 2);
   std::optional<RawHttpMessage> third = hop.Get("/third");
 
   REQUIRE(third.has_value());
@@ -84,11 +89,13 @@ TEST_CASE("A client that leaves gives up its place at the app and in the queue a
   std::optional<RawSocket> queued = RawSocket::Connect(hop.client_port());
   REQUIRE(queued.has_value());
   REQUIRE(queued->WriteAll(BuildRequest("GET", "/queued", "", kService, true)));
-  std::this_thread::sleep_for(milliseconds(200));
-  // The waiting one first: both sidecars see it go within a few looks at it, before the turn
-  // it waits for is freed (which one gets a freed turn is otherwise a race, as in Envoy).
+  REQUIRE(Eventually([&] { return hop.server().StatValue(kIngressRequests); }, 2) == 2);
+  // The waiting one first: both sidecars see it go within a few looks at it, and the app's
+  // counts it as it gives up its place, before the turn it waits for is freed (which one gets
+  // a freed turn is otherwise a race, as in Envoy).
   queued.reset();
-  std::this_thread::sleep_for(milliseconds(600));
+  REQUIRE(Eventually([&] { return hop.server().StatValue("http.ingress.downstream_rq_rx_reset"); },
+                     1) == 1);
   at_app.reset();
 
   const auto start = std::chrono::steady_clock::now();
@@ -147,11 +154,12 @@ TEST_CASE("A streamed answer keeps its turn at the app until its body is through
   Hop hop(mesh.runtime, mesh.pki, options);
   const std::string app = AppCluster(Protocol::kHttp);
 
-  // The answer's head comes at once and its body 800 ms later: a request behind it waits.
+  // The answer's head comes at once and its body 3 s later: a request behind it waits.
   auto streamed =
-      std::async(std::launch::async, [&] { return hop.Get("/bytes/200000/pause-800"); });
-  REQUIRE(Eventually([&] { return hop.server().StatValue(app + "upstream_rq_total"); }, 1) == 1);
-  std::this_thread::sleep_for(milliseconds(100));
+      std::async(std::launch::async, [&] { return hop.Get("/bytes/200000/pause-3000"); });
+  // The app's sidecar has passed the head on (and counted it): only the body holds the turn.
+  REQUIRE(Eventually([&] { return hop.server().StatValue("http.ingress.downstream_rq_2xx"); }, 1) ==
+          1);
   std::optional<RawHttpMessage> next = hop.Get("/next");
   std::optional<RawHttpMessage> streamed_reply = streamed.get();
 
@@ -168,7 +176,8 @@ TEST_CASE("A configuration update that keeps the limits keeps counting what is a
   Hop hop(mesh.runtime, mesh.pki, options);
   const std::string app = AppCluster(Protocol::kHttp);
 
-  auto busy = std::async(std::launch::async, [&] { return hop.Get("/sleep/600"); });
+  // At the app for 3 s: long enough for the update and the next request on a loaded host.
+  auto busy = std::async(std::launch::async, [&] { return hop.Get("/sleep/3000"); });
   REQUIRE(Eventually([&] { return hop.server().StatValue(app + "upstream_rq_total"); }, 1) == 1);
   ProxyConfig changed = hop.server().Config();
   changed.http.idle_timeout = Milliseconds(200000);  // anything but the listener's limits
@@ -212,11 +221,13 @@ TEST_CASE("A gRPC call past maxRequests overflows at once, as UNAVAILABLE") {
   const std::string app = AppCluster(Protocol::kGrpc);
   const std::string target = "127.0.0.1:" + std::to_string(hop.client_port());
 
-  // A streaming call holds the one request the app may have until it ends.
+  // A streaming call holds the one request the app may have until it ends: 5 s, as the
+  // refused call is a fresh python3 process, slow to start on a loaded host.
   auto open_call = std::async(std::launch::async, [&] {
-    return ChatGrpcAt(target, {"one", "pause:1500", "two"});
+    return ChatGrpcAt(target, {"one", "pause:5000", "two"});
   });
-  REQUIRE(Eventually([&] { return hop.server().StatValue(app + "upstream_rq_total"); }, 1) == 1);
+  REQUIRE(Eventually([&] { return hop.server().StatValue(app + "upstream_rq_total"); }, 1,
+                     std::chrono::seconds(20)) == 1);
   const nlohmann::json refused = CallGrpcAt(target, 1);
   const nlohmann::json finished = open_call.get();
   const nlohmann::json after = CallGrpcAt(target, 1);

@@ -28,12 +28,13 @@ std::vector<std::string> Replies(const nlohmann::json& call) {
   return call.value("replies", std::vector<std::string>{});
 }
 
-// The server saw its call end within a second of `moment`, a time the client noted in `call`.
+// The server saw its call end within 3 s of `moment`, a time the client noted in `call`: soon,
+// on a loaded host, yet before the client's connection ends (5 s later) or its deadline (10 s).
 void CheckCallEndedSoonAfter(const GrpcServer& app, const nlohmann::json& call,
                              const std::string& moment) {
-  const double ended = app.LastChatEnd(Milliseconds(3000));
+  const double ended = app.LastChatEnd(Milliseconds(5000));
   REQUIRE(ended > 0);
-  CHECK(ended - call.value(moment, 0.0) < 1.0);
+  CHECK(ended - call.value(moment, 0.0) < 3.0);
 }
 
 }  // namespace
@@ -93,9 +94,9 @@ TEST_CASE("A client that cancels a streaming gRPC call has it end at the server 
   Mesh mesh;
   Hop hop(mesh.runtime, mesh.pki, StreamingHop(app.port()));
 
-  // The client keeps its connection for 2 s after cancelling: only the stream's reset, not
+  // The client keeps its connection for 5 s after cancelling: only the stream's reset, not
   // the connection's end, can end the server's call before that.
-  nlohmann::json call = Chat(hop, {"one", "two", "cancel", "pause:2000"});
+  nlohmann::json call = Chat(hop, {"one", "two", "cancel", "pause:5000"});
 
   INFO(call.dump());
   CHECK(Replies(call) == std::vector<std::string>{"echo:one", "echo:two"});

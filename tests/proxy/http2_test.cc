@@ -39,13 +39,13 @@ HopOptions GrpcHop(uint16_t app_port) {
   return options;
 }
 
-// Posts "piece0 " to "piece4 " to `path`, 200 ms apart; returns the stream.
+// Posts "piece0 " to "piece7 " to `path`, 200 ms apart; returns the stream.
 int32_t SendSlowly(H2TestClient& client, const std::string& path,
                    std::optional<size_t> content_length) {
   const int32_t id = client.Post(path, kService, "piece0 ", false, content_length);
-  for (int i = 1; i < 5; ++i) {
+  for (int i = 1; i < 8; ++i) {
     client.ReadUntil([] { return false; }, Milliseconds(200));
-    client.SendData(id, "piece" + std::to_string(i) + " ", i == 4);
+    client.SendData(id, "piece" + std::to_string(i) + " ", i == 7);
   }
   return id;
 }
@@ -112,11 +112,13 @@ TEST_CASE("A gRPC call whose upstream stays silent past the route's idle timeout
   GrpcServer app;
   Mesh mesh;
   HopOptions options = GrpcHop(app.port());
-  options.route_idle_timeout = Milliseconds(300);
+  // Long enough for the quick call's connects and mutual handshake on a loaded host; the
+  // silent one outlasts it threefold.
+  options.route_idle_timeout = Milliseconds(1000);
   Hop hop(mesh.runtime, mesh.pki, options);
 
   nlohmann::json quick = CallGrpc(hop.client_port(), 1, 16, "", "", "sleep:20;");
-  nlohmann::json silent = CallGrpc(hop.client_port(), 1, 16, "", "", "sleep:1500;");
+  nlohmann::json silent = CallGrpc(hop.client_port(), 1, 16, "", "", "sleep:3000;");
 
   REQUIRE(quick.size() == 1);
   CHECK(quick[0].value("reply", "") == "echo:#0");
@@ -344,11 +346,23 @@ TEST_CASE("An HTTP/2 client that sends garbage after the preface is closed and c
   CHECK(calls[1].value("reply", "") == "echo:#1");
 }
 
+namespace {
+
+// An 800 ms idle time at the client's sidecar; 3 s at the app's. The app's sidecar sees a
+// stalled request's silence a moment after the client's, so it waits longer: the client's
+// gives up first (and counts it), and the app's still holds a slow upload whole.
+HopOptions ShortClientIdle(const std::string& marker) {
+  HopOptions options = TappedMutual(marker);
+  options.http_idle_timeout = Milliseconds(800);
+  options.server_idle_timeout = Milliseconds(3000);
+  return options;
+}
+
+}  // namespace
+
 TEST_CASE("An HTTP/2 request that stops halfway gets 408 once the idle time has passed") {
   Mesh mesh;
-  HopOptions options = TappedMutual("h2-halfway-marker");
-  options.http_idle_timeout = Milliseconds(500);
-  Hop hop(mesh.runtime, mesh.pki, options);
+  Hop hop(mesh.runtime, mesh.pki, ShortClientIdle("h2-halfway-marker"));
   H2TestClient client(hop.client_port());
 
   const int32_t halfway = client.Request("/halfway", kService, /*end_stream=*/false);
@@ -358,19 +372,6 @@ TEST_CASE("An HTTP/2 request that stops halfway gets 408 once the idle time has 
   CHECK(client.stream(halfway).body == "request timeout");
   CHECK(hop.client().StatValue("http.egress.downstream_rq_timeout") == 1);
 }
-
-namespace {
-
-// A 500 ms idle time at the client's sidecar; 3 s at the app's, so the client's gives up first
-// on a stalled upload, and the app's holds a slow one whole.
-HopOptions ShortClientIdle(const std::string& marker) {
-  HopOptions options = TappedMutual(marker);
-  options.http_idle_timeout = Milliseconds(500);
-  options.server_idle_timeout = Milliseconds(3000);
-  return options;
-}
-
-}  // namespace
 
 TEST_CASE("An HTTP/2 upload that stops halfway on its way to the app gets 408 and ends there") {
   Mesh mesh;
@@ -395,19 +396,22 @@ TEST_CASE("An HTTP/2 upload that keeps arriving may take longer than the idle ti
   Hop hop(mesh.runtime, mesh.pki, ShortClientIdle("h2-upload-slow-marker"));
   H2TestClient client(hop.client_port());
 
-  // Five pieces 200 ms apart: a second in all, never silent for the idle time.
+  // Eight pieces 200 ms apart: 1.4 s in all, never silent for the 800 ms idle time (a gap
+  // stretched by a loaded host still falls well short of it).
   const int32_t id = SendSlowly(client, "/slow", std::nullopt);
   REQUIRE(client.ReadUntil([&] { return client.stream(id).closed; }, Milliseconds(5000)));
   CHECK(client.stream(id).status == 200);
   CHECK(client.stream(id).body ==
-        "yelb-appserver got POST /slow body=piece0 piece1 piece2 piece3 piece4 ");
+        "yelb-appserver got POST /slow body=piece0 piece1 piece2 piece3 piece4 piece5 piece6 "
+        "piece7 ");
 
   // The same with a declared length, so held whole by the client's sidecar.
-  const int32_t held = SendSlowly(client, "/held", 35);
+  const int32_t held = SendSlowly(client, "/held", 56);
   REQUIRE(client.ReadUntil([&] { return client.stream(held).closed; }, Milliseconds(5000)));
   CHECK(client.stream(held).status == 200);
   CHECK(client.stream(held).body ==
-        "yelb-appserver got POST /held body=piece0 piece1 piece2 piece3 piece4 ");
+        "yelb-appserver got POST /held body=piece0 piece1 piece2 piece3 piece4 piece5 piece6 "
+        "piece7 ");
   CHECK(hop.client().StatValue("http.egress.downstream_rq_timeout") == 0);
 }
 

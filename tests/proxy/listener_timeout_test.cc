@@ -24,17 +24,21 @@ bool ClosedWithin(RawSocket& socket, milliseconds limit) {
   return closed;
 }
 
-// A TCP connection with a 400 ms idle limit: echoes 150 ms apart keep it open past the limit,
-// then silence closes it.
+// The idle limit of the tests that keep a connection busy with messages 150 ms apart: a gap
+// stretched several times over by a loaded host still falls short of it.
+constexpr milliseconds kIdleLimit{800};
+
+// A TCP connection with a kIdleLimit idle limit: echoes 150 ms apart keep it open well past
+// the limit, then silence closes it.
 void CheckEchoesKeepItOpenThenSilenceClosesIt(uint16_t port) {
   std::optional<RawSocket> socket = RawSocket::Connect(port);
   REQUIRE(socket.has_value());
   const auto opened = std::chrono::steady_clock::now();
-  for (int i = 0; i < 5; ++i) {
+  for (int i = 0; i < 10; ++i) {
     REQUIRE(socket->WriteAll("PING\r\n"));
     std::this_thread::sleep_for(milliseconds(150));
   }
-  CHECK(std::chrono::steady_clock::now() - opened > milliseconds(600));
+  CHECK(std::chrono::steady_clock::now() - opened > milliseconds(1350));
   CHECK(ClosedWithin(*socket, milliseconds(3000)));
 }
 
@@ -44,7 +48,9 @@ TEST_CASE("An app slower than its listener's perRequest gets 504 upstream reques
   Mesh mesh;
   HopOptions options;
   options.policy = TrustMeshCa();
-  options.server_request_timeout = milliseconds(300);
+  // Long enough for the quick request's connect to the app on a loaded host; the slow one
+  // outlasts it threefold.
+  options.server_request_timeout = milliseconds(1000);
   Hop hop(mesh.runtime, mesh.pki, options);
 
   std::optional<RawHttpMessage> quick =
@@ -53,7 +59,7 @@ TEST_CASE("An app slower than its listener's perRequest gets 504 upstream reques
   CHECK(quick->status == 200);
 
   std::optional<RawHttpMessage> slow =
-      HttpRequestOnce(hop.client_port(), "GET", "/sleep/1500", "", kService);
+      HttpRequestOnce(hop.client_port(), "GET", "/sleep/3000", "", kService);
   REQUIRE(slow.has_value());
   CHECK(slow->status == 504);
   CHECK(slow->body == "upstream request timeout");
@@ -63,12 +69,13 @@ TEST_CASE("A listener's idle timeout closes a silent HTTP connection, not a busy
   Mesh mesh;
   HopOptions options;
   options.server_tls.reset();  // plaintext, so the test speaks to the listener itself
-  options.server_idle_timeout = milliseconds(400);
+  options.server_idle_timeout = kIdleLimit;
   Hop hop(mesh.runtime, mesh.pki, options);
 
   std::optional<RawSocket> busy = RawSocket::Connect(hop.server_port());
   REQUIRE(busy.has_value());
-  for (int i = 0; i < 6; ++i) {  // 6 requests 150 ms apart: never 400 ms of silence
+  // 10 requests 150 ms apart: never 800 ms of silence, yet open for longer than that in all.
+  for (int i = 0; i < 10; ++i) {
     REQUIRE(busy->WriteAll(BuildRequest("GET", "/busy", "", kService, true)));
     std::optional<RawHttpMessage> answer = busy->ReadMessage(true);
     REQUIRE(answer.has_value());
@@ -88,7 +95,7 @@ TEST_CASE("A TCP listener's idle timeout closes a connection after its silence")
   HopOptions options;
   options.protocol = Protocol::kTcp;
   options.policy = TrustMeshCa();
-  options.server_idle_timeout = milliseconds(400);
+  options.server_idle_timeout = kIdleLimit;
   Hop hop(mesh.runtime, mesh.pki, options);
 
   CheckEchoesKeepItOpenThenSilenceClosesIt(hop.client_port());
@@ -98,13 +105,15 @@ TEST_CASE("A route's idle timeout answers 408 stream timeout when the upstream s
   Mesh mesh;
   HopOptions options;
   options.policy = TrustMeshCa();
-  options.route_idle_timeout = milliseconds(300);
+  // Long enough for the quick request's connects and mutual handshake on a loaded host; the
+  // silent one outlasts it threefold.
+  options.route_idle_timeout = milliseconds(1000);
   Hop hop(mesh.runtime, mesh.pki, options);
 
   std::optional<RawHttpMessage> quick =
       HttpRequestOnce(hop.client_port(), "GET", "/sleep/20", "", kService);
   std::optional<RawHttpMessage> silent =
-      HttpRequestOnce(hop.client_port(), "GET", "/sleep/1500", "", kService);
+      HttpRequestOnce(hop.client_port(), "GET", "/sleep/3000", "", kService);
 
   REQUIRE(quick.has_value());
   CHECK(quick->status == 200);
@@ -119,7 +128,7 @@ TEST_CASE("A TCP route's idle timeout closes a spliced connection after its sile
   HopOptions options;
   options.protocol = Protocol::kTcp;
   options.policy = TrustMeshCa();
-  options.route_idle_timeout = milliseconds(400);
+  options.route_idle_timeout = kIdleLimit;
   Hop hop(mesh.runtime, mesh.pki, options);
 
   CheckEchoesKeepItOpenThenSilenceClosesIt(hop.client_port());
