@@ -12,6 +12,8 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "harness/proxy/config.h"
+
 namespace crossmesh::proxy {
 
 Acceptor::Acceptor(asio::io_context& ioc, bool one_thread)
@@ -34,8 +36,13 @@ Result<std::shared_ptr<Acceptor>> Acceptor::Bind(asio::io_context& ioc, const st
   if (!ec) self->acceptor_.bind(endpoint, ec);
   if (!ec) self->acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    return Error("InvalidConfiguration",
-                 fmt::format("cannot listen on {}:{}: {}", address, port, ec.message()));
+    const bool taken = ec == asio::error::address_in_use;
+    return Error(kPortUnavailable,
+                 fmt::format("cannot listen on {}:{}: {}{}", address, port, ec.message(),
+                             taken ? fmt::format(" (another process holds it: ss -ltnp "
+                                                 "'sport = :{}' shows which)",
+                                                 port)
+                                   : ""));
   }
   self->port_ = self->acceptor_.local_endpoint().port();
   return self;

@@ -33,6 +33,8 @@ namespace crossmesh::proxy {
 
 // The error code of every configuration the proxy refuses (Envoy rejects such an update).
 inline constexpr const char* kInvalidConfiguration = "InvalidConfiguration";
+// A socket the configuration asks for could not be had (a port another process holds).
+inline constexpr const char* kPortUnavailable = "PortUnavailable";
 
 using Milliseconds = std::chrono::milliseconds;
 

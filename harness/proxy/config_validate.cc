@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include <boost/asio/ip/address.hpp>
+#include <map>
 #include <set>
 
 #include "harness/proxy/config.h"
@@ -222,6 +223,54 @@ Status ValidateFileSecrets(const ProxyConfig& config) {
   return Status::Ok();
 }
 
+// Two sockets of this proxy on one fixed address and port would fail to bind with a message
+// that sends the user looking for another process; an app or endpoint that is this proxy's own
+// socket sends each request back into the proxy, which opens a connection per turn of the loop.
+Status ValidateOwnAddresses(const ProxyConfig& config) {
+  std::map<std::pair<std::string, uint16_t>, std::string> bound;  // -> the field that binds it
+  const auto bind = [&bound](const std::string& field, const std::string& address,
+                             uint16_t port) -> Status {
+    if (port == 0) return Status::Ok();  // a free port, chosen at bind
+    auto [at, added] = bound.emplace(std::pair{address, port}, field);
+    if (added) return Status::Ok();
+    return Invalid(fmt::format("{}: {}:{} is bound by {} too; give one of them another port", field,
+                               address, port, at->second));
+  };
+  for (size_t i = 0; i < config.listeners.size(); ++i) {
+    const Listener& listener = config.listeners[i];
+    CM_RETURN_IF_ERROR(bind(At("listeners", i) + ".port", listener.address, listener.port));
+  }
+  for (size_t i = 0; i < config.outbounds.size(); ++i) {
+    const Outbound& outbound = config.outbounds[i];
+    CM_RETURN_IF_ERROR(bind(At("outbounds", i) + ".port", outbound.address, outbound.port));
+  }
+  if (config.admin.enabled) {
+    CM_RETURN_IF_ERROR(bind("admin.port", config.admin.address, config.admin.port));
+  }
+
+  const auto not_self = [&bound](const std::string& field, const Endpoint& endpoint) -> Status {
+    auto self = bound.find({endpoint.host, endpoint.port});
+    if (self == bound.end()) return Status::Ok();
+    return Invalid(
+        fmt::format("{}: {} is this proxy's own {}, so every request would come "
+                    "back to it in a loop; give the address the app listens on",
+                    field, endpoint.ToString(), self->second));
+  };
+  for (size_t i = 0; i < config.listeners.size(); ++i) {
+    const Listener& listener = config.listeners[i];
+    if (listener.app.port != 0) {
+      CM_RETURN_IF_ERROR(not_self(At("listeners", i) + ".app", listener.app));
+    }
+  }
+  for (size_t i = 0; i < config.clusters.size(); ++i) {
+    const Cluster& cluster = config.clusters[i];
+    for (size_t e = 0; e < cluster.endpoints.size(); ++e) {
+      CM_RETURN_IF_ERROR(not_self(At(At("clusters", i) + ".endpoints", e), cluster.endpoints[e]));
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status ValidateConfig(const ProxyConfig& config) {
@@ -230,6 +279,7 @@ Status ValidateConfig(const ProxyConfig& config) {
   CM_RETURN_IF_ERROR(ValidateRouting(config));
   CM_RETURN_IF_ERROR(ValidateFileSecrets(config));
   if (config.admin.enabled) CM_RETURN_IF_ERROR(CheckAddress("admin.address", config.admin.address));
+  CM_RETURN_IF_ERROR(ValidateOwnAddresses(config));
   // Without a deadline a client that stops mid-handshake holds its connection for good.
   if (config.tls.handshake_timeout.count() <= 0) {
     return Invalid(

@@ -11,12 +11,16 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 #include <vector>
 
 #include "emulator/core/json_depth.h"
 #include "emulator/core/text_file.h"
+#include "emulator/pki/certificate.h"
+#include "emulator/pki/keys.h"
 #include "harness/proxy/config_json.h"
 #include "harness/proxy/json_reader.h"
 #include "harness/proxy/secret_references.h"
@@ -37,17 +41,99 @@ void ReadSecret(JsonReader& in, InlineSecret& secret) {
   in.String("certificate_chain_file", chain_file);
   in.String("private_key_file", key_file);
   in.String("trusted_ca_file", ca_file);
-  for (auto [path, target] : {std::pair{&chain_file, &secret.certificate_chain_pem},
-                              std::pair{&key_file, &secret.private_key_pem},
-                              std::pair{&ca_file, &secret.trusted_ca_pem}}) {
+  for (auto [field, path, target] :
+       {std::tuple{"certificate_chain", &chain_file, &secret.certificate_chain_pem},
+        std::tuple{"private_key", &key_file, &secret.private_key_pem},
+        std::tuple{"trusted_ca", &ca_file, &secret.trusted_ca_pem}}) {
     if (path->empty()) continue;
+    if (!target->empty()) {
+      in.Fail(fmt::format("{}: both {}_pem and {}_file are given; keep one of them", in.path(),
+                          field, field));
+      return;
+    }
+    // Opening a FIFO waits for a writer: the start would hang without a word.
+    std::error_code ec;
+    if (std::filesystem::exists(*path, ec) && !std::filesystem::is_regular_file(*path, ec) &&
+        !std::filesystem::is_directory(*path, ec)) {
+      in.Fail(
+          fmt::format("{}.{}_file: {} is not a regular file (a FIFO or a device); give the "
+                      "path of a PEM file",
+                      in.path(), field, *path));
+      return;
+    }
     Result<std::string> contents = ReadWholeFile(*path);
     if (!contents.ok()) {
-      in.Fail(in.path() + ": " + contents.status().message());
+      in.Fail(fmt::format("{}.{}_file: {}", in.path(), field, contents.status().message()));
       return;
     }
     *target = std::move(contents).value();
   }
+}
+
+// A secret's PEM as the proxy will use it, read before the start so that a mistake is
+// refused with the field that holds it: `where` is its path ("secrets[0]"), `suffix` how the
+// fields are spelt there ("_pem", "_path").
+Status CheckSecretPem(const std::string& where, const std::string& suffix,
+                      const std::string& chain_pem, const std::string& key_pem,
+                      const std::string& ca_pem) {
+  const auto refused = [&](const std::string& field, const std::string& why) {
+    return Error(kInvalidConfiguration, fmt::format("{}.{}{}: {}", where, field, suffix, why));
+  };
+  if (chain_pem.empty() != key_pem.empty()) {
+    return chain_pem.empty() ? refused("certificate_chain",
+                                       "missing; a private key serves only with its "
+                                       "certificate chain")
+                             : refused("private_key",
+                                       "missing; a certificate chain serves only with its "
+                                       "private key");
+  }
+  if (!chain_pem.empty()) {
+    Result<std::vector<pki::Certificate>> chain = pki::ParseCertificatesPem(chain_pem);
+    if (!chain.ok()) {
+      return refused("certificate_chain",
+                     chain.status().message() + "; give PEM that openssl x509 can read");
+    }
+    Result<pki::PrivateKey> key = pki::PrivateKey::FromPem(key_pem);
+    if (!key.ok()) {
+      return refused("private_key", key.status().message() +
+                                        "; give an unencrypted PEM key that openssl pkey can read");
+    }
+    if (Status pair = pki::CheckCertificateMatchesKey(chain->front(), *key); !pair.ok()) {
+      return Error(kInvalidConfiguration,
+                   fmt::format("{}: {}; give the key the certificate was issued for", where,
+                               pair.message()));
+    }
+  }
+  if (!ca_pem.empty()) {
+    Result<std::vector<pki::Certificate>> cas = pki::ParseCertificatesPem(ca_pem);
+    if (!cas.ok()) {
+      return refused("trusted_ca",
+                     cas.status().message() + "; give PEM that openssl x509 can read");
+    }
+  }
+  return Status::Ok();
+}
+
+// What a secret can serve as: a certificate with its key, trusted CAs, or (pushed by an SDS
+// server after the start) either.
+struct SecretKinds {
+  bool certificate = false;
+  bool trust = false;
+  std::string where;  // the field that defines it, for messages
+};
+
+Status CheckSecretKind(const SecretReference& reference, const SecretKinds& kinds) {
+  if (reference.trust ? kinds.trust : kinds.certificate) return Status::Ok();
+  return Error(kInvalidConfiguration,
+               reference.trust
+                   ? fmt::format("proxy.{}: secret '{}' ({}) holds a certificate, not trusted "
+                                 "CAs; name a secret with trusted_ca_pem, trusted_ca_file or "
+                                 "trusted_ca_path",
+                                 reference.path, reference.name, kinds.where)
+                   : fmt::format("proxy.{}: secret '{}' ({}) holds trusted CAs, not a "
+                                 "certificate and its key; name a secret with the certificate "
+                                 "chain and private key",
+                                 reference.path, reference.name, kinds.where));
 }
 
 std::string PortsLine(const Proxy& proxy, const ProxyConfig& config) {
@@ -147,25 +233,69 @@ Result<nlohmann::json> ParseJsonText(const std::string& text) {
   return parsed;
 }
 
+// Mutual TLS with nothing to check client certificates against: every handshake would fail
+// with no word of why. (A control plane renders a trust only with its secret.)
+Status CheckValidationTrust(const ProxyConfig& config) {
+  for (size_t i = 0; i < config.listeners.size(); ++i) {
+    const std::optional<ListenerTls>& tls = config.listeners[i].tls;
+    if (!tls || !tls->validation || !tls->validation->trust_secret.empty()) continue;
+    return Error(kInvalidConfiguration,
+                 fmt::format("proxy.listeners[{}].tls.validation.trust_secret: missing; client "
+                             "certificates are checked against it: name the secret holding the "
+                             "trusted CAs, or drop 'validation' for one-way TLS",
+                             i));
+  }
+  return Status::Ok();
+}
+
 // The cross-field checks the runtime would make at Start, with the paths of this document, and
-// one only a standalone file can make: every secret named must come from somewhere.
+// those only a standalone file can make: every secret named must come from exactly one place,
+// and be of the kind the field needs.
 Status CheckProxyFile(const ProxyFile& file) {
   ProxyConfig filled = file.config;
   FillDefaults(filled);
   if (Status valid = ValidateConfig(filled); !valid.ok()) {
     return Error(valid.code(), "proxy." + valid.message());
   }
-  std::set<std::string> defined(file.sds_secrets.begin(), file.sds_secrets.end());
+  CM_RETURN_IF_ERROR(CheckValidationTrust(file.config));
+
+  std::map<std::string, SecretKinds> defined;
+  const auto define = [&defined](const std::string& name, SecretKinds kinds) -> Status {
+    auto [at, added] = defined.emplace(name, kinds);
+    if (added) return Status::Ok();
+    return Error(kInvalidConfiguration,
+                 fmt::format("{}: secret '{}' is defined by {} too; give each secret one name "
+                             "and one source",
+                             kinds.where, name, at->second.where));
+  };
+  for (const std::string& name : file.sds_secrets) {
+    CM_RETURN_IF_ERROR(define(name, {true, true, "sds_secrets"}));
+  }
   for (size_t i = 0; i < file.secrets.size(); ++i) {
-    if (file.secrets[i].name.empty()) {
+    const InlineSecret& secret = file.secrets[i];
+    if (secret.name.empty()) {
       return Error(kInvalidConfiguration,
                    fmt::format("secrets[{}].name: missing; give the name the config uses", i));
     }
-    defined.insert(file.secrets[i].name);
+    const std::string where = fmt::format("secrets[{}]", i);
+    CM_RETURN_IF_ERROR(CheckSecretPem(where, "_pem", secret.certificate_chain_pem,
+                                      secret.private_key_pem, secret.trusted_ca_pem));
+    CM_RETURN_IF_ERROR(define(secret.name, {!secret.certificate_chain_pem.empty(),
+                                            !secret.trusted_ca_pem.empty(), where}));
   }
-  for (const FileSecret& secret : file.config.file_secrets) defined.insert(secret.secret_name);
+  for (size_t i = 0; i < file.config.file_secrets.size(); ++i) {
+    const FileSecret& secret = file.config.file_secrets[i];
+    CM_RETURN_IF_ERROR(define(secret.secret_name, {!secret.certificate_chain_path.empty(),
+                                                   !secret.trusted_ca_path.empty(),
+                                                   fmt::format("proxy.file_secrets[{}]", i)}));
+  }
+
   for (const SecretReference& reference : SecretReferences(file.config)) {
-    if (defined.count(reference.name) != 0) continue;
+    auto found = defined.find(reference.name);
+    if (found != defined.end()) {
+      CM_RETURN_IF_ERROR(CheckSecretKind(reference, found->second));
+      continue;
+    }
     return Error(kInvalidConfiguration,
                  fmt::format("proxy.{}: secret '{}' is defined nowhere; add it to \"secrets\" "
                              "(PEM inline or *_file) or to proxy.file_secrets, or list it in "
@@ -231,9 +361,7 @@ Result<std::shared_ptr<Proxy>> StartProxyFile(ProxyRuntime& runtime, const Proxy
     }
     if (!pushed.ok()) {
       return Error(kInvalidConfiguration,
-                   fmt::format("secrets[{}] ('{}'): {}; give PEM text (or a *_file holding it) "
-                               "that openssl x509 / openssl pkey can read",
-                               i, secret.name, pushed.message()));
+                   fmt::format("secrets[{}] ('{}'): {}", i, secret.name, pushed.message()));
     }
   }
   return runtime.Start(file.config);
@@ -260,6 +388,19 @@ Status CheckFileSecretsExist(const ProxyConfig& config) {
                         std::filesystem::exists(*path, ec) ? "not a regular file" : "not there"));
       }
     }
+    // Read as the watcher will read them: a pair that does not match is refused now, not
+    // retried quietly with no certificate served (a later replacement is retried).
+    std::string pem[3];
+    const std::string* paths[3] = {&secret.certificate_chain_path, &secret.private_key_path,
+                                   &secret.trusted_ca_path};
+    for (int f = 0; f < 3; ++f) {
+      if (paths[f]->empty()) continue;
+      Result<std::string> text = ReadWholeFile(*paths[f]);
+      if (!text.ok()) return Error(kInvalidConfiguration, text.status().message());
+      pem[f] = std::move(text).value();
+    }
+    CM_RETURN_IF_ERROR(
+        CheckSecretPem(fmt::format("proxy.file_secrets[{}]", i), "_path", pem[0], pem[1], pem[2]));
   }
   return Status::Ok();
 }

@@ -5,13 +5,14 @@
 namespace crossmesh::proxy {
 namespace {
 
-void Add(std::vector<SecretReference>& out, std::string path, const std::string& name) {
-  if (!name.empty()) out.push_back({std::move(path), name});
+void Add(std::vector<SecretReference>& out, std::string path, const std::string& name,
+         bool trust = false) {
+  if (!name.empty()) out.push_back({std::move(path), name, trust});
 }
 
 void AddValidation(std::vector<SecretReference>& out, const std::string& where,
                    const std::optional<PeerValidation>& validation) {
-  if (validation) Add(out, where + ".trust_secret", validation->trust_secret);
+  if (validation) Add(out, where + ".trust_secret", validation->trust_secret, true);
 }
 
 }  // namespace
@@ -26,7 +27,7 @@ std::vector<SecretReference> SecretReferences(const ProxyConfig& config) {
       Add(out, where + ".certificate_secret", tls->certificate_secret);
     }
     if (tls->validation) {
-      Add(out, where + ".validation.trust_secret", tls->validation->trust_secret);
+      Add(out, where + ".validation.trust_secret", tls->validation->trust_secret, true);
     }
   }
   for (size_t i = 0; i < config.clusters.size(); ++i) {

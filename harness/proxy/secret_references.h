@@ -14,6 +14,7 @@ namespace crossmesh::proxy {
 struct SecretReference {
   std::string path;  // "listeners[1].tls.certificate_secret"
   std::string name;
+  bool trust = false;  // a trust secret (CAs); else a certificate and its key
 };
 
 // In config order. Empty names are left out, and so is the certificate of a DISABLED listener

@@ -12,6 +12,8 @@
 #include "harness/proxy/config_json.h"
 #include "harness/proxy/run_proxy.h"
 #include "tests/control/control_fixture.h"
+#include "tests/proxy/test_app.h"
+#include "tests/proxy/test_pki.h"
 
 using namespace crossmesh;
 using namespace crossmesh::testing;
@@ -229,7 +231,7 @@ TEST_CASE("crossmesh proxy --config refuses garbage PEM and missing certificate 
   CommandResult pem = RunCommand({kCrossmesh, "proxy", "--node", "ui", "--config", path});
   CHECK(pem.exit_code == 2);
   CHECK(pem.out.empty());
-  CHECK_THAT(pem.err, Catch::Contains(path + ": secrets[0] ('ui-cert'): "));
+  CHECK_THAT(pem.err, Catch::Contains(path + ": secrets[0].certificate_chain_pem: "));
 
   config.file_secrets = {{.secret_name = "ui-cert",
                           .certificate_chain_path = dir.path() + "/missing.pem",
@@ -242,4 +244,55 @@ TEST_CASE("crossmesh proxy --config refuses garbage PEM and missing certificate 
   CHECK(file.out.empty());
   CHECK_THAT(file.err, Catch::Contains("proxy.file_secrets[0].certificate_chain_path: " +
                                        dir.path() + "/missing.pem is not there"));
+}
+
+TEST_CASE(
+    "crossmesh proxy --config refuses a key that is not its certificate's, before the start") {
+  if (!std::filesystem::exists(kCrossmesh)) return;  // the CLI is built separately
+  TempDir dir;
+  const proxy::testing::TestCa ca = proxy::testing::MakeCa("file-ca", Clock::now());
+  const proxy::TlsCertificate ui = proxy::testing::IssueCertificate(ca, {"ui"}, Clock::now());
+  const proxy::TlsCertificate other = proxy::testing::IssueCertificate(ca, {"x"}, Clock::now());
+  std::ofstream(dir.path() + "/ui.pem") << ui.chain[0].ToPem().value();
+  std::ofstream(dir.path() + "/other.key") << other.key->ToPem().value();
+  proxy::ProxyConfig config = StrictUi();
+  config.file_secrets = {{.secret_name = "ui-cert",
+                          .certificate_chain_path = dir.path() + "/ui.pem",
+                          .private_key_path = dir.path() + "/other.key",
+                          .trusted_ca_path = ""}};
+  const std::string path = dir.path() + "/proxy.json";
+  std::ofstream(path) << json{{"proxy", proxy::ConfigToJson(config)}}.dump(2);
+
+  CommandResult result = RunCommand({kCrossmesh, "proxy", "--node", "ui", "--config", path});
+
+  // Not served without a certificate while the watcher retries a pair that never matched.
+  CHECK(result.exit_code == 2);
+  CHECK(result.out.empty());
+  CHECK_THAT(result.err, Catch::Contains("proxy.file_secrets[0]: ") &&
+                             Catch::Contains("give the key the certificate was issued for"));
+}
+
+TEST_CASE("crossmesh proxy --config exits 1 naming the port another process holds") {
+  if (!std::filesystem::exists(kCrossmesh)) return;  // the CLI is built separately
+  TempDir dir;
+  proxy::testing::TestApp holder(proxy::testing::TestApp::Kind::kHttp, "holder");
+  const proxy::testing::TestCa ca = proxy::testing::MakeCa("port-ca", Clock::now());
+  const proxy::TlsCertificate ui = proxy::testing::IssueCertificate(ca, {"ui"}, Clock::now());
+  proxy::ProxyConfig config = StrictUi();
+  config.listeners[0].port = holder.port();
+  json document = {{"proxy", proxy::ConfigToJson(config)},
+                   {"secrets",
+                    {{{"name", "ui-cert"},
+                      {"certificate_chain_pem", ui.chain[0].ToPem().value()},
+                      {"private_key_pem", ui.key->ToPem().value()}}}}};
+  const std::string path = dir.path() + "/proxy.json";
+  std::ofstream(path) << document.dump(2);
+
+  CommandResult result = RunCommand({kCrossmesh, "proxy", "--node", "ui", "--config", path});
+
+  // The file is right (2 would say it is not): the machine has the port in use.
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.err,
+             Catch::Contains(fmt::format("cannot listen on 127.0.0.1:{}", holder.port())) &&
+                 Catch::Contains("another process holds it"));
 }

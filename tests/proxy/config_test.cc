@@ -1,5 +1,7 @@
 // The configuration contract: JSON round trips, strict parsing, validation messages.
 #include <fmt/format.h>
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -339,9 +341,16 @@ TEST_CASE("A route rewrite is refused when it is ambiguous or has no prefix to r
 }
 
 // SampleConfig names ui-cert, mesh-ca and ui-client; ui-file is a file secret.
+// A CA certificate's PEM, made once: inline secrets are read as the proxy will use them.
+const std::string& SampleCaPem() {
+  static const std::string pem =
+      testing::MakeCa("sample-ca", Clock::now()).certificate.ToPem().value();
+  return pem;
+}
+
 nlohmann::json SampleProxyFile() {
   return {{"proxy", ConfigToJson(SampleConfig())},
-          {"secrets", {{{"name", "mesh-ca"}, {"trusted_ca_pem", "x"}}}},
+          {"secrets", {{{"name", "mesh-ca"}, {"trusted_ca_pem", SampleCaPem()}}}},
           {"sds_secrets", {"ui-cert", "ui-client"}},
           {"threads", 2}};
 }
@@ -353,7 +362,7 @@ TEST_CASE("A standalone proxy file carries the config, inline secrets and SDS na
   REQUIRE(file.ok());
   CHECK(file->threads == 2);
   REQUIRE(file->secrets.size() == 1);
-  CHECK(file->secrets[0].trusted_ca_pem == "x");
+  CHECK(file->secrets[0].trusted_ca_pem == SampleCaPem());
   CHECK(file->sds_secrets == std::vector<std::string>{"ui-cert", "ui-client"});
   CHECK(file->config.name == "yelb-ui");
 
@@ -394,6 +403,7 @@ TEST_CASE("A proxy file's mistakes are refused with their JSON path and a fix") 
        [](nlohmann::json& d) {
          nlohmann::json second = d["proxy"]["listeners"][0];
          second["name"] = "ingress_2";
+         second["port"] = 15001;
          second["tls"]["certificate_secret"] = "typo-cert";
          d["proxy"]["listeners"].push_back(second);
        },
@@ -408,6 +418,50 @@ TEST_CASE("A proxy file's mistakes are refused with their JSON path and a fix") 
        "proxy.listeners[0].tls.validation.trust_secret: secret 'mesh-ca' is defined nowhere; "
        "add it to \"secrets\" (PEM inline or *_file) or to proxy.file_secrets, or list it in "
        "\"sds_secrets\" if an SDS server will push it after the start"},
+      {"a certificate secret that holds CAs",
+       [](nlohmann::json& d) {
+         d["proxy"]["listeners"][0]["tls"]["certificate_secret"] = "mesh-ca";
+       },
+       "proxy.listeners[0].tls.certificate_secret: secret 'mesh-ca' (secrets[0]) holds trusted "
+       "CAs, not a certificate and its key; name a secret with the certificate chain and "
+       "private key"},
+      {"a trust secret that holds a certificate",
+       [](nlohmann::json& d) {
+         d["proxy"]["listeners"][0]["tls"]["validation"]["trust_secret"] = "ui-file";
+       },
+       "proxy.listeners[0].tls.validation.trust_secret: secret 'ui-file' "
+       "(proxy.file_secrets[0]) holds a certificate, not trusted CAs; name a secret with "
+       "trusted_ca_pem, trusted_ca_file or trusted_ca_path"},
+      {"mutual TLS with nothing to trust",
+       [](nlohmann::json& d) {
+         d["proxy"]["listeners"][0]["tls"]["validation"].erase("trust_secret");
+       },
+       "proxy.listeners[0].tls.validation.trust_secret: missing; client certificates are "
+       "checked against it: name the secret holding the trusted CAs, or drop 'validation' "
+       "for one-way TLS"},
+      {"a secret defined twice",
+       [](nlohmann::json& d) {
+         d["secrets"].push_back({{"name", "ui-cert"}, {"trusted_ca_pem", SampleCaPem()}});
+       },
+       "secrets[1]: secret 'ui-cert' is defined by sds_secrets too; give each secret one name "
+       "and one source"},
+      {"a key without its certificate",
+       [](nlohmann::json& d) {
+         d["secrets"].push_back({{"name", "k"}, {"private_key_pem", "x"}});
+       },
+       "secrets[1].certificate_chain_pem: missing; a private key serves only with its "
+       "certificate chain"},
+      {"a PEM given inline and as a file",
+       [](nlohmann::json& d) { d["secrets"][0]["trusted_ca_file"] = "/etc/hostname"; },
+       "secrets[0]: both trusted_ca_pem and trusted_ca_file are given; keep one of them"},
+      {"an app that is the listener itself",
+       [](nlohmann::json& d) { d["proxy"]["listeners"][0]["app"]["port"] = 15000; },
+       "proxy.listeners[0].app: 127.0.0.1:15000 is this proxy's own listeners[0].port, so every "
+       "request would come back to it in a loop; give the address the app listens on"},
+      {"an admin page on a listener's port",
+       [](nlohmann::json& d) { d["proxy"]["admin"]["port"] = 15000; },
+       "proxy.admin.port: 127.0.0.1:15000 is bound by listeners[0].port too; give one of them "
+       "another port"},
   };
   for (const Case& c : cases) {
     INFO(c.what);
@@ -418,6 +472,45 @@ TEST_CASE("A proxy file's mistakes are refused with their JSON path and a fix") 
     CHECK(file.status().code() == kInvalidConfiguration);
     CHECK(file.status().message() == c.message);
   }
+}
+
+TEST_CASE("An inline secret's PEM is read before the start: garbage and a foreign key refused") {
+  testing::MeshPki pki;
+  nlohmann::json document = SampleProxyFile();
+  document["secrets"][0]["trusted_ca_pem"] = "not PEM";
+  Result<ProxyFile> garbage = ParseProxyFile(document);
+  REQUIRE_FALSE(garbage.ok());
+  CHECK_THAT(garbage.status().message(),
+             Catch::StartsWith("secrets[0].trusted_ca_pem: ") &&
+                 Catch::EndsWith("; give PEM that openssl x509 can read"));
+
+  document = SampleProxyFile();
+  document["secrets"].push_back({{"name", "ui-cert"},
+                                 {"certificate_chain_pem", pki.server.chain[0].ToPem().value()},
+                                 {"private_key_pem", pki.client.key->ToPem().value()}});
+  document["sds_secrets"] = {"ui-client"};
+  Result<ProxyFile> foreign = ParseProxyFile(document);
+  REQUIRE_FALSE(foreign.ok());
+  CHECK_THAT(foreign.status().message(),
+             Catch::StartsWith("secrets[1]: ") &&
+                 Catch::EndsWith("; give the key the certificate was issued for"));
+}
+
+TEST_CASE("A secret file that is a FIFO is refused instead of waiting for a writer") {
+  const std::filesystem::path fifo =
+      std::filesystem::temp_directory_path() / ("proxy_fifo_" + std::to_string(::getpid()));
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  nlohmann::json document = SampleProxyFile();
+  document["secrets"][0].erase("trusted_ca_pem");
+  document["secrets"][0]["trusted_ca_file"] = fifo.string();
+
+  Result<ProxyFile> file = ParseProxyFile(document);
+  std::filesystem::remove(fifo);
+
+  REQUIRE_FALSE(file.ok());
+  CHECK(file.status().message() ==
+        "secrets[0].trusted_ca_file: " + fifo.string() +
+            " is not a regular file (a FIFO or a device); give the path of a PEM file");
 }
 
 TEST_CASE("A proxy file that names a secret only as a file secret or as SDS is accepted") {
