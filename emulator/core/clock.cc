@@ -62,6 +62,7 @@ Result<std::chrono::milliseconds> ParseDurationMs(std::string_view text) {
   size_t i = 0;
   skip_spaces(i);
   if (i == text.size()) return invalid("it is empty");
+  if (text[i] == '-') return invalid("the virtual clock only moves forward; give a positive span");
   while (i < text.size()) {
     size_t start = i;
     while (is(i, [](unsigned char c) { return std::isdigit(c) || c == '.'; })) ++i;

@@ -137,7 +137,7 @@ HttpResponse Dispatch(ProxyCore& core, const HttpRequest& request) {
   if (path == "/config_dump") return JsonReply(ConfigToJson(snapshot->config));
   if (path == "/handshakes") return JsonReply(HandshakesJson(core.handshakes().Records()));
   if (path == "/ready") return LocalReply(200, "LIVE\n");
-  return LocalReply(404, "invalid path; try /stats, /certs, /config_dump, /handshakes\n");
+  return LocalReply(404, "invalid path; try /stats, /certs, /config_dump, /handshakes, /ready\n");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "emulator/core/clock.h"
 #include "harness/proxy/envoy_errors.h"
 
 namespace crossmesh::proxy {
@@ -19,6 +20,24 @@ Result<std::vector<pki::Certificate>> CasOf(const SecretPtr& secret) {
     return Error(kInvalidConfiguration, "secret " + secret->name + " holds no trusted CAs");
   }
   return secret->validation->trusted_cas;
+}
+
+// Served all the same (a client may not check dates), but the user is told why clients that
+// do will refuse it, on the proxy's clock.
+void WarnIfOutsideValidity(const std::string& listener, const TlsCertificate& certificate,
+                           TimePoint now) {
+  const pki::Certificate& leaf = certificate.chain.front();
+  if (now > leaf.not_after()) {
+    spdlog::warn(
+        "listener {}: certificate serial {} expired at {}; clients that check it "
+        "refuse the handshake (certificate has expired)",
+        listener, leaf.serial_hex(), FormatIso8601(leaf.not_after()));
+  } else if (now < leaf.not_before()) {
+    spdlog::warn(
+        "listener {}: certificate serial {} is valid only from {}; clients that check "
+        "it refuse the handshake (certificate is not yet valid)",
+        listener, leaf.serial_hex(), FormatIso8601(leaf.not_before()));
+  }
 }
 
 }  // namespace
@@ -66,12 +85,15 @@ std::unique_ptr<ContextProvider> MakeListenerContextProvider(
   if (tls.validation) names.push_back(tls.validation->trust_secret);
 
   const bool http = IsHttp(listener.protocol);
-  auto builder = [tls, settings, clock, http](
+  auto builder = [tls, settings, clock, http, name = listener.name](
                      const std::vector<SecretPtr>& secrets) -> Result<std::shared_ptr<TlsContext>> {
     ServerContextSpec spec;
     Result<TlsCertificate> certificate = CertificateOf(secrets[0]);
     if (!certificate.ok()) return certificate.status();
     spec.certificate = std::move(certificate).value();
+    if (clock && !spec.certificate.chain.empty()) {
+      WarnIfOutsideValidity(name, spec.certificate, clock());
+    }
     if (tls.validation) {
       Result<std::vector<pki::Certificate>> cas = CasOf(secrets[1]);
       if (!cas.ok()) return cas.status();

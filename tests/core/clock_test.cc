@@ -48,6 +48,7 @@ TEST_CASE(
     CHECK(parsed.status().code() == "InvalidParameterValue");
     CHECK_THAT(parsed.status().message(), Catch::Contains("340d"));
   }
+  CHECK_THAT(ParseDuration(" -5d").status().message(), Catch::Contains("only moves forward"));
 }
 
 TEST_CASE("VirtualClock follows the wall clock plus an offset that only grows") {

@@ -1,6 +1,10 @@
 // Every row of the behaviour matrix (appmesh-tls-semantics.md 1.5) with real TLS between two
 // proxies: what the calling app sees and which counters move.
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
 #include <catch2/catch.hpp>
+#include <sstream>
 
 #include "tests/proxy/mesh_fixture.h"
 
@@ -120,6 +124,28 @@ TEST_CASE("An expired server certificate fails once the clock passes its notAfte
   CHECK(Contains(body, "CERTIFICATE_VERIFY_FAILED"));
   CHECK(Contains(body, "certificate verification error at depth 0: certificate has expired"));
   CHECK(hop.client().StatValue("cluster." + hop.cluster() + ".ssl.fail_verify_error") == 1);
+}
+
+TEST_CASE("A listener whose certificate has expired when first used serves it and logs why") {
+  std::ostringstream log;
+  const std::shared_ptr<spdlog::logger> previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(log)));
+  Mesh mesh;
+  HopOptions options;
+  options.policy = TrustMeshCa();
+  Hop hop(mesh.runtime, mesh.pki, options);
+  mesh.pki.clock.Advance(396 * kDay);  // before any connection builds the listener's context
+
+  std::string body = Require503(hop.Get());
+  hop.client().Stop();
+  hop.server().Stop();
+  spdlog::set_default_logger(previous);
+
+  CHECK(Contains(body, "certificate has expired"));
+  const std::string serial = mesh.pki.server.chain.front().serial_hex();
+  CHECK(Contains(log.str(), "listener ingress: certificate serial " + serial + " expired at "));
+  CHECK(Contains(log.str(), "clients that check it refuse the handshake"));
 }
 
 TEST_CASE("A SAN outside an explicit client policy list fails the SAN matcher") {
