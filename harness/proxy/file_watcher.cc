@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <fstream>
@@ -35,9 +37,24 @@ std::optional<std::vector<FileWatcher::Identity>> FileWatcher::Identify(const Fi
   for (const std::string& path : PathsOf(file)) {
     struct stat info {};
     if (::stat(path.c_str(), &info) != 0) return std::nullopt;  // follows symlinks, on purpose
-    identities.push_back({info.st_dev, info.st_ino});
+    identities.push_back(
+        {info.st_dev, info.st_ino, info.st_mtim.tv_sec * 1'000'000'000LL + info.st_mtim.tv_nsec});
   }
   return identities;
+}
+
+bool FileWatcher::SameFiles(const std::vector<Identity>& a, const std::vector<Identity>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
+    return x.device == y.device && x.inode == y.inode;
+  });
+}
+
+bool FileWatcher::WrittenSince(const std::vector<Identity>& loaded,
+                               const std::vector<Identity>& now) {
+  for (size_t i = 0; i < loaded.size() && i < now.size(); ++i) {
+    if (loaded[i].modified_ns != now[i].modified_ns) return true;
+  }
+  return false;
 }
 
 bool FileWatcher::Load(const FileSecret& file) {
@@ -65,10 +82,31 @@ void FileWatcher::Poll() {
   std::lock_guard lock(mutex_);
   for (const FileSecret& file : files_) {
     std::optional<std::vector<Identity>> identities = Identify(file);
-    if (!identities) continue;
     auto it = loaded_.find(file.secret_name);
-    if (it != loaded_.end() && it->second == *identities) continue;
-    if (Load(file)) loaded_[file.secret_name] = std::move(*identities);
+    if (!identities) {
+      if (it != loaded_.end() && notes_.Failed(file.secret_name, "a file of it is gone")) {
+        spdlog::warn(
+            "file secret {}: a file of it is gone; the loaded certificate is served "
+            "until a file is there again",
+            file.secret_name);
+      }
+      continue;
+    }
+    if (it != loaded_.end() && SameFiles(it->second, *identities)) {
+      if (!WrittenSince(it->second, *identities)) {
+        notes_.Loaded(file.secret_name);
+      } else if (notes_.Failed(file.secret_name, "written in place")) {
+        spdlog::warn(
+            "file secret {}: a file of it was written in place, which is not reloaded "
+            "(as Envoy's watch): write the new file beside it and mv it over the path",
+            file.secret_name);
+      }
+      continue;
+    }
+    if (Load(file)) {
+      loaded_[file.secret_name] = std::move(*identities);
+      notes_.Loaded(file.secret_name);
+    }
   }
 }
 

@@ -7,7 +7,8 @@
 // Polls on the io_context (interval `poll`); Poll() checks at once. A set of files that does
 // not load (missing, or chain and key replaced one at a time and not yet matching) is retried
 // on the next poll, leaving the previous secret in place; its failure is logged when it starts
-// or its reason changes, not on every poll (LoadFailureLog).
+// or its reason changes, not on every poll (LoadFailureLog). A path written in place, or gone,
+// is noted once in the log, since nothing else would tell the user why no reload happened.
 #pragma once
 
 #include <sys/types.h>
@@ -40,8 +41,10 @@ class FileWatcher : public std::enable_shared_from_this<FileWatcher> {
   struct Identity {
     dev_t device = 0;
     ino_t inode = 0;
-    bool operator==(const Identity&) const = default;
+    int64_t modified_ns = 0;  // tells a write in place apart; not part of the file's identity
   };
+  static bool SameFiles(const std::vector<Identity>& a, const std::vector<Identity>& b);
+  static bool WrittenSince(const std::vector<Identity>& loaded, const std::vector<Identity>& now);
   // The identities of `file`'s paths, or nullopt when one is missing.
   static std::optional<std::vector<Identity>> Identify(const FileSecret& file);
   bool Load(const FileSecret& file);
@@ -55,6 +58,7 @@ class FileWatcher : public std::enable_shared_from_this<FileWatcher> {
   bool stopped_ = false;
   std::map<std::string, std::vector<Identity>> loaded_;  // by secret name
   LoadFailureLog load_log_;
+  LoadFailureLog notes_;  // paths written in place or gone, noted once each
 };
 
 }  // namespace crossmesh::proxy

@@ -1,10 +1,14 @@
 // File certificates behave as Envoy's: read at start and on atomic replacement only.
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
 #include <catch2/catch.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "harness/proxy/file_watcher.h"
 #include "tests/proxy/test_pki.h"
@@ -66,11 +70,21 @@ TEST_CASE("A file certificate is reloaded on atomic replacement but not on in-pl
   watcher->Start();
   CHECK(SerialOf(store) == first.chain[0].serial_hex());
 
-  // Overwriting the same inodes: Envoy would not notice, and neither do we.
+  // Overwriting the same inodes: Envoy would not notice, and neither do we; the log says so,
+  // once.
+  std::ostringstream log;
+  const std::shared_ptr<spdlog::logger> previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(log)));
   files.Write(files.dir / "chain.pem", second.chain[0].ToPem().value());
   files.Write(files.dir / "key.pem", second.key->ToPem().value());
   watcher->Poll();
+  watcher->Poll();
+  spdlog::set_default_logger(previous);
   CHECK(SerialOf(store) == first.chain[0].serial_hex());
+  const std::string note = "file secret file-cert: a file of it was written in place";
+  CHECK(log.str().find(note) != std::string::npos);
+  CHECK(log.str().find(note) == log.str().rfind(note));
 
   files.ReplaceAtomically(third);
   watcher->Poll();
