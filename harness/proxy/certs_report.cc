@@ -16,10 +16,11 @@ int64_t DaysLeft(const pki::Certificate& certificate, TimePoint now) {
   return std::chrono::duration_cast<std::chrono::hours>(certificate.not_after() - now) / kDay;
 }
 
-json CertificateJson(const pki::Certificate& certificate, TimePoint now) {
+// `path`: the file it was read from, or empty (given inline or pushed): Envoy's "<inline>".
+json CertificateJson(const pki::Certificate& certificate, TimePoint now, const std::string& path) {
   json sans = json::array();
   for (const std::string& name : certificate.dns_names()) sans.push_back({{"dns", name}});
-  return {{"path", "<inline>"},
+  return {{"path", path.empty() ? std::string("<inline>") : path},
           {"serial_number", certificate.serial_hex()},
           {"subject", certificate.subject_string()},
           {"subject_alt_names", std::move(sans)},
@@ -55,10 +56,10 @@ json CertsJson(const ProxySnapshot& snapshot) {
     json chain = json::array();
     json cas = json::array();
     for (const auto& certificate : context->certificate_chain()) {
-      chain.push_back(CertificateJson(certificate, now));
+      chain.push_back(CertificateJson(certificate, now, context->certificate_path()));
     }
     for (const auto& certificate : context->trusted_cas()) {
-      cas.push_back(CertificateJson(certificate, now));
+      cas.push_back(CertificateJson(certificate, now, context->trusted_ca_path()));
     }
     certificates.push_back({{"owner", owner}, {"cert_chain", chain}, {"ca_cert", cas}});
   }

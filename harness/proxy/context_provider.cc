@@ -15,11 +15,11 @@ Result<TlsCertificate> CertificateOf(const SecretPtr& secret) {
   return *secret->certificate;
 }
 
-Result<std::vector<pki::Certificate>> CasOf(const SecretPtr& secret) {
+Result<ValidationContext> CasOf(const SecretPtr& secret) {
   if (!secret->validation) {
     return Error(kInvalidConfiguration, "secret " + secret->name + " holds no trusted CAs");
   }
-  return secret->validation->trusted_cas;
+  return *secret->validation;
 }
 
 // Served all the same (a client may not check dates), but the user is told why clients that
@@ -95,11 +95,11 @@ std::unique_ptr<ContextProvider> MakeListenerContextProvider(
       WarnIfOutsideValidity(name, spec.certificate, clock());
     }
     if (tls.validation) {
-      Result<std::vector<pki::Certificate>> cas = CasOf(secrets[1]);
+      Result<ValidationContext> cas = CasOf(secrets[1]);
       if (!cas.ok()) return cas.status();
       // No SAN list on the listener: the client's chain is checked and nothing else (1.4).
-      spec.client_validation = VerifySpec{std::move(cas).value(), tls.validation->san_exact,
-                                          tls.validation->require_client_certificate};
+      spec.client_validation = VerifySpec{cas->trusted_cas, tls.validation->san_exact,
+                                          tls.validation->require_client_certificate, cas->path};
     }
     spec.versions = settings.downstream;
     spec.session_cache = settings.session_resumption;
@@ -128,9 +128,10 @@ std::unique_ptr<ContextProvider> MakeClusterContextProvider(
       VerifySpec verify;
       verify.san_names = SanNames(*plan.validation);
       if (has_trust) {
-        Result<std::vector<pki::Certificate>> cas = CasOf(secrets[next++]);
+        Result<ValidationContext> cas = CasOf(secrets[next++]);
         if (!cas.ok()) return cas.status();
-        verify.trusted_cas = std::move(cas).value();
+        verify.trusted_cas = cas->trusted_cas;
+        verify.trusted_ca_path = cas->path;
       }
       spec.server_validation = std::move(verify);
     }

@@ -63,9 +63,11 @@ bool FileWatcher::Load(const FileSecret& file) {
   for (const auto& content : contents) {
     if (!content) return false;
   }
-  Status pushed = file.trusted_ca_path.empty()
-                      ? store_.PushCertificate(file.secret_name, *contents[0], *contents[1])
-                      : store_.PushValidationContext(file.secret_name, *contents[0]);
+  Status pushed =
+      file.trusted_ca_path.empty()
+          ? store_.PushCertificate(file.secret_name, *contents[0], *contents[1],
+                                   file.certificate_chain_path)
+          : store_.PushValidationContext(file.secret_name, *contents[0], file.trusted_ca_path);
   if (!pushed.ok()) {
     if (load_log_.Failed(file.secret_name, pushed.message())) {
       spdlog::warn("file secret not loaded, retrying quietly: {}", pushed.message());

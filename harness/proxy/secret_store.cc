@@ -15,7 +15,7 @@ Status Rejected(const std::string& name, const Status& why) {
 }  // namespace
 
 Status SecretStore::PushCertificate(const std::string& name, std::string_view chain_pem,
-                                    std::string_view private_key_pem) {
+                                    std::string_view private_key_pem, std::string path) {
   Result<std::vector<pki::Certificate>> chain = pki::ParseCertificatesPem(chain_pem);
   if (!chain.ok()) return Rejected(name, chain.status());
   Result<pki::PrivateKey> key = pki::PrivateKey::FromPem(private_key_pem);
@@ -23,13 +23,15 @@ Status SecretStore::PushCertificate(const std::string& name, std::string_view ch
   TlsCertificate certificate;
   certificate.chain = std::move(chain).value();
   certificate.key = std::make_shared<const pki::PrivateKey>(std::move(key).value());
+  certificate.path = std::move(path);
   return PushCertificate(name, std::move(certificate));
 }
 
-Status SecretStore::PushValidationContext(const std::string& name, std::string_view ca_pem) {
+Status SecretStore::PushValidationContext(const std::string& name, std::string_view ca_pem,
+                                          std::string path) {
   Result<std::vector<pki::Certificate>> cas = pki::ParseCertificatesPem(ca_pem);
   if (!cas.ok()) return Rejected(name, cas.status());
-  PushValidationContext(name, ValidationContext{std::move(cas).value()});
+  PushValidationContext(name, ValidationContext{std::move(cas).value(), std::move(path)});
   return Status::Ok();
 }
 

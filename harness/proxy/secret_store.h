@@ -26,11 +26,13 @@ namespace crossmesh::proxy {
 struct TlsCertificate {
   std::vector<pki::Certificate> chain;
   std::shared_ptr<const pki::PrivateKey> key;
+  std::string path;  // the chain's file (a file secret); empty when given inline or pushed
 };
 
 // CA certificates to trust (ListenerTlsValidationContextTrust / client policy trust).
 struct ValidationContext {
   std::vector<pki::Certificate> trusted_cas;
+  std::string path;  // the bundle's file (a file secret); empty when given inline or pushed
 };
 
 struct Secret {
@@ -46,10 +48,12 @@ class SecretStore {
  public:
   // Parses and stores a certificate: `chain_pem` holds the leaf first, then any intermediates;
   // the key must match the leaf. InvalidConfiguration (naming the secret) otherwise.
+  // `path`: the file the chain was read from, shown by /certs.
   Status PushCertificate(const std::string& name, std::string_view chain_pem,
-                         std::string_view private_key_pem);
+                         std::string_view private_key_pem, std::string path = {});
   // Parses and stores a CA bundle (one or more CERTIFICATE blocks).
-  Status PushValidationContext(const std::string& name, std::string_view ca_pem);
+  Status PushValidationContext(const std::string& name, std::string_view ca_pem,
+                               std::string path = {});
   // Already-parsed forms (tests, the control plane holding pki objects).
   Status PushCertificate(const std::string& name, TlsCertificate certificate);
   void PushValidationContext(const std::string& name, ValidationContext context);

@@ -112,6 +112,7 @@ Status TlsContext::UseCertificate(const TlsCertificate& certificate) {
     return Failed("the private key does not match the certificate");
   }
   chain_ = certificate.chain;
+  chain_path_ = certificate.path;
   return Status::Ok();
 }
 
@@ -127,6 +128,7 @@ void TlsContext::UseVerification(const std::optional<VerifySpec>& spec, bool ser
   X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
   pki::DrainOpenSslErrors();  // duplicate anchors are harmless
   trusted_ = spec->trusted_cas;
+  trusted_path_ = spec->trusted_ca_path;
 
   verifier_ = std::make_unique<PeerVerifier>(!spec->trusted_cas.empty(), spec->san_names, clock_);
   verifier_->Install(ctx);

@@ -37,6 +37,7 @@ struct VerifySpec {
   std::vector<pki::Certificate> trusted_cas;
   std::vector<std::string> san_names;
   bool require_peer_certificate = true;  // server side: FAIL_IF_NO_PEER_CERT
+  std::string trusted_ca_path;           // their file, if a file secret: /certs shows it
 };
 
 struct ServerContextSpec {
@@ -80,6 +81,9 @@ class TlsContext {
   // it trusts (empty when it verifies nothing), for /certs and handshake records.
   const std::vector<pki::Certificate>& certificate_chain() const { return chain_; }
   const std::vector<pki::Certificate>& trusted_cas() const { return trusted_; }
+  // The files the chain and the trusted CAs came from; empty when inline or pushed.
+  const std::string& certificate_path() const { return chain_path_; }
+  const std::string& trusted_ca_path() const { return trusted_path_; }
 
   // Client session cache. Offers the newest session saved for `key` (if any, and if the peer
   // certificate it remembers is still valid on the clock) to `ssl`. A TLS 1.3 session is
@@ -104,6 +108,8 @@ class TlsContext {
   std::function<TimePoint()> clock_;
   std::vector<pki::Certificate> chain_;
   std::vector<pki::Certificate> trusted_;
+  std::string chain_path_;
+  std::string trusted_path_;
   std::mutex sessions_mutex_;
   std::map<std::string, std::deque<SessionPtr>> sessions_;  // newest last
 };

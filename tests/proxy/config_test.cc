@@ -622,6 +622,39 @@ TEST_CASE("A proxy file with inline PEM secrets starts a proxy that serves TLS")
   CHECK(reply->body.find("standalone-app got GET /standalone") != std::string::npos);
 }
 
+TEST_CASE("/certs names the file a file certificate was read from, <inline> for PEM given inline") {
+  MeshPki pki;
+  TestApp app(TestApp::Kind::kHttp, "file-app");
+  HopOptions options;
+  ProxyConfig config = ServerConfig("file-certs", app.port(), options, nullptr);
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("proxy_file_certs_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "chain.pem") << pki.server.chain[0].ToPem().value();
+  std::ofstream(dir / "key.pem") << pki.server.key->ToPem().value();
+  config.file_secrets = {
+      FileSecret{"server-cert", (dir / "chain.pem").string(), (dir / "key.pem").string(), ""}};
+  config.listeners[0].tls->validation = ListenerValidation{"mesh-ca", {}, true};
+  nlohmann::json document = {
+      {"proxy", ConfigToJson(config)},
+      {"secrets", {{{"name", "mesh-ca"}, {"trusted_ca_pem", pki.ca.certificate.ToPem().value()}}}}};
+  Result<ProxyFile> file = ParseProxyFile(document);
+  INFO(file.status().ToString());
+  REQUIRE(file.ok());
+  ProxyRuntime runtime(ProxyRuntime::Options{1});
+  Result<std::shared_ptr<Proxy>> proxy = StartProxyFile(runtime, file.value());
+  INFO(proxy.status().ToString());
+  REQUIRE(proxy.ok());
+
+  const nlohmann::json certs = proxy.value()->CertsJson();
+  runtime.StopAll();
+  std::filesystem::remove_all(dir);
+
+  REQUIRE(certs["certificates"].size() == 1);
+  CHECK(certs["certificates"][0]["cert_chain"][0]["path"] == (dir / "chain.pem").string());
+  CHECK(certs["certificates"][0]["ca_cert"][0]["path"] == "<inline>");
+}
+
 // A virtual gateway's proxy in its JSON form: listener "ingress_80" routes by "gateway_80".
 nlohmann::json RoutingProxyDocument(uint16_t app_port) {
   ProxyConfig config;
