@@ -223,6 +223,14 @@ Status ValidateFileSecrets(const ProxyConfig& config) {
   return Status::Ok();
 }
 
+// An address in one spelling ("::1", not "0:0:0:0:0:0:0:1"), so that two spellings of one
+// socket compare equal; a text that is not an address is kept as it is.
+std::string CanonicalAddress(const std::string& host) {
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(host, ec);
+  return ec ? host : address.to_string();
+}
+
 // Two sockets of this proxy on one fixed address and port would fail to bind with a message
 // that sends the user looking for another process; an app or endpoint that is this proxy's own
 // socket sends each request back into the proxy, which opens a connection per turn of the loop.
@@ -231,7 +239,7 @@ Status ValidateOwnAddresses(const ProxyConfig& config) {
   const auto bind = [&bound](const std::string& field, const std::string& address,
                              uint16_t port) -> Status {
     if (port == 0) return Status::Ok();  // a free port, chosen at bind
-    auto [at, added] = bound.emplace(std::pair{address, port}, field);
+    auto [at, added] = bound.emplace(std::pair{CanonicalAddress(address), port}, field);
     if (added) return Status::Ok();
     return Invalid(fmt::format("{}: {}:{} is bound by {} too; give one of them another port", field,
                                address, port, at->second));
@@ -249,7 +257,7 @@ Status ValidateOwnAddresses(const ProxyConfig& config) {
   }
 
   const auto not_self = [&bound](const std::string& field, const Endpoint& endpoint) -> Status {
-    auto self = bound.find({endpoint.host, endpoint.port});
+    auto self = bound.find({CanonicalAddress(endpoint.host), endpoint.port});
     if (self == bound.end()) return Status::Ok();
     return Invalid(
         fmt::format("{}: {} is this proxy's own {}, so every request would come "

@@ -1,5 +1,6 @@
 #include "harness/proxy/proxy.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <thread>
@@ -53,8 +54,9 @@ Proxy::Proxy(std::shared_ptr<ProxyCore> core, SecretStore& secrets)
 
 Status Proxy::BindPorts(const ProxyConfig& config, std::map<std::string, Bound>& listeners,
                         std::map<std::string, Bound>& outbounds, BoundPorts& ports) {
+  // `field`: the config path that asks for the socket ("listeners[0].port"), named in the error.
   auto bind = [&](const std::map<std::string, Bound>& old_entries, const std::string& name,
-                  const std::string& address, uint16_t port,
+                  const std::string& address, uint16_t port, const std::string& field,
                   std::map<std::string, Bound>& out) -> Status {
     auto it = old_entries.find(name);
     if (it != old_entries.end() && it->second.address == address &&
@@ -64,20 +66,27 @@ Status Proxy::BindPorts(const ProxyConfig& config, std::map<std::string, Bound>&
     }
     Result<std::shared_ptr<Acceptor>> acceptor =
         Acceptor::Bind(core_->ioc(), address, port, one_thread_);
-    if (!acceptor.ok()) return acceptor.status();
+    if (!acceptor.ok()) {
+      return Error(acceptor.status().code(),
+                   fmt::format("{} ('{}'): {}", field, name, acceptor.status().message()));
+    }
     out[name] = Bound{address, acceptor.value(), std::make_shared<std::atomic<size_t>>(0)};
     return Status::Ok();
   };
   Status status;
-  for (const Listener& listener : config.listeners) {
+  for (size_t i = 0; i < config.listeners.size(); ++i) {
+    const Listener& listener = config.listeners[i];
     if (status.ok()) {
-      status = bind(listeners_, listener.name, listener.address, listener.port, listeners);
+      status = bind(listeners_, listener.name, listener.address, listener.port,
+                    fmt::format("listeners[{}].port", i), listeners);
     }
     if (status.ok()) ports.listeners[listener.name] = listeners[listener.name].acceptor->port();
   }
-  for (const Outbound& outbound : config.outbounds) {
+  for (size_t i = 0; i < config.outbounds.size(); ++i) {
+    const Outbound& outbound = config.outbounds[i];
     if (status.ok()) {
-      status = bind(outbounds_, outbound.name, outbound.address, outbound.port, outbounds);
+      status = bind(outbounds_, outbound.name, outbound.address, outbound.port,
+                    fmt::format("outbounds[{}].port", i), outbounds);
     }
     if (status.ok()) ports.outbounds[outbound.name] = outbounds[outbound.name].acceptor->port();
   }
@@ -125,7 +134,9 @@ Status Proxy::StartAdmin(const AdminConfig& admin) {
   if (!admin.enabled) return Status::Ok();
   Result<std::shared_ptr<Acceptor>> acceptor =
       Acceptor::Bind(core_->ioc(), admin.address, admin.port, one_thread_);
-  if (!acceptor.ok()) return acceptor.status();
+  if (!acceptor.ok()) {
+    return Error(acceptor.status().code(), "admin.port: " + acceptor.status().message());
+  }
   admin_ = acceptor.value();
   admin_->Start([core = core_](tcp::socket socket) { return ServeAdmin(core, std::move(socket)); });
   return Status::Ok();

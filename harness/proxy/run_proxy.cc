@@ -98,10 +98,20 @@ Status CheckSecretPem(const std::string& where, const std::string& suffix,
       return refused("private_key", key.status().message() +
                                         "; give an unencrypted PEM key that openssl pkey can read");
     }
-    if (Status pair = pki::CheckCertificateMatchesKey(chain->front(), *key); !pair.ok()) {
-      return Error(kInvalidConfiguration,
-                   fmt::format("{}: {}; give the key the certificate was issued for", where,
-                               pair.message()));
+    if (!pki::CheckCertificateMatchesKey(chain->front(), *key).ok()) {
+      for (size_t i = 1; i < chain->size(); ++i) {
+        if (!pki::CheckCertificateMatchesKey((*chain)[i], *key).ok()) continue;
+        return refused("certificate_chain",
+                       fmt::format("certificate {} of the chain is the key's, not the first; "
+                                   "put the leaf first, then its issuers",
+                                   i + 1));
+      }
+      return refused("private_key",
+                     fmt::format("not the key of the chain's first certificate (serial {}{}); "
+                                 "give that certificate's key, or the certificate issued for "
+                                 "this key",
+                                 chain->front().serial_hex(),
+                                 chain->front().is_ca() ? ", a CA certificate" : ""));
     }
   }
   if (!ca_pem.empty()) {
@@ -335,6 +345,15 @@ Result<ProxyFile> ParseProxyFile(const nlohmann::json& document) {
 }
 
 Result<ProxyFile> LoadProxyFile(const std::string& path) {
+  // Opening a FIFO waits for a writer, and a device may never end: the start would hang.
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec) &&
+      !std::filesystem::is_directory(path, ec)) {
+    return Error(kInvalidConfiguration,
+                 fmt::format("{}: not a regular file (a FIFO or a device); give the path of the "
+                             "JSON config file",
+                             path));
+  }
   Result<std::string> contents = ReadWholeFile(path);
   if (!contents.ok()) return contents.status();
   Result<nlohmann::json> document = ParseJsonText(contents.value());
@@ -364,7 +383,12 @@ Result<std::shared_ptr<Proxy>> StartProxyFile(ProxyRuntime& runtime, const Proxy
                    fmt::format("secrets[{}] ('{}'): {}", i, secret.name, pushed.message()));
     }
   }
-  return runtime.Start(file.config);
+  Result<std::shared_ptr<Proxy>> proxy = runtime.Start(file.config);
+  // Builds every TLS context now (as /certs does), so that what is wrong with a certificate
+  // (expired, not yet valid, of the wrong kind) is logged at the start, not at the first
+  // connection.
+  if (proxy.ok()) proxy.value()->CertsJson();
+  return proxy;
 }
 
 // Envoy refuses a configuration whose certificate files are not there; so does a standalone
@@ -434,10 +458,12 @@ int RunProxyFromConfigFile(const std::string& path) {
   ProxyRuntime runtime(ProxyRuntime::Options{file->threads});
   Result<std::shared_ptr<Proxy>> proxy = StartProxyFile(runtime, file.value());
   if (!proxy.ok()) {
-    // A refused file exits 2, naming it; a proxy that could not start (a port taken) 1.
+    // A refused file exits 2; a proxy that could not start (a port taken) 1. Both name the
+    // file, and a port its field.
     const bool refused = proxy.status().code() == kInvalidConfiguration;
-    std::cerr << "crossmesh proxy: " << (refused ? path + ": " : "") << proxy.status().message()
-              << "\n";
+    const bool port = proxy.status().code() == kPortUnavailable;
+    std::cerr << "crossmesh proxy: " << path << ": " << (port ? "proxy." : "")
+              << proxy.status().message() << "\n";
     return refused ? 2 : 1;
   }
   std::cout << PortsLine(*proxy.value(), proxy.value()->Config()) << std::endl;

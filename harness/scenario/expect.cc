@@ -213,6 +213,31 @@ void CheckHops(const Expectation& e, const RunFacts& facts, Found& found) {
   Expectation per_hop = e;
   per_hop.checks.erase("count");
   per_hop.checks.erase("since");
+  if (e.checks.count("since") && !per_hop.checks.count("connections")) {
+    // A hop that opened no connection in the window has nothing to judge: saying its
+    // connections are "not encrypted" would report a failure nobody observed. (A client
+    // keeps its open connections across a change: restart_proxy or new traffic opens some.)
+    const std::string since = e.checks.at("since").get<std::string>();
+    std::vector<const HopFacts*> observed;
+    for (const auto* hop : hops) {
+      if (hop->connections > 0) {
+        observed.push_back(hop);
+      } else if (e.subject == "hop") {
+        found.Check(false, fmt::format("no connection from {} to {} opened since '{}', so "
+                                       "nothing to judge (open ones keep going across a change: "
+                                       "add traffic or restart_proxy after it)",
+                                       hop->from, hop->to, since));
+      } else {
+        found.notes.push_back(fmt::format("not judged: {} -> {}, no connection opened since '{}'",
+                                          hop->from, hop->to, since));
+      }
+    }
+    if (e.subject == "hops" && observed.empty() && !hops.empty()) {
+      found.Check(false,
+                  fmt::format("no hop opened a connection since '{}', so nothing to judge", since));
+    }
+    hops = std::move(observed);
+  }
   for (const auto* hop : hops) CheckOneHop(per_hop, *hop, facts.variables, found);
 }
 

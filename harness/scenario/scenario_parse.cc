@@ -619,7 +619,10 @@ TimelineAction ReadAction(const Reader& r, const YAML::Node& node) {
   TimelineAction a;
   a.place = r.At(node);
   if (f.count("at")) a.at = r.Duration(f["at"], "at");
-  if (f.count("name")) a.name = r.Text(f["name"], "name");
+  if (f.count("name")) {
+    a.name = r.Text(f["name"], "name");
+    if (a.name.empty()) r.Fail(f["name"], "'name' is empty; give the entry a name or drop it");
+  }
 
   std::vector<std::string> given;
   for (const auto& [key, shape] : ActionShapes()) {
@@ -646,6 +649,14 @@ TimelineAction ReadAction(const Reader& r, const YAML::Node& node) {
       auto by = r.Duration(value, key);
       a.clock_by = std::chrono::duration_cast<std::chrono::seconds>(by);
       if (a.clock_by.count() <= 0) r.Fail(value, "'advance_clock' must move at least 1s forward");
+      // The virtual clock moves in whole seconds, and at most 100 years a step (the emulator's
+      // bounds, found here instead of when the run reaches the entry).
+      if (a.clock_by != by) {
+        r.Fail(value, "'advance_clock' moves in whole seconds; write e.g. 2s, not 1.5s");
+      }
+      if (a.clock_by > std::chrono::hours(24 * 365 * 100)) {
+        r.Fail(value, "'advance_clock' moves at most 100 years per entry; split the advance");
+      }
       break;
     }
     case ActionKind::kStep:
@@ -844,8 +855,11 @@ Expectation ReadExpectation(const Reader& r, const YAML::Node& node) {
 // ---- the file ----
 
 void ReadAccounts(const Reader& r, const YAML::Node& node, Scenario& s) {
-  if (!node.IsSequence() || node.size() == 0) {
-    r.Fail(node, "'accounts' must be a list of {name, id, region}");
+  if (!node.IsSequence()) r.Fail(node, "'accounts' must be a list of {name, id, region}");
+  if (node.size() == 0) {
+    r.Fail(node,
+           "'accounts' is empty; list {name, id, region} entries, or drop it for the "
+           "default frontend and backend");
   }
   AccountRegistry registry;
   for (const auto& item : node) {

@@ -268,8 +268,8 @@ TEST_CASE(
   // Not served without a certificate while the watcher retries a pair that never matched.
   CHECK(result.exit_code == 2);
   CHECK(result.out.empty());
-  CHECK_THAT(result.err, Catch::Contains("proxy.file_secrets[0]: ") &&
-                             Catch::Contains("give the key the certificate was issued for"));
+  CHECK_THAT(result.err, Catch::Contains("proxy.file_secrets[0].private_key_path: not the key of "
+                                         "the chain's first certificate"));
 }
 
 TEST_CASE("crossmesh proxy --config exits 1 naming the port another process holds") {
@@ -293,6 +293,8 @@ TEST_CASE("crossmesh proxy --config exits 1 naming the port another process hold
   // The file is right (2 would say it is not): the machine has the port in use.
   CHECK(result.exit_code == 1);
   CHECK_THAT(result.err,
-             Catch::Contains(fmt::format("cannot listen on 127.0.0.1:{}", holder.port())) &&
+             Catch::Contains(fmt::format("proxy.listeners[0].port ('ingress'): cannot listen on "
+                                         "127.0.0.1:{}",
+                                         holder.port())) &&
                  Catch::Contains("another process holds it"));
 }

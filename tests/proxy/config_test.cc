@@ -2,11 +2,15 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <sstream>
 
 #include "harness/proxy/config_json.h"
 #include "harness/proxy/run_proxy.h"
@@ -458,6 +462,13 @@ TEST_CASE("A proxy file's mistakes are refused with their JSON path and a fix") 
        [](nlohmann::json& d) { d["proxy"]["listeners"][0]["app"]["port"] = 15000; },
        "proxy.listeners[0].app: 127.0.0.1:15000 is this proxy's own listeners[0].port, so every "
        "request would come back to it in a loop; give the address the app listens on"},
+      {"an app that is the listener itself, spelt otherwise",
+       [](nlohmann::json& d) {
+         d["proxy"]["listeners"][0]["address"] = "::1";
+         d["proxy"]["listeners"][0]["app"] = {{"host", "0:0:0:0:0:0:0:1"}, {"port", 15000}};
+       },
+       "proxy.listeners[0].app: [0:0:0:0:0:0:0:1]:15000 is this proxy's own listeners[0].port, "
+       "so every request would come back to it in a loop; give the address the app listens on"},
       {"an admin page on a listener's port",
        [](nlohmann::json& d) { d["proxy"]["admin"]["port"] = 15000; },
        "proxy.admin.port: 127.0.0.1:15000 is bound by listeners[0].port too; give one of them "
@@ -491,9 +502,18 @@ TEST_CASE("An inline secret's PEM is read before the start: garbage and a foreig
   document["sds_secrets"] = {"ui-client"};
   Result<ProxyFile> foreign = ParseProxyFile(document);
   REQUIRE_FALSE(foreign.ok());
-  CHECK_THAT(foreign.status().message(),
-             Catch::StartsWith("secrets[1]: ") &&
-                 Catch::EndsWith("; give the key the certificate was issued for"));
+  CHECK(foreign.status().message() ==
+        "secrets[1].private_key_pem: not the key of the chain's first certificate (serial " +
+            pki.server.chain[0].serial_hex() +
+            "); give that certificate's key, or the certificate issued for this key");
+
+  document["secrets"][1]["certificate_chain_pem"] =
+      pki.ca.certificate.ToPem().value() + pki.client.chain[0].ToPem().value();
+  Result<ProxyFile> reversed = ParseProxyFile(document);
+  REQUIRE_FALSE(reversed.ok());
+  CHECK(reversed.status().message() ==
+        "secrets[1].certificate_chain_pem: certificate 2 of the chain is the key's, not the "
+        "first; put the leaf first, then its issuers");
 }
 
 TEST_CASE("A secret file that is a FIFO is refused instead of waiting for a writer") {
@@ -620,6 +640,36 @@ TEST_CASE("A proxy file with inline PEM secrets starts a proxy that serves TLS")
   REQUIRE(reply.has_value());
   CHECK(reply->status == 200);
   CHECK(reply->body.find("standalone-app got GET /standalone") != std::string::npos);
+}
+
+TEST_CASE("A proxy file whose certificate has expired on the proxy's clock logs so at the start") {
+  MeshPki pki;
+  TestApp app(TestApp::Kind::kHttp, "expired-app");
+  HopOptions options;
+  ProxyConfig config = ServerConfig("expired", app.port(), options, nullptr);
+  nlohmann::json document = {{"proxy", ConfigToJson(config)},
+                             {"secrets",
+                              {{{"name", "server-cert"},
+                                {"certificate_chain_pem", pki.server.chain[0].ToPem().value()},
+                                {"private_key_pem", pki.server.key->ToPem().value()}}}},
+                             {"clock_offset_seconds", 400 * 24 * 3600}};
+  Result<ProxyFile> file = ParseProxyFile(document);
+  INFO(file.status().ToString());
+  REQUIRE(file.ok());
+  std::ostringstream log;
+  const std::shared_ptr<spdlog::logger> previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(log)));
+
+  ProxyRuntime runtime(ProxyRuntime::Options{1});
+  Result<std::shared_ptr<Proxy>> proxy = StartProxyFile(runtime, file.value());
+  const std::string logged = log.str();  // before any connection
+  runtime.StopAll();
+  spdlog::set_default_logger(previous);
+
+  REQUIRE(proxy.ok());
+  CHECK(logged.find("listener ingress: certificate serial " + pki.server.chain[0].serial_hex() +
+                    " expired at ") != std::string::npos);
 }
 
 TEST_CASE("/certs names the file a file certificate was read from, <inline> for PEM given inline") {

@@ -138,6 +138,15 @@ TEST_CASE("Each kind of mistake in a scenario file is reported at its line and c
        "name: x\nyelb: {mesh: true}\nexpect:\n  - hop: \"yelb-ui => yelb-appserver\"\n"
        "    encrypted: true\n",
        4, 5, "has no '->': write it as 'yelb-ui -> yelb-appserver'"},
+      {"a clock advance finer than a second", "name: x\ntimeline:\n  - advance_clock: 1.5s\n", 3,
+       20, "'advance_clock' moves in whole seconds; write e.g. 2s, not 1.5s"},
+      {"a clock advance past 100 years", "name: x\ntimeline:\n  - advance_clock: 300y\n", 3, 20,
+       "'advance_clock' moves at most 100 years per entry; split the advance"},
+      {"an empty timeline entry name", "name: x\ntimeline:\n  - {name: \"\", advance_clock: 1d}\n",
+       3, 12, "'name' is empty; give the entry a name or drop it"},
+      {"an empty accounts list", "name: x\naccounts: []\n", 2, 11,
+       "'accounts' is empty; list {name, id, region} entries, or drop it for the default "
+       "frontend and backend"},
       {"a timeline step named twice",
        "name: x\ntimeline:\n  - name: b\n    step: {name: a, as: frontend, call: acm "
        "ListCertificates}\n",

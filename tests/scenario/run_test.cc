@@ -497,6 +497,8 @@ timeline:
       spec: )" + AppServerSpec("STRICT") +
                                        R"(
   - traffic: strict again
+  - name: the end
+    sync: true
 expect:
   - name: over the whole run
     hop: yelb-ui -> yelb-appserver
@@ -510,9 +512,20 @@ expect:
     success_rate: 1
   - step: STRICT again
     passed: true
+  - name: nothing opened since the end
+    hop: yelb-ui -> yelb-appserver
+    since: the end
+    encrypted: true
 )");
   INFO(Describe(report));
-  CHECK(report.passed);
+  // Only the last fails, and says there was nothing to judge rather than "not encrypted".
+  REQUIRE(report.expectations.size() == 5);
+  for (size_t i = 0; i < 4; ++i) CHECK(report.expectations[i].passed);
+  CHECK_FALSE(report.expectations[4].passed);
+  CHECK_THAT(report.expectations[4].detail,
+             Catch::Contains("no connection from yelb-ui_yelb to yelb-appserver_yelb opened "
+                             "since 'the end', so nothing to judge") &&
+                 !Catch::Contains("not encrypted"));
 }
 
 TEST_CASE("A scenario that fails after starting Yelb leaves no process and no folder behind") {
