@@ -55,6 +55,6 @@ TlsCertificate IssueCertificate(const TestCa& ca, const std::vector<std::string>
   return IssueCertificate(ca, dns_names, now - std::chrono::hours(1), now + 395 * kDay);
 }
 
-ValidationContext TrustOf(const TestCa& ca) { return ValidationContext{{ca.certificate}}; }
+ValidationContext TrustOf(const TestCa& ca) { return ValidationContext{{ca.certificate}, {}}; }
 
 }  // namespace crossmesh::proxy::testing

@@ -31,12 +31,12 @@ Contexts MakeContexts(TlsVersion version) {
   const TestCa ca = MakeCa("stream-test-ca", now);
   ServerContextSpec server;
   server.certificate = IssueCertificate(ca, {"server.test"}, now);
-  server.client_validation = VerifySpec{{ca.certificate}, {}, true};
+  server.client_validation = VerifySpec{{ca.certificate}, {}, true, {}};
   server.versions = {version, version};
   server.clock = [] { return Clock::now(); };
   ClientContextSpec client;
   client.client_certificate = IssueCertificate(ca, {"client.test"}, now);
-  client.server_validation = VerifySpec{{ca.certificate}, {"server.test"}, true};
+  client.server_validation = VerifySpec{{ca.certificate}, {"server.test"}, true, {}};
   client.versions = {version, version};
   client.clock = [] { return Clock::now(); };
   return {TlsContext::CreateServer(server).value(), TlsContext::CreateClient(client).value()};
