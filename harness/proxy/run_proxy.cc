@@ -245,15 +245,36 @@ Result<nlohmann::json> ParseJsonText(const std::string& text) {
 
 // Mutual TLS with nothing to check client certificates against: every handshake would fail
 // with no word of why. (A control plane renders a trust only with its secret.)
+// An empty name in a SAN list matches no certificate: every handshake through it would fail.
+Status CheckSanList(const std::string& where, const std::vector<std::string>& sans) {
+  for (size_t i = 0; i < sans.size(); ++i) {
+    if (!sans[i].empty()) continue;
+    return Error(kInvalidConfiguration,
+                 fmt::format("proxy.{}.san_exact[{}]: empty, so no certificate matches it; give "
+                             "the exact name, or leave the list out to check the chain only",
+                             where, i));
+  }
+  return Status::Ok();
+}
+
 Status CheckValidationTrust(const ProxyConfig& config) {
   for (size_t i = 0; i < config.listeners.size(); ++i) {
     const std::optional<ListenerTls>& tls = config.listeners[i].tls;
-    if (!tls || !tls->validation || !tls->validation->trust_secret.empty()) continue;
+    if (!tls || !tls->validation) continue;
+    CM_RETURN_IF_ERROR(
+        CheckSanList(fmt::format("listeners[{}].tls.validation", i), tls->validation->san_exact));
+    if (!tls->validation->trust_secret.empty()) continue;
     return Error(kInvalidConfiguration,
                  fmt::format("proxy.listeners[{}].tls.validation.trust_secret: missing; client "
                              "certificates are checked against it: name the secret holding the "
                              "trusted CAs, or drop 'validation' for one-way TLS",
                              i));
+  }
+  for (size_t i = 0; i < config.clusters.size(); ++i) {
+    const std::optional<ClientTlsPolicy>& policy = config.clusters[i].tls_policy;
+    if (!policy || !policy->validation) continue;
+    CM_RETURN_IF_ERROR(CheckSanList(fmt::format("clusters[{}].tls_policy.validation", i),
+                                    policy->validation->san_exact));
   }
   return Status::Ok();
 }

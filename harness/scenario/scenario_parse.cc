@@ -1063,14 +1063,18 @@ void CheckNames(const Reader& r, const Scenario& s) {
                                    fmt::join(accounts, ", "))});
     }
   };
-  std::set<std::string> steps;
+  // Names of steps and named timeline entries, with where each was first given.
+  std::map<std::string, Place> steps;
+  const auto name_once = [&](const std::string& name, const Place& place) {
+    auto [first, added] = steps.emplace(name, place);
+    if (added) return;
+    r.Record({place, fmt::format("'{}' is the name of the step or timeline entry at line {} "
+                                 "too; names must be unique (expectations refer to them)",
+                                 name, first->second.line)});
+  };
   for (const auto& step : s.steps) {
     need_account(step.as, step.place);
-    if (!steps.insert(step.name).second) {
-      r.Record({step.place, fmt::format("two steps are named '{}'; names must be unique "
-                                        "(expectations refer to them)",
-                                        step.name)});
-    }
+    name_once(step.name, step.place);
   }
   for (const auto& m : s.manifests) need_account(m.as, m.place);
   if (s.yelb) {
@@ -1088,13 +1092,9 @@ void CheckNames(const Reader& r, const Scenario& s) {
     if (!a.as.empty()) need_account(a.as, a.place);
     if (a.step) {
       need_account(a.step->as, a.step->place);
-      if (!steps.insert(a.step->name).second) {
-        r.Record({a.place, fmt::format("two steps are named '{}'", a.step->name)});
-      }
+      name_once(a.step->name, a.place);
     }
-    if (!a.name.empty() && !steps.insert(a.name).second) {
-      r.Record({a.place, fmt::format("two steps or timeline entries are named '{}'", a.name)});
-    }
+    if (!a.name.empty()) name_once(a.name, a.place);
     const bool proxy_action =
         a.kind == ActionKind::kKillProxy || a.kind == ActionKind::kRestartProxy;
     if (proxy_action && (!s.yelb || !s.yelb->mesh)) {

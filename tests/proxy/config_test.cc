@@ -443,6 +443,12 @@ TEST_CASE("A proxy file's mistakes are refused with their JSON path and a fix") 
        "proxy.listeners[0].tls.validation.trust_secret: missing; client certificates are "
        "checked against it: name the secret holding the trusted CAs, or drop 'validation' "
        "for one-way TLS"},
+      {"an empty name in a SAN list",
+       [](nlohmann::json& d) {
+         d["proxy"]["listeners"][0]["tls"]["validation"]["san_exact"] = {"a.local", ""};
+       },
+       "proxy.listeners[0].tls.validation.san_exact[1]: empty, so no certificate matches it; "
+       "give the exact name, or leave the list out to check the chain only"},
       {"a secret defined twice",
        [](nlohmann::json& d) {
          d["secrets"].push_back({{"name", "ui-cert"}, {"trusted_ca_pem", SampleCaPem()}});

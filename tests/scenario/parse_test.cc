@@ -154,7 +154,9 @@ TEST_CASE("Each kind of mistake in a scenario file is reported at its line and c
       {"a timeline entry named as a step is",
        "name: x\nsteps:\n  - {name: a, as: frontend, call: acm ListCertificates}\n"
        "timeline:\n  - {name: a, advance_clock: 1d}\n",
-       5, 5, "two steps or timeline entries are named 'a'"},
+       5, 5,
+       "'a' is the name of the step or timeline entry at line 3 too; names must be unique "
+       "(expectations refer to them)"},
       {"hop judged since a step that does not exist",
        "name: x\nyelb: {mesh: true}\nexpect:\n  - hop: yelb-ui -> yelb-appserver\n"
        "    since: nothing\n    encrypted: true\n",
