@@ -612,17 +612,22 @@ TEST_CASE("A header range whose start is not below its end is refused") {
 namespace crossmesh::proxy::testing {
 namespace {
 
+// The app's sidecar as a proxy file: its listener "ingress" in front of `app_port`, with the
+// server certificate inline.
+nlohmann::json ServerDocument(const MeshPki& pki, const std::string& name, uint16_t app_port) {
+  ProxyConfig config = ServerConfig(name, app_port, HopOptions{}, nullptr);
+  return {{"proxy", ConfigToJson(config)},
+          {"secrets",
+           {{{"name", "server-cert"},
+             {"certificate_chain_pem", pki.server.chain[0].ToPem().value()},
+             {"private_key_pem", pki.server.key->ToPem().value()}}}}};
+}
+
 TEST_CASE("A proxy file with inline PEM secrets starts a proxy that serves TLS") {
   MeshPki pki;
   TestApp app(TestApp::Kind::kHttp, "standalone-app");
-  HopOptions options;
-  ProxyConfig config = ServerConfig("standalone", app.port(), options, nullptr);
-  nlohmann::json document = {{"proxy", ConfigToJson(config)},
-                             {"secrets",
-                              {{{"name", "server-cert"},
-                                {"certificate_chain_pem", pki.server.chain[0].ToPem().value()},
-                                {"private_key_pem", pki.server.key->ToPem().value()}}}},
-                             {"threads", 1}};
+  nlohmann::json document = ServerDocument(pki, "standalone", app.port());
+  document["threads"] = 1;
   const std::filesystem::path path = std::filesystem::temp_directory_path() /
                                      ("proxy_file_" + std::to_string(::getpid()) + ".json");
   std::ofstream(path) << document.dump();
@@ -651,14 +656,8 @@ TEST_CASE("A proxy file with inline PEM secrets starts a proxy that serves TLS")
 TEST_CASE("A proxy file whose certificate has expired on the proxy's clock logs so at the start") {
   MeshPki pki;
   TestApp app(TestApp::Kind::kHttp, "expired-app");
-  HopOptions options;
-  ProxyConfig config = ServerConfig("expired", app.port(), options, nullptr);
-  nlohmann::json document = {{"proxy", ConfigToJson(config)},
-                             {"secrets",
-                              {{{"name", "server-cert"},
-                                {"certificate_chain_pem", pki.server.chain[0].ToPem().value()},
-                                {"private_key_pem", pki.server.key->ToPem().value()}}}},
-                             {"clock_offset_seconds", 400 * 24 * 3600}};
+  nlohmann::json document = ServerDocument(pki, "expired", app.port());
+  document["clock_offset_seconds"] = 400 * 24 * 3600;
   Result<ProxyFile> file = ParseProxyFile(document);
   INFO(file.status().ToString());
   REQUIRE(file.ok());
