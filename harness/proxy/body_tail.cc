@@ -69,11 +69,13 @@ class BodyTail::Watch {
   Watch& operator=(Watch&&) = delete;
 
   bool late() const { return late_; }
+  // Runs when the idle time gives up, before the connections are closed.
+  void OnQuiet(std::function<void()> run) { on_quiet_ = std::move(run); }
   // Before each wait for the upstream: the idle time counts from here.
   void Waiting() {
     if (idle_.count() <= 0) return;
     if (down_ == nullptr) {
-      quiet_.Arm(idle_, give_up_);
+      quiet_.Arm(idle_, [this] { GiveUpQuiet(); });
       return;
     }
     quiet_.Arm(idle_ - idle_ / 2, [this] { HalfQuiet(); });
@@ -96,6 +98,15 @@ class BodyTail::Watch {
       quiet_.Arm(idle_ / 2, [this] { Quiet(); });
       return;
     }
+    GiveUpQuiet();
+  }
+
+  // Known as quiet before the closes are seen: whoever meets them (the exchange of a request
+  // whose upload went silent) must find the reason already set, or it takes the closed
+  // upstream for a failure of its own (a 503 where the client is owed a 408).
+  void GiveUpQuiet() {
+    went_quiet_ = true;
+    if (on_quiet_) on_quiet_();
     give_up_();
   }
 
@@ -103,6 +114,7 @@ class BodyTail::Watch {
   Watchdog quiet_;
   std::chrono::milliseconds idle_;
   std::function<void()> give_up_;
+  std::function<void()> on_quiet_;
   ByteStream* down_;
   std::optional<PeerProgress> taken_;  // what `down_` has acknowledged, once half idle
   bool late_ = false;
@@ -156,6 +168,9 @@ asio::awaitable<bool> BodyTail::Relay(ByteStream& down, std::string_view head, b
   auto executor = co_await asio::this_coro::executor;
   {
     Watch watch(executor, up, &down, deadline_, idle_, timed_out_, went_quiet_, request_);
+    // An upload gone silent gives its request up at once, so the exchange under way ends as
+    // the client's (answered 408), not as an upstream failure.
+    if (request_ && client_left_) watch.OnQuiet([this] { client_left_->Cancel(); });
     source_failed_ = watch.late();
     if (watch.late()) {
       ok = false;
