@@ -32,6 +32,14 @@ Result<std::string> ReadWholeFile(const std::string& path) {
   return ReadTextFile(path, "file", kInvalidConfiguration);
 }
 
+// A FIFO or a device: opening a FIFO waits for a writer and a device may never end, so the
+// start would hang on it. (A folder or a missing path gets ReadTextFile's own message.)
+bool IsSpecialFile(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec) &&
+         !std::filesystem::is_directory(path, ec);
+}
+
 void ReadSecret(JsonReader& in, InlineSecret& secret) {
   in.String("name", secret.name);
   in.String("certificate_chain_pem", secret.certificate_chain_pem);
@@ -51,10 +59,7 @@ void ReadSecret(JsonReader& in, InlineSecret& secret) {
                           field, field));
       return;
     }
-    // Opening a FIFO waits for a writer: the start would hang without a word.
-    std::error_code ec;
-    if (std::filesystem::exists(*path, ec) && !std::filesystem::is_regular_file(*path, ec) &&
-        !std::filesystem::is_directory(*path, ec)) {
+    if (IsSpecialFile(*path)) {
       in.Fail(
           fmt::format("{}.{}_file: {} is not a regular file (a FIFO or a device); give the "
                       "path of a PEM file",
@@ -366,10 +371,7 @@ Result<ProxyFile> ParseProxyFile(const nlohmann::json& document) {
 }
 
 Result<ProxyFile> LoadProxyFile(const std::string& path) {
-  // Opening a FIFO waits for a writer, and a device may never end: the start would hang.
-  std::error_code ec;
-  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec) &&
-      !std::filesystem::is_directory(path, ec)) {
+  if (IsSpecialFile(path)) {
     return Error(kInvalidConfiguration,
                  fmt::format("{}: not a regular file (a FIFO or a device); give the path of the "
                              "JSON config file",
