@@ -251,23 +251,23 @@ asio::awaitable<void> TlsStream::Write(asio::const_buffer buffer, ErrorCode& ec)
   size_t left = buffer.size();
   TlsTransport& transport = impl_->transport;
   while (left > 0) {
-    // Up to kBatchBytes of records leave in one send (Drive flushes after the call): a send
-    // per 16 KiB record (SSL_write returns after each, in partial-write mode) cost a syscall
-    // and a segment each.
-    const bool cork = left > kRecordBytes;
+    // Up to kBatchBytes of records leave together: each but the last with MSG_MORE (see
+    // TlsTransport::set_more), as SSL_write returns after each record in partial-write mode.
+    // Pushed one by one, a 16 KiB record cost a segment each.
+    const bool batched = left > kRecordBytes;
     const int n = co_await impl_->Drive(
-        [handle, data, left, cork, &transport] {
-          if (!cork) return SSL_write(handle, data, Clamp(left));
-          transport.set_corked(true);
+        [handle, data, left, batched, &transport] {
+          if (!batched) return SSL_write(handle, data, Clamp(left));
           const size_t batch = std::min(left, kBatchBytes);
           size_t done = 0;
           int written = 0;
           while (done < batch) {
+            transport.set_more(batch - done > kRecordBytes);
             written = SSL_write(handle, data + done, Clamp(batch - done));
             if (written <= 0) break;
             done += static_cast<size_t>(written);
           }
-          transport.set_corked(false);
+          transport.set_more(false);
           return done > 0 ? Clamp(done) : written;  // a failure after progress comes back next
         },
         true, ec);

@@ -1,5 +1,7 @@
 #include "harness/proxy/tls_transport.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -56,7 +58,7 @@ int TlsTransport::Write(BIO* bio, const char* data, size_t size, size_t* written
   size_t sent = 0;
   // Anything already queued goes first, so new bytes queue behind it.
   if (!self->corked_ && !self->flushing_ && self->queue_.empty()) {
-    const ssize_t n = self->SendNow(data, size);
+    const ssize_t n = self->SendNow(data, size, self->more_ ? MSG_MORE : 0);
     if (n < 0) return 0;  // no retry flag: SSL_ERROR_SYSCALL, the error in send_error_
     sent = static_cast<size_t>(n);
   }
@@ -128,15 +130,31 @@ long TlsTransport::Control(BIO* bio, int command, long /*number*/, void* /*point
   }
 }
 
-ssize_t TlsTransport::SendNow(const char* data, size_t size) {
+void TlsTransport::set_more(bool more) {
+  more_ = more;
+  if (more || !held_) return;
+
+  // A run that ended without a send lacking MSG_MORE: nothing would push its last bytes for
+  // 200 ms. Setting TCP_NODELAY again pushes what the socket holds (tcp(7)).
+  held_ = false;
+  if (!socket_.is_open()) return;
+  const int on = 1;
+  ::setsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+}
+
+ssize_t TlsTransport::SendNow(const char* data, size_t size, int flags) {
   if (!socket_.is_open()) {
     send_error_ = asio::error::bad_descriptor;
     return -1;
   }
   for (;;) {
     // MSG_NOSIGNAL: a peer that is gone is an EPIPE error here, not a SIGPIPE.
-    const ssize_t n = ::send(socket_.native_handle(), data, size, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n >= 0) return n;
+    const ssize_t n =
+        ::send(socket_.native_handle(), data, size, MSG_NOSIGNAL | MSG_DONTWAIT | flags);
+    if (n >= 0) {
+      held_ = (flags & MSG_MORE) != 0;
+      return n;
+    }
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
     send_error_ = ErrorCode(errno, asio::error::get_system_category());

@@ -52,9 +52,14 @@ class TlsTransport {
   asio::awaitable<void> Flush(ErrorCode& ec, bool drain = true);
   bool has_output() const { return !queue_.empty(); }
 
-  // While corked (a handshake, or one large write), records wait in the queue so that a whole
-  // flight, or up to 64 KiB of records, leaves in one send instead of one per record.
+  // While corked (a handshake), records wait in the queue so that a whole flight leaves in one
+  // send instead of one per record.
   void set_corked(bool corked) { corked_ = corked; }
+  // While more follows (the records of one large write but its last), each record still
+  // leaves at once, with MSG_MORE: the kernel holds it until a send without the flag pushes
+  // them together. The batching of corking without copying 64 KiB of records into the queue
+  // (7% of a proxy's CPU at 64 KiB answers). Ending it pushes what the kernel still holds.
+  void set_more(bool more);
 
   // The error of a direct send that failed (the SSL call reports only SSL_ERROR_SYSCALL).
   ErrorCode TakeSendError();
@@ -68,7 +73,7 @@ class TlsTransport {
   static long Control(BIO* bio, int command, long number, void* pointer);
 
   // Sends at once what the socket takes: the count, or -1 with send_error_ set.
-  ssize_t SendNow(const char* data, size_t size);
+  ssize_t SendNow(const char* data, size_t size, int flags = 0);
   // Receives what the socket has now, up to `size`: the count, or 0 (nothing yet, or the end
   // or an error, then kept in end_).
   size_t ReceiveNow(char* data, size_t size);
@@ -90,6 +95,8 @@ class TlsTransport {
   std::vector<char> sending_;  // what Flush is sending now
   bool flushing_ = false;
   bool corked_ = false;
+  bool more_ = false;
+  bool held_ = false;  // the last send had MSG_MORE: the kernel may hold its bytes
   ErrorCode send_error_;
   ErrorCode flush_error_;          // sticky: a caller that waited for a failed flush reports it
   asio::steady_timer fill_done_;   // cancelled when a fill ends: wakes callers waiting for it
