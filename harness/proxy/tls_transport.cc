@@ -184,6 +184,9 @@ asio::awaitable<void> TlsTransport::Fill(ErrorCode& ec) {
   input_begin_ = 0;
   input_end_ = co_await socket_.async_read_some(asio::buffer(input_),
                                                 asio::redirect_error(asio::use_awaitable, ec));
+  // A short read emptied the socket: OpenSSL's next read past this input comes back here
+  // (where Asio looks again) instead of spending a receive that finds nothing.
+  drained_ = input_end_ < input_.size();
   filling_ = false;
   fill_done_.cancel();
 }

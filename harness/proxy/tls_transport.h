@@ -87,8 +87,9 @@ class TlsTransport {
   size_t input_begin_ = 0;
   size_t input_end_ = 0;
   ErrorCode end_;  // the end of the stream, or a read error, found by ReceiveNow
-  // The last receive took less than asked: the socket was empty then, so the next read goes
-  // to Fill (whose peek Asio tries at once) instead of spending a receive that finds nothing.
+  // The last receive (ours or Fill's) took less than asked: the socket was empty then, so the
+  // next read goes to Fill (whose read Asio tries at once) instead of spending a receive that
+  // finds nothing.
   bool drained_ = false;
   bool filling_ = false;
   std::vector<char> queue_;    // bytes OpenSSL has written that the socket has not taken
