@@ -1,15 +1,43 @@
-// crossmesh lint FILE... [--format text|json]: checks manifests and App Mesh input documents
-// without touching any state. Exit status 1 when any error is found, 0 otherwise.
+// crossmesh lint FILE... [--format text|json] [--fixtures DIR]: checks manifests, App Mesh
+// input documents and scenario files without touching any state. Exit status 1 when any error
+// is found, 0 otherwise.
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "cli/commands.h"
+#include "emulator/core/text_file.h"
 #include "harness/manifests/lint.h"
+#include "harness/scenario/scenario_lint.h"
 
 namespace crossmesh::cli {
 namespace {
 
-int RunLint(const std::vector<std::string>& files, const std::string& format) {
-  auto findings = manifests::LintPaths(files);
+// Scenario files are told apart by their content; anything else (unreadable files included)
+// goes to the manifest linter, which reports why it cannot read it.
+bool IsScenarioFile(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return false;
+  constexpr size_t kMaxScenarioBytes = size_t{1} << 20;  // as `crossmesh run` reads them
+  auto text = ReadTextFile(path, "file", "InvalidScenario", kMaxScenarioBytes);
+  return text.ok() && scenario::LooksLikeScenario(*text);
+}
+
+int RunLint(const std::vector<std::string>& files, const std::string& format,
+            const std::string& fixtures_dir) {
+  std::vector<std::string> manifest_files;
+  std::vector<manifests::Finding> findings;
+  for (const std::string& file : files) {
+    if (!IsScenarioFile(file)) {
+      manifest_files.push_back(file);
+      continue;
+    }
+    auto found = scenario::LintScenarioFile(file, fixtures_dir);
+    findings.insert(findings.end(), found.begin(), found.end());
+  }
+  auto found = manifests::LintPaths(manifest_files);
+  findings.insert(findings.end(), found.begin(), found.end());
+  manifests::SortFindings(findings);
   if (format == "json") {
     fmt::print("{}", manifests::RenderJson(findings));
   } else {
@@ -29,14 +57,20 @@ int RunLint(const std::vector<std::string>& files, const std::string& format) {
 void AddLintCommand(CLI::App& app, RunFn* run) {
   auto files = std::make_shared<std::vector<std::string>>();
   auto format = std::make_shared<std::string>("text");
+  auto fixtures = std::make_shared<std::string>(CROSSMESH_FIXTURES_DIR);
   CLI::App* cmd = app.add_subcommand(
-      "lint", "Check Kubernetes manifests and App Mesh --cli-input-json documents (no state)");
+      "lint",
+      "Check Kubernetes manifests, App Mesh --cli-input-json documents and scenario files "
+      "(no state)");
   cmd->add_option("files", *files, "Files to check")->required();
   cmd->add_option("--format", *format, "text (FILE:LINE:COLUMN: ...) or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
-  cmd->callback(
-      [run, files, format] { *run = [files, format] { return RunLint(*files, *format); }; });
+  cmd->add_option("--fixtures", *fixtures, "What ${fixtures} means in scenario files")
+      ->capture_default_str();
+  cmd->callback([run, files, format, fixtures] {
+    *run = [files, format, fixtures] { return RunLint(*files, *format, *fixtures); };
+  });
 }
 
 }  // namespace crossmesh::cli

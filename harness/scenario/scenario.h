@@ -158,6 +158,16 @@ Result<Scenario> LoadScenarioFile(const std::string& path, const std::string& fi
 Result<Scenario> LoadScenarioText(const std::string& text, const std::string& file,
                                   const std::string& fixtures_dir);
 
+// One thing wrong in a scenario file, where it was written.
+struct ScenarioProblem {
+  Place place;
+  std::string message;  // what is wrong; how to fix it
+};
+// Everything LoadScenarioFile would refuse, in file order (empty: the file loads). What
+// `crossmesh lint` reports for a scenario file.
+std::vector<ScenarioProblem> ScenarioFileProblems(const std::string& path,
+                                                  const std::string& fixtures_dir);
+
 // "12 months", "400d", "90s", "1.5s", "250ms": InvalidScenario text on failure.
 Result<std::chrono::milliseconds> ParseDuration(const std::string& text);
 

@@ -1212,10 +1212,6 @@ Scenario ReadScenario(const Reader& r, const YAML::Node& root, Scenario s) {
   return s;
 }
 
-Status Invalid(const Place& place, const std::string& message) {
-  return Error("InvalidScenario", place.ToString() + ": " + message);
-}
-
 // Every problem found, one per line in file order, the first as a single error would read.
 Status Invalid(std::vector<ParseError> errors) {
   constexpr size_t kShown = 20;
@@ -1231,54 +1227,75 @@ Status Invalid(std::vector<ParseError> errors) {
   return Error("InvalidScenario", message);
 }
 
-Result<Scenario> ParseScenario(const std::string& text, const std::string& file,
-                               const std::string& fixtures_dir, bool base) {
+// Reads a scenario into `read`, or returns every problem found (then `read` is unspecified).
+std::vector<ParseError> ReadScenarioText(const std::string& text, const std::string& file,
+                                         const std::string& fixtures_dir, bool base,
+                                         Scenario& read) {
   Scenario s;
   s.file = file;
   s.dir = std::filesystem::absolute(std::filesystem::path(file)).parent_path().string();
   Reader reader(file, fixtures_dir, base);
   reader.SetText(text);
+  const auto one = [](const Place& place, std::string message) {
+    return std::vector<ParseError>{ParseError{place, std::move(message)}};
+  };
   try {
     const std::vector<YAML::Node> documents = YAML::LoadAll(text);
     YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
     for (size_t i = 1; i < documents.size(); ++i) {
       if (documents[i].IsNull()) continue;  // a trailing '---'
-      return Invalid(reader.At(documents[i]),
-                     "a scenario file holds one document, and this one after '---' would be "
-                     "ignored; put each scenario in a file of its own (crossmesh run takes "
-                     "several)");
+      return one(reader.At(documents[i]),
+                 "a scenario file holds one document, and this one after '---' would be "
+                 "ignored; put each scenario in a file of its own (crossmesh run takes "
+                 "several)");
     }
     if (!root.IsDefined() || root.IsNull()) {
-      return Invalid({file, 1, 1}, "the file is empty; a scenario needs at least 'name:'");
+      return one({file, 1, 1}, "the file is empty; a scenario needs at least 'name:'");
     }
     // YAML lets a quoted value span lines, and the parser reads an unclosed one on to the end
     // of the file: `name: "x` would swallow every line below it without an error.
     if (auto runaway = manifests::ScanForRunawayQuote(text)) {
       const manifests::SyntaxError error = manifests::RunawayQuoteError(text, 1, *runaway);
-      return Invalid({file, error.pos.line, error.pos.column},
-                     error.message + "; close the quote on its line");
+      return one({file, error.pos.line, error.pos.column},
+                 error.message + "; close the quote on its line");
     }
     // The reader follows aliases; an alias bomb would keep it busy for hours.
     if (auto problem = manifests::ExpandedTreeProblem(root)) {
-      return Invalid(reader.At(root), *problem);
+      return one(reader.At(root), *problem);
     }
-    Scenario read = ReadScenario(reader, root, std::move(s));
-    if (!reader.errors().empty()) return Invalid(reader.errors());
-    return read;
+    read = ReadScenario(reader, root, std::move(s));
+    std::vector<ParseError> errors = reader.errors();
+    std::stable_sort(errors.begin(), errors.end(), [](const ParseError& a, const ParseError& b) {
+      return std::tie(a.place.line, a.place.column) < std::tie(b.place.line, b.place.column);
+    });
+    return errors;
   } catch (const ParseError& e) {
-    return Invalid(e.place, e.message);
+    return one(e.place, e.message);
   } catch (const YAML::Exception& e) {
-    return Invalid(
+    return one(
         {file, e.mark.line + 1, e.mark.column + 1},
         "YAML syntax error: " + YamlParseMessage(e) + " (check indentation, quotes and colons)");
   }
 }
 
+Result<Scenario> ParseScenario(const std::string& text, const std::string& file,
+                               const std::string& fixtures_dir, bool base) {
+  Scenario read;
+  std::vector<ParseError> errors = ReadScenarioText(text, file, fixtures_dir, base, read);
+  if (!errors.empty()) return Invalid(std::move(errors));
+  return read;
+}
+
+// yaml-cpp holds about 100 bytes per byte of a long file: 12 MB of steps took 1.5 GB and 12 s
+// before any bound on the tree could speak. The largest shipped scenario is 13 KB.
+constexpr size_t kMaxScenarioBytes = size_t{1} << 20;
+
+Result<std::string> ReadScenarioFile(const std::string& path) {
+  return ReadTextFile(path, "scenario file", "InvalidScenario", kMaxScenarioBytes);
+}
+
 Result<Scenario> LoadScenario(const std::string& path, const std::string& fixtures_dir, bool base) {
-  // yaml-cpp holds about 100 bytes per byte of a long file: 12 MB of steps took 1.5 GB and
-  // 12 s before any bound on the tree could speak. The largest shipped scenario is 13 KB.
-  constexpr size_t kMaxScenarioBytes = size_t{1} << 20;
-  auto text = ReadTextFile(path, "scenario file", "InvalidScenario", kMaxScenarioBytes);
+  auto text = ReadScenarioFile(path);
   if (!text.ok()) return text.status();
   return ParseScenario(*text, path, fixtures_dir, base);
 }
@@ -1292,6 +1309,18 @@ Result<Scenario> LoadScenarioText(const std::string& text, const std::string& fi
 
 Result<Scenario> LoadScenarioFile(const std::string& path, const std::string& fixtures_dir) {
   return LoadScenario(path, fixtures_dir, false);
+}
+
+std::vector<ScenarioProblem> ScenarioFileProblems(const std::string& path,
+                                                  const std::string& fixtures_dir) {
+  auto text = ReadScenarioFile(path);
+  if (!text.ok()) return {{{path, 1, 1}, text.status().message()}};
+  Scenario read;
+  std::vector<ScenarioProblem> problems;
+  for (ParseError& error : ReadScenarioText(*text, path, fixtures_dir, false, read)) {
+    problems.push_back({std::move(error.place), std::move(error.message)});
+  }
+  return problems;
 }
 
 }  // namespace crossmesh::scenario
