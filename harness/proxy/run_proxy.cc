@@ -84,6 +84,20 @@ Status CheckSecretPem(const std::string& where, const std::string& suffix,
   const auto refused = [&](const std::string& field, const std::string& why) {
     return Error(kInvalidConfiguration, fmt::format("{}.{}{}: {}", where, field, suffix, why));
   };
+  // Envoy's SDS secret is one or the other, and a proxy would use this one for either role.
+  if (!chain_pem.empty() && !ca_pem.empty()) {
+    return Error(kInvalidConfiguration,
+                 fmt::format("{}: holds a certificate chain and trusted CAs at once; a secret is "
+                             "one or the other: split it into two secrets with names of their "
+                             "own",
+                             where));
+  }
+  if (chain_pem.empty() && key_pem.empty() && ca_pem.empty()) {
+    return Error(kInvalidConfiguration,
+                 fmt::format("{}: holds nothing; give certificate_chain{} and private_key{}, or "
+                             "trusted_ca{}",
+                             where, suffix, suffix, suffix));
+  }
   if (chain_pem.empty() != key_pem.empty()) {
     return chain_pem.empty() ? refused("certificate_chain",
                                        "missing; a private key serves only with its "
@@ -288,6 +302,12 @@ Status CheckValidationTrust(const ProxyConfig& config) {
 // those only a standalone file can make: every secret named must come from exactly one place,
 // and be of the kind the field needs.
 Status CheckProxyFile(const ProxyFile& file) {
+  if (file.config.listeners.empty() && file.config.outbounds.empty()) {
+    return Error(kInvalidConfiguration,
+                 "proxy.listeners and proxy.outbounds: both empty, so the proxy would serve "
+                 "nothing; add a listener (in front of the app) or an outbound (a local port "
+                 "for the app's calls)");
+  }
   ProxyConfig filled = file.config;
   FillDefaults(filled);
   if (Status valid = ValidateConfig(filled); !valid.ok()) {

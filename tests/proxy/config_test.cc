@@ -461,6 +461,26 @@ TEST_CASE("A proxy file's mistakes are refused with their JSON path and a fix") 
        },
        "secrets[1].certificate_chain_pem: missing; a private key serves only with its "
        "certificate chain"},
+      {"a secret holding a certificate and CAs at once",
+       [](nlohmann::json& d) {
+         d["secrets"][0]["certificate_chain_pem"] = SampleCaPem();
+         d["secrets"][0]["private_key_pem"] = "x";
+       },
+       "secrets[0]: holds a certificate chain and trusted CAs at once; a secret is one or the "
+       "other: split it into two secrets with names of their own"},
+      {"a secret holding nothing",
+       [](nlohmann::json& d) {
+         d["secrets"].push_back({{"name", "empty"}});
+       },
+       "secrets[1]: holds nothing; give certificate_chain_pem and private_key_pem, or "
+       "trusted_ca_pem"},
+      {"a proxy with nothing to serve",
+       [](nlohmann::json& d) {
+         d["proxy"]["listeners"] = nlohmann::json::array();
+         d["proxy"]["outbounds"] = nlohmann::json::array();
+       },
+       "proxy.listeners and proxy.outbounds: both empty, so the proxy would serve nothing; add "
+       "a listener (in front of the app) or an outbound (a local port for the app's calls)"},
       {"a PEM given inline and as a file",
        [](nlohmann::json& d) { d["secrets"][0]["trusted_ca_file"] = "/etc/hostname"; },
        "secrets[0]: both trusted_ca_pem and trusted_ca_file are given; keep one of them"},
