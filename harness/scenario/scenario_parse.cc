@@ -862,6 +862,10 @@ void ReadAccounts(const Reader& r, const YAML::Node& node, Scenario& s) {
            "default frontend and backend");
   }
   AccountRegistry registry;
+  // Names and ids of every entry so far, added or refused, with the line of the first: a
+  // duplicate is reported even beside an entry's other mistakes.
+  std::map<std::string, int> name_lines;
+  std::map<std::string, int> id_lines;
   for (const auto& item : node) {
     r.Collect([&] {  // each entry's mistakes are reported, not only the first entry's
       auto f = r.Map(item, "an account", {"name", "id", "region"});
@@ -870,6 +874,22 @@ void ReadAccounts(const Reader& r, const YAML::Node& node, Scenario& s) {
       account.id = r.Required(f, item, "id", "an account", "\"111111111111\"");
       account.default_region =
           f.count("region") ? r.Text(f["region"], "region") : std::string(kDefaultRegion);
+
+      AccountRegistry alone;  // the entry's own fields, checked apart from the others
+      const Status valid = alone.Add(account);
+      if (!valid.ok()) r.Record({r.At(item), valid.message()});
+      const int line = r.At(item).line;
+      bool clash = false;
+      for (const auto& [seen, value, what] : {std::tuple{&name_lines, account.name, "name"},
+                                              std::tuple{&id_lines, account.id, "id"}}) {
+        auto [first, added] = seen->emplace(value, line);
+        if (added) continue;
+        clash = true;
+        r.Record({r.At(item), fmt::format("account {} '{}' is given at line {} too; names and "
+                                          "ids must be unique",
+                                          what, value, first->second)});
+      }
+      if (!valid.ok() || clash) return;
       Status added = registry.Add(account);
       if (!added.ok()) r.Fail(item, added.message());
     });

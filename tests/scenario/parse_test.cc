@@ -693,4 +693,24 @@ TEST_CASE("Every bad account entry and every bad capture path is reported in one
   CHECK_THAT(said, Catch::Contains("test.yaml:3:") && Catch::Contains("test.yaml:4:") &&
                        Catch::Contains("test.yaml:5:") && Catch::Contains("capture.a: ") &&
                        Catch::Contains("capture.b: "));
+  // The first entry's bad id does not hide that the third reuses its name.
+  CHECK_THAT(said, Catch::Contains("id '1' is not 12 digits") &&
+                       Catch::Contains("test.yaml:5:5: account name 'frontend' is given at "
+                                       "line 3 too") &&
+                       Catch::Contains("unknown field 'colour'"));
+}
+
+TEST_CASE("An account id given twice is reported with the line of the first") {
+  auto parsed = Parse(
+      "name: x\n"
+      "accounts:\n"
+      "  - {name: a, id: \"333333333333\"}\n"
+      "  - {name: b, id: \"333333333333\", region: nowhere}\n");
+
+  REQUIRE_FALSE(parsed.ok());
+  const std::string said = parsed.status().message();
+  INFO(said);
+  CHECK_THAT(said, Catch::Contains("test.yaml:4:5: account id '333333333333' is given at line 3 "
+                                   "too; names and ids must be unique") &&
+                       Catch::Contains("'nowhere' is not a region name"));
 }
