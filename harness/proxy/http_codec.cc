@@ -235,6 +235,39 @@ bool ExpectsContinue(const Message& message) {
 // chunked body's trailer fields to the same list (beside same-named ones), and those are not
 // headers. Empty when the message ended with its header.
 // `buffer`: kReadChunk bytes to read into. `body_read` counts the bytes read after the head.
+// What the parser has not taken yet: in `pending`, or still where a read put it (`unread`, in
+// the read buffer). Copied into `pending` only when the buffer is read into again or Parse
+// returns: a head's read holds the start of its body, which the parser takes from there.
+class Unparsed {
+ public:
+  explicit Unparsed(std::string& pending) : pending_(pending) {}
+  std::string_view view() const { return unread_.empty() ? std::string_view(pending_) : unread_; }
+  bool empty() const { return pending_.empty() && unread_.empty(); }
+  void Consume(size_t n) {
+    if (unread_.empty()) {
+      pending_.erase(0, n);
+    } else {
+      unread_.remove_prefix(n);
+    }
+  }
+  void SetUnread(std::string_view unread) { unread_ = unread; }  // with `pending` empty
+  void Keep() {
+    if (unread_.empty()) return;
+    pending_.assign(unread_);
+    unread_ = {};
+  }
+
+ private:
+  std::string& pending_;
+  std::string_view unread_;
+};
+
+// `result`, with what the parser left kept for the next message (or a lingering close).
+HttpReadResult Kept(Unparsed& unparsed, HttpReadResult result) {
+  unparsed.Keep();
+  return result;
+}
+
 template <class Parser>
 asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, Parser& parser,
                                       bool answer_continue, size_t* tail_bytes,
@@ -243,6 +276,7 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
                                       std::optional<std::vector<HttpHeader>>& header, char* buffer,
                                       uint64_t& body_read) {
   const asio::mutable_buffer chunk(buffer, kReadChunk);
+  Unparsed unparsed(pending);
   bool got_any = !pending.empty();
   // Whether the body (its header read) may be left on the stream as a tail.
   const auto may_trail = [&parser, tail_bytes, trail_above, open_unknown] {
@@ -260,34 +294,38 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
       header = HeadersOf(parser.get());
       parser.eager(true);
       if (UnsupportedCoding(parser.get())) {
-        co_return Failed(HttpReadStatus::kNotImplemented, http::error::bad_transfer_encoding);
+        co_return Kept(unparsed,
+                       Failed(HttpReadStatus::kNotImplemented, http::error::bad_transfer_encoding));
       }
       if (TooManyFields(parser.get(), max_fields)) {
-        co_return Failed(HttpReadStatus::kHeaderTooLarge, http::error::header_limit);
+        co_return Kept(unparsed,
+                       Failed(HttpReadStatus::kHeaderTooLarge, http::error::header_limit));
       }
       // Beast takes any 64-bit length; past a signed one, no peer could mean it, and code
       // further on (ours, the app's) may read it as negative.
       const boost::optional<std::uint64_t> length = parser.content_length();
       if (length && *length > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-        co_return Failed(HttpReadStatus::kMalformed, http::error::bad_content_length);
+        co_return Kept(unparsed,
+                       Failed(HttpReadStatus::kMalformed, http::error::bad_content_length));
       }
     }
     if (parser.is_header_done()) {
       const boost::optional<std::uint64_t> length = parser.content_length();
       const uint64_t whole = length ? *length : parser.get().body().size();
       if (!may_trail() && whole > body_limit) {
-        co_return Failed(HttpReadStatus::kBodyTooLarge, http::error::body_limit);
+        co_return Kept(unparsed, Failed(HttpReadStatus::kBodyTooLarge, http::error::body_limit));
       }
     }
-    if (!pending.empty()) {
+    if (!unparsed.empty()) {
       ErrorCode ec;
-      const size_t used = parser.put(asio::buffer(pending), ec);
-      pending.erase(0, used);
-      if (parser.is_done()) co_return Done();
-      if (ec && ec != http::error::need_more) co_return Classify(ec);
-      if (parser.is_header_done() && parser.chunked() && parser.framing.Refuses(pending)) {
+      const std::string_view input = unparsed.view();
+      const size_t used = parser.put(asio::buffer(input.data(), input.size()), ec);
+      unparsed.Consume(used);
+      if (parser.is_done()) co_return Kept(unparsed, Done());
+      if (ec && ec != http::error::need_more) co_return Kept(unparsed, Classify(ec));
+      if (parser.is_header_done() && parser.chunked() && parser.framing.Refuses(unparsed.view())) {
         if (!checked) continue;  // the head's own checks first: a coding refused is a 501
-        co_return Failed(HttpReadStatus::kMalformed, http::error::bad_chunk);
+        co_return Kept(unparsed, Failed(HttpReadStatus::kMalformed, http::error::bad_chunk));
       }
       if (!ec && used > 0) continue;
     }
@@ -298,10 +336,10 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
         constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
         ErrorCode write_ec;
         co_await stream.Write(asio::buffer(kContinue), write_ec);
-        if (write_ec) co_return FailedPartway(write_ec);
+        if (write_ec) co_return Kept(unparsed, FailedPartway(write_ec));
       }
     }
-    if (pending.empty() && parser.is_header_done()) {
+    if (unparsed.empty() && parser.is_header_done()) {
       const boost::optional<std::uint64_t> left = parser.content_length_remaining();
       if (may_trail() && left && *left > 0 && (*left >= kDirectBodyBytes || trail_above > 0)) {
         *tail_bytes = static_cast<size_t>(*left);
@@ -317,9 +355,10 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
     // (its caller makes one of the parser), with the bytes the parser left in `pending`.
     if (parser.is_header_done() && may_trail() && !parser.content_length() &&
         parser.get().body().size() >= trail_above) {
-      co_return Done();
+      co_return Kept(unparsed, Done());
     }
 
+    unparsed.Keep();  // the read below reuses the buffer
     ErrorCode ec;
     const bool in_body = parser.is_header_done();
     const size_t n = co_await stream.ReadSome(chunk, ec);
@@ -337,15 +376,12 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
     }
     got_any = true;
     // Straight from the read buffer when nothing waits in `pending` (the usual case, and all
-    // of a body after its header): only bytes the parser leaves are copied.
+    // of a body after its header): what the parser leaves stays there for the next pass.
     if (pending.empty()) {
       const size_t used = parser.put(asio::buffer(buffer, n), ec);
-      if (parser.is_done()) {
-        pending.assign(buffer + used, n - used);
-        co_return Done();
-      }
-      if (ec && ec != http::error::need_more) co_return Classify(ec);
-      pending.assign(buffer + used, n - used);
+      unparsed.SetUnread(std::string_view(buffer + used, n - used));
+      if (parser.is_done()) co_return Kept(unparsed, Done());
+      if (ec && ec != http::error::need_more) co_return Kept(unparsed, Classify(ec));
       continue;
     }
     pending.append(buffer, n);
