@@ -201,18 +201,21 @@ namespace {
 // The most digits an index may have: a billion items is past any answer a step gets.
 constexpr size_t kMaxIndexDigits = 9;
 
-// An index between brackets: digits only, and few enough to be a count of items.
+// An index between brackets: digits only, few enough to be a count of items, and no leading
+// zero (jq refuses [01]; read as 1, it would hide a typo).
 std::optional<size_t> ParseIndex(const std::string& text) {
   if (text.empty() || text.size() > kMaxIndexDigits ||
-      text.find_first_not_of("0123456789") != std::string::npos) {
+      text.find_first_not_of("0123456789") != std::string::npos ||
+      (text.size() > 1 && text[0] == '0')) {
     return std::nullopt;
   }
   return static_cast<size_t>(std::stoul(text));
 }
 
 std::string BadIndex(const std::string& path, size_t at) {
-  return fmt::format("'{}' has a bad index at '{}'; write items[0] (at most {} digits)", path,
-                     path.substr(at), kMaxIndexDigits);
+  return fmt::format(
+      "'{}' has a bad index at '{}'; write items[0] (at most {} digits, no leading zero)", path,
+      path.substr(at), kMaxIndexDigits);
 }
 
 }  // namespace

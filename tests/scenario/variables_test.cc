@@ -62,6 +62,10 @@ TEST_CASE("A JSON path's syntax is checked on its own, before there is an answer
         std::string::npos);
   CHECK(JsonAt(json::array({1}), "[99999999999999999999]").status().code() == "CaptureFailed");
   CHECK(JsonPathProblem("items[]").find("a bad index") != std::string::npos);
+  // jq refuses a leading zero; read as [1], it would hide a typo.
+  CHECK(JsonPathProblem("items[01]").find("a bad index at '[01]'") != std::string::npos);
+  CHECK(JsonPathProblem("items[01]").find("no leading zero") != std::string::npos);
+  CHECK(JsonPathProblem("items[10]").empty());
   CHECK(JsonPathProblem("items[0]arn").find("goes on with 'arn'") != std::string::npos);
   CHECK(JsonPathProblem("Certificate.").find("goes on with '.'") != std::string::npos);
   CHECK(JsonPathProblem("a]b").find("goes on with ']b'") != std::string::npos);
