@@ -6,6 +6,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "emulator/core/json_dump.h"
+
 namespace crossmesh {
 namespace {
 
@@ -117,10 +119,6 @@ WireResponse RenderJson(Protocol protocol, int http_status, std::string body,
                                                                    : "application/json");
   response.body = std::move(body);
   return response;
-}
-
-std::string DumpJson(const nlohmann::json& value) {
-  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 namespace {

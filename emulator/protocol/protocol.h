@@ -34,10 +34,6 @@ WireResponse RenderError(Protocol protocol, const Status& status, std::string_vi
 WireResponse RenderJson(Protocol protocol, int http_status, std::string body,
                         std::string_view request_id);
 
-// JSON text of an answer or error. Invalid UTF-8 (echoed from a request) becomes U+FFFD
-// instead of throwing, so every request gets an answer.
-std::string DumpJson(const nlohmann::json& value);
-
 // Escapes XML's five special characters; invalid UTF-8 becomes U+FFFD, so the body stays XML.
 std::string XmlEscape(std::string_view text);
 

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "emulator/core/json_depth.h"
+#include "emulator/core/json_dump.h"
 
 namespace crossmesh {
 namespace {

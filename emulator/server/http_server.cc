@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "emulator/core/json_dump.h"
 #include "emulator/emulator.h"
 #include "emulator/protocol/protocol.h"
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "emulator/core/json_dump.h"
+
 namespace crossmesh::manifests {
 
 std::string_view SeverityName(Severity severity) {
@@ -46,7 +48,7 @@ std::string RenderText(const std::vector<Finding>& findings) {
 std::string RenderJson(const std::vector<Finding>& findings) {
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (const auto& finding : findings) out.push_back(finding.ToJson());
-  return out.dump(2) + "\n";
+  return DumpJson(out, 2) + "\n";
 }
 
 }  // namespace crossmesh::manifests

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "emulator/core/json_dump.h"
 #include "harness/manifests/api_spec.h"
 #include "harness/manifests/plan_units.h"
 #include "harness/manifests/value_formats.h"
@@ -246,7 +247,7 @@ class Planner {
 std::string ApiCall::ToString() const {
   std::string out = method + " " + path;
   if (!query.empty()) out += "?" + query;
-  if (!body.is_null()) out += " " + body.dump();
+  if (!body.is_null()) out += " " + DumpJson(body);
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "emulator/core/clock.h"
+#include "emulator/core/json_dump.h"
 #include "emulator/core/loopback.h"
 #include "harness/proxy/certs_report.h"
 #include "harness/proxy/config_json.h"
@@ -76,7 +77,7 @@ std::string Printable(std::string_view text) {
 }
 
 HttpResponse JsonReply(const json& body) {
-  HttpResponse response = LocalReply(200, body.dump(2));
+  HttpResponse response = LocalReply(200, DumpJson(body, 2));
   response.SetHeader("content-type", "application/json");
   return response;
 }

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "emulator/core/json_dump.h"
 #include "emulator/protocol/protocol.h"
 
 namespace crossmesh::scenario {
@@ -165,7 +166,7 @@ Status WriteJsonReport(const std::string& path, const std::vector<ScenarioReport
     scenarios.push_back(ScenarioJson(r));
     passed = passed && r.passed;
   }
-  return WriteFile(path, json({{"passed", passed}, {"scenarios", scenarios}}).dump(2) + "\n");
+  return WriteFile(path, DumpJson(json({{"passed", passed}, {"scenarios", scenarios}}), 2) + "\n");
 }
 
 Status WriteJunitReport(const std::string& path, const std::vector<ScenarioReport>& reports) {

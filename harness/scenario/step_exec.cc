@@ -17,6 +17,7 @@
 
 #include "emulator/auth/signer.h"
 #include "emulator/client/aws_client.h"
+#include "emulator/core/json_dump.h"
 #include "emulator/emulator.h"
 #include "emulator/protocol/protocol.h"
 #include "harness/scenario/xml_leaves.h"
@@ -40,7 +41,7 @@ std::map<std::string, std::string> QueryParams(const json& input) {
   std::map<std::string, std::string> params;
   if (!input.is_object()) return params;
   for (const auto& [name, value] : input.items()) {
-    params[name] = value.is_string() ? value.get<std::string>() : value.dump();
+    params[name] = value.is_string() ? value.get<std::string>() : DumpJson(value);
   }
   return params;
 }
@@ -112,7 +113,7 @@ StepAnswer CallInProcess(const StepContext& ctx, const Account& account, const S
     request.path = "/";
     request.SetHeader("Content-Type", "application/x-amz-json-1.1");
     request.SetHeader("X-Amz-Target", TargetPrefix(step.service) + "." + step.operation);
-    request.body = step.input.is_null() ? "{}" : step.input.dump();
+    request.body = step.input.is_null() ? "{}" : DumpJson(step.input);
   } else if (IsQueryService(step.service)) {
     protocol = Protocol::kQuery;
     request.method = "POST";
@@ -125,7 +126,7 @@ StepAnswer CallInProcess(const StepContext& ctx, const Account& account, const S
     request.query = QueryString(step.query);
     if (!step.input.is_null()) {
       request.SetHeader("Content-Type", "application/json");
-      request.body = step.input.dump();
+      request.body = DumpJson(step.input);
     }
   }
   Status signed_ok = auth::SignRequest(request, {account.access_key_id, account.secret_access_key},

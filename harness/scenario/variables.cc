@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <optional>
 
+#include "emulator/core/json_dump.h"
+
 namespace crossmesh::scenario {
 namespace {
 
@@ -292,7 +294,7 @@ std::string JsonPathProblem(const std::string& path) {
 }
 
 std::string AsText(const json& value) {
-  return value.is_string() ? value.get<std::string>() : value.dump();
+  return value.is_string() ? value.get<std::string>() : DumpJson(value);
 }
 
 bool Comparison::Holds(double actual) const {

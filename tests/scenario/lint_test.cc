@@ -103,6 +103,15 @@ TEST_CASE("crossmesh lint checks scenario files beside manifests, in text and in
   CHECK(json.Json()[0]["rule"] == "scenario");
   CHECK(json.Json()[0]["line"] == 6);
 
+  // A byte that is not UTF-8 (in a key here) is printed as U+FFFD, and the JSON stays valid.
+  const std::string binary = dir.path() + "/binary.yaml";
+  std::ofstream(binary) << "name: x\nsteps: []\nfo\xffo: 1\n";
+  auto replaced = RunCommand({kCrossmesh, "lint", "--format", "json", binary});
+  INFO(replaced.out << replaced.err);
+  CHECK(replaced.exit_code == 1);
+  REQUIRE(replaced.Json().is_array());
+  CHECK(replaced.Json()[0]["message"] == "unknown field 'fo\xEF\xBF\xBDo' in the scenario");
+
   auto clean = RunCommand({kCrossmesh, "lint", good, manifest});
   CHECK(clean.exit_code == 0);
   CHECK(clean.out.empty());

@@ -271,6 +271,27 @@ TEST_CASE("'matches' checks a 100 KB value, and a pattern that backtracks badly,
   CHECK_FALSE(report.passed);
 }
 
+TEST_CASE("A scenario whose text is not all UTF-8 still gets its JSON and JUnit reports") {
+  TempDir dir;
+  std::string file = dir.Write("binary.yaml",
+                               "name: \"latin1 caf\xe9\"\n"
+                               "steps:\n"
+                               "  - name: who am I\n"
+                               "    as: frontend\n"
+                               "    call: sts GetCallerIdentity\n");
+  auto result =
+      RunCommand({CROSSMESH_BINARY_DIR "/cli/crossmesh", "run", "--quiet", "--json",
+                  dir.path() + "/report.json", "--junit", dir.path() + "/junit.xml", file});
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 0);
+
+  std::ifstream report_file(dir.path() + "/report.json");
+  const auto report = nlohmann::json::parse(report_file, nullptr, false);
+  REQUIRE_FALSE(report.is_discarded());
+  CHECK(report["scenarios"][0]["name"] == "latin1 caf\xEF\xBF\xBD");
+  CHECK(std::filesystem::exists(dir.path() + "/junit.xml"));
+}
+
 TEST_CASE("A failing expectation makes crossmesh run exit 1 with a failing JUnit test case") {
   TempDir dir;
   std::string file = dir.Write("failing.yaml", R"(name: failing-expectation
