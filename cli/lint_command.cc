@@ -3,41 +3,16 @@
 // is found, 0 otherwise.
 #include <fmt/format.h>
 
-#include <filesystem>
-
 #include "cli/commands.h"
-#include "emulator/core/text_file.h"
-#include "harness/manifests/lint.h"
+#include "harness/manifests/finding.h"
 #include "harness/scenario/scenario_lint.h"
 
 namespace crossmesh::cli {
 namespace {
 
-// Scenario files are told apart by their content; anything else (unreadable files included)
-// goes to the manifest linter, which reports why it cannot read it.
-bool IsScenarioFile(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return false;
-  constexpr size_t kMaxScenarioBytes = size_t{1} << 20;  // as `crossmesh run` reads them
-  auto text = ReadTextFile(path, "file", "InvalidScenario", kMaxScenarioBytes);
-  return text.ok() && scenario::LooksLikeScenario(*text);
-}
-
 int RunLint(const std::vector<std::string>& files, const std::string& format,
             const std::string& fixtures_dir) {
-  std::vector<std::string> manifest_files;
-  std::vector<manifests::Finding> findings;
-  for (const std::string& file : files) {
-    if (!IsScenarioFile(file)) {
-      manifest_files.push_back(file);
-      continue;
-    }
-    auto found = scenario::LintScenarioFile(file, fixtures_dir);
-    findings.insert(findings.end(), found.begin(), found.end());
-  }
-  auto found = manifests::LintPaths(manifest_files);
-  findings.insert(findings.end(), found.begin(), found.end());
-  manifests::SortFindings(findings);
+  auto findings = scenario::LintFiles(files, fixtures_dir);
   if (format == "json") {
     fmt::print("{}", manifests::RenderJson(findings));
   } else {

@@ -211,18 +211,17 @@ std::vector<Finding> LintSources(const std::vector<SourceFile>& files) {
   return out;
 }
 
+Finding UnreadableFinding(const std::string& path, const Status& status) {
+  return {path, {1, 1}, Severity::kError, "unreadable", status.message(), "check the path"};
+}
+
 std::vector<Finding> LintPaths(const std::vector<std::string>& paths) {
   std::vector<SourceFile> files;
   std::vector<Finding> unreadable;
   for (const auto& path : paths) {
     auto file = ReadSourceFile(path);
     if (!file.ok()) {
-      unreadable.push_back({path,
-                            {1, 1},
-                            Severity::kError,
-                            "unreadable",
-                            file.status().message(),
-                            "check the path"});
+      unreadable.push_back(UnreadableFinding(path, file.status()));
       continue;
     }
     files.push_back(std::move(*file));

@@ -15,6 +15,9 @@ namespace crossmesh::manifests {
 
 std::vector<Finding> LintSource(const SourceFile& file);
 
+// The finding for a path that could not be read (`status` says why).
+Finding UnreadableFinding(const std::string& path, const Status& status);
+
 // Reads and lints each path. An unreadable path is itself an error finding. The result is
 // sorted by file, line and column.
 std::vector<Finding> LintPaths(const std::vector<std::string>& paths);

@@ -167,6 +167,9 @@ struct ScenarioProblem {
 // `crossmesh lint` reports for a scenario file.
 std::vector<ScenarioProblem> ScenarioFileProblems(const std::string& path,
                                                   const std::string& fixtures_dir);
+// The same for a scenario's text, read already from `path`.
+std::vector<ScenarioProblem> ScenarioTextProblems(const std::string& text, const std::string& path,
+                                                  const std::string& fixtures_dir);
 
 // "12 months", "400d", "90s", "1.5s", "250ms": InvalidScenario text on failure.
 Result<std::chrono::milliseconds> ParseDuration(const std::string& text);

@@ -2,6 +2,9 @@
 
 #include <set>
 
+#include "emulator/core/text_file.h"
+#include "harness/manifests/lint.h"
+#include "harness/manifests/source_file.h"
 #include "harness/scenario/scenario.h"
 
 namespace crossmesh::scenario {
@@ -27,6 +30,22 @@ std::string_view TopLevelKey(std::string_view line) {
   return key;
 }
 
+std::vector<manifests::Finding> AsFindings(const std::vector<ScenarioProblem>& problems) {
+  std::vector<manifests::Finding> findings;
+  for (const ScenarioProblem& problem : problems) {
+    manifests::Finding finding;
+    finding.file = problem.place.file;
+    finding.pos = {problem.place.line, problem.place.column};
+    finding.rule = "scenario";
+    // The reader's messages say what is wrong, then how to fix it, after the first "; ".
+    const size_t split = problem.message.find("; ");
+    finding.message = problem.message.substr(0, split);
+    if (split != std::string::npos) finding.hint = problem.message.substr(split + 2);
+    findings.push_back(std::move(finding));
+  }
+  return findings;
+}
+
 }  // namespace
 
 bool LooksLikeScenario(std::string_view text) {
@@ -43,18 +62,29 @@ bool LooksLikeScenario(std::string_view text) {
 
 std::vector<manifests::Finding> LintScenarioFile(const std::string& path,
                                                  const std::string& fixtures_dir) {
+  return AsFindings(ScenarioFileProblems(path, fixtures_dir));
+}
+
+std::vector<manifests::Finding> LintFiles(const std::vector<std::string>& paths,
+                                          const std::string& fixtures_dir) {
+  std::vector<manifests::SourceFile> manifest_files;
   std::vector<manifests::Finding> findings;
-  for (const ScenarioProblem& problem : ScenarioFileProblems(path, fixtures_dir)) {
-    manifests::Finding finding;
-    finding.file = problem.place.file;
-    finding.pos = {problem.place.line, problem.place.column};
-    finding.rule = "scenario";
-    // The reader's messages say what is wrong, then how to fix it, after the first "; ".
-    const size_t split = problem.message.find("; ");
-    finding.message = problem.message.substr(0, split);
-    if (split != std::string::npos) finding.hint = problem.message.substr(split + 2);
-    findings.push_back(std::move(finding));
+  for (const std::string& path : paths) {
+    auto text = ReadTextFile(path, "file", "InvalidInput");
+    if (!text.ok()) {
+      findings.push_back(manifests::UnreadableFinding(path, text.status()));
+      continue;
+    }
+    if (LooksLikeScenario(*text)) {
+      auto found = AsFindings(ScenarioTextProblems(*text, path, fixtures_dir));
+      findings.insert(findings.end(), found.begin(), found.end());
+      continue;
+    }
+    manifest_files.push_back(manifests::ParseSource(path, std::move(*text)));
   }
+  auto found = manifests::LintSources(manifest_files);
+  findings.insert(findings.end(), found.begin(), found.end());
+  manifests::SortFindings(findings);
   return findings;
 }
 

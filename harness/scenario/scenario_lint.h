@@ -21,4 +21,9 @@ bool LooksLikeScenario(std::string_view text);
 std::vector<manifests::Finding> LintScenarioFile(const std::string& path,
                                                  const std::string& fixtures_dir);
 
+// `crossmesh lint FILE...`: each file read once (a pipe can be read only once), linted as a
+// scenario or as manifests by its content, all findings sorted by file, line and column.
+std::vector<manifests::Finding> LintFiles(const std::vector<std::string>& paths,
+                                          const std::string& fixtures_dir);
+
 }  // namespace crossmesh::scenario

@@ -1335,9 +1335,20 @@ std::vector<ScenarioProblem> ScenarioFileProblems(const std::string& path,
                                                   const std::string& fixtures_dir) {
   auto text = ReadScenarioFile(path);
   if (!text.ok()) return {{{path, 1, 1}, text.status().message()}};
+  return ScenarioTextProblems(*text, path, fixtures_dir);
+}
+
+std::vector<ScenarioProblem> ScenarioTextProblems(const std::string& text, const std::string& path,
+                                                  const std::string& fixtures_dir) {
+  if (text.size() > kMaxScenarioBytes) {
+    return {{{path, 1, 1},
+             fmt::format("cannot read scenario file '{}': it is over {} MiB; crossmesh reads a "
+                         "scenario file up to that (split it into smaller files)",
+                         path, kMaxScenarioBytes >> 20)}};
+  }
   Scenario read;
   std::vector<ScenarioProblem> problems;
-  for (ParseError& error : ReadScenarioText(*text, path, fixtures_dir, false, read)) {
+  for (ParseError& error : ReadScenarioText(text, path, fixtures_dir, false, read)) {
     problems.push_back({std::move(error.place), std::move(error.message)});
   }
   return problems;

@@ -1,8 +1,13 @@
 // Reading a file a user named: what goes wrong is said with the path and the reason.
 #include "emulator/core/text_file.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 using namespace crossmesh;
 
@@ -37,4 +42,37 @@ TEST_CASE("UTF-16 text and binary files are refused as not UTF-8 text") {
   auto binary = ReadTextFile("/bin/true", "manifest", "InvalidInput");
   REQUIRE_FALSE(binary.ok());
   CHECK_THAT(binary.status().message(), Catch::Contains("holds NUL bytes"));
+}
+
+TEST_CASE("A named pipe nothing writes to is refused at once instead of waiting for a writer") {
+  const std::string fifo = "/tmp/crossmesh-text-file-test-fifo.yaml";
+  std::remove(fifo.c_str());
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  auto read = ReadTextFile(fifo, "scenario file", "InvalidScenario");
+  std::remove(fifo.c_str());
+
+  REQUIRE_FALSE(read.ok());
+  CHECK_THAT(read.status().message(), Catch::Contains("it is a named pipe (FIFO) that nothing "
+                                                      "wrote to; give a regular file"));
+}
+
+TEST_CASE("A pipe with a writer, as a shell's <(...) gives, is read to its end") {
+  int ends[2];
+  REQUIRE(::pipe(ends) == 0);
+  const std::string text = "name: from a pipe\n";
+  REQUIRE(::write(ends[1], text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  // The writer is still there when the file is opened, and finishes a little later.
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const std::string more = "steps: []\n";
+    (void)::write(ends[1], more.data(), more.size());
+    ::close(ends[1]);
+  });
+
+  auto read = ReadTextFile("/dev/fd/" + std::to_string(ends[0]), "scenario file", "X");
+  writer.join();
+  ::close(ends[0]);
+
+  REQUIRE(read.ok());
+  CHECK(*read == "name: from a pipe\nsteps: []\n");
 }

@@ -202,5 +202,5 @@ TEST_CASE("crossmesh lint prints FILE:LINE:COLUMN findings, JSON on request, and
 
   auto missing = RunCommand({CrossmeshBinary(), "lint", "/nonexistent/manifest.yaml"});
   CHECK(missing.exit_code == 1);
-  CHECK_THAT(missing.out, Catch::Contains("cannot read manifest '/nonexistent/manifest.yaml'"));
+  CHECK_THAT(missing.out, Catch::Contains("cannot read file '/nonexistent/manifest.yaml'"));
 }

@@ -1,5 +1,7 @@
 // `crossmesh lint` on scenario files: which files are scenarios, and what `crossmesh run` would
 // refuse reported as lint findings, beside manifests' findings, without running anything.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +13,7 @@
 namespace {
 
 using crossmesh::manifests::Finding;
+using crossmesh::scenario::LintFiles;
 using crossmesh::scenario::LintScenarioFile;
 using crossmesh::scenario::LooksLikeScenario;
 using crossmesh::testing::RunCommand;
@@ -80,6 +83,34 @@ TEST_CASE("A scenario file that cannot be read is one finding naming why") {
   REQUIRE(findings.size() == 1);
   CHECK(findings[0].pos.line == 1);
   CHECK_THAT(findings[0].ToText(), Catch::Contains("/nonexistent/s.yaml"));
+}
+
+TEST_CASE("A scenario is linted as one from a pipe, which can be read only once") {
+  int ends[2];
+  REQUIRE(::pipe(ends) == 0);
+  const std::string text = kBadScenario;
+  REQUIRE(::write(ends[1], text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  ::close(ends[1]);
+  const std::string path = "/dev/fd/" + std::to_string(ends[0]);
+
+  const std::vector<Finding> findings = LintFiles({path}, kFixtures);
+  ::close(ends[0]);
+
+  REQUIRE(findings.size() == 2);
+  CHECK(findings[0].rule == "scenario");
+  CHECK(findings[0].message == "unknown field 'retries' in a step");
+}
+
+TEST_CASE("A scenario over 1 MiB is refused as a scenario, not called a stray file") {
+  TempDir dir;
+  const std::string file = dir.path() + "/huge.yaml";
+  std::ofstream(file) << kBadScenario << "# " << std::string(size_t{2} << 20, 'x') << "\n";
+
+  const std::vector<Finding> findings = LintFiles({file}, kFixtures);
+
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].rule == "scenario");
+  CHECK_THAT(findings[0].message, Catch::EndsWith("it is over 1 MiB"));
 }
 
 TEST_CASE("crossmesh lint checks scenario files beside manifests, in text and in JSON") {
