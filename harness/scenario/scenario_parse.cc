@@ -267,6 +267,9 @@ class Reader {
   }
 
   void RecordVariables(const YAML::Node& node, const std::string& text) const {
+    if (std::string problem = ReferenceProblem(text); !problem.empty()) {
+      Record({At(node), problem});
+    }
     for (const auto& name : VariableNames(text)) references_.push_back({name, At(node)});
   }
 

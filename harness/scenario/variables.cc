@@ -31,7 +31,10 @@ Status Scan(const std::string& text, OnText on_text, OnName on_name) {
     }
     size_t close = text.find('}', open);
     if (close == std::string::npos) {
-      return Error("InvalidScenario", fmt::format("'{}' opens '${{' without a closing '}}'", text));
+      return Error("InvalidScenario",
+                   fmt::format("'{}' opens '${{' without a closing '}}'; close it, or write "
+                               "$${{ for a literal ${{",
+                               text));
     }
     on_text(text.substr(at, open - at));
     CM_RETURN_IF_ERROR(on_name(text.substr(open + 2, close - open - 2)));
@@ -68,6 +71,15 @@ std::pair<std::string, std::string> SplitFilter(const std::string& reference) {
   return {reference.substr(0, bar), reference.substr(bar + 1)};
 }
 
+// The filters a reference may end with: none, or |base64.
+Status CheckFilter(const std::string& reference) {
+  const std::string filter = SplitFilter(reference).second;
+  if (filter.empty() || filter == "base64") return Status::Ok();
+  return Error(
+      "InvalidScenario",
+      fmt::format("'${{{}}}': unknown filter '{}'; the filter is |base64", reference, filter));
+}
+
 }  // namespace
 
 std::vector<std::string> VariableNames(const std::string& text) {
@@ -79,6 +91,12 @@ std::vector<std::string> VariableNames(const std::string& text) {
         return Status::Ok();
       });
   return names;
+}
+
+std::string ReferenceProblem(const std::string& text) {
+  const Status scanned = Scan(
+      text, [](const std::string&) {}, CheckFilter);
+  return scanned.ok() ? "" : scanned.message();
 }
 
 namespace {
@@ -153,16 +171,9 @@ Result<std::string> Substitute(const std::string& text, const Variables& vars) {
                                    "set it under 'variables:'",
                                    name));
         }
-        if (filter.empty()) {
-          out += found->second;
-        } else if (filter == "base64") {
-          // AWS blobs (a CSR, a certificate) travel base64-encoded in JSON requests.
-          out += Base64(found->second);
-        } else {
-          return Error("InvalidScenario",
-                       fmt::format("'${{{}}}': unknown filter '{}'; the filter is |base64",
-                                   reference, filter));
-        }
+        CM_RETURN_IF_ERROR(CheckFilter(reference));
+        // AWS blobs (a CSR, a certificate) travel base64-encoded in JSON requests.
+        out += filter.empty() ? found->second : Base64(found->second);
         return Status::Ok();
       });
   if (!scanned.ok()) return scanned;

@@ -17,6 +17,9 @@ using Variables = std::map<std::string, std::string>;
 // The names `text` refers to, in order ("${ca_arn}" -> "ca_arn", "${csr|base64}" -> "csr").
 // `$${` is a literal "${".
 std::vector<std::string> VariableNames(const std::string& text);
+// Why `text`'s references cannot be substituted whatever the values ("${a" unclosed, an unknown
+// filter), or "" when they can: checked as a file loads rather than when its step runs.
+std::string ReferenceProblem(const std::string& text);
 
 // `text` with every ${name} replaced (${name|base64}: its value base64-encoded, as AWS's JSON
 // blobs are); UnknownVariable naming the first undefined one.

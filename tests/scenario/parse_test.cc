@@ -700,6 +700,27 @@ TEST_CASE("Every bad account entry and every bad capture path is reported in one
                        Catch::Contains("unknown field 'colour'"));
 }
 
+TEST_CASE("A reference that could never be substituted is refused as the file loads") {
+  auto parsed = Parse(
+      "name: x\n"
+      "steps:\n"
+      "  - name: who\n"
+      "    as: frontend\n"
+      "    call: sts GetCallerIdentity\n"
+      "    input: {a: \"${frontend.account_id|base65}\", b: \"${frontend.region\"}\n");
+
+  REQUIRE_FALSE(parsed.ok());
+  const std::string said = parsed.status().message();
+  INFO(said);
+  CHECK_THAT(said, Catch::Contains("test.yaml:6:16: '${frontend.account_id|base65}': unknown "
+                                   "filter 'base65'; the filter is |base64") &&
+                       Catch::Contains("test.yaml:6:52: '${frontend.region' opens '${' without "
+                                       "a closing '}'; close it, or write $${ for a literal "
+                                       "${"));
+  // A literal "${" is written "$${".
+  CHECK(Parse("name: x\nvariables: {price: \"$${5}\"}\n").ok());
+}
+
 TEST_CASE("An account id given twice is reported with the line of the first") {
   auto parsed = Parse(
       "name: x\n"
