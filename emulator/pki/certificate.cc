@@ -143,6 +143,12 @@ std::vector<std::string> Certificate::dns_names() const {
   return DnsNamesOf(names.get());
 }
 
+std::vector<AltName> Certificate::alt_names() const {
+  GeneralNamesPtr names(
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(get(), NID_subject_alt_name, nullptr, nullptr)));
+  return AltNamesOf(names.get());
+}
+
 std::optional<BasicConstraints> Certificate::basic_constraints() const {
   int critical = -1;
   BasicConstraintsPtr extension(static_cast<BASIC_CONSTRAINTS*>(

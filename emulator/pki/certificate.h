@@ -12,6 +12,7 @@
 #include "emulator/core/status.h"
 #include "emulator/pki/algorithms.h"
 #include "emulator/pki/asn1_time.h"
+#include "emulator/pki/general_names.h"
 #include "emulator/pki/keys.h"
 #include "emulator/pki/openssl_handles.h"
 #include "emulator/pki/subject.h"
@@ -64,6 +65,8 @@ class Certificate {
   std::string issuer_common_name() const { return issuer().common_name; }
   // dNSName entries of subjectAltName, in order.
   std::vector<std::string> dns_names() const;
+  // Its DNS, URI and IP entries, in order (what /certs shows).
+  std::vector<AltName> alt_names() const;
 
   TimePoint not_before() const { return not_before_; }
   TimePoint not_after() const { return not_after_; }

@@ -1,5 +1,9 @@
 #include "emulator/pki/general_names.h"
 
+#include <arpa/inet.h>
+
+#include <array>
+
 #include "emulator/pki/errors.h"
 #include "emulator/pki/openssl_error.h"
 
@@ -68,6 +72,31 @@ std::vector<std::string> DnsNamesOf(const GENERAL_NAMES* names) {
     dns_names.emplace_back(data, static_cast<size_t>(ASN1_STRING_length(value)));
   }
   return dns_names;
+}
+
+std::vector<AltName> AltNamesOf(const GENERAL_NAMES* names) {
+  std::vector<AltName> out;
+  if (names == nullptr) return out;
+  for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
+    const GENERAL_NAME* entry = sk_GENERAL_NAME_value(names, i);
+    int type = 0;
+    const auto* value = static_cast<const ASN1_STRING*>(GENERAL_NAME_get0_value(entry, &type));
+    if (value == nullptr) continue;
+    const auto* data = ASN1_STRING_get0_data(value);
+    const auto size = static_cast<size_t>(ASN1_STRING_length(value));
+    if (type == GEN_DNS || type == GEN_URI) {
+      out.push_back({type == GEN_DNS ? "dns" : "uri",
+                     std::string(reinterpret_cast<const char*>(data), size)});
+      continue;
+    }
+    if (type != GEN_IPADD || (size != 4 && size != 16)) continue;
+    std::array<char, INET6_ADDRSTRLEN> text{};
+    if (inet_ntop(size == 4 ? AF_INET : AF_INET6, data, text.data(), text.size()) == nullptr) {
+      continue;
+    }
+    out.push_back({"ip_address", text.data()});
+  }
+  return out;
 }
 
 }  // namespace crossmesh::pki

@@ -19,7 +19,8 @@ int64_t DaysLeft(const pki::Certificate& certificate, TimePoint now) {
 // `path`: the file it was read from, or empty (given inline or pushed): Envoy's "<inline>".
 json CertificateJson(const pki::Certificate& certificate, TimePoint now, const std::string& path) {
   json sans = json::array();
-  for (const std::string& name : certificate.dns_names()) sans.push_back({{"dns", name}});
+  for (const pki::AltName& name : certificate.alt_names())
+    sans.push_back({{name.kind, name.value}});
   return {{"path", path.empty() ? std::string("<inline>") : path},
           {"serial_number", certificate.serial_hex()},
           {"subject", certificate.subject_string()},

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -45,14 +46,14 @@ void ReadSecret(JsonReader& in, InlineSecret& secret) {
   in.String("certificate_chain_pem", secret.certificate_chain_pem);
   in.String("private_key_pem", secret.private_key_pem);
   in.String("trusted_ca_pem", secret.trusted_ca_pem);
-  std::string chain_file, key_file, ca_file;
-  in.String("certificate_chain_file", chain_file);
-  in.String("private_key_file", key_file);
-  in.String("trusted_ca_file", ca_file);
+  in.String("certificate_chain_file", secret.certificate_chain_file);
+  in.String("private_key_file", secret.private_key_file);
+  in.String("trusted_ca_file", secret.trusted_ca_file);
   for (auto [field, path, target] :
-       {std::tuple{"certificate_chain", &chain_file, &secret.certificate_chain_pem},
-        std::tuple{"private_key", &key_file, &secret.private_key_pem},
-        std::tuple{"trusted_ca", &ca_file, &secret.trusted_ca_pem}}) {
+       {std::tuple{"certificate_chain", &secret.certificate_chain_file,
+                   &secret.certificate_chain_pem},
+        std::tuple{"private_key", &secret.private_key_file, &secret.private_key_pem},
+        std::tuple{"trusted_ca", &secret.trusted_ca_file, &secret.trusted_ca_pem}}) {
     if (path->empty()) continue;
     if (!target->empty()) {
       in.Fail(fmt::format("{}: both {}_pem and {}_file are given; keep one of them", in.path(),
@@ -77,12 +78,19 @@ void ReadSecret(JsonReader& in, InlineSecret& secret) {
 
 // A secret's PEM as the proxy will use it, read before the start so that a mistake is
 // refused with the field that holds it: `where` is its path ("secrets[0]"), `suffix` how the
-// fields are spelt there ("_pem", "_path").
+// fields are spelt there ("_pem", "_path"), `files` the files the chain, the key and the CAs
+// were read from (empty: given inline), named in messages (an inline secret's `*_file`).
 Status CheckSecretPem(const std::string& where, const std::string& suffix,
                       const std::string& chain_pem, const std::string& key_pem,
-                      const std::string& ca_pem) {
+                      const std::string& ca_pem, const std::array<std::string, 3>& files) {
   const auto refused = [&](const std::string& field, const std::string& why) {
-    return Error(kInvalidConfiguration, fmt::format("{}.{}{}: {}", where, field, suffix, why));
+    const size_t at = field == "certificate_chain" ? 0 : field == "private_key" ? 1 : 2;
+    if (files[at].empty()) {
+      return Error(kInvalidConfiguration, fmt::format("{}.{}{}: {}", where, field, suffix, why));
+    }
+    const std::string read_as = suffix == "_pem" ? "_file" : suffix;
+    return Error(kInvalidConfiguration,
+                 fmt::format("{}.{}{} ({}): {}", where, field, read_as, files[at], why));
   };
   // Envoy's SDS secret is one or the other, and a proxy would use this one for either role.
   if (!chain_pem.empty() && !ca_pem.empty()) {
@@ -93,10 +101,12 @@ Status CheckSecretPem(const std::string& where, const std::string& suffix,
                              where));
   }
   if (chain_pem.empty() && key_pem.empty() && ca_pem.empty()) {
-    return Error(kInvalidConfiguration,
-                 fmt::format("{}: holds nothing; give certificate_chain{} and private_key{}, or "
-                             "trusted_ca{}",
-                             where, suffix, suffix, suffix));
+    return Error(
+        kInvalidConfiguration,
+        fmt::format("{}: holds nothing; give certificate_chain{} and private_key{}, or "
+                    "trusted_ca{}{}",
+                    where, suffix, suffix, suffix,
+                    suffix == "_pem" ? " (or their *_file forms, which read a file)" : ""));
   }
   if (chain_pem.empty() != key_pem.empty()) {
     return chain_pem.empty() ? refused("certificate_chain",
@@ -334,8 +344,9 @@ Status CheckProxyFile(const ProxyFile& file) {
                    fmt::format("secrets[{}].name: missing; give the name the config uses", i));
     }
     const std::string where = fmt::format("secrets[{}]", i);
-    CM_RETURN_IF_ERROR(CheckSecretPem(where, "_pem", secret.certificate_chain_pem,
-                                      secret.private_key_pem, secret.trusted_ca_pem));
+    CM_RETURN_IF_ERROR(CheckSecretPem(
+        where, "_pem", secret.certificate_chain_pem, secret.private_key_pem, secret.trusted_ca_pem,
+        {secret.certificate_chain_file, secret.private_key_file, secret.trusted_ca_file}));
     CM_RETURN_IF_ERROR(define(secret.name, {!secret.certificate_chain_pem.empty(),
                                             !secret.trusted_ca_pem.empty(), where}));
   }
@@ -413,13 +424,15 @@ Result<std::shared_ptr<Proxy>> StartProxyFile(ProxyRuntime& runtime, const Proxy
     const InlineSecret& secret = file.secrets[i];
     Status pushed = Status::Ok();
     if (!secret.trusted_ca_pem.empty()) {
-      pushed = runtime.secrets().PushValidationContext(secret.name, secret.trusted_ca_pem);
+      pushed = runtime.secrets().PushValidationContext(secret.name, secret.trusted_ca_pem,
+                                                       secret.trusted_ca_file);
     }
     const bool certificate =
         !secret.certificate_chain_pem.empty() || !secret.private_key_pem.empty();
     if (pushed.ok() && certificate) {
-      pushed = runtime.secrets().PushCertificate(secret.name, secret.certificate_chain_pem,
-                                                 secret.private_key_pem);
+      pushed =
+          runtime.secrets().PushCertificate(secret.name, secret.certificate_chain_pem,
+                                            secret.private_key_pem, secret.certificate_chain_file);
     }
     if (!pushed.ok()) {
       return Error(kInvalidConfiguration,
@@ -466,8 +479,9 @@ Status CheckFileSecretsExist(const ProxyConfig& config) {
       if (!text.ok()) return Error(kInvalidConfiguration, text.status().message());
       pem[f] = std::move(text).value();
     }
-    CM_RETURN_IF_ERROR(
-        CheckSecretPem(fmt::format("proxy.file_secrets[{}]", i), "_path", pem[0], pem[1], pem[2]));
+    CM_RETURN_IF_ERROR(CheckSecretPem(
+        fmt::format("proxy.file_secrets[{}]", i), "_path", pem[0], pem[1], pem[2],
+        {secret.certificate_chain_path, secret.private_key_path, secret.trusted_ca_path}));
   }
   return Status::Ok();
 }

@@ -40,6 +40,10 @@ struct InlineSecret {
   std::string certificate_chain_pem;
   std::string private_key_pem;
   std::string trusted_ca_pem;
+  // The files the PEM above was read from (`*_file`; empty when given inline), for messages.
+  std::string certificate_chain_file;
+  std::string private_key_file;
+  std::string trusted_ca_file;
 };
 
 struct ProxyFile {

@@ -268,8 +268,9 @@ TEST_CASE(
   // Not served without a certificate while the watcher retries a pair that never matched.
   CHECK(result.exit_code == 2);
   CHECK(result.out.empty());
-  CHECK_THAT(result.err, Catch::Contains("proxy.file_secrets[0].private_key_path: not the key of "
-                                         "the chain's first certificate"));
+  CHECK_THAT(result.err, Catch::Contains("proxy.file_secrets[0].private_key_path (" + dir.path() +
+                                         "/other.key): not the key of the chain's first "
+                                         "certificate"));
 }
 
 TEST_CASE("crossmesh proxy --config exits 1 naming the port another process holds") {

@@ -106,5 +106,27 @@ TEST_CASE("Copies of a certificate share it and stay valid after the original go
   CHECK(copy->not_before() == kNow - testing::kDay);
 }
 
+TEST_CASE("Alternative names list DNS, URI and IP entries in order, as /certs shows them") {
+  GeneralNamesPtr names(sk_GENERAL_NAME_new_null());
+  for (const auto& [type, text] :
+       std::vector<std::pair<int, const char*>>{{GEN_DNS, "a.example"},
+                                                {GEN_URI, "spiffe://mesh/yelb-ui"},
+                                                {GEN_IPADD, "127.0.0.1"},
+                                                {GEN_EMAIL, "ops@example.com"},
+                                                {GEN_IPADD, "::1"}}) {
+    GENERAL_NAME* name = a2i_GENERAL_NAME(nullptr, nullptr, nullptr, type, text, 0);
+    REQUIRE(name != nullptr);
+    sk_GENERAL_NAME_push(names.get(), name);
+  }
+
+  const std::vector<AltName> alt = AltNamesOf(names.get());
+
+  REQUIRE(alt.size() == 4);  // the email address is not one Envoy lists
+  CHECK((alt[0].kind == "dns" && alt[0].value == "a.example"));
+  CHECK((alt[1].kind == "uri" && alt[1].value == "spiffe://mesh/yelb-ui"));
+  CHECK((alt[2].kind == "ip_address" && alt[2].value == "127.0.0.1"));
+  CHECK((alt[3].kind == "ip_address" && alt[3].value == "::1"));
+}
+
 }  // namespace
 }  // namespace crossmesh::pki

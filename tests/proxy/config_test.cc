@@ -473,7 +473,7 @@ TEST_CASE("A proxy file's mistakes are refused with their JSON path and a fix") 
          d["secrets"].push_back({{"name", "empty"}});
        },
        "secrets[1]: holds nothing; give certificate_chain_pem and private_key_pem, or "
-       "trusted_ca_pem"},
+       "trusted_ca_pem (or their *_file forms, which read a file)"},
       {"a proxy with nothing to serve",
        [](nlohmann::json& d) {
          d["proxy"]["listeners"] = nlohmann::json::array();
@@ -697,7 +697,7 @@ TEST_CASE("A proxy file whose certificate has expired on the proxy's clock logs 
                     " expired at ") != std::string::npos);
 }
 
-TEST_CASE("/certs names the file a file certificate was read from, <inline> for PEM given inline") {
+TEST_CASE("/certs names the file a certificate or its CAs were read from, <inline> for PEM") {
   MeshPki pki;
   TestApp app(TestApp::Kind::kHttp, "file-app");
   HopOptions options;
@@ -723,11 +723,34 @@ TEST_CASE("/certs names the file a file certificate was read from, <inline> for 
 
   const nlohmann::json certs = proxy.value()->CertsJson();
   runtime.StopAll();
+
+  // The same CAs read from a file by the secret's trusted_ca_file: /certs names that file, and
+  // a file that is not PEM is refused naming the field and the file.
+  std::ofstream(dir / "ca.pem") << pki.ca.certificate.ToPem().value();
+  std::ofstream(dir / "notes.txt") << "not a certificate\n";
+  document["secrets"][0].erase("trusted_ca_pem");
+  document["secrets"][0]["trusted_ca_file"] = (dir / "ca.pem").string();
+  Result<ProxyFile> from_file = ParseProxyFile(document);
+  REQUIRE(from_file.ok());
+  ProxyRuntime second(ProxyRuntime::Options{1});
+  Result<std::shared_ptr<Proxy>> reading = StartProxyFile(second, from_file.value());
+  REQUIRE(reading.ok());
+  const nlohmann::json file_certs = reading.value()->CertsJson();
+  second.StopAll();
+  document["secrets"][0]["trusted_ca_file"] = (dir / "notes.txt").string();
+  Result<ProxyFile> not_pem = ParseProxyFile(document);
   std::filesystem::remove_all(dir);
 
   REQUIRE(certs["certificates"].size() == 1);
   CHECK(certs["certificates"][0]["cert_chain"][0]["path"] == (dir / "chain.pem").string());
   CHECK(certs["certificates"][0]["ca_cert"][0]["path"] == "<inline>");
+  REQUIRE(file_certs["certificates"].size() == 1);
+  CHECK(file_certs["certificates"][0]["ca_cert"][0]["path"] == (dir / "ca.pem").string());
+  REQUIRE_FALSE(not_pem.ok());
+  CHECK_THAT(
+      not_pem.status().message(),
+      Catch::StartsWith("secrets[0].trusted_ca_file (" + (dir / "notes.txt").string() + "): ") &&
+          Catch::EndsWith("; give PEM that openssl x509 can read"));
 }
 
 // A virtual gateway's proxy in its JSON form: listener "ingress_80" routes by "gateway_80".
