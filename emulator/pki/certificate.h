@@ -65,7 +65,7 @@ class Certificate {
   std::string issuer_common_name() const { return issuer().common_name; }
   // dNSName entries of subjectAltName, in order.
   std::vector<std::string> dns_names() const;
-  // Its DNS, URI and IP entries, in order (what /certs shows).
+  // Its DNS, URI, email and IP entries, in order (what SAN matchers look at).
   std::vector<AltName> alt_names() const;
 
   TimePoint not_before() const { return not_before_; }

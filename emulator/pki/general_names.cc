@@ -84,8 +84,10 @@ std::vector<AltName> AltNamesOf(const GENERAL_NAMES* names) {
     if (value == nullptr) continue;
     const auto* data = ASN1_STRING_get0_data(value);
     const auto size = static_cast<size_t>(ASN1_STRING_length(value));
-    if (type == GEN_DNS || type == GEN_URI) {
-      out.push_back({type == GEN_DNS ? "dns" : "uri",
+    if (type == GEN_DNS || type == GEN_URI || type == GEN_EMAIL) {
+      out.push_back({type == GEN_DNS   ? "dns"
+                     : type == GEN_URI ? "uri"
+                                       : "email",
                      std::string(reinterpret_cast<const char*>(data), size)});
       continue;
     }

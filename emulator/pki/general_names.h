@@ -20,13 +20,14 @@ Result<GeneralNamesPtr> MakeDnsGeneralNames(const std::vector<std::string>& dns_
 // The dNSName entries of `names` in order; other name types (IP, URI, email) are skipped.
 std::vector<std::string> DnsNamesOf(const GENERAL_NAMES* names);
 
-// One subjectAltName entry as Envoy's admin /certs shows it: `kind` "dns", "uri" or
+// One subjectAltName entry, named as Envoy names them: `kind` "dns", "uri", "email" or
 // "ip_address" (dotted IPv4 or RFC 5952 IPv6).
 struct AltName {
   std::string kind;
   std::string value;
 };
-// The DNS, URI and IP entries of `names` in order; other types (email, directory) are skipped.
+// The DNS, URI, email and IP entries of `names` in order; other types (directory names, ...)
+// are skipped.
 std::vector<AltName> AltNamesOf(const GENERAL_NAMES* names);
 
 }  // namespace crossmesh::pki

@@ -19,8 +19,9 @@ int64_t DaysLeft(const pki::Certificate& certificate, TimePoint now) {
 // `path`: the file it was read from, or empty (given inline or pushed): Envoy's "<inline>".
 json CertificateJson(const pki::Certificate& certificate, TimePoint now, const std::string& path) {
   json sans = json::array();
-  for (const pki::AltName& name : certificate.alt_names())
-    sans.push_back({{name.kind, name.value}});
+  for (const pki::AltName& name : certificate.alt_names()) {
+    if (name.kind != "email") sans.push_back({{name.kind, name.value}});  // as Envoy's /certs
+  }
   return {{"path", path.empty() ? std::string("<inline>") : path},
           {"serial_number", certificate.serial_hex()},
           {"subject", certificate.subject_string()},

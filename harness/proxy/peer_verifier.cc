@@ -37,7 +37,7 @@ int PeerVerifier::Verify(X509_STORE_CTX* store_ctx) const {
   if (!san_names_.empty()) {
     X509* leaf = X509_STORE_CTX_get0_cert(store_ctx);
     const bool matched =
-        leaf != nullptr && AnySanMatches(pki::Certificate::Share(leaf).dns_names(), san_names_);
+        leaf != nullptr && AnySanMatches(pki::Certificate::Share(leaf).alt_names(), san_names_);
     if (!matched) {
       // Envoy marks SAN failures as an application verification error, which becomes a
       // certificate_unknown-class alert rather than an unknown-CA one.

@@ -17,10 +17,12 @@ bool DnsSanMatches(std::string_view san, std::string_view expected) {
   return EqualsIgnoreCase(san.substr(1), expected.substr(dot));
 }
 
-bool AnySanMatches(const std::vector<std::string>& sans, const std::vector<std::string>& expected) {
-  for (const std::string& san : sans) {
+bool AnySanMatches(const std::vector<pki::AltName>& sans,
+                   const std::vector<std::string>& expected) {
+  for (const pki::AltName& san : sans) {
     for (const std::string& name : expected) {
-      if (DnsSanMatches(san, name)) return true;
+      const bool matches = san.kind == "dns" ? DnsSanMatches(san.value, name) : san.value == name;
+      if (matches) return true;
     }
   }
   return false;

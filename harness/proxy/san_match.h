@@ -9,12 +9,16 @@
 #include <string_view>
 #include <vector>
 
+#include "emulator/pki/general_names.h"
+
 namespace crossmesh::proxy {
 
 // True when certificate SAN `san` covers the configured name `expected`.
 bool DnsSanMatches(std::string_view san, std::string_view expected);
 
-// True when one of `sans` covers one of `expected`.
-bool AnySanMatches(const std::vector<std::string>& sans, const std::vector<std::string>& expected);
+// True when one of a certificate's `sans` matches one of `expected`, as Envoy's exact SAN
+// matchers do: a DNS name with the rule above, a URI (a SPIFFE id), email address or IP address
+// (in its text form) when equal.
+bool AnySanMatches(const std::vector<pki::AltName>& sans, const std::vector<std::string>& expected);
 
 }  // namespace crossmesh::proxy

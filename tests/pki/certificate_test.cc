@@ -106,7 +106,7 @@ TEST_CASE("Copies of a certificate share it and stay valid after the original go
   CHECK(copy->not_before() == kNow - testing::kDay);
 }
 
-TEST_CASE("Alternative names list DNS, URI and IP entries in order, as /certs shows them") {
+TEST_CASE("Alternative names list DNS, URI, email and IP entries in order") {
   GeneralNamesPtr names(sk_GENERAL_NAME_new_null());
   for (const auto& [type, text] :
        std::vector<std::pair<int, const char*>>{{GEN_DNS, "a.example"},
@@ -121,11 +121,12 @@ TEST_CASE("Alternative names list DNS, URI and IP entries in order, as /certs sh
 
   const std::vector<AltName> alt = AltNamesOf(names.get());
 
-  REQUIRE(alt.size() == 4);  // the email address is not one Envoy lists
+  REQUIRE(alt.size() == 5);
   CHECK((alt[0].kind == "dns" && alt[0].value == "a.example"));
   CHECK((alt[1].kind == "uri" && alt[1].value == "spiffe://mesh/yelb-ui"));
   CHECK((alt[2].kind == "ip_address" && alt[2].value == "127.0.0.1"));
-  CHECK((alt[3].kind == "ip_address" && alt[3].value == "::1"));
+  CHECK((alt[3].kind == "email" && alt[3].value == "ops@example.com"));
+  CHECK((alt[4].kind == "ip_address" && alt[4].value == "::1"));
 }
 
 }  // namespace

@@ -82,8 +82,20 @@ TEST_CASE("A wildcard certificate SAN covers exactly one leftmost label") {
   CHECK_FALSE(DnsSanMatches("*.example.com", ".example.com"));
   CHECK_FALSE(DnsSanMatches("api.example.com", "*.example.com"));
   CHECK_FALSE(DnsSanMatches("other.example.com", "api.example.com"));
-  CHECK(AnySanMatches({"x.local", "*.yelb.local"}, {"ui.yelb.local"}));
+  CHECK(AnySanMatches({{"dns", "x.local"}, {"dns", "*.yelb.local"}}, {"ui.yelb.local"}));
   CHECK_FALSE(AnySanMatches({}, {"ui.yelb.local"}));
+}
+
+TEST_CASE("A SAN list matches URI, email and IP names exactly, as Envoy's exact matchers do") {
+  const std::vector<pki::AltName> sans = {
+      {"uri", "spiffe://mesh/yelb-ui"}, {"email", "ops@example.com"}, {"ip_address", "127.0.1.5"}};
+  CHECK(AnySanMatches(sans, {"spiffe://mesh/yelb-ui"}));
+  CHECK(AnySanMatches(sans, {"ops@example.com"}));
+  CHECK(AnySanMatches(sans, {"127.0.1.5"}));
+  // Only DNS names get the wildcard rule and ignore case.
+  CHECK_FALSE(AnySanMatches(sans, {"SPIFFE://mesh/yelb-ui"}));
+  CHECK_FALSE(AnySanMatches({{"uri", "spiffe://mesh/*"}}, {"spiffe://mesh/yelb-ui"}));
+  CHECK_FALSE(AnySanMatches(sans, {"127.0.1.6"}));
 }
 
 TEST_CASE("OpenSSL reasons are reported with BoringSSL's names and packed codes") {
