@@ -223,11 +223,10 @@ bool ExpectsContinue(const Message& message) {
 
 // `answer_continue` (requests): a client that sent "Expect: 100-continue" is told to go on
 // before its body is read, as Envoy does by default, instead of making it wait for a timeout
-// (curl waits a second). `tail_bytes`: when set, a Content-Length body over `trail_above`
-// bytes with at least kDirectBodyBytes still to come (any amount, when `trail_above` is not
-// 0) is left on the stream and its length put there. With `open_unknown` too, a body of
-// unknown length is left on the stream once what has arrived of it is decoded and over
-// `trail_above` bytes: Parse then returns with the parser not done. `body_limit`: the most
+// (curl waits a second). `tail_bytes`: when set, the part still to come of a Content-Length
+// body over `trail_above` bytes is left on the stream and its length put there. With `open_unknown`
+// too, a body of unknown length is left on the stream once what has arrived of it is decoded and
+// over `trail_above` bytes: Parse then returns with the parser not done. `body_limit`: the most
 // body bytes read whole (a tail is not held, so not limited); checked here rather than by
 // Beast's parser, whose limit would refuse the bodies that become tails too.
 // `max_fields`: the most header fields (Envoy's max_headers_count); more is kHeaderTooLarge.
@@ -341,7 +340,9 @@ asio::awaitable<HttpReadResult> Parse(ByteStream& stream, std::string& pending, 
     }
     if (unparsed.empty() && parser.is_header_done()) {
       const boost::optional<std::uint64_t> left = parser.content_length_remaining();
-      if (may_trail() && left && *left > 0 && (*left >= kDirectBodyBytes || trail_above > 0)) {
+      // Any part still to come: waiting here for the rest of a small body would hold the
+      // head back until the body ends (an app that answers at once and finishes later).
+      if (may_trail() && left && *left > 0) {
         *tail_bytes = static_cast<size_t>(*left);
         co_return Done();
       }

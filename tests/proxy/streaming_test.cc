@@ -306,6 +306,26 @@ TEST_CASE("A response whose head arrives before any of its body is passed on, sm
   CHECK(hop.client().StatValue("cluster." + hop.cluster() + ".upstream_rq_5xx") == 0);
 }
 
+TEST_CASE("An answer's head and first bytes are passed on while the app pauses its small rest") {
+  Mesh mesh;
+  Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
+  std::optional<RawSocket> socket = RawSocket::Connect(hop.client_port());
+  REQUIRE(socket.has_value());
+
+  // 3000 bytes, the app pausing 3 s after the first 1500: a long poll that answers at once
+  // and finishes later. Holding the head until the body ends would show nothing for 3 s.
+  REQUIRE(socket->WriteAll(BuildRequest("GET", "/bytes/3000/200/pause-3000", "", kService, true)));
+  bool closed = false;
+  const std::string early = socket->ReadUntilClosed(milliseconds(2000), closed);
+
+  REQUIRE_FALSE(closed);
+  CHECK(early.starts_with("HTTP/1.1 200"));
+  const size_t head_end = early.find("\r\n\r\n");
+  REQUIRE(head_end != std::string::npos);
+  CHECK(early.substr(head_end + 4) == TestApp::PatternBytes(3000).substr(0, 1500));
+  CHECK(socket->WaitFor(TestApp::PatternBytes(3000).substr(2950)));
+}
+
 TEST_CASE("Bytes an upstream sends past its Content-Length never answer the next request") {
   Mesh mesh;
   Hop hop(mesh.runtime, mesh.pki, SmallBodyLimit());
