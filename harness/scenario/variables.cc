@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -71,13 +72,28 @@ std::pair<std::string, std::string> SplitFilter(const std::string& reference) {
   return {reference.substr(0, bar), reference.substr(bar + 1)};
 }
 
-// The filters a reference may end with: none, or |base64.
+// What a reference may hold: a name of letters, digits, '_', '-' and '.' ("ca_arn",
+// "frontend.account_id"), then no filter or |base64.
 Status CheckFilter(const std::string& reference) {
-  const std::string filter = SplitFilter(reference).second;
-  if (filter.empty() || filter == "base64") return Status::Ok();
-  return Error(
-      "InvalidScenario",
-      fmt::format("'${{{}}}': unknown filter '{}'; the filter is |base64", reference, filter));
+  const auto [name, filter] = SplitFilter(reference);
+  const auto invalid = [&reference](const std::string& why) {
+    return Error("InvalidScenario", fmt::format("'${{{}}}' {}", reference, why));
+  };
+  const bool plain = std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || c == '.';
+  });
+  if (name.empty()) return invalid("names no variable; write ${name}");
+  if (!plain) {
+    return invalid(
+        "is not a variable name (letters, digits, '_', '-' and '.', no spaces); write "
+        "${name}");
+  }
+  if (reference.find('|') == std::string::npos || filter == "base64") return Status::Ok();
+  if (filter.find('|') != std::string::npos) {
+    return invalid("chains filters; a reference takes one filter, |base64");
+  }
+  if (filter.empty()) return invalid("has an empty filter; write ${name} or ${name|base64}");
+  return invalid(fmt::format("has an unknown filter '{}'; the filter is |base64", filter));
 }
 
 }  // namespace

@@ -712,13 +712,28 @@ TEST_CASE("A reference that could never be substituted is refused as the file lo
   REQUIRE_FALSE(parsed.ok());
   const std::string said = parsed.status().message();
   INFO(said);
-  CHECK_THAT(said, Catch::Contains("test.yaml:6:16: '${frontend.account_id|base65}': unknown "
-                                   "filter 'base65'; the filter is |base64") &&
+  CHECK_THAT(said, Catch::Contains("test.yaml:6:16: '${frontend.account_id|base65}' has an "
+                                   "unknown filter 'base65'; the filter is |base64") &&
                        Catch::Contains("test.yaml:6:52: '${frontend.region' opens '${' without "
                                        "a closing '}'; close it, or write $${ for a literal "
                                        "${"));
   // A literal "${" is written "$${".
   CHECK(Parse("name: x\nvariables: {price: \"$${5}\"}\n").ok());
+
+  // What else no value could fill: an empty name or filter, spaces, two filters.
+  for (const auto& [text, said_here] : std::vector<std::pair<std::string, std::string>>{
+           {"${}", "'${}' names no variable; write ${name}"},
+           {"${ ca }",
+            "'${ ca }' is not a variable name (letters, digits, '_', '-' and '.', "
+            "no spaces)"},
+           {"${frontend.region|}", "'${frontend.region|}' has an empty filter"},
+           {"${frontend.region|base64|base64}",
+            "'${frontend.region|base64|base64}' chains filters; a reference takes one filter"}}) {
+    auto refused = Parse("name: x\nvariables: {v: \"" + text + "\"}\n");
+    INFO(text);
+    REQUIRE_FALSE(refused.ok());
+    CHECK_THAT(refused.status().message(), Catch::Contains(said_here));
+  }
 }
 
 TEST_CASE("An account id given twice is reported with the line of the first") {
