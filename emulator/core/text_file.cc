@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -58,8 +59,8 @@ Result<std::string> ReadTextFile(const std::string& path, std::string_view what,
   }
   if (S_ISFIFO(info.st_mode) && text.empty()) {
     return failed(
-        "it is a named pipe (FIFO) that nothing wrote to; give a regular file, or start "
-        "the process that writes to the pipe first");
+        "it is a pipe with nothing to read (no process writes to it, or it was read "
+        "already); give a regular file, or start the process that writes to the pipe first");
   }
   if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) {
     return failed("it is UTF-16 text; save it as UTF-8");
@@ -67,7 +68,60 @@ Result<std::string> ReadTextFile(const std::string& path, std::string_view what,
   if (text.find('\0') != std::string::npos) {
     return failed("it holds NUL bytes, so it is not a text file; give the text file itself");
   }
+  // YAML and JSON are UTF-8: a Latin-1 byte would otherwise travel on as U+FFFD into names and
+  // messages.
+  if (const std::optional<size_t> bad = FirstInvalidUtf8(text)) {
+    const std::string_view before = std::string_view(text).substr(0, *bad);
+    const size_t line_start =
+        before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1;
+    size_t column = 1;
+    for (size_t i = line_start; i < *bad; ++i) {
+      if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++column;  // one per character
+    }
+    return failed(
+        fmt::format("it is not UTF-8 text: byte 0x{:02x} at line {}, column {} "
+                    "starts no valid character; save the file as UTF-8",
+                    static_cast<unsigned char>(text[*bad]),
+                    std::count(before.begin(), before.end(), '\n') + 1, column));
+  }
   return text;
+}
+
+std::optional<size_t> FirstInvalidUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    // The sequence's length, and the range its second byte must fall in (RFC 3629 section 4:
+    // no overlong forms, no surrogates, nothing past U+10FFFF).
+    size_t length = 0;
+    unsigned char low = 0x80;
+    unsigned char high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) low = 0xA0;
+      if (lead == 0xED) high = 0x9F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) low = 0x90;
+      if (lead == 0xF4) high = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + length > text.size()) return i;
+    const auto second = static_cast<unsigned char>(text[i + 1]);
+    if (second < low || second > high) return i;
+    for (size_t k = 2; k < length; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return i;
+    }
+    i += length;
+  }
+  return std::nullopt;
 }
 
 }  // namespace crossmesh

@@ -52,8 +52,9 @@ TEST_CASE("A named pipe nothing writes to is refused at once instead of waiting 
   std::remove(fifo.c_str());
 
   REQUIRE_FALSE(read.ok());
-  CHECK_THAT(read.status().message(), Catch::Contains("it is a named pipe (FIFO) that nothing "
-                                                      "wrote to; give a regular file"));
+  CHECK_THAT(read.status().message(),
+             Catch::Contains("it is a pipe with nothing to read (no process writes to it, or it "
+                             "was read already); give a regular file"));
 }
 
 TEST_CASE("A pipe with a writer, as a shell's <(...) gives, is read to its end") {
@@ -75,4 +76,26 @@ TEST_CASE("A pipe with a writer, as a shell's <(...) gives, is read to its end")
 
   REQUIRE(read.ok());
   CHECK(*read == "name: from a pipe\nsteps: []\n");
+}
+
+TEST_CASE("Text that is not UTF-8 is refused naming the byte, its line and its column") {
+  const std::string path = "/tmp/crossmesh-text-file-test-latin1.yaml";
+  std::ofstream(path, std::ios::binary) << "name: ok\nnote: \xc3\xa9t\xe9\n";
+  auto read = ReadTextFile(path, "scenario file", "InvalidScenario");
+  std::remove(path.c_str());
+
+  REQUIRE_FALSE(read.ok());
+  // Column 9: "note: ", the two-byte e-acute counted once, then "t".
+  CHECK_THAT(read.status().message(),
+             Catch::Contains("it is not UTF-8 text: byte 0xe9 at line 2, column 9 starts no "
+                             "valid character; save the file as UTF-8"));
+}
+
+TEST_CASE("UTF-8 is checked as RFC 3629 has it: no overlong forms, surrogates or cut ends") {
+  CHECK_FALSE(FirstInvalidUtf8("plain ASCII, caf\xc3\xa9, \xe2\x82\xac, \xf0\x9f\x98\x80"));
+  CHECK(FirstInvalidUtf8("ab\xc0\xafz") == 2u);        // an overlong '/'
+  CHECK(FirstInvalidUtf8("a\xed\xa0\x80") == 1u);      // a UTF-16 surrogate
+  CHECK(FirstInvalidUtf8("a\xf4\x90\x80\x80") == 1u);  // past U+10FFFF
+  CHECK(FirstInvalidUtf8("abc\xe2\x82") == 3u);        // cut short at the end
+  CHECK(FirstInvalidUtf8("\x80") == 0u);               // a continuation byte alone
 }

@@ -271,9 +271,9 @@ TEST_CASE("'matches' checks a 100 KB value, and a pattern that backtracks badly,
   CHECK_FALSE(report.passed);
 }
 
-TEST_CASE("A scenario whose text is not all UTF-8 still gets its JSON and JUnit reports") {
+TEST_CASE("A scenario file that is not UTF-8 is refused at load, its report still written") {
   TempDir dir;
-  std::string file = dir.Write("binary.yaml",
+  std::string file = dir.Write("latin1.yaml",
                                "name: \"latin1 caf\xe9\"\n"
                                "steps:\n"
                                "  - name: who am I\n"
@@ -283,12 +283,13 @@ TEST_CASE("A scenario whose text is not all UTF-8 still gets its JSON and JUnit 
       RunCommand({CROSSMESH_BINARY_DIR "/cli/crossmesh", "run", "--quiet", "--json",
                   dir.path() + "/report.json", "--junit", dir.path() + "/junit.xml", file});
   INFO(result.out << result.err);
-  CHECK(result.exit_code == 0);
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.err, Catch::Contains("it is not UTF-8 text: byte 0xe9 at line 1, column 18"));
 
   std::ifstream report_file(dir.path() + "/report.json");
   const auto report = nlohmann::json::parse(report_file, nullptr, false);
   REQUIRE_FALSE(report.is_discarded());
-  CHECK(report["scenarios"][0]["name"] == "latin1 caf\xEF\xBF\xBD");
+  CHECK(report["passed"] == false);
   CHECK(std::filesystem::exists(dir.path() + "/junit.xml"));
 }
 
