@@ -267,10 +267,34 @@ class Reader {
   }
 
   void RecordVariables(const YAML::Node& node, const std::string& text) const {
-    if (std::string problem = ReferenceProblem(text); !problem.empty()) {
-      Record({At(node), problem});
+    if (std::optional<BadReference> bad = ReferenceProblem(text)) {
+      Record({AtWritten(node, bad->written), bad->message});
     }
-    for (const auto& name : VariableNames(text)) references_.push_back({name, At(node)});
+    for (const WrittenReference& reference : References(text)) {
+      references_.push_back({reference.name, AtWritten(node, reference.written)});
+    }
+  }
+
+  // Where `written`, a reference in `node`'s value, stands in the file; the value's own place
+  // when it is not there as written (a quoted value with escapes) or the value spans lines
+  // past a quick look.
+  Place AtWritten(const YAML::Node& node, const std::string& written) const {
+    const Place value = At(node);
+    const int start = node.Mark().pos;
+    if (start < 0 || static_cast<size_t>(start) >= text_.size() || written.empty()) return value;
+    constexpr size_t kLook = 4096;  // past the value's start: a long shell command fits
+    const size_t found = text_.find(written, static_cast<size_t>(start));
+    if (found == std::string_view::npos || found - static_cast<size_t>(start) > kLook) {
+      return value;
+    }
+    const std::string_view before = text_.substr(0, found);
+    const size_t newline = before.rfind('\n');
+    const size_t line_start = newline == std::string_view::npos ? 0 : newline + 1;
+    int column = 1;
+    for (size_t i = line_start; i < found; ++i) {
+      if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++column;  // one per character
+    }
+    return {file_, static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 1, column};
   }
 
   std::string file_;

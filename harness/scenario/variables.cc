@@ -16,8 +16,9 @@ namespace {
 using nlohmann::json;
 
 // Calls `on_name(name)` for each ${name} and `on_text(piece)` for the text between them.
+// `fault`, when given, is set to where the reference that failed starts.
 template <typename OnText, typename OnName>
-Status Scan(const std::string& text, OnText on_text, OnName on_name) {
+Status Scan(const std::string& text, OnText on_text, OnName on_name, size_t* fault = nullptr) {
   size_t at = 0;
   while (at < text.size()) {
     size_t open = text.find("${", at);
@@ -30,6 +31,7 @@ Status Scan(const std::string& text, OnText on_text, OnName on_name) {
       at = open + 2;
       continue;
     }
+    if (fault != nullptr) *fault = open;
     size_t close = text.find('}', open);
     if (close == std::string::npos) {
       return Error("InvalidScenario",
@@ -100,19 +102,29 @@ Status CheckFilter(const std::string& reference) {
 
 std::vector<std::string> VariableNames(const std::string& text) {
   std::vector<std::string> names;
-  (void)Scan(
-      text, [](const std::string&) {},
-      [&](const std::string& reference) {
-        names.push_back(SplitFilter(reference).first);
-        return Status::Ok();
-      });
+  for (const WrittenReference& reference : References(text)) names.push_back(reference.name);
   return names;
 }
 
-std::string ReferenceProblem(const std::string& text) {
+std::vector<WrittenReference> References(const std::string& text) {
+  std::vector<WrittenReference> references;
+  (void)Scan(
+      text, [](const std::string&) {},
+      [&](const std::string& reference) {
+        references.push_back({SplitFilter(reference).first, "${" + reference + "}"});
+        return Status::Ok();
+      });
+  return references;
+}
+
+std::optional<BadReference> ReferenceProblem(const std::string& text) {
+  size_t fault = 0;
   const Status scanned = Scan(
-      text, [](const std::string&) {}, CheckFilter);
-  return scanned.ok() ? "" : scanned.message();
+      text, [](const std::string&) {}, CheckFilter, &fault);
+  if (scanned.ok()) return std::nullopt;
+  const size_t close = text.find('}', fault);
+  return BadReference{scanned.message(),
+                      text.substr(fault, close == std::string::npos ? close : close - fault + 1)};
 }
 
 namespace {

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -17,9 +18,20 @@ using Variables = std::map<std::string, std::string>;
 // The names `text` refers to, in order ("${ca_arn}" -> "ca_arn", "${csr|base64}" -> "csr").
 // `$${` is a literal "${".
 std::vector<std::string> VariableNames(const std::string& text);
-// Why `text`'s references cannot be substituted whatever the values ("${a" unclosed, an unknown
-// filter), or "" when they can: checked as a file loads rather than when its step runs.
-std::string ReferenceProblem(const std::string& text);
+// Each reference with its name and as it is written ("${csr|base64}"), to point at it.
+struct WrittenReference {
+  std::string name;
+  std::string written;
+};
+std::vector<WrittenReference> References(const std::string& text);
+// Why one of `text`'s references cannot be substituted whatever the values ("${a" unclosed, an
+// unknown filter), with the reference as written (to its end when unclosed); nullopt when all
+// can. Checked as a file loads rather than when its step runs.
+struct BadReference {
+  std::string message;
+  std::string written;
+};
+std::optional<BadReference> ReferenceProblem(const std::string& text);
 
 // `text` with every ${name} replaced (${name|base64}: its value base64-encoded, as AWS's JSON
 // blobs are); UnknownVariable naming the first undefined one.

@@ -72,7 +72,7 @@ TEST_CASE("Each kind of mistake in a scenario file is reported at its line and c
       {"unknown variable",
        "name: x\nsteps:\n  - name: a\n    as: frontend\n    call: acm DescribeCertificate\n"
        "    input: {CertificateArn: \"${cert_arm}\"}\n",
-       6, 29, "unknown variable '${cert_arm}'"},
+       6, 30, "unknown variable '${cert_arm}'"},  // at the reference, inside the quotes
       {"a method no AWS API uses",
        "name: x\nsteps:\n  - name: a\n    as: frontend\n    call: appmesh ListMeshes\n"
        "    method: FETCH\n    path: /v20190125/meshes\n",
@@ -81,7 +81,7 @@ TEST_CASE("Each kind of mistake in a scenario file is reported at its line and c
        "name: x\nsteps:\n  - name: a\n    as: frontend\n    call: appmesh ListMeshes\n"
        "    method: GET\n    path: v20190125/meshes\n",
        3, 5, "path 'v20190125/meshes' must start with '/'"},
-      {"variables in a cycle", "name: x\nvariables: {a: \"${b}\", b: \"${a}\"}\nsteps: []\n", 2, 27,
+      {"variables in a cycle", "name: x\nvariables: {a: \"${b}\", b: \"${a}\"}\nsteps: []\n", 2, 28,
        "variables refer to each other in a cycle: a -> b -> a"},
       {"unbounded traffic",
        "name: x\nyelb: {mesh: false}\ntraffic:\n  - name: t\n    journeys: [vote]\n", 4, 5,
@@ -712,9 +712,9 @@ TEST_CASE("A reference that could never be substituted is refused as the file lo
   REQUIRE_FALSE(parsed.ok());
   const std::string said = parsed.status().message();
   INFO(said);
-  CHECK_THAT(said, Catch::Contains("test.yaml:6:16: '${frontend.account_id|base65}' has an "
+  CHECK_THAT(said, Catch::Contains("test.yaml:6:17: '${frontend.account_id|base65}' has an "
                                    "unknown filter 'base65'; the filter is |base64") &&
-                       Catch::Contains("test.yaml:6:52: '${frontend.region' opens '${' without "
+                       Catch::Contains("test.yaml:6:53: '${frontend.region' opens '${' without "
                                        "a closing '}'; close it, or write $${ for a literal "
                                        "${"));
   // A literal "${" is written "$${".
@@ -734,6 +734,23 @@ TEST_CASE("A reference that could never be substituted is refused as the file lo
     REQUIRE_FALSE(refused.ok());
     CHECK_THAT(refused.status().message(), Catch::Contains(said_here));
   }
+}
+
+TEST_CASE("A bad reference in a long command is pointed at, not the command's start") {
+  auto parsed = Parse(
+      "name: x\n"
+      "steps:\n"
+      "  - name: s\n"
+      "    as: frontend\n"
+      "    shell: >-\n"
+      "      echo ${frontend.region} and ${frontend.account_id}\n"
+      "      then ${nowhere} and ${frontend.region|hex}\n");
+
+  REQUIRE_FALSE(parsed.ok());
+  const std::string said = parsed.status().message();
+  INFO(said);
+  CHECK_THAT(said, Catch::Contains("test.yaml:7:27: '${frontend.region|hex}' has an unknown "
+                                   "filter 'hex'"));
 }
 
 TEST_CASE("An account id given twice is reported with the line of the first") {
