@@ -1274,13 +1274,26 @@ Status Invalid(std::vector<ParseError> errors) {
   return Error("InvalidScenario", message);
 }
 
+// What relative paths in the file start from: its folder, or the working folder for a scenario
+// read from a pipe (`crossmesh lint <(...)`, /dev/stdin), whose folder is /dev/fd or /proc.
+std::string ScenarioDir(const std::string& file) {
+  const std::filesystem::path path = std::filesystem::absolute(std::filesystem::path(file));
+  const std::string text = path.string();
+  if (text.starts_with("/dev/") || text.starts_with("/proc/")) {
+    std::error_code ec;
+    const std::filesystem::path here = std::filesystem::current_path(ec);
+    if (!ec) return here.string();
+  }
+  return path.parent_path().string();
+}
+
 // Reads a scenario into `read`, or returns every problem found (then `read` is unspecified).
 std::vector<ParseError> ReadScenarioText(const std::string& text, const std::string& file,
                                          const std::string& fixtures_dir, bool base,
                                          Scenario& read) {
   Scenario s;
   s.file = file;
-  s.dir = std::filesystem::absolute(std::filesystem::path(file)).parent_path().string();
+  s.dir = ScenarioDir(file);
   Reader reader(file, fixtures_dir, base);
   reader.SetText(text);
   const auto one = [](const Place& place, std::string message) {

@@ -101,6 +101,26 @@ TEST_CASE("A scenario is linted as one from a pipe, which can be read only once"
   CHECK(findings[0].message == "unknown field 'retries' in a step");
 }
 
+TEST_CASE("A piped scenario's relative paths start from the working folder, not /dev/fd") {
+  TempDir dir;
+  std::ofstream(dir.path() + "/base.yaml") << "name: base\nsteps: []\n";
+  const std::string text = "name: piped\nextends: base.yaml\n";
+  int ends[2];
+  REQUIRE(::pipe(ends) == 0);
+  REQUIRE(::write(ends[1], text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  ::close(ends[1]);
+  const std::filesystem::path before = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+
+  const std::vector<Finding> findings =
+      LintFiles({"/dev/fd/" + std::to_string(ends[0])}, kFixtures);
+  std::filesystem::current_path(before);
+  ::close(ends[0]);
+
+  INFO((findings.empty() ? "" : findings[0].ToText()));
+  CHECK(findings.empty());
+}
+
 TEST_CASE("A scenario over 1 MiB is refused as a scenario, not called a stray file") {
   TempDir dir;
   const std::string file = dir.path() + "/huge.yaml";
