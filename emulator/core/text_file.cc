@@ -24,7 +24,7 @@ struct FileCloser {
 }  // namespace
 
 Result<std::string> ReadTextFile(const std::string& path, std::string_view what,
-                                 std::string_view code, size_t max_bytes) {
+                                 std::string_view code, size_t max_bytes, bool utf8_only) {
   auto failed = [&](std::string_view reason) {
     return Error(std::string(code), fmt::format("cannot read {} '{}': {}", what, path, reason));
   };
@@ -70,19 +70,10 @@ Result<std::string> ReadTextFile(const std::string& path, std::string_view what,
   }
   // YAML and JSON are UTF-8: a Latin-1 byte would otherwise travel on as U+FFFD into names and
   // messages.
-  if (const std::optional<size_t> bad = FirstInvalidUtf8(text)) {
-    const std::string_view before = std::string_view(text).substr(0, *bad);
-    const size_t line_start =
-        before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1;
-    size_t column = 1;
-    for (size_t i = line_start; i < *bad; ++i) {
-      if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++column;  // one per character
+  if (utf8_only) {
+    if (std::optional<std::string> problem = Utf8Problem(text)) {
+      return failed("it is not UTF-8 text: " + *problem);
     }
-    return failed(
-        fmt::format("it is not UTF-8 text: byte 0x{:02x} at line {}, column {} "
-                    "starts no valid character; save the file as UTF-8",
-                    static_cast<unsigned char>(text[*bad]),
-                    std::count(before.begin(), before.end(), '\n') + 1, column));
   }
   return text;
 }
@@ -122,6 +113,29 @@ std::optional<size_t> FirstInvalidUtf8(std::string_view text) {
     i += length;
   }
   return std::nullopt;
+}
+
+TextPosition PositionOf(std::string_view text, size_t offset) {
+  TextPosition position;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++position.line;
+      position.column = 1;
+    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      ++position.column;  // one per character: continuation bytes do not count
+    }
+  }
+  return position;
+}
+
+std::optional<std::string> Utf8Problem(std::string_view text) {
+  const std::optional<size_t> bad = FirstInvalidUtf8(text);
+  if (!bad) return std::nullopt;
+  const TextPosition at = PositionOf(text, *bad);
+  return fmt::format(
+      "byte 0x{:02X} at line {}, column {} starts no valid UTF-8 character; "
+      "save the file as UTF-8",
+      static_cast<unsigned char>(text[*bad]), at.line, at.column);
 }
 
 }  // namespace crossmesh

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "emulator/core/text_file.h"
 #include "harness/manifests/appmesh_rules.h"
 #include "harness/manifests/appmesh_schema.h"
 #include "harness/manifests/document_kind.h"
@@ -110,50 +111,13 @@ Finding NotAManifest(const SourceFile& file, const std::vector<const Document*>&
           "--cli-input-json documents; leave this file out"};
 }
 
-// The byte offset of the first byte that does not belong to a well-formed UTF-8 sequence
-// (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
-std::optional<size_t> FirstInvalidUtf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-    unsigned char c = byte(i);
-    size_t length = c < 0x80           ? 1
-                    : (c >> 5) == 0x6  ? 2
-                    : (c >> 4) == 0xE  ? 3
-                    : (c >> 3) == 0x1E ? 4
-                                       : 0;
-    if (length == 0 || i + length > text.size()) return i;
-    for (size_t k = 1; k < length; ++k) {
-      if ((byte(i + k) & 0xC0) != 0x80) return i;
-    }
-    uint32_t cp = length == 1 ? c : c & (0x7F >> length);
-    for (size_t k = 1; k < length; ++k) cp = (cp << 6) | (byte(i + k) & 0x3F);
-    static const uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kSmallest[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
-    i += length;
-  }
-  return std::nullopt;
-}
-
-Position PositionOf(std::string_view text, size_t offset) {
-  Position pos{1, 1};
-  for (size_t i = 0; i < offset; ++i) {
-    if (text[i] == '\n') {
-      ++pos.line;
-      pos.column = 1;
-    } else {
-      ++pos.column;
-    }
-  }
-  return pos;
-}
-
 void LintDocuments(const SourceFile& file, Definitions* seen, std::vector<Finding>* out) {
   std::vector<Finding> findings = FindPlaceholders(file.path, file.text);
   // kubectl and the API server take UTF-8 only; a stray Latin-1 byte would be applied as
   // U+FFFD or refused there, so it is an error here, where it can still be found.
   if (auto bad = FirstInvalidUtf8(file.text)) {
-    Add(&findings, file.path, PositionOf(file.text, *bad), Severity::kError, "encoding",
+    const TextPosition at = PositionOf(file.text, *bad);
+    Add(&findings, file.path, {at.line, at.column}, Severity::kError, "encoding",
         fmt::format("byte 0x{:02X} at offset {} is not valid UTF-8",
                     static_cast<unsigned char>(file.text[*bad]), *bad),
         "save the file as UTF-8");

@@ -11,7 +11,8 @@ SourceFile ParseSource(std::string path, std::string text) {
 }
 
 Result<SourceFile> ReadSourceFile(const std::string& path) {
-  auto text = ReadTextFile(path, "manifest", "InvalidInput");
+  // Not refused here: lint's encoding rule points at the byte, and apply lints first.
+  auto text = ReadTextFile(path, "manifest", "InvalidInput", kMaxTextFileBytes, false);
   if (!text.ok()) return text.status();
   return ParseSource(path, *text);
 }

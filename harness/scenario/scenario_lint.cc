@@ -70,7 +70,8 @@ std::vector<manifests::Finding> LintFiles(const std::vector<std::string>& paths,
   std::vector<manifests::SourceFile> manifest_files;
   std::vector<manifests::Finding> findings;
   for (const std::string& path : paths) {
-    auto text = ReadTextFile(path, "file", "InvalidInput");
+    // Not refused here: lint's own rules point at the byte (an encoding finding).
+    auto text = ReadTextFile(path, "file", "InvalidInput", kMaxTextFileBytes, false);
     if (!text.ok()) {
       findings.push_back(manifests::UnreadableFinding(path, text.status()));
       continue;

@@ -287,14 +287,8 @@ class Reader {
     if (found == std::string_view::npos || found - static_cast<size_t>(start) > kLook) {
       return value;
     }
-    const std::string_view before = text_.substr(0, found);
-    const size_t newline = before.rfind('\n');
-    const size_t line_start = newline == std::string_view::npos ? 0 : newline + 1;
-    int column = 1;
-    for (size_t i = line_start; i < found; ++i) {
-      if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++column;  // one per character
-    }
-    return {file_, static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 1, column};
+    const TextPosition at = PositionOf(text_, found);
+    return {file_, at.line, at.column};
   }
 
   std::string file_;
@@ -1385,6 +1379,10 @@ std::vector<ScenarioProblem> ScenarioTextProblems(const std::string& text, const
              fmt::format("cannot read scenario file '{}': it is over {} MiB; crossmesh reads a "
                          "scenario file up to that (split it into smaller files)",
                          path, kMaxScenarioBytes >> 20)}};
+  }
+  if (const std::optional<size_t> bad = FirstInvalidUtf8(text)) {
+    const TextPosition at = PositionOf(text, *bad);
+    return {{{path, at.line, at.column}, "it is not UTF-8 text: " + *Utf8Problem(text)}};
   }
   Scenario read;
   std::vector<ScenarioProblem> problems;

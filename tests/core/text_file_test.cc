@@ -87,8 +87,8 @@ TEST_CASE("Text that is not UTF-8 is refused naming the byte, its line and its c
   REQUIRE_FALSE(read.ok());
   // Column 9: "note: ", the two-byte e-acute counted once, then "t".
   CHECK_THAT(read.status().message(),
-             Catch::Contains("it is not UTF-8 text: byte 0xe9 at line 2, column 9 starts no "
-                             "valid character; save the file as UTF-8"));
+             Catch::Contains("it is not UTF-8 text: byte 0xE9 at line 2, column 9 starts no "
+                             "valid UTF-8 character; save the file as UTF-8"));
 }
 
 TEST_CASE("UTF-8 is checked as RFC 3629 has it: no overlong forms, surrogates or cut ends") {

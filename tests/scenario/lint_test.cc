@@ -161,8 +161,10 @@ TEST_CASE("crossmesh lint checks scenario files beside manifests, in text and in
   INFO(latin1.out << latin1.err);
   CHECK(latin1.exit_code == 1);
   REQUIRE(latin1.Json().is_array());
+  CHECK(latin1.Json()[0]["line"] == 3);
+  CHECK(latin1.Json()[0]["column"] == 3);
   CHECK_THAT(latin1.Json()[0]["message"].get<std::string>(),
-             Catch::Contains("it is not UTF-8 text: byte 0xff at line 3, column 3"));
+             Catch::Contains("it is not UTF-8 text: byte 0xFF at line 3, column 3"));
 
   auto clean = RunCommand({kCrossmesh, "lint", good, manifest});
   CHECK(clean.exit_code == 0);

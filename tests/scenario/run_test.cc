@@ -284,7 +284,7 @@ TEST_CASE("A scenario file that is not UTF-8 is refused at load, its report stil
                   dir.path() + "/report.json", "--junit", dir.path() + "/junit.xml", file});
   INFO(result.out << result.err);
   CHECK(result.exit_code == 1);
-  CHECK_THAT(result.err, Catch::Contains("it is not UTF-8 text: byte 0xe9 at line 1, column 18"));
+  CHECK_THAT(result.err, Catch::Contains("it is not UTF-8 text: byte 0xE9 at line 1, column 18"));
 
   std::ifstream report_file(dir.path() + "/report.json");
   const auto report = nlohmann::json::parse(report_file, nullptr, false);
